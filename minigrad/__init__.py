@@ -1,0 +1,52 @@
+"""minigrad: a small, fast autograd framework with PyTorch's API.
+
+    import minigrad as torch
+    import minigrad.nn as nn
+
+Tensors and their operations (``tensor.py``, ``ops/``), reverse-mode autograd (``autograd/``),
+neural-network layers (``nn/``), optimizers (``optim/``) and data loading (``utils/data.py``);
+the hot kernels (matmul, linear, ReLU, dropout, random numbers) are Cython + OpenMP in
+``_ops.pyx``.
+"""
+try:
+    from . import _ops  # noqa: F401
+except ImportError as exc:  # pragma: no cover - only when importing an unbuilt source tree
+    raise ImportError(
+        "minigrad's compiled kernels (minigrad._ops) are missing: this is probably the source "
+        "tree, not an installed minigrad. Install it with `pip install .` and run Python from "
+        f"another directory (or use `pip install -e .`). Original error: {exc}"
+    ) from exc
+
+from ._version import __version__  # noqa: F401
+from ._dtype import (  # noqa: F401
+    bool, uint8, int8, int16, int32, int64, float32, float64, float, double, long, int, short,
+    dtype, get_default_dtype, set_default_dtype, promote_types, result_type,
+)
+from ._device import device  # noqa: F401
+from .tensor import Tensor, Size  # noqa: F401
+from .creation import *  # noqa: F401,F403
+from .ops import *  # noqa: F401,F403
+from .ops.shape import concat  # noqa: F401
+from .random import (  # noqa: F401
+    Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator,
+)
+from .parallel import set_num_threads, get_num_threads  # noqa: F401
+from .autograd import (  # noqa: F401
+    no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
+)
+from ._tensor_str import set_printoptions  # noqa: F401
+from . import autograd  # noqa: F401
+from . import cuda, backends  # noqa: F401
+
+
+def is_tensor(obj):
+    """True if ``obj`` is a minigrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    return input.numel()
+
+
+def is_floating_point(input):
+    return input.is_floating_point()

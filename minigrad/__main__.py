@@ -1,0 +1,23 @@
+"""``python -m minigrad``: what this build of minigrad is and how it will run."""
+import os
+import platform
+
+import numpy as np
+
+from . import __version__, _ops, get_num_threads
+
+
+def info():
+    lines = [
+        f"minigrad {__version__}",
+        f"python {platform.python_version()}, numpy {np.__version__}, {platform.machine()}",
+        f"OpenMP compiled in: {'yes' if _ops.openmp_enabled() else 'no (serial kernels)'}",
+        f"threads: {get_num_threads()} (OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS', 'unset')})",
+        f"matmul kernel: {_ops.gemm_variant()}",
+        f"random/elementwise kernel: {_ops.rng_variant()}",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    print(info())

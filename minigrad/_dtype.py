@@ -1,0 +1,149 @@
+"""Data types (``minigrad.float32`` ...) and PyTorch's type-promotion rules.
+
+A minigrad tensor stores its elements in a numpy array, so each dtype is a thin description of a
+numpy dtype. What numpy does not give us is PyTorch's *promotion*: ``int64_tensor * 2.5`` is
+float32 in PyTorch (numpy says float64), and a float64 zero-dim tensor does not turn a float32
+tensor into float64. ``result_type`` implements PyTorch's rules.
+"""
+import builtins
+
+import numpy as np
+
+_py_float, _py_int, _py_bool = builtins.float, builtins.int, builtins.bool
+
+__all__ = [
+    "dtype", "bool", "uint8", "int8", "int16", "int32", "int64", "float32", "float64",
+    "float", "double", "long", "int", "short", "get_default_dtype", "set_default_dtype",
+    "result_type", "promote_types",
+]
+
+_BOOL, _INT, _FLOAT = 0, 1, 2  # promotion categories
+
+
+class dtype:
+    """The type of a tensor's elements, e.g. ``minigrad.float32``."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
+
+    def __init__(self, name, np_dtype, category):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self._category = category
+        self.is_floating_point = category == _FLOAT
+        self.is_signed = self.np.kind in "if"
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return f"minigrad.{self.name}"
+
+    def __reduce__(self):  # pickling (e.g. by multiprocessing) returns the singleton
+        return (_by_name.__getitem__, (self.name,))
+
+
+bool = dtype("bool", np.bool_, _BOOL)  # noqa: A001  (PyTorch's names shadow builtins on purpose)
+uint8 = dtype("uint8", np.uint8, _INT)
+int8 = dtype("int8", np.int8, _INT)
+int16 = dtype("int16", np.int16, _INT)
+int32 = dtype("int32", np.int32, _INT)
+int64 = dtype("int64", np.int64, _INT)
+float32 = dtype("float32", np.float32, _FLOAT)
+float64 = dtype("float64", np.float64, _FLOAT)
+float = float32  # noqa: A001
+double = float64
+long = int64
+int = int32  # noqa: A001
+short = int16
+
+_ALL = (bool, uint8, int8, int16, int32, int64, float32, float64)
+_by_name = {d.name: d for d in _ALL}
+_by_numpy = {d.np: d for d in _ALL}
+_default_float = float32
+
+
+def from_numpy_dtype(np_dtype):
+    """The minigrad dtype of a numpy dtype; TypeError (naming the supported ones) if there is none."""
+    try:
+        return _by_numpy[np_dtype]
+    except KeyError:
+        pass
+    try:
+        return _by_numpy[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        names = ", ".join(d.name for d in reversed(_ALL))
+        raise TypeError(
+            f"can't convert np.ndarray of type {np.dtype(np_dtype)}. "
+            f"The only supported types are: {names}."
+        ) from None
+
+
+def to_dtype(d):
+    """Accept a minigrad dtype, a numpy dtype or type, or Python's float/int/bool."""
+    if type(d) is dtype:
+        return d
+    if d is _py_float:
+        return _default_float
+    if d is _py_int:
+        return int64
+    if d is _py_bool:
+        return bool
+    return from_numpy_dtype(d)
+
+
+def get_default_dtype():
+    """The dtype of floating-point tensors created from Python floats (float32, as in PyTorch)."""
+    return _default_float
+
+
+def set_default_dtype(d):
+    """Set the default floating-point dtype (float32 or float64), as ``torch.set_default_dtype``."""
+    global _default_float
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+
+
+def promote_types(a, b):
+    """PyTorch's promotion of two dtypes: the higher category wins (bool < int < float);
+    within a category, the smallest type that holds both (numpy's rule agrees there)."""
+    if a is b:
+        return a
+    if a._category != b._category:
+        return a if a._category > b._category else b
+    return _by_numpy[np.promote_types(a.np, b.np)]
+
+
+def _scalar_dtype(x):
+    if isinstance(x, (_py_bool, np.bool_)):
+        return bool
+    if isinstance(x, (_py_int, np.integer)):
+        return int64
+    return _default_float  # Python float (or numpy float scalar used as a number)
+
+
+def _combine(higher, lower):
+    # PyTorch's combine_categories: operands of a lower priority class (zero-dim tensors, then
+    # Python scalars) only matter when their category is above that of the higher class.
+    if higher is None:
+        return lower
+    if lower is None or higher.is_floating_point:
+        return higher
+    if higher is bool or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands):
+    """The dtype PyTorch gives an elementwise op on these operands (Tensors or Python scalars)."""
+    dim = zero = scalar = None
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if type(d) is dtype:
+            if x.ndim > 0:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        else:
+            s = _scalar_dtype(x)
+            scalar = s if scalar is None else promote_types(scalar, s)
+    return _combine(dim, _combine(zero, scalar))

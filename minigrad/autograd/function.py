@@ -1,0 +1,249 @@
+"""Nodes of the autograd graph.
+
+Every differentiable operation is a class with a ``forward`` and a ``backward`` written side by
+side. Calling ``SomeOp.apply(*args)`` runs ``forward`` and, when a gradient will be needed, keeps
+the op object as the result's ``grad_fn``: a node that remembers what ``backward`` needs (its
+*saved tensors*) and where each input's gradient goes (its *edges*). ``loss.backward()`` then walks
+these nodes from the loss back to the leaves (see ``engine.py``).
+
+Two flavours share the node machinery:
+
+* ``Op``: minigrad's built-in operations. ``forward`` and ``backward`` work on numpy arrays, which
+  keeps the per-op cost small (a training step runs hundreds of them).
+* ``Function``: PyTorch's public API for custom operations (``torch.autograd.Function``), whose
+  ``forward`` and ``backward`` receive and return Tensors.
+"""
+import numpy as np
+
+from ..tensor import Tensor, _wrap
+from .grad_mode import _state, no_grad
+
+__all__ = ["Node", "Op", "Function", "once_differentiable"]
+
+_RELEASED = object()  # marks saved tensors freed after backward (when retain_graph=False)
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward."
+)
+
+
+class Node:
+    """A node of the graph: one recorded operation.
+
+    Attributes set when the op is recorded:
+      next_edges        one entry per forward argument: the argument's ``grad_fn`` (a Node), the
+                        argument itself if it is a leaf that requires grad, or None
+      needs_input_grad  tuple of bools, ``edge is not None`` for each argument
+    """
+
+    __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "_retained",
+                 "__weakref__")
+
+    def save_for_backward(self, *values):
+        """Keep arrays (or tensors) for ``backward``; they are freed after the backward pass."""
+        self._saved = values
+
+    @property
+    def saved_tensors(self):
+        saved = self._saved
+        if saved is _RELEASED:
+            raise RuntimeError(_FREED_MESSAGE)
+        for index, counter, version in self._saved_versions:
+            if counter[0] != version:
+                value = saved[index]
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an "
+                    f"inplace operation: [{value.dtype} {list(value.shape)}], which is saved by "
+                    f"{self.name()}, is at version {counter[0]}; expected version {version} "
+                    "instead. Hint: compute the value out of place (e.g. `x = x + 1` instead of "
+                    "`x += 1`), or clone it before modifying it."
+                )
+        return saved
+
+    def _release(self):
+        """Drop what backward needed (called after this node ran, unless retain_graph=True)."""
+        if self._saved:
+            self._saved = _RELEASED
+
+    def name(self):
+        return f"{type(self).__name__}Backward0"
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    @property
+    def next_functions(self):
+        """PyTorch's view of the edges: ``((node_or_AccumulateGrad_or_None, 0), ...)``."""
+        return tuple(
+            (AccumulateGrad(e) if isinstance(e, Tensor) else e, 0) for e in self.next_edges
+        )
+
+    def _run_backward(self, grad):
+        raise NotImplementedError
+
+
+class AccumulateGrad:
+    """What PyTorch shows as a leaf's node in ``next_functions``; minigrad's edges point at the
+    leaf tensor directly, and the engine adds the gradient into its ``.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+def _edge(t):
+    """Where the gradient for argument ``t`` must go, or None if it needs none."""
+    if isinstance(t, Tensor) and t._requires_grad:
+        return t.grad_fn if t.grad_fn is not None else t
+    return None
+
+
+def _record(node, args, result, arrays):
+    """Attach ``node`` as ``result``'s grad_fn: edges, and version stamps of saved inputs."""
+    edges = tuple(_edge(a) for a in args)
+    node.next_edges = edges
+    node.needs_input_grad = tuple(e is not None for e in edges)
+    node._retained = None
+    versions = ()
+    if node._saved:
+        # A saved array that *is* an input's (or the result's) storage would be corrupted if that
+        # tensor were later changed in place; remember its version to detect this in backward.
+        found = []
+        for i, s in enumerate(node._saved):
+            if s is result._data:
+                found.append((i, result._vc, result._vc[0]))
+                continue
+            for a, arr in zip(args, arrays):
+                if s is arr and isinstance(a, Tensor):
+                    found.append((i, a._vc, a._vc[0]))
+                    break
+        versions = tuple(found)
+    node._saved_versions = versions
+    result._requires_grad = True
+    result.grad_fn = node
+
+
+class Op(Node):
+    """Base of minigrad's built-in operations (forward/backward on numpy arrays).
+
+    A subclass defines::
+
+        @staticmethod
+        def forward(ctx, *args):   # Tensor arguments arrive as their numpy arrays
+            ...                    # ctx.save_for_backward(...) what backward needs
+            return result_array
+
+        @staticmethod
+        def backward(ctx, grad):   # grad: d(loss)/d(result), an array of the result's shape
+            return grads           # one per forward argument (None where none is needed)
+
+    Class attribute ``view = True`` marks ops whose result may share memory with their first
+    argument (reshape, transpose, basic indexing...); such results share its version counter.
+    """
+
+    __slots__ = ()
+    view = False
+
+    @classmethod
+    def apply(cls, *args):
+        ctx = cls.__new__(cls)
+        ctx._saved = ()
+        arrays = [a._data if isinstance(a, Tensor) else a for a in args]
+        out = cls.forward(ctx, *arrays)
+        base = None
+        if cls.view:
+            src = args[0]
+            if out.base is not None and np.may_share_memory(out, src._data):
+                base = src if src._base is None else src._base
+        result = _wrap(out, base=base)
+        if _state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    _record(ctx, args, result, arrays)
+                    break
+        return result
+
+    def _run_backward(self, grad):
+        return self.backward(self, grad)
+
+
+class Function(Node):
+    """Base class for custom differentiable operations, as ``torch.autograd.Function``.
+
+    Example::
+
+        class Exp(minigrad.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                result = x.exp()
+                ctx.save_for_backward(result)
+                return result
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                (result,) = ctx.saved_tensors
+                return grad_output * result
+
+        y = Exp.apply(x)
+    """
+
+    __slots__ = ("__dict__",)
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = cls.__new__(cls)
+        ctx._saved = ()
+        with no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        outputs = out if isinstance(out, tuple) else (out,)
+        if len(outputs) != 1 or not isinstance(outputs[0], Tensor):
+            raise TypeError(f"{cls.__name__}.forward must return a single Tensor in minigrad")
+        result = outputs[0]
+        if any(isinstance(a, Tensor) for a in args) and result._requires_grad is False:
+            result = _wrap(result._data)  # a fresh output tensor owned by this node
+        if _state.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args):
+            saved = ctx._saved
+            ctx._saved = tuple(s._data if isinstance(s, Tensor) else s for s in saved)
+            _record(ctx, args, result, [a._data if isinstance(a, Tensor) else a for a in args])
+            ctx._saved = saved
+        return result
+
+    @property
+    def saved_tensors(self):
+        if self._saved is _RELEASED:
+            raise RuntimeError(_FREED_MESSAGE)
+        return self._saved
+
+    def mark_dirty(self, *tensors):
+        raise NotImplementedError("in-place custom Functions are not supported by minigrad")
+
+    def mark_non_differentiable(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        pass
+
+    def _run_backward(self, grad):
+        with no_grad():  # minigrad does not record backward passes (no double backward)
+            grads = self.backward(self, _wrap(grad))
+        if not isinstance(grads, tuple):
+            grads = (grads,)
+        return tuple(g._data if isinstance(g, Tensor) else g for g in grads)
+
+    def name(self):
+        return f"{type(self).__name__}Backward"
+
+
+def once_differentiable(fn):
+    """Decorator kept for PyTorch compatibility: minigrad backward passes are never recorded."""
+    return fn

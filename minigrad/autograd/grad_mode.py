@@ -1,0 +1,99 @@
+"""Whether operations record the graph: ``no_grad``, ``enable_grad``, ``set_grad_enabled``.
+
+The flag is per Python thread, as in PyTorch: a ``no_grad()`` block in one thread does not stop
+another thread from recording its graph.
+"""
+import functools
+import threading
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+
+
+class _GradState(threading.local):
+    enabled = True
+
+
+_state = _GradState()
+
+
+def is_grad_enabled():
+    """True if operations currently record the graph for ``backward()``."""
+    return _state.enabled
+
+
+class _GradModeContext:
+    """Base of the context managers below; each is also usable as a function decorator."""
+
+    _mode = True
+
+    def __enter__(self):
+        self._prev = _state.enabled
+        _state.enabled = self._mode
+
+    def __exit__(self, *exc):
+        _state.enabled = self._prev
+        return False
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.clone():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    def clone(self):
+        return self.__class__()
+
+
+class no_grad(_GradModeContext):
+    """Context manager (or decorator) that stops recording the graph, to save memory and time.
+
+    Results computed inside have ``requires_grad=False``. Example::
+
+        >>> x = minigrad.ones(2, requires_grad=True)
+        >>> with minigrad.no_grad():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
+
+    _mode = False
+
+
+class enable_grad(_GradModeContext):
+    """Context manager (or decorator) that turns recording back on inside a ``no_grad`` block."""
+
+    _mode = True
+
+
+class inference_mode(_GradModeContext):
+    """Like ``no_grad`` (minigrad has no separate inference tensors)."""
+
+    def __init__(self, mode=True):
+        self._mode = not mode
+
+    def clone(self):
+        return inference_mode(not self._mode)
+
+
+class set_grad_enabled(_GradModeContext):
+    """Turn recording on or off: as a function call (``set_grad_enabled(False)``) it takes effect
+    at once; as a context manager it restores the previous state on exit."""
+
+    def __init__(self, mode):
+        if not isinstance(mode, bool):
+            raise TypeError(f"set_grad_enabled(): argument 'mode' must be bool, not {type(mode).__name__}")
+        self._prev = _state.enabled
+        self._mode = mode
+        _state.enabled = mode
+
+    def __enter__(self):
+        pass
+
+    def __call__(self, fn):
+        _state.enabled = self._prev  # used as a decorator: the call above must not take effect
+        return super().__call__(fn)
+
+    def clone(self):
+        return self.__class__(self._mode)

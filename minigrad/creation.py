@@ -1,0 +1,351 @@
+"""Creation ops: ``tensor``, ``from_numpy``, ``zeros``, ``ones``, ``full``, ``arange``, ``randn`` ...
+
+Sizes may be given as ``zeros(2, 3)`` or ``zeros((2, 3))``. Floating-point results use the default
+dtype (float32) unless ``dtype=`` says otherwise, as in PyTorch. Random factories draw from
+``minigrad.random``'s counter-based generator (``manual_seed`` makes them repeatable).
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtype, _ops
+from ._device import device as _device
+from ._dtype import from_numpy_dtype, get_default_dtype, to_dtype
+from .random import next_call
+from .tensor import Tensor, _wrap
+
+__all__ = [
+    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",
+    "eye", "zeros_like", "ones_like", "empty_like", "full_like", "rand", "randn", "randint",
+    "randperm", "rand_like", "randn_like", "randint_like", "normal", "bernoulli", "scalar_tensor",
+]
+
+
+def _parse_size(args):
+    if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+        args = args[0]
+        if isinstance(args, Tensor):
+            args = args.tolist()
+    try:
+        shape = tuple(args)
+    except TypeError:
+        raise TypeError(f"size must be a tuple of ints, but got {type(args).__name__}") from None
+    for s in shape:
+        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+            raise TypeError(f"size must be a tuple of ints, but got an element of type {type(s).__name__}")
+    shape = tuple(int(s) for s in shape)
+    if any(s < 0 for s in shape):
+        neg = next(s for s in shape if s < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {neg}: {list(shape)}")
+    return shape
+
+
+def _finish(arr, requires_grad, device=None):
+    if device is not None:
+        _device(device)
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _float_dtype(dtype):
+    return get_default_dtype() if dtype is None else to_dtype(dtype)
+
+
+# ------------------------------------------------------------------ from data
+def _ragged_error(data):
+    """PyTorch's message for nested lists of unequal lengths (found by walking the lists)."""
+
+    def shape_of(x, dim):
+        if isinstance(x, (list, tuple)):
+            lengths = [len(x)]
+            inner = None
+            for item in x:
+                s = shape_of(item, dim + 1)
+                if inner is None:
+                    inner = s
+                elif s != inner:
+                    got = s[0] if s else None
+                    if isinstance(got, int) and isinstance(inner[0] if inner else None, int):
+                        raise ValueError(f"expected sequence of length {inner[0]} at dim {dim + 1} (got {got})")
+                    raise ValueError(f"expected a sequence at dim {dim + 1} for every element")
+            return tuple(lengths) + (inner or ())
+        return ()
+
+    shape_of(data, 0)
+    return ValueError("could not build a tensor from ragged nested sequences")
+
+
+def _array_from_data(data):
+    if isinstance(data, Tensor):
+        return data._data
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        data = [x._data if isinstance(x, Tensor) else x for x in data]
+    try:
+        arr = np.array(data)
+    except ValueError:
+        raise _ragged_error(data) from None
+    if arr.dtype.kind in "USO":
+        if arr.dtype.kind == "O" and isinstance(data, (list, tuple)):
+            raise _ragged_error(data)
+        bad = type(np.ravel(arr)[0]).__name__ if arr.size else arr.dtype.name
+        raise TypeError(f"new(): invalid data type '{bad}'")
+    if arr.dtype.kind == "c":
+        raise TypeError("minigrad does not support complex numbers")
+    return arr
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (a number, nested lists, a numpy array or a tensor).
+
+    The dtype is inferred as in PyTorch: Python floats give float32 (the default dtype), ints give
+    int64, bools give bool; numpy arrays keep their dtype.
+
+    Example::
+
+        >>> minigrad.tensor([[1, 2], [3, 4]])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> minigrad.tensor([0.5, 1.0], requires_grad=True)
+        tensor([0.5000, 1.0000], requires_grad=True)
+    """
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
+            "or sourceTensor.clone().detach().requires_grad_(True), rather than "
+            "minigrad.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+    from_python = not isinstance(data, (np.ndarray, Tensor, np.generic))
+    arr = _array_from_data(data)
+    if dtype is not None:
+        target = to_dtype(dtype).np
+    elif from_python and arr.dtype.kind == "f":
+        target = get_default_dtype().np
+    elif from_python and arr.dtype.kind in "iu":
+        target = np.int64
+    else:
+        target = from_numpy_dtype(arr.dtype).np
+    return _finish(np.array(arr, dtype=target, order="C", copy=True), requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but shares memory with a numpy array or tensor when no conversion is needed."""
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or to_dtype(dtype).np == data.dtype):
+        from_numpy_dtype(data.dtype)
+        return _wrap(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with ``ndarray`` (changes to one show in the other)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    if not ndarray.dtype.isnative:
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. Conversion "
+            "between byte orders is currently not supported."
+        )
+    from_numpy_dtype(ndarray.dtype)
+    return _wrap(ndarray)
+
+
+def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
+    return _finish(np.array(s, dtype=_float_dtype(dtype).np), requires_grad, device)
+
+
+# ------------------------------------------------------------------ filled
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of zeros of the given size, e.g. ``zeros(2, 3)``."""
+    return _finish(np.zeros(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """A tensor of ones of the given size."""
+    return _finish(np.ones(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
+    """An uninitialised tensor of the given size."""
+    return _finish(np.empty(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False):
+    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from it, as in PyTorch)."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        if isinstance(fill_value, (bool, np.bool_)):
+            dtype = _dtype.bool
+        elif isinstance(fill_value, numbers.Integral):
+            dtype = _dtype.int64
+    return _finish(np.full(_parse_size((size,)), fill_value, dtype=_float_dtype(dtype).np), requires_grad, device)
+
+
+def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=False):
+    """Values from ``start`` (inclusive) to ``end`` (exclusive) spaced by ``step``; int64 if all
+    arguments are integers, else the default float dtype."""
+    if end is None:
+        start, end = 0, start
+    args = [x.item() if isinstance(x, Tensor) else x for x in (start, end, step)]
+    start, end, step = args
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        dtype = _dtype.int64 if all(isinstance(x, numbers.Integral) for x in args) else get_default_dtype()
+    dtype = to_dtype(dtype)
+    n = max(int(np.ceil((end - start) / step)), 0)
+    values = start + step * np.arange(n, dtype=np.float64 if dtype.is_floating_point else np.int64)
+    return _finish(values.astype(dtype.np), requires_grad, device)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype).np), requires_grad, device)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    return _finish(np.eye(n, n if m is None else m, dtype=_float_dtype(dtype).np), requires_grad, device)
+
+
+def _like_dtype(input, dtype):
+    return input._data.dtype if dtype is None else to_dtype(dtype).np
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return _finish(np.zeros(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return _finish(np.ones(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
+
+
+def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return _finish(np.empty(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return _finish(np.full(input._data.shape, fill_value, dtype=_like_dtype(input, dtype)), requires_grad, device)
+
+
+# ------------------------------------------------------------------ random
+def _random_float_dtype(dtype, name):
+    d = _float_dtype(dtype)
+    if not d.is_floating_point:
+        raise RuntimeError(f"\"{name}\" not implemented for '{d.name}': only floating-point dtypes")
+    return d
+
+
+def fill_uniform(arr, generator=None, low=0.0, high=1.0):
+    """Fill a contiguous float array with uniform numbers in [low, high) (one generator call)."""
+    seed, offset = next_call(generator)
+    _ops.uniform_(arr, seed, offset, low, high)
+    return arr
+
+
+def fill_normal(arr, generator=None, mean=0.0, std=1.0):
+    """Fill a contiguous float array with normal numbers (one generator call)."""
+    seed, offset = next_call(generator)
+    _ops.normal_(arr, seed, offset, mean, std)
+    return arr
+
+
+def random_uint64(n, generator=None):
+    """``n`` random 64-bit integers (one generator call)."""
+    seed, offset = next_call(generator)
+    return _ops.random_bits(2 * n, seed, offset).view(np.uint64)
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Uniform random numbers in [0, 1)."""
+    d = _random_float_dtype(dtype, "uniform")
+    return _finish(fill_uniform(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+    """Standard normal random numbers (mean 0, variance 1).
+
+    Example::
+
+        >>> minigrad.manual_seed(0)
+        >>> x = minigrad.randn(2, 3)   # the same numbers after every manual_seed(0)
+    """
+    d = _random_float_dtype(dtype, "normal")
+    return _finish(fill_normal(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
+
+
+def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return rand(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    return randn(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+
+
+def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
+    """Random integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    if size is not None:
+        args = args + (size,)
+    if len(args) == 2:
+        low, (high, size) = 0, args
+    elif len(args) == 3:
+        low, high, size = args
+    else:
+        raise TypeError("randint() expects (high, size) or (low, high, size)")
+    if high <= low:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    shape = _parse_size((size,))
+    n = int(np.prod(shape))
+    values = low + (random_uint64(n, generator) % np.uint64(high - low)).astype(np.int64)
+    d = _dtype.int64 if dtype is None else to_dtype(dtype)
+    return _finish(values.reshape(shape).astype(d.np), requires_grad, device)
+
+
+def randint_like(input, low=0, high=None, dtype=None):
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype)
+
+
+def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
+    """A random permutation of 0 .. n-1 (sorting random 64-bit keys)."""
+    if n < 0:
+        raise RuntimeError(f"n must be non-negative, got{n}")
+    keys = random_uint64(n, generator)
+    perm = np.argsort(keys, kind="stable")
+    d = _dtype.int64 if dtype is None else to_dtype(dtype)
+    return _finish(perm.astype(d.np), requires_grad, device)
+
+
+def normal(mean, std, size=None, generator=None, dtype=None):
+    """Normal random numbers with the given mean and std (numbers or tensors)."""
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        ref = mean if isinstance(mean, Tensor) else std
+        z = fill_normal(np.empty(shape, ref._data.dtype), generator)
+        return _wrap((z * s + m).astype(ref._data.dtype))
+    if size is None:
+        raise TypeError("normal() with float mean and std needs a size")
+    d = _random_float_dtype(dtype, "normal")
+    return _wrap(fill_normal(np.empty(_parse_size((size,)), d.np), generator, mean, std))
+
+
+def bernoulli(input, p=None, generator=None):
+    """1 with probability ``input`` (elementwise), else 0; same dtype as ``input``."""
+    probs = input._data if p is None else np.full(input._data.shape, p)
+    if np.any((probs < 0) | (probs > 1)):
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    u = fill_uniform(np.empty(input._data.shape, np.float64), generator)
+    return _wrap((u < probs).astype(input._data.dtype))

@@ -1,0 +1,405 @@
+"""Elementwise arithmetic: + - * / ** neg, casts, comparisons, where, maximum, clamp.
+
+Binary ops broadcast like PyTorch; their backward sums each gradient back to its input's shape
+(``sum_to``). Either operand may be a Python number, which the op treats as a constant.
+"""
+import numpy as np
+
+from .._dtype import get_default_dtype, to_dtype
+from ..autograd.function import Op
+from ..tensor import Tensor, _wrap
+from ._util import as_operand, promote, sum_to
+
+__all__ = [
+    "add", "sub", "mul", "div", "pow", "neg", "cast", "clone", "eq", "ne", "lt", "le", "gt", "ge",
+    "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
+    "isnan", "isinf", "isfinite", "allclose", "equal",
+]
+
+
+def _shape(x):
+    return np.shape(x)
+
+
+class Add(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (_shape(a), _shape(b))
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        return (sum_to(grad, sa) if need_a else None, sum_to(grad, sb) if need_b else None)
+
+    __slots__ = ("shapes",)
+
+
+class Sub(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (_shape(a), _shape(b))
+        return a - b
+
+    @staticmethod
+    def backward(ctx, grad):
+        sa, sb = ctx.shapes
+        need_a, need_b = ctx.needs_input_grad
+        return (sum_to(grad, sa) if need_a else None, sum_to(-grad, sb) if need_b else None)
+
+    __slots__ = ("shapes",)
+
+
+class Mul(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (sum_to(grad * b, _shape(a)) if need_a else None,
+                sum_to(grad * a, _shape(b)) if need_b else None)
+
+    __slots__ = ()
+
+
+class Div(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.true_divide(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = sum_to(grad / b, _shape(a)) if need_a else None
+        gb = sum_to(-grad * a / (b * b), _shape(b)) if need_b else None
+        return ga, gb
+
+    __slots__ = ()
+
+
+class Pow(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        with np.errstate(all="ignore"):
+            out = np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = gb = None
+        if need_a:
+            # d(a^b)/da = b * a^(b-1); PyTorch defines it as 0 where b == 0 (even at a == 0)
+            ga = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(grad.dtype, copy=False)
+            ga = sum_to(ga, _shape(a))
+        if need_b:
+            # d(a^b)/db = a^b * log(a); 0 where a == 0 and b >= 0 (PyTorch's convention)
+            gb = np.where((a == 0) & (b >= 0), 0, grad * out * np.log(a)).astype(grad.dtype, copy=False)
+            gb = sum_to(gb, _shape(b))
+        return ga, gb
+
+    __slots__ = ()
+
+
+class Neg(Op):
+    @staticmethod
+    def forward(ctx, a):
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+    __slots__ = ()
+
+
+class Cast(Op):
+    """Change of dtype; the gradient is cast back to the input's dtype."""
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.dtype = a.dtype
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.astype(ctx.dtype), None
+
+    def name(self):
+        return "ToCopyBackward0"
+
+    __slots__ = ("dtype",)
+
+
+class Clone(Op):
+    @staticmethod
+    def forward(ctx, a):
+        return np.array(a, order="C")
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+    __slots__ = ()
+
+
+def add(input, other, alpha=1):
+    """``input + alpha * other``, broadcasting."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = promote(input, other)
+    return Add.apply(a, b)
+
+
+def sub(input, other, alpha=1):
+    """``input - alpha * other``, broadcasting."""
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = promote(input, other)
+    return Sub.apply(a, b)
+
+
+def mul(input, other):
+    a, b = promote(input, other)
+    return Mul.apply(a, b)
+
+
+def div(input, other, rounding_mode=None):
+    """True division; integer inputs give the default float dtype, as in PyTorch."""
+    a, b = promote(input, other)
+    if rounding_mode is not None:
+        return _rounded_div(a, b, rounding_mode)
+    for x in (a, b):
+        if isinstance(x, Tensor) and x._data.dtype.kind != "f":
+            dtype = get_default_dtype()
+            a = a.to(dtype) if isinstance(a, Tensor) else a
+            b = b.to(dtype) if isinstance(b, Tensor) else b
+            break
+    return Div.apply(a, b)
+
+
+def _rounded_div(a, b, mode):
+    if mode not in ("trunc", "floor"):
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+    x = a._data if isinstance(a, Tensor) else a
+    y = b._data if isinstance(b, Tensor) else b
+    with np.errstate(all="ignore"):
+        q = np.floor_divide(x, y) if mode == "floor" else np.trunc(np.true_divide(x, y)).astype(np.result_type(x, y))
+    return _wrap(np.asarray(q))
+
+
+def pow(input, exponent):  # noqa: A001
+    a, b = promote(input, exponent)
+    if isinstance(a, Tensor) and isinstance(b, int) and a._data.dtype.kind in "iu" and b < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return Pow.apply(a, b)
+
+
+def neg(input):
+    return Neg.apply(input)
+
+
+def cast(input, dtype):
+    dtype = to_dtype(dtype)
+    if input._data.dtype == dtype.np:
+        return input
+    if input._requires_grad and not dtype.is_floating_point:
+        out = _wrap(input._data.astype(dtype.np))  # integer results leave the graph
+        return out
+    return Cast.apply(input, dtype.np)
+
+
+def clone(input):
+    return Clone.apply(input)
+
+
+# ------------------------------------------------------------------ comparisons (no gradient)
+def _compare(ufunc, a, b):
+    a, b = as_operand(a), as_operand(b)
+    x = a._data if isinstance(a, Tensor) else a
+    y = b._data if isinstance(b, Tensor) else b
+    return _wrap(ufunc(x, y))
+
+
+def eq(input, other):
+    return _compare(np.equal, input, other)
+
+
+def ne(input, other):
+    return _compare(np.not_equal, input, other)
+
+
+def lt(input, other):
+    return _compare(np.less, input, other)
+
+
+def le(input, other):
+    return _compare(np.less_equal, input, other)
+
+
+def gt(input, other):
+    return _compare(np.greater, input, other)
+
+
+def ge(input, other):
+    return _compare(np.greater_equal, input, other)
+
+
+def logical_not(input):
+    if input._data.dtype == np.bool_:
+        return _wrap(np.logical_not(input._data))
+    return _wrap(np.invert(input._data))
+
+
+def logical_and(input, other):
+    return _compare(np.logical_and if input._data.dtype == np.bool_ else np.bitwise_and, input, other)
+
+
+def logical_or(input, other):
+    return _compare(np.logical_or if input._data.dtype == np.bool_ else np.bitwise_or, input, other)
+
+
+def isnan(input):
+    return _wrap(np.isnan(input._data))
+
+
+def isinf(input):
+    return _wrap(np.isinf(input._data))
+
+
+def isfinite(input):
+    return _wrap(np.isfinite(input._data))
+
+
+def equal(input, other):
+    """True if both tensors have the same shape and elements."""
+    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+# ------------------------------------------------------------------ selection
+class Where(Op):
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        ctx.shapes = (_shape(a), _shape(b))
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (cond,) = ctx.saved_tensors
+        sa, sb = ctx.shapes
+        _, need_a, need_b = ctx.needs_input_grad
+        ga = sum_to(np.where(cond, grad, 0).astype(grad.dtype, copy=False), sa) if need_a else None
+        gb = sum_to(np.where(cond, 0, grad).astype(grad.dtype, copy=False), sb) if need_b else None
+        return None, ga, gb
+
+    __slots__ = ("shapes",)
+
+
+def where(condition, input, other):
+    """Elements of ``input`` where ``condition`` is true, else of ``other`` (broadcasting)."""
+    condition = as_operand(condition)
+    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
+    a, b = promote(input, other)
+    return Where.apply(cond, a, b)
+
+
+class Maximum(Op):
+    """Elementwise max; at ties each side gets half the gradient, as in PyTorch."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_by_comparison(grad, a, b, ctx.needs_input_grad, np.greater)
+
+    __slots__ = ()
+
+
+class Minimum(Op):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return _split_by_comparison(grad, a, b, ctx.needs_input_grad, np.less)
+
+    __slots__ = ()
+
+
+def _split_by_comparison(grad, a, b, needs, wins):
+    a_wins = wins(a, b).astype(grad.dtype)
+    tie = (a == b).astype(grad.dtype) * 0.5
+    ga = sum_to(grad * (a_wins + tie), _shape(a)) if needs[0] else None
+    gb = sum_to(grad * (1 - a_wins - tie), _shape(b)) if needs[1] else None
+    return ga, gb
+
+
+def maximum(input, other):
+    a, b = promote(input, other)
+    return Maximum.apply(a, b)
+
+
+def minimum(input, other):
+    a, b = promote(input, other)
+    return Minimum.apply(a, b)
+
+
+class Clamp(Op):
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        ctx.save_for_backward(a)
+        ctx.bounds = (lo, hi)
+        return np.clip(a, lo, hi)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        inside = np.ones(a.shape, dtype=bool)
+        if lo is not None:
+            inside &= a >= lo
+        if hi is not None:
+            inside &= a <= hi
+        return grad * inside, None, None
+
+    __slots__ = ("bounds",)
+
+
+def clamp(input, min=None, max=None):  # noqa: A002
+    """Limit the elements to [min, max]; the gradient is passed where the input lies inside."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input
+        if min is not None:
+            out = maximum(out, min)
+        if max is not None:
+            out = minimum(out, max)
+        return out
+    if input._data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
+        input = input.to(get_default_dtype())
+    return Clamp.apply(input, min, max)

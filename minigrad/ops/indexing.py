@@ -1,0 +1,130 @@
+"""Indexing: ``x[i]``, ``x[1:3, ::2]``, ``x[idx, target]`` (integer arrays), ``x[mask]``, and
+``x[...] = value``.
+
+Basic indices (ints, slices, None, Ellipsis) give views; integer-array and boolean indices
+gather copies. The backward scatters the gradient back: for integer arrays with repeated
+indices, the contributions are added (``np.add.at``).
+"""
+import numpy as np
+
+from ..autograd.function import Op
+from ..tensor import Tensor, _wrap
+from ._util import sum_to
+
+__all__ = ["getitem", "setitem"]
+
+_BASIC = (int, slice, type(None), type(Ellipsis))
+
+
+def _convert(item):
+    if isinstance(item, Tensor):
+        if item._data.dtype.kind not in "biu":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return item._data
+    if isinstance(item, (list, np.ndarray)):
+        arr = np.asarray(item)
+        if arr.dtype.kind not in "biu" and arr.size:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        return arr.astype(np.int64) if arr.size == 0 and arr.dtype.kind == "f" else arr
+    if isinstance(item, np.integer):
+        return int(item)
+    if isinstance(item, (bool, np.bool_)):
+        return np.asarray(item)
+    if not isinstance(item, _BASIC) and hasattr(item, "__index__"):
+        return item.__index__()
+    return item
+
+
+def convert_index(index):
+    """The index with tensors and lists turned into numpy arrays, and whether it is basic."""
+    items = index if isinstance(index, tuple) else (index,)
+    items = tuple(_convert(i) for i in items)
+    basic = all(isinstance(i, _BASIC) for i in items)
+    return (items if isinstance(index, tuple) else items[0]), basic
+
+
+def _index_error(exc):
+    return IndexError(str(exc).replace("axis", "dimension"))
+
+
+class GetItem(Op):
+    view = True
+
+    @staticmethod
+    def forward(ctx, a, index, basic):
+        ctx.meta = (a.shape, a.dtype, index, basic)
+        try:
+            out = a[index]
+        except IndexError as exc:
+            raise _index_error(exc) from None
+        if not basic:
+            return np.ascontiguousarray(out)
+        if type(out) is not np.ndarray:  # an element: index again with "..." to get a 0-d view
+            out = a[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, dtype, index, basic = ctx.meta
+        out = np.zeros(shape, dtype=grad.dtype)
+        if basic:
+            out[index] = grad
+        else:
+            np.add.at(out, index, grad)
+        return out, None, None
+
+    def name(self):
+        return "IndexBackward0"
+
+    __slots__ = ("meta",)
+
+
+def getitem(input, index):
+    index, basic = convert_index(index)
+    return GetItem.apply(input, index, basic)
+
+
+class IndexPut(Op):
+    """``out = a.clone(); out[index] = value``: the gradient of ``a`` is zero where overwritten."""
+
+    @staticmethod
+    def forward(ctx, a, value, index):
+        ctx.meta = (np.shape(value), index)
+        out = a.copy()
+        try:
+            out[index] = value
+        except IndexError as exc:
+            raise _index_error(exc) from None
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        value_shape, index = ctx.meta
+        ga = grad.copy()
+        ga[index] = 0
+        gv = sum_to(np.asarray(grad[index]), value_shape) if ctx.needs_input_grad[1] else None
+        return ga, gv, None
+
+    __slots__ = ("meta",)
+
+
+def setitem(input, index, value):
+    """``input[index] = value`` in place (recorded in the graph when a gradient is needed)."""
+    from .inplace import apply_inplace
+
+    index, _ = convert_index(index)
+    if isinstance(value, Tensor):
+        value = value.to(input.dtype) if value._data.dtype != input._data.dtype else value
+        raw = value._data
+    else:
+        raw = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    def write(data):
+        try:
+            data[index] = raw
+        except IndexError as exc:
+            raise _index_error(exc) from None
+        except ValueError as exc:
+            raise RuntimeError(str(exc)) from None
+
+    apply_inplace(input, lambda old: IndexPut.apply(old, value, index), write, others=(value,))

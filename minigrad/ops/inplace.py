@@ -1,0 +1,172 @@
+"""In-place operations (``add_``, ``mul_``, ``zero_``, ``x[i] = v`` ...).
+
+Without autograd they modify the tensor's array directly. When a gradient is needed, the op is
+computed out of place on a snapshot of the old value and the result is copied into the tensor,
+which takes the new node as its ``grad_fn`` (PyTorch "rebases" the history the same way).
+Either way the version counter is bumped, so a backward that saved the old array notices.
+"""
+import numpy as np
+
+from .._dtype import result_type
+from ..autograd.function import Op
+from ..autograd.grad_mode import _state
+from ..tensor import Tensor, _wrap
+from ._util import as_operand, sum_to
+
+__all__ = ["apply_inplace", "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_"]
+
+
+def _needs_graph(t, others):
+    if not _state.enabled:
+        return False
+    if t._requires_grad:
+        return True
+    return any(isinstance(o, Tensor) and o._requires_grad for o in others)
+
+
+def apply_inplace(t, graph_fn, write, others=()):
+    """Change ``t`` in place.
+
+    write(array)   modifies t's array directly (used when no gradient is needed);
+    graph_fn(old)  computes the new value out of place from a snapshot tensor ``old`` (recorded).
+    """
+    if _needs_graph(t, others):
+        if t.grad_fn is None and t._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        if t._base is not None:
+            raise RuntimeError(
+                "minigrad does not support in-place operations on a view (a slice, reshape or "
+                "transpose of another tensor) when a gradient is needed: write it out of place, "
+                "e.g. `y = x.clone(); y[...] = ...` or `x = x + 1`"
+            )
+        old = _wrap(t._data.copy())
+        old.grad_fn = t.grad_fn
+        old._requires_grad = t._requires_grad
+        result = graph_fn(old)
+        np.copyto(t._data, result._data, casting="same_kind")
+        t.grad_fn = result.grad_fn
+        t._requires_grad = result._requires_grad
+    else:
+        write(t._data)
+    t._vc[0] += 1
+    return t
+
+
+def _check_cast(t, other):
+    res = result_type(t, other)
+    if res._category > t.dtype._category:
+        raise RuntimeError(
+            f"result type {_NAMES.get(res.name, res.name)} can't be cast to the desired output type "
+            f"{_NAMES.get(t.dtype.name, t.dtype.name)}"
+        )
+
+
+_NAMES = {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool",
+          "int16": "Short", "int8": "Char", "uint8": "Byte"}
+
+
+def _raw(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _binary_inplace(t, other, ufunc, outofplace):
+    other = as_operand(other)
+    _check_cast(t, other)
+    return apply_inplace(
+        t, lambda old: outofplace(old, other),
+        lambda data: ufunc(data, _raw(other), out=data, casting="unsafe"),
+        others=(other,),
+    )
+
+
+def add_(t, other, alpha=1):
+    from .arithmetic import add, mul
+
+    if alpha != 1:
+        other = mul(as_operand(other), alpha)
+    return _binary_inplace(t, other, np.add, add)
+
+
+def sub_(t, other, alpha=1):
+    from .arithmetic import mul, sub
+
+    if alpha != 1:
+        other = mul(as_operand(other), alpha)
+    return _binary_inplace(t, other, np.subtract, sub)
+
+
+def mul_(t, other):
+    from .arithmetic import mul
+
+    return _binary_inplace(t, other, np.multiply, mul)
+
+
+def div_(t, other):
+    from .arithmetic import div
+
+    other = as_operand(other)
+    if t._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"result type Float can't be cast to the desired output type {_NAMES.get(t.dtype.name)}"
+        )
+    return _binary_inplace(t, other, np.true_divide, div)
+
+
+def clamp_(t, min=None, max=None):  # noqa: A002
+    from .arithmetic import clamp
+
+    return apply_inplace(
+        t, lambda old: clamp(old, min, max),
+        lambda data: np.clip(data, _raw(min), _raw(max), out=data),
+        others=(min, max),
+    )
+
+
+class Overwrite(Op):
+    """Every element replaced by (a broadcast of) ``value``: no gradient reaches the old value."""
+
+    @staticmethod
+    def forward(ctx, a, value):
+        ctx.shape = np.shape(value)
+        return np.array(np.broadcast_to(np.asarray(value, dtype=a.dtype), a.shape))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.zeros_like(grad), sum_to(grad, ctx.shape)
+
+    __slots__ = ("shape",)
+
+
+def fill_(t, value):
+    value = as_operand(value)
+    if isinstance(value, Tensor) and value._data.ndim != 0:
+        raise RuntimeError(
+            f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
+        )
+    return apply_inplace(
+        t, lambda old: Overwrite.apply(old, value), lambda data: data.fill(_raw(value)), others=(value,)
+    )
+
+
+def zero_(t):
+    return fill_(t, 0)
+
+
+def copy_(t, src, non_blocking=False):
+    """Copy the elements of ``src`` (broadcast to this shape, cast to this dtype) into ``t``."""
+    src = as_operand(src)
+    shape = np.shape(_raw(src))
+    try:
+        np.broadcast_shapes(shape, t._data.shape)
+        if len(shape) > t._data.ndim or np.broadcast_shapes(shape, t._data.shape) != t._data.shape:
+            raise ValueError
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({t._data.shape[-1] if t._data.ndim else 1}) must match the size "
+            f"of tensor b ({shape[-1] if shape else 1}) at non-singleton dimension {max(t._data.ndim - 1, 0)}"
+        ) from None
+
+    def write(data):
+        np.copyto(data, _raw(src), casting="unsafe")
+
+    return apply_inplace(t, lambda old: Overwrite.apply(old, src), write, others=(src,))

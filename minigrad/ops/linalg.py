@@ -1,0 +1,244 @@
+"""Matrix products: ``matmul`` (``@``), ``mm``, ``bmm``, and the fused ``linear``.
+
+Float products run in the compiled GEMM (``_ops.matmul``), which reads transposed operands through
+their strides: the backward ``grad @ Bᵀ`` and ``Aᵀ @ grad`` never copy a matrix.
+"""
+import numpy as np
+
+from .. import _ops
+from ..autograd.function import Op
+from ..tensor import Tensor, _wrap
+from ._util import as_operand, sum_to
+
+__all__ = ["matmul", "mm", "bmm", "dot", "mv", "linear", "outer"]
+
+_FLOATS = (np.float32, np.float64)
+
+
+class MatMul(Op):
+    """2-D matrix product C = A @ B."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return _ops.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = _ops.matmul(grad, b.T) if need_a else None  # dL/dA = dL/dC @ Bᵀ
+        gb = _ops.matmul(a.T, grad) if need_b else None  # dL/dB = Aᵀ @ dL/dC
+        return ga, gb
+
+    def name(self):
+        return "MmBackward0"
+
+    __slots__ = ()
+
+
+class BatchedMatMul(Op):
+    """Batched product with broadcast batch dimensions: (..., M, K) @ (..., K, N)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
+        a3 = np.broadcast_to(a, batch + a.shape[-2:]).reshape((-1,) + a.shape[-2:])
+        b3 = np.broadcast_to(b, batch + b.shape[-2:]).reshape((-1,) + b.shape[-2:])
+        return _ops.bmm(a3, b3).reshape(batch + (a.shape[-2], b.shape[-1]))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        batch = grad.shape[:-2]
+        g3 = np.ascontiguousarray(grad).reshape((-1,) + grad.shape[-2:])
+        a3 = np.broadcast_to(a, batch + a.shape[-2:]).reshape((-1,) + a.shape[-2:])
+        b3 = np.broadcast_to(b, batch + b.shape[-2:]).reshape((-1,) + b.shape[-2:])
+        ga = gb = None
+        if need_a:
+            ga = sum_to(_ops.bmm(g3, b3.transpose(0, 2, 1)).reshape(batch + a.shape[-2:]), a.shape)
+        if need_b:
+            gb = sum_to(_ops.bmm(a3.transpose(0, 2, 1), g3).reshape(batch + b.shape[-2:]), b.shape)
+        return ga, gb
+
+    def name(self):
+        return "BmmBackward0"
+
+    __slots__ = ()
+
+
+class Linear(Op):
+    """y = x @ Wᵀ + b in one kernel call (the bias is added in the GEMM's epilogue)."""
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        return _ops.linear_forward(x, weight, bias)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        return _ops.linear_backward(grad, x, weight, need_x, need_w, need_b)
+
+    def name(self):
+        return "AddmmBackward0"
+
+    __slots__ = ()
+
+
+def _shape_str(shape):
+    return "x".join(str(s) for s in shape)
+
+
+def _check_same_dtype(a, b):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name} != {b.dtype.name}"
+        )
+
+
+def _matmul_2d(a, b):
+    if a._data.shape[1] != b._data.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a._data.shape)} and "
+            f"{_shape_str(b._data.shape)})"
+        )
+    if a._data.dtype.type not in _FLOATS:
+        return _wrap(np.matmul(a._data, b._data))
+    return MatMul.apply(a, b)
+
+
+def matmul(input, other):
+    """Matrix product with ``torch.matmul``'s rules: 1-D·1-D is a dot product, a 1-D operand is
+    treated as a row (left) or column (right) vector, and >2-D operands are batches whose batch
+    dimensions broadcast."""
+    a, b = as_operand(input), as_operand(other)
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
+        raise TypeError("matmul(): argument 'other' must be Tensor")
+    da, db = a._data.ndim, b._data.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
+        )
+    _check_same_dtype(a, b)
+    if da == 1 and db == 1:
+        return dot(a, b)
+    if da <= 2 and db <= 2:
+        if da == 1:
+            return _matmul_2d(a.unsqueeze(0), b).squeeze(0)
+        if db == 1:
+            if a._data.shape[1] != b._data.shape[0]:
+                raise RuntimeError(
+                    f"size mismatch, got input ({a._data.shape[0]}), mat ({_shape_str(a._data.shape)}), "
+                    f"vec ({b._data.shape[0]})"
+                )
+            return _matmul_2d(a, b.unsqueeze(1)).squeeze(1)
+        return _matmul_2d(a, b)
+    # batched: a 1-D operand becomes a matrix, then the added dimension is removed again
+    a2 = a.unsqueeze(0) if da == 1 else a
+    b2 = b.unsqueeze(1) if db == 1 else b
+    if a2._data.shape[-1] != b2._data.shape[-2]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a2._data.shape[-2:])} and "
+            f"{_shape_str(b2._data.shape[-2:])})"
+        )
+    try:
+        np.broadcast_shapes(a2._data.shape[:-2], b2._data.shape[:-2])
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({a2._data.shape[-3]}) must match the size of tensor b "
+            f"({b2._data.shape[-3]}) at non-singleton dimension 0"
+        ) from None
+    if a2._data.dtype.type not in _FLOATS:
+        out = _wrap(np.matmul(a2._data, b2._data))
+    else:
+        out = BatchedMatMul.apply(a2, b2)
+    if da == 1:
+        out = out.squeeze(-2)
+    if db == 1:
+        out = out.squeeze(-1)
+    return out
+
+
+def mm(input, mat2):
+    """2-D matrix product (no broadcasting)."""
+    if input.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if mat2.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_same_dtype(input, mat2)
+    return _matmul_2d(input, mat2)
+
+
+def bmm(input, mat2):
+    """Batched product of 3-D tensors (b, n, m) @ (b, m, p)."""
+    if input.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError(f"batch2 must be a 3D tensor")
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}]."
+        )
+    return matmul(input, mat2)
+
+
+def dot(input, other):
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(
+            f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors"
+        )
+    n, m = input.shape[0], other.shape[0]
+    if n != m:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number "
+            f"of elements, but got {n} and {m} elements respectively"
+        )
+    _check_same_dtype(input, other)
+    return _matmul_2d(input.unsqueeze(0), other.unsqueeze(1)).reshape(())
+
+
+def mv(input, vec):
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError("vector + matrix @ vector expected, got %d, %d" % (input.ndim, vec.ndim))
+    return matmul(input, vec)
+
+
+def outer(input, vec2):
+    return input.unsqueeze(1) * vec2.unsqueeze(0)
+
+
+def linear(input, weight, bias=None):
+    """``input @ weight.T + bias`` for input (*, in_features), weight (out_features,
+    in_features), bias (out_features,); one fused kernel call for the 2-D case."""
+    x = input
+    if x._data.ndim == 0 or weight._data.ndim != 2:
+        out = matmul(x, weight.t())
+        return out + bias if bias is not None else out
+    in_features = weight._data.shape[1]
+    if x._data.shape[-1] != in_features:
+        rows = int(np.prod(x._data.shape[:-1]))
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x._data.shape[-1]} and "
+            f"{in_features}x{weight._data.shape[0]})"
+        )
+    if x._data.dtype != weight._data.dtype or (bias is not None and bias._data.dtype != weight._data.dtype):
+        raise RuntimeError(
+            f"mat1 and mat2 must have the same dtype, but got {x.dtype.name} and {weight.dtype.name}"
+        )
+    if bias is not None and bias._data.shape != (weight._data.shape[0],):
+        raise RuntimeError(
+            f"bias must have shape ({weight._data.shape[0]},) to match weight {list(weight._data.shape)}, "
+            f"but got {list(bias._data.shape)}"
+        )
+    if x._data.dtype.type not in _FLOATS:
+        raise RuntimeError(f"linear: expected a floating-point input, but got {x.dtype.name}")
+    lead = x._data.shape[:-1]
+    if len(lead) != 1:
+        x = x.reshape(-1, in_features)
+    out = Linear.apply(x, weight, bias)
+    return out if len(lead) == 1 else out.reshape(lead + (weight._data.shape[0],))

@@ -1,0 +1,78 @@
+"""The ops as ``Tensor`` methods: ``x.exp()`` is ``minigrad.exp(x)``, ``x.sum(1)`` is
+``minigrad.sum(x, 1)`` and so on. (PyTorch generates these bindings; here they are a table.)"""
+import numpy as np
+
+from . import arithmetic, inplace, linalg, pointwise, reduction, shape
+
+
+def _where(self, condition, other):
+    return arithmetic.where(condition, self, other)
+
+
+def _view_as(self, other):
+    return shape.view(self, other.shape)
+
+
+def _reshape_as(self, other):
+    return shape.reshape(self, other.shape)
+
+
+def _expand_as(self, other):
+    return shape.expand(self, other.shape)
+
+
+def _uniform_(self, a=0.0, b=1.0, *, generator=None):
+    from ..creation import fill_uniform
+    from ..tensor import _wrap
+
+    return inplace.copy_(self, _wrap(fill_uniform(np.empty(self._data.shape, self._data.dtype), generator, a, b)))
+
+
+def _normal_(self, mean=0.0, std=1.0, *, generator=None):
+    from ..creation import fill_normal
+    from ..tensor import _wrap
+
+    return inplace.copy_(self, _wrap(fill_normal(np.empty(self._data.shape, self._data.dtype), generator, mean, std)))
+
+
+_METHODS = {
+    # arithmetic
+    "add": arithmetic.add, "sub": arithmetic.sub, "subtract": arithmetic.sub, "mul": arithmetic.mul,
+    "multiply": arithmetic.mul, "div": arithmetic.div, "divide": arithmetic.div,
+    "true_divide": arithmetic.div, "pow": arithmetic.pow, "neg": arithmetic.neg,
+    "negative": arithmetic.neg, "eq": arithmetic.eq, "ne": arithmetic.ne, "lt": arithmetic.lt,
+    "le": arithmetic.le, "gt": arithmetic.gt, "ge": arithmetic.ge, "maximum": arithmetic.maximum,
+    "minimum": arithmetic.minimum, "clamp": arithmetic.clamp, "clip": arithmetic.clamp,
+    "isnan": arithmetic.isnan, "isinf": arithmetic.isinf, "isfinite": arithmetic.isfinite,
+    "logical_not": arithmetic.logical_not, "logical_and": arithmetic.logical_and,
+    "logical_or": arithmetic.logical_or, "equal": arithmetic.equal, "allclose": arithmetic.allclose,
+    "where": _where,
+    # pointwise
+    "exp": pointwise.exp, "log": pointwise.log, "log1p": pointwise.log1p, "sqrt": pointwise.sqrt,
+    "abs": pointwise.abs, "sin": pointwise.sin, "cos": pointwise.cos,
+    "sigmoid": pointwise.sigmoid, "tanh": pointwise.tanh, "relu": pointwise.relu,
+    "relu_": pointwise.relu_, "square": pointwise.square, "sign": pointwise.sign,
+    "softmax": pointwise.softmax, "log_softmax": pointwise.log_softmax,
+    # reductions
+    "sum": reduction.sum, "mean": reduction.mean, "max": reduction.max, "min": reduction.min,
+    "amax": reduction.amax, "amin": reduction.amin, "argmax": reduction.argmax,
+    "argmin": reduction.argmin, "var": reduction.var, "std": reduction.std, "all": reduction.all,
+    "any": reduction.any,
+    # shape
+    "reshape": shape.reshape, "view": shape.view, "view_as": _view_as, "reshape_as": _reshape_as,
+    "flatten": shape.flatten, "unflatten": shape.unflatten, "squeeze": shape.squeeze,
+    "unsqueeze": shape.unsqueeze, "transpose": shape.transpose, "swapaxes": shape.transpose,
+    "permute": shape.permute, "t": shape.t, "expand": shape.expand, "expand_as": _expand_as,
+    "split": shape.split, "chunk": shape.chunk, "unbind": shape.unbind,
+    # products
+    "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "dot": linalg.dot, "mv": linalg.mv,
+    # in place
+    "add_": inplace.add_, "sub_": inplace.sub_, "mul_": inplace.mul_, "div_": inplace.div_,
+    "clamp_": inplace.clamp_, "fill_": inplace.fill_, "zero_": inplace.zero_, "copy_": inplace.copy_,
+    "uniform_": _uniform_, "normal_": _normal_,
+}
+
+
+def install(cls):
+    for name, fn in _METHODS.items():
+        setattr(cls, name, fn)

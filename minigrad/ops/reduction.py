@@ -1,0 +1,239 @@
+"""Reductions: sum, mean, max/min (all elements or along a dim), argmax, var, std, all, any.
+
+The backward of a reduction spreads the gradient back over the reduced dimensions: evenly for
+sum and mean, onto the winning elements for max and min.
+"""
+import collections
+
+import numpy as np
+
+from .._dtype import to_dtype
+from ..autograd.function import Op
+from ..tensor import Tensor, _wrap
+from ._util import canonical_dim, canonical_dims
+
+__all__ = ["sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
+           "all", "any"]
+
+
+def _expand_back(grad, in_shape, axes, keepdim):
+    """Broadcast a reduction's gradient back to the input shape (a read-only view, no copy)."""
+    if not keepdim:
+        grad = np.expand_dims(grad, axes)
+    return np.broadcast_to(grad, in_shape)
+
+
+class Sum(Op):
+    @staticmethod
+    def forward(ctx, a, axes, keepdim, dtype):
+        ctx.meta = (a.shape, axes, keepdim)
+        return np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, axes, keepdim = ctx.meta
+        return _expand_back(grad, shape, axes, keepdim), None, None, None
+
+    __slots__ = ("meta",)
+
+
+class Mean(Op):
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        ctx.meta = (a.shape, axes, keepdim)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            n = int(np.prod([a.shape[i] for i in axes]))
+            return np.divide(np.sum(a, axis=axes, keepdims=keepdim), n, dtype=a.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, axes, keepdim = ctx.meta
+        n = int(np.prod([shape[i] for i in axes]))
+        return _expand_back(grad / n if n else grad * np.nan, shape, axes, keepdim), None, None
+
+    __slots__ = ("meta",)
+
+
+class AllMax(Op):
+    """max()/min() over every element; at ties the gradient is shared evenly (PyTorch's rule)."""
+
+    @staticmethod
+    def forward(ctx, a, minimum):
+        out = np.min(a) if minimum else np.max(a)
+        ctx.save_for_backward(a, out)
+        return np.asarray(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        winners = (a == out) | (np.isnan(a) & np.isnan(out))
+        return grad * winners / winners.sum(), None
+
+    def name(self):
+        return "MaxBackward1"
+
+    __slots__ = ()
+
+
+class MaxDim(Op):
+    """max/min along one dim, given the winning indices: the gradient goes to those elements."""
+
+    @staticmethod
+    def forward(ctx, a, idx, dim, keepdim):
+        values = np.take_along_axis(a, idx, axis=dim)
+        ctx.save_for_backward(idx)
+        ctx.meta = (a.shape, dim, keepdim)
+        return values if keepdim else np.squeeze(values, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (idx,) = ctx.saved_tensors
+        shape, dim, keepdim = ctx.meta
+        if not keepdim:
+            grad = np.expand_dims(grad, dim)
+        out = np.zeros(shape, dtype=grad.dtype)
+        np.put_along_axis(out, idx, grad, axis=dim)
+        return out, None, None, None
+
+    def name(self):
+        return "MaxBackward0"
+
+    __slots__ = ("meta",)
+
+
+def _reduce_dim(input, dim, keepdim, minimum):
+    """(values, indices) of the max (or min) along ``dim``; the first index wins ties."""
+    find = np.argmin if minimum else np.argmax
+    idx = find(input._data, axis=dim, keepdims=True)
+    values = MaxDim.apply(input, idx, dim, keepdim)
+    return values, _wrap(idx if keepdim else np.squeeze(idx, axis=dim))
+
+
+_MaxResult = collections.namedtuple("max", ["values", "indices"])
+_MinResult = collections.namedtuple("min", ["values", "indices"])
+
+
+def _result_repr(self):
+    return f"minigrad.return_types.{type(self).__name__}(\nvalues={self.values!r},\nindices={self.indices!r})"
+
+
+_MaxResult.__repr__ = _MinResult.__repr__ = _result_repr
+
+
+def sum(input, dim=None, keepdim=False, dtype=None):  # noqa: A001
+    """Sum of all elements, or along ``dim`` (an int or a tuple). Integer and bool inputs sum to
+    int64, as in PyTorch."""
+    axes = canonical_dims(dim, input._data.ndim)
+    np_dtype = to_dtype(dtype).np if dtype is not None else None
+    if np_dtype is None and input._data.dtype.kind in "biu":
+        np_dtype = np.int64
+    return Sum.apply(input, axes, keepdim, np_dtype)
+
+
+def mean(input, dim=None, keepdim=False, dtype=None):
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or "
+            f"complex dtype. Got: {_TYPE_NAME.get(input._data.dtype.name, input._data.dtype.name)}"
+        )
+    axes = canonical_dims(dim, input._data.ndim)
+    return Mean.apply(input, axes, keepdim)
+
+
+_TYPE_NAME = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _max_or_min(input, dim, keepdim, other, minimum):
+    name = "min" if minimum else "max"
+    if isinstance(dim, Tensor):  # max(input, other): elementwise
+        other, dim = dim, None
+    if other is not None:
+        from .arithmetic import maximum, minimum as _minimum
+
+        return _minimum(input, other) if minimum else maximum(input, other)
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        return AllMax.apply(input, minimum)
+    dim = canonical_dim(dim, input._data.ndim)
+    if input._data.ndim == 0:
+        return (_MinResult if minimum else _MaxResult)(input.clone(), _wrap(np.zeros((), np.int64)))
+    if input._data.shape[dim] == 0:
+        raise IndexError(
+            f"{name}(): Expected reduction dim {dim} to have non-zero size."
+        )
+    return (_MinResult if minimum else _MaxResult)(*_reduce_dim(input, dim, keepdim, minimum))
+
+
+def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+    """``max(input)``: the largest element. ``max(input, dim)``: (values, indices) along dim.
+    ``max(input, other)``: elementwise maximum."""
+    return _max_or_min(input, dim, keepdim, other, minimum=False)
+
+
+def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+    return _max_or_min(input, dim, keepdim, other, minimum=True)
+
+
+def amax(input, dim=(), keepdim=False):
+    if dim == () or dim is None:
+        return AllMax.apply(input, False) if not keepdim else AllMax.apply(input, False).reshape((1,) * input.ndim)
+    out = input
+    for d in sorted(canonical_dims(dim, input._data.ndim), reverse=True):
+        out = _reduce_dim(out, d, keepdim, False)[0]
+    return out
+
+
+def amin(input, dim=(), keepdim=False):
+    if dim == () or dim is None:
+        return AllMax.apply(input, True) if not keepdim else AllMax.apply(input, True).reshape((1,) * input.ndim)
+    out = input
+    for d in sorted(canonical_dims(dim, input._data.ndim), reverse=True):
+        out = _reduce_dim(out, d, keepdim, True)[0]
+    return out
+
+
+def argmax(input, dim=None, keepdim=False):
+    """Index of the largest element (of the flattened tensor if ``dim`` is None). No gradient."""
+    if dim is None:
+        if input._data.size == 0:
+            raise RuntimeError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
+        r = np.argmax(input._data)
+        return _wrap(np.asarray(r).reshape((1,) * input._data.ndim if keepdim else ()))
+    return _wrap(np.argmax(input._data, axis=canonical_dim(dim, input._data.ndim), keepdims=keepdim))
+
+
+def argmin(input, dim=None, keepdim=False):
+    if dim is None:
+        r = np.argmin(input._data)
+        return _wrap(np.asarray(r).reshape((1,) * input._data.ndim if keepdim else ()))
+    return _wrap(np.argmin(input._data, axis=canonical_dim(dim, input._data.ndim), keepdims=keepdim))
+
+
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Variance along ``dim`` with Bessel's correction by default (``correction=1``)."""
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    axes = canonical_dims(dim, input._data.ndim)
+    n = int(np.prod([input._data.shape[i] for i in axes]))
+    centered = input - mean(input, axes, keepdim=True)
+    return sum(centered * centered, axes, keepdim=keepdim) / np.maximum(n - correction, 0)
+
+
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+
+
+def all(input, dim=None, keepdim=False):  # noqa: A001
+    axes = None if dim is None else canonical_dim(dim, input._data.ndim)
+    return _wrap(np.all(input._data, axis=axes, keepdims=keepdim))
+
+
+def any(input, dim=None, keepdim=False):  # noqa: A001
+    axes = None if dim is None else canonical_dim(dim, input._data.ndim)
+    return _wrap(np.any(input._data, axis=axes, keepdims=keepdim))

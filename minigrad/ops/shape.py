@@ -1,0 +1,358 @@
+"""Shape ops: reshape/view, flatten, squeeze/unsqueeze, transpose/permute, expand, cat, stack.
+
+Most return views that share memory with their input (as in PyTorch); their backward only
+rearranges the gradient back into the input's shape.
+"""
+import numbers
+
+import numpy as np
+
+from .._dtype import promote_types
+from ..autograd.function import Op
+from ..tensor import Tensor
+from ._util import canonical_dim, canonical_dims
+
+__all__ = ["reshape", "view", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose",
+           "permute", "t", "expand", "broadcast_to", "cat", "stack", "split", "chunk", "unbind",
+           "parse_shape", "infer_shape"]
+
+
+def parse_shape(args):
+    """Shape arguments given as ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])``."""
+    if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+        args = args[0]
+    shape = []
+    for s in args:
+        if isinstance(s, Tensor):
+            s = s.item()
+        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+            raise TypeError(f"shape must be a sequence of ints, but got an element of type {type(s).__name__}")
+        shape.append(int(s))
+    return tuple(shape)
+
+
+def infer_shape(shape, numel):
+    """Replace a -1 in ``shape`` by the size that makes ``numel`` elements (PyTorch's errors)."""
+    shape = list(shape)
+    unknown = [i for i, s in enumerate(shape) if s == -1]
+    if len(unknown) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    for s in shape:
+        if s < -1:
+            raise RuntimeError(f"invalid shape dimension {s}")
+    known = 1
+    for i, s in enumerate(shape):
+        if i not in unknown:
+            known *= s
+    if unknown:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
+        shape[unknown[0]] = numel // known
+    elif known != numel:
+        raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+class Reshape(Op):
+    view = True
+
+    @staticmethod
+    def forward(ctx, a, shape, must_view):
+        ctx.in_shape = a.shape
+        if must_view:
+            try:
+                return np.reshape(a, shape, copy=False)
+            except ValueError:
+                raise RuntimeError(
+                    "view size is not compatible with input tensor's size and stride (at least one "
+                    "dimension spans across two contiguous subspaces). Use .reshape(...) instead."
+                ) from None
+        return np.reshape(a, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.in_shape), None, None
+
+    def name(self):
+        return "ViewBackward0"
+
+    __slots__ = ("in_shape",)
+
+
+def reshape(input, *shape):
+    """The same elements in a new shape (a view when possible, else a copy); one size may be -1."""
+    shape = infer_shape(parse_shape(shape), input._data.size)
+    if shape == input._data.shape:
+        return Reshape.apply(input, shape, True)
+    return Reshape.apply(input, shape, False)
+
+
+def view(input, *shape):
+    """Like reshape, but always a view: an error if the memory layout does not allow it."""
+    if len(shape) == 1 and not isinstance(shape[0], (numbers.Integral, tuple, list)):
+        return input.to(shape[0])  # view(dtype) is not a reinterpretation in minigrad
+    shape = infer_shape(parse_shape(shape), input._data.size)
+    return Reshape.apply(input, shape, True)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    nd = input._data.ndim
+    if nd == 0:
+        return reshape(input, 1)
+    s = canonical_dim(start_dim, nd)
+    e = canonical_dim(end_dim, nd)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input._data.shape
+    return reshape(input, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    nd = input._data.ndim
+    d = canonical_dim(dim, nd)
+    shape = input._data.shape
+    sizes = infer_shape(tuple(sizes), shape[d])
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+def squeeze(input, dim=None):
+    """Remove dimensions of size 1 (all of them, or those in ``dim`` that have size 1)."""
+    shape = input._data.shape
+    if dim is None:
+        new = tuple(s for s in shape if s != 1)
+    else:
+        dims = canonical_dims(dim, input._data.ndim)
+        new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+    return Reshape.apply(input, new, True)
+
+
+def unsqueeze(input, dim):
+    """Insert a dimension of size 1 at ``dim`` (in [-ndim-1, ndim])."""
+    nd = input._data.ndim
+    if not -nd - 1 <= dim <= nd:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-nd - 1}, {nd}], but got {dim})"
+        )
+    d = dim % (nd + 1)
+    shape = input._data.shape
+    return Reshape.apply(input, shape[:d] + (1,) + shape[d:], True)
+
+
+class Permute(Op):
+    view = True
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return np.transpose(a, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return np.transpose(grad, np.argsort(ctx.dims)), None
+
+    __slots__ = ("dims",)
+
+
+def permute(input, *dims):
+    dims = parse_shape(dims)
+    nd = input._data.ndim
+    if len(dims) != nd:
+        raise RuntimeError(
+            "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
+            f"of the desired ordering of dimensions i.e. input.dim() = {nd} is not equal to len(dims) = {len(dims)}"
+        )
+    dims = tuple(canonical_dim(d, nd) for d in dims)
+    if len(set(dims)) != nd:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(input, dims)
+
+
+def transpose(input, dim0, dim1):
+    """Swap two dimensions (a view)."""
+    nd = input._data.ndim
+    d0, d1 = canonical_dim(dim0, nd), canonical_dim(dim1, nd)
+    dims = list(range(nd))
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return Permute.apply(input, tuple(dims))
+
+
+def t(input):
+    nd = input._data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    return input if nd < 2 else transpose(input, 0, 1)
+
+
+class Expand(Op):
+    view = True
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.in_shape = a.shape
+        return np.broadcast_to(a, shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        from ._util import sum_to
+
+        return sum_to(grad, ctx.in_shape), None
+
+    __slots__ = ("in_shape",)
+
+
+def expand(input, *sizes):
+    """Broadcast to a larger shape without copying; -1 keeps a dimension's size."""
+    sizes = parse_shape(sizes)
+    shape = input._data.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand(minigrad.{input.dtype.name}{{{list(shape)}}}, size={list(sizes)}): the number of "
+            "sizes provided (%d) must be greater or equal to the number of dimensions in the tensor (%d)"
+            % (len(sizes), len(shape))
+        )
+    lead = len(sizes) - len(shape)
+    target = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s < 0:
+                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}")
+            target.append(s)
+            continue
+        cur = shape[i - lead]
+        if s == -1:
+            s = cur
+        elif cur != 1 and s != cur:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
+            )
+        target.append(s)
+    return Expand.apply(input, tuple(target))
+
+
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+class Cat(Op):
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([a.shape[dim] for a in arrays])[:-1]
+        return np.concatenate(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None, *np.split(grad, ctx.bounds, axis=ctx.dim))
+
+    __slots__ = ("dim", "bounds")
+
+
+class Stack(Op):
+    @staticmethod
+    def forward(ctx, dim, *arrays):
+        ctx.dim = dim
+        return np.stack(arrays, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None, *np.moveaxis(grad, ctx.dim, 0))
+
+    __slots__ = ("dim",)
+
+
+def _common_dtype(tensors, name):
+    if not isinstance(tensors, (list, tuple)):
+        raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
+    if not tensors:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    for i, x in enumerate(tensors):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{name}(): expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
+    dtype = tensors[0].dtype
+    for x in tensors[1:]:
+        dtype = promote_types(dtype, x.dtype)
+    return [x.to(dtype) for x in tensors]
+
+
+def cat(tensors, dim=0):
+    """Join tensors along an existing dimension."""
+    tensors = _common_dtype(tensors, "cat")
+    # PyTorch skips legacy empty 1-D tensors (shape (0,)) when joining others
+    nonempty = [x for x in tensors if not (x._data.ndim == 1 and x._data.shape[0] == 0)] or tensors[:1]
+    ref = nonempty[0]._data
+    d = canonical_dim(dim, ref.ndim)
+    for i, x in enumerate(nonempty):
+        if x._data.ndim != ref.ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ref.ndim} and {x._data.ndim}"
+            )
+        for k in range(ref.ndim):
+            if k != d and x._data.shape[k] != ref.shape[k]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {d}. Expected size "
+                    f"{ref.shape[k]} but got size {x._data.shape[k]} for tensor number {i} in the list."
+                )
+    return Cat.apply(d, *nonempty)
+
+
+concat = cat
+
+
+def stack(tensors, dim=0):
+    """Join tensors of equal shape along a new dimension."""
+    tensors = _common_dtype(tensors, "stack")
+    shape = tensors[0]._data.shape
+    for i, x in enumerate(tensors):
+        if x._data.shape != shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
+                f"{list(x._data.shape)} at entry {i}"
+            )
+    nd = len(shape) + 1
+    if not -nd <= dim < nd:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
+    return Stack.apply(dim % nd, *tensors)
+
+
+def split(input, split_size_or_sections, dim=0):
+    """Pieces of ``input`` along ``dim``: of size ``split_size`` (the last may be smaller), or of
+    the given sizes."""
+    d = canonical_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
+    if isinstance(split_size_or_sections, numbers.Integral):
+        step = int(split_size_or_sections)
+        if step <= 0 and n > 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        sizes = [min(step, n - i) for i in range(0, n, step)] if n else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                f"dimension {d}), but got split_sizes={sizes}"
+            )
+    pieces, start = [], 0
+    index = [slice(None)] * input._data.ndim
+    for s in sizes:
+        index[d] = slice(start, start + s)
+        pieces.append(input[tuple(index)])
+        start += s
+    return tuple(pieces)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
+    n = input._data.shape[canonical_dim(dim, input._data.ndim)]
+    return split(input, max(-(-n // chunks), 1), dim)
+
+
+def unbind(input, dim=0):
+    d = canonical_dim(dim, input._data.ndim)
+    index = [slice(None)] * input._data.ndim
+    out = []
+    for i in range(input._data.shape[d]):
+        index[d] = i
+        out.append(input[tuple(index)])
+    return tuple(out)

@@ -1,0 +1,134 @@
+"""Random number generation: ``manual_seed``, ``Generator``, and the state of the default generator.
+
+Every random number in minigrad (``randn``, ``rand``, parameter initialisation, dropout masks,
+``DataLoader`` shuffling) comes from a counter-based generator, Philox4x32-10 (Salmon et al., SC'11),
+computed in the compiled kernels. A Philox output is a pure function of (key, counter): element
+``i`` of a call is computed from (seed, call offset, i), never from "the previous number". So:
+
+* any thread can compute any element, and the result does not depend on how many threads share
+  the work (no per-thread streams to keep in sync);
+* a ``Generator``'s whole state is two integers: the seed and the number of calls made so far
+  (the *offset*). Each call (one ``randn``, one dropout mask) takes the next offset.
+"""
+import os
+import threading
+
+import numpy as np
+
+__all__ = ["Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+           "default_generator"]
+
+_DEFAULT_SEED = 67280421310721  # PyTorch's default seed for its CPU generator
+_U64 = (1 << 64) - 1
+
+
+def _check_seed(seed):
+    try:
+        seed = int(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"manual_seed expected an int, but got {type(seed).__name__}") from None
+    if not -(1 << 63) <= seed <= _U64:
+        raise RuntimeError(f"Overflow when unpacking long: seed {seed} does not fit in 64 bits")
+    return seed & _U64  # negative seeds wrap around, as in PyTorch
+
+
+class Generator:
+    """A source of random numbers: a seed plus a count of the calls made (``torch.Generator``).
+
+    Example::
+
+        >>> g = minigrad.Generator().manual_seed(0)
+        >>> minigrad.randn(2, generator=g)
+    """
+
+    def __init__(self, device="cpu"):
+        from ._device import device as _dev
+
+        _dev(device)
+        self._lock = threading.Lock()
+        self._seed = _DEFAULT_SEED
+        self._offset = 0
+
+    def manual_seed(self, seed):
+        """Set the seed (and restart the sequence); returns the generator."""
+        seed = _check_seed(seed)
+        with self._lock:
+            self._seed = seed
+            self._offset = 0
+        return self
+
+    def seed(self):
+        """Seed from the operating system's entropy; returns the new seed."""
+        s = int.from_bytes(os.urandom(8), "little") >> 1
+        self.manual_seed(s)
+        return s
+
+    def initial_seed(self):
+        return self._seed
+
+    def get_state(self):
+        """The state as a uint8 tensor of 16 bytes (seed, offset), for ``set_state``."""
+        from .tensor import _wrap
+
+        with self._lock:
+            words = np.array([self._seed, self._offset], dtype="<u8")
+        return _wrap(words.view(np.uint8).copy())
+
+    def set_state(self, new_state):
+        arr = np.asarray(new_state._data if hasattr(new_state, "_data") else new_state)
+        if arr.dtype != np.uint8 or arr.size != 16:
+            raise RuntimeError("RNG state must be a uint8 tensor of 16 bytes (from get_state())")
+        seed, offset = (int(v) for v in np.ascontiguousarray(arr).view("<u8"))
+        with self._lock:
+            self._seed, self._offset = seed, offset
+        return self
+
+    def next_call(self):
+        """(seed, offset) for one call of a random kernel, and advance the offset."""
+        with self._lock:
+            offset = self._offset
+            self._offset = (offset + 1) & _U64
+            return self._seed, offset
+
+    @property
+    def device(self):
+        from ._device import cpu
+
+        return cpu
+
+    def __repr__(self):
+        return f"<minigrad.Generator object at {id(self):#x}>"
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed):
+    """Seed the default generator: everything random after this call is repeatable
+    (``randn``/``rand``, parameter initialisation, dropout masks, DataLoader shuffling)."""
+    return default_generator.manual_seed(seed)
+
+
+def seed():
+    """Seed the default generator non-deterministically; returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed():
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(new_state):
+    default_generator.set_state(new_state)
+
+
+def next_call(generator=None):
+    """(seed, offset) from ``generator`` (the default one if None)."""
+    g = default_generator if generator is None else generator
+    if not isinstance(g, Generator):
+        raise TypeError(f"generator must be a minigrad.Generator, not {type(g).__name__}")
+    return g.next_call()

@@ -1,0 +1,497 @@
+"""``minigrad.Tensor``: an n-dimensional array that can record the operations applied to it.
+
+A Tensor holds its elements in a numpy array (``_data``). The autograd state is four fields:
+
+* ``requires_grad``: whether gradients should flow to (or through) this tensor;
+* ``grad_fn``: the node that computed it (None for leaves: tensors created by the user);
+* ``grad``: for leaves, the gradient accumulated by ``backward()``;
+* ``_vc``: a version counter, shared with views, bumped by in-place operations, so that backward
+  can tell when an array it saved has been overwritten.
+
+The operations themselves live in ``minigrad/ops/``; the methods here only route to them.
+"""
+import numbers
+import warnings
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import from_numpy_dtype, result_type, to_dtype
+
+__all__ = ["Tensor", "Size"]
+
+_new = object.__new__
+_ndarray = np.ndarray
+
+
+class Size(tuple):
+    """The shape of a tensor: a tuple of ints (``torch.Size``)."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"minigrad.Size({list(self)})"
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+
+def _wrap(data, base=None):
+    """Make a Tensor around a numpy array (no copy). ``base``: the tensor this one is a view of."""
+    if type(data) is not _ndarray:
+        data = np.asarray(data)
+    t = _new(Tensor)
+    t._data = data
+    t._requires_grad = False
+    t._grad = None
+    t.grad_fn = None
+    if base is None:
+        t._vc = [0]
+        t._base = None
+    else:
+        t._vc = base._vc
+        t._base = base
+    return t
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, as ``torch.Tensor``.
+
+    Create tensors with the factory functions (``minigrad.tensor``, ``zeros``, ``randn`` ...).
+    ``minigrad.Tensor(2, 3)`` makes an uninitialised float tensor of that shape and
+    ``minigrad.Tensor([1, 2])`` a float tensor from data, as in PyTorch.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 2.], [3., 4.]], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        tensor([[2., 4.],
+                [6., 8.]])
+    """
+
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_vc", "_base", "__weakref__", "__dict__")
+    __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray * tensor -> Tensor
+    __array_priority__ = 1000
+
+    def __new__(cls, *args):
+        if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+            data = args[0]._data if isinstance(args[0], Tensor) else args[0]
+            arr = np.array(data, dtype=_dtype.get_default_dtype().np)
+        else:
+            arr = np.empty(_creation._parse_size(args), dtype=_dtype.get_default_dtype().np)
+        t = _wrap(arr)
+        if cls is not Tensor:
+            t.__class__ = cls
+        return t
+
+    # ------------------------------------------------------------------ attributes
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self):
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    @property
+    def device(self):
+        return _device.cpu
+
+    is_cuda = False
+
+    @property
+    def is_leaf(self):
+        return self.grad_fn is None
+
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and (self.grad_fn._retained is None):
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during autograd.backward(). If you indeed want "
+                "the .grad field to be populated for a non-leaf Tensor, use .retain_grad() on the "
+                "non-leaf Tensor.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+        self._grad = value
+
+    @property
+    def data(self):
+        """The same storage, detached from the graph (prefer ``detach()`` or ``no_grad()``)."""
+        return _wrap(self._data, base=self)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._data = value._data
+
+    @property
+    def T(self):
+        """The tensor with its dimensions reversed (``permute(n-1, ..., 0)``)."""
+        return _op.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        return _op.transpose(self, -2, -1)
+
+    @property
+    def retains_grad(self):
+        return self.grad_fn is not None and self.grad_fn._retained is not None
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    @property
+    def _version(self):
+        return self._vc[0]
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_op.canonical_dim(dim, self._data.ndim)]
+
+    def dim(self):
+        return self._data.ndim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def is_floating_point(self):
+        return self._data.dtype.kind == "f"
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_op.canonical_dim(dim, self._data.ndim)]
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def _is_view(self):
+        return self._base is not None
+
+    # ------------------------------------------------------------------ conversion
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, force=False):
+        """The numpy array sharing this tensor's memory (as ``torch.Tensor.numpy``)."""
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        arr = self.numpy()
+        if dtype is not None and np.dtype(dtype) != arr.dtype:
+            return arr.astype(dtype)
+        return arr.copy() if copy else arr
+
+    def detach(self):
+        """A tensor sharing this one's data, outside the graph (``requires_grad=False``)."""
+        return _wrap(self._data, base=self)
+
+    def detach_(self):
+        if self._base is not None and self.grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def clone(self, memory_format=None):
+        return _op.clone(self)
+
+    def contiguous(self, memory_format=None):
+        return self if self._data.flags.c_contiguous else _op.clone(self)
+
+    def requires_grad_(self, requires_grad=True):
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"requires_grad_(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to use "
+                    "a computed variable in a subgraph that doesn't require differentiation use "
+                    "var_no_grad = var.detach()."
+                )
+            return self
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = requires_grad
+        return self
+
+    def retain_grad(self):
+        """Ask ``backward()`` to fill ``.grad`` on this non-leaf tensor too."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            _engine._retain(self)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor with respect to the graph's leaves.
+
+        For a scalar (one-element) tensor, ``gradient`` defaults to 1; otherwise pass
+        d(something)/d(self), a tensor of this tensor's shape. Gradients are *added* into the
+        leaves' ``.grad`` (zero them between steps, e.g. with ``optimizer.zero_grad()``). The
+        graph's saved values are freed afterwards unless ``retain_graph=True``.
+        """
+        _engine.backward(
+            self, None if gradient is None else (gradient,), retain_graph, create_graph, inputs
+        )
+
+    def register_hook(self, hook):
+        raise NotImplementedError("minigrad does not support tensor hooks yet")
+
+    def to(self, *args, **kwargs):
+        """Convert dtype (``x.to(minigrad.float64)``); devices other than "cpu" are errors."""
+        dtype = kwargs.pop("dtype", None)
+        copy = kwargs.pop("copy", False)
+        device = kwargs.pop("device", None)
+        kwargs.pop("non_blocking", None)
+        if kwargs:
+            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype = a.dtype
+            elif isinstance(a, (str, _device.device)):
+                device = a
+            else:
+                dtype = a
+        if device is not None:
+            _device.device(device)  # raises for anything but the CPU
+        if dtype is None:
+            return self.clone() if copy else self
+        dtype = to_dtype(dtype)
+        if dtype.np == self._data.dtype and not copy:
+            return self
+        return _op.cast(self, dtype)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return f"minigrad.{_TYPE_NAMES[self.dtype.name]}"
+        return self.to(dtype)
+
+    def cpu(self):
+        return self
+
+    def cuda(self, *args, **kwargs):
+        _device.device("cuda")
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def bool(self):
+        return self.to(_dtype.bool)
+
+    def __repr__(self):
+        return _tensor_str.tensor_repr(self)
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return object.__format__(self, spec)
+
+    # ------------------------------------------------------------------ Python protocol
+    __hash__ = object.__hash__
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __getitem__(self, index):
+        return _op.getitem(self, index)
+
+    def __setitem__(self, index, value):
+        _op.setitem(self, index, value)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data, self._requires_grad))
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other):
+        return _op.add(self, other)
+
+    def __radd__(self, other):
+        return _op.add(other, self)
+
+    def __sub__(self, other):
+        return _op.sub(self, other)
+
+    def __rsub__(self, other):
+        return _op.sub(other, self)
+
+    def __mul__(self, other):
+        return _op.mul(self, other)
+
+    def __rmul__(self, other):
+        return _op.mul(other, self)
+
+    def __truediv__(self, other):
+        return _op.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _op.div(other, self)
+
+    def __pow__(self, other):
+        return _op.pow(self, other)
+
+    def __rpow__(self, other):
+        return _op.pow(other, self)
+
+    def __matmul__(self, other):
+        return _op.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _op.matmul(other, self)
+
+    def __neg__(self):
+        return _op.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _op.abs(self)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __eq__(self, other):
+        return _op.eq(self, other)
+
+    def __ne__(self, other):
+        return _op.ne(self, other)
+
+    def __lt__(self, other):
+        return _op.lt(self, other)
+
+    def __le__(self, other):
+        return _op.le(self, other)
+
+    def __gt__(self, other):
+        return _op.gt(self, other)
+
+    def __ge__(self, other):
+        return _op.ge(self, other)
+
+    def __invert__(self):
+        return _op.logical_not(self)
+
+    def __and__(self, other):
+        return _op.logical_and(self, other)
+
+    def __or__(self, other):
+        return _op.logical_or(self, other)
+
+
+def _rebuild(data, requires_grad):
+    t = _wrap(data)
+    if requires_grad:
+        t.requires_grad_()
+    return t
+
+
+_TYPE_NAMES = {
+    "float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
+    "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+    "bool": "BoolTensor",
+}
+
+# Imported last: these modules use Tensor, and the methods above look them up at call time.
+from . import _device, _tensor_str  # noqa: E402
+from . import creation as _creation  # noqa: E402
+from . import ops as _op  # noqa: E402
+from .autograd import engine as _engine  # noqa: E402
+from .ops.methods import install as _install_methods  # noqa: E402
+
+_install_methods(Tensor)
