@@ -1,0 +1,85 @@
+"""``Linear`` and ``Identity`` layers."""
+import math
+
+from ... import creation
+from .. import functional as F
+from .. import init
+from ..parameter import Parameter
+from .module import Module
+
+__all__ = ["Identity", "Linear"]
+
+
+class Identity(Module):
+    """Returns its input unchanged (arguments are accepted and ignored), e.g. to remove a layer.
+
+    Shape:
+        - Input: :math:`(*)`, any shape.
+        - Output: :math:`(*)`, the same tensor.
+
+    Example::
+
+        >>> m = nn.Identity(54, unused_argument1=0.1)
+        >>> m(minigrad.randn(128, 20)).shape
+        minigrad.Size([128, 20])
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__()
+
+    def forward(self, input):
+        return input
+
+
+class Linear(Module):
+    """Applies an affine transformation: :math:`y = xA^T + b`.
+
+    Args:
+        in_features: size of each input sample
+        out_features: size of each output sample
+        bias: if ``False``, the layer learns no additive bias. Default: ``True``
+        dtype: dtype of the parameters (default: the default float dtype)
+
+    Shape:
+        - Input: :math:`(*, H_{in})` with :math:`H_{in} = \\text{in\\_features}`.
+        - Output: :math:`(*, H_{out})` with :math:`H_{out} = \\text{out\\_features}`.
+
+    Attributes:
+        weight: learnable weights of shape (out_features, in_features), initialised from
+            U(-1/√in_features, 1/√in_features) (``kaiming_uniform_`` with a = √5)
+        bias: learnable bias of shape (out_features,), initialised from the same range
+
+    Example::
+
+        >>> m = nn.Linear(20, 30)
+        >>> m(minigrad.randn(128, 20)).shape
+        minigrad.Size([128, 30])
+    """
+
+    __constants__ = ["in_features", "out_features"]
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(creation.empty((out_features, in_features), device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Re-draw weight and bias with PyTorch's default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input):
+        params = self._parameters  # direct lookup: skips Module.__getattr__ on the hot path
+        return F.linear(input, params["weight"], params["bias"])
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
