@@ -1,0 +1,651 @@
+"""``minigrad.nn.functional`` (imported as ``F``): the stateless form of the layers.
+
+Layers, activations, the dropout family and the losses, with PyTorch's names, signatures,
+defaults and errors. ``nn.Module`` layers are thin wrappers around these functions.
+
+Example::
+
+    >>> import minigrad.nn.functional as F
+    >>> x = minigrad.randn(4, 3)
+    >>> F.relu(x).shape
+    minigrad.Size([4, 3])
+    >>> F.cross_entropy(x, minigrad.tensor([0, 2, 1, 0]))
+    tensor(...)
+"""
+import math
+import warnings
+
+import numpy as np
+
+from .. import _ops
+from ..autograd.function import Op
+from ..ops import linalg as _linalg
+from ..ops import loss as _loss
+from ..ops import pointwise as _pw
+from ..ops._util import sum_to
+from ..ops.dropout import check_probability
+from ..ops.dropout import dropout as _dropout
+from ..ops.inplace import apply_inplace
+from ..random import next_call
+from ..tensor import Tensor, _wrap
+
+__all__ = [
+    "linear", "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax", "softmin",
+    "leaky_relu", "elu", "selu", "gelu", "silu", "softplus", "one_hot",
+    "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+    "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+]
+
+
+# ====================================================================== layers and activations
+def linear(input, weight, bias=None):
+    """y = x Wᵀ + b. Shapes: input (*, in_features), weight (out_features, in_features),
+    bias (out_features,) -> output (*, out_features)."""
+    return _linalg.linear(input, weight, bias)
+
+
+def relu(input, inplace=False):
+    """max(x, 0) element-wise; ``inplace=True`` overwrites ``input``."""
+    return _pw.relu_(input) if inplace else _pw.relu(input)
+
+
+def relu_(input):
+    """In-place ``relu``."""
+    return _pw.relu_(input)
+
+
+def sigmoid(input):
+    """1 / (1 + exp(-x)) element-wise (computed without overflow)."""
+    return _pw.sigmoid(input)
+
+
+def tanh(input):
+    """Hyperbolic tangent element-wise."""
+    return _pw.tanh(input)
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    warnings.warn(
+        f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
+        "dim=X as an argument.",
+        stacklevel=stacklevel,
+    )
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """exp(x_i) / sum_j exp(x_j) along ``dim`` (stable: the maximum is subtracted first).
+    Without ``dim``, PyTorch's deprecated implicit choice is made, with its warning."""
+    if dim is None:
+        dim = _softmax_dim("softmax", input.dim(), _stacklevel)
+    return _pw.softmax(input, dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """log(softmax(x)) along ``dim``, computed as x - max - log(sum(exp(x - max)))."""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
+    return _pw.log_softmax(input, dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(-x) along ``dim``."""
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+    return _pw.softmax(-input, dim, dtype)
+
+
+class _Pointwise(Op):
+    """y = f(x) for the activations below: ``fn(a)`` gives (y, dy/dx) in one pass."""
+
+    @staticmethod
+    def forward(ctx, a, fn):
+        out, deriv = fn(a)
+        ctx.save_for_backward(deriv)
+        ctx.label = fn.__name__
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (deriv,) = ctx.saved_tensors
+        return (grad * deriv).astype(grad.dtype, copy=False), None
+
+    def name(self):
+        return f"{self.label}Backward0"
+
+    __slots__ = ("label",)
+
+
+def _activation(input, fn, inplace):
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"\"{fn.__name__}\" not implemented for '{input.dtype.name}'")
+    if inplace:
+        return apply_inplace(input, lambda old: _Pointwise.apply(old, fn),
+                             lambda data: np.copyto(data, fn(data)[0], casting="unsafe"))
+    return _Pointwise.apply(input, fn)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x where x > 0, else negative_slope * x."""
+
+    def LeakyRelu(a):
+        pos = a > 0
+        return np.where(pos, a, a * negative_slope), np.where(pos, 1.0, negative_slope).astype(a.dtype)
+
+    return _activation(input, LeakyRelu, inplace)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """x where x > 0, else alpha * (exp(x) - 1)."""
+
+    def Elu(a):
+        e = np.exp(np.minimum(a, 0))
+        pos = a > 0
+        return np.where(pos, a, alpha * (e - 1)), np.where(pos, 1.0, alpha * e).astype(a.dtype)
+
+    return _activation(input, Elu, inplace)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    """scale * (x where x > 0, else alpha * (exp(x) - 1)), the self-normalising activation that
+    ``AlphaDropout`` is designed for."""
+
+    def Selu(a):
+        e = np.exp(np.minimum(a, 0))
+        pos = a > 0
+        out = _SELU_SCALE * np.where(pos, a, _SELU_ALPHA * (e - 1))
+        return out, (_SELU_SCALE * np.where(pos, 1.0, _SELU_ALPHA * e)).astype(a.dtype)
+
+    return _activation(input, Selu, inplace)
+
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def gelu(input, approximate="none"):
+    """x * Φ(x) (``approximate="none"``) or its tanh approximation (``"tanh"``)."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+
+    def Gelu(a):
+        x = a.astype(np.float64)
+        if approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            inner = k * (x + 0.044715 * x ** 3)
+            t = np.tanh(inner)
+            out = 0.5 * x * (1 + t)
+            deriv = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * k * (1 + 3 * 0.044715 * x * x)
+        else:
+            cdf = 0.5 * (1 + _erf(x / math.sqrt(2)))
+            out = x * cdf
+            deriv = cdf + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        return out, deriv.astype(a.dtype)
+
+    return _activation(input, Gelu, False)
+
+
+def silu(input, inplace=False):
+    """x * sigmoid(x)."""
+
+    def Silu(a):
+        s = 1 / (1 + np.exp(-a.astype(np.float64)))
+        return a * s, (s * (1 + a * (1 - s))).astype(a.dtype)
+
+    return _activation(input, Silu, inplace)
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """log(1 + exp(beta * x)) / beta (linear where beta * x > threshold)."""
+
+    def Softplus(a):
+        z = a * beta
+        lin = z > threshold
+        out = np.where(lin, a, (np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z)))) / beta)
+        s = 1 / (1 + np.exp(-z))
+        return out, np.where(lin, 1.0, s).astype(a.dtype)
+
+    return _activation(input, Softplus, False)
+
+
+def one_hot(tensor, num_classes=-1):
+    """Class indices (any shape, int64) -> one-hot int64 tensor with a last dimension of size
+    ``num_classes`` (max + 1 when -1)."""
+    idx = tensor._data
+    if idx.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and (idx.min() < 0):
+        raise RuntimeError("Class values must be non-negative.")
+    if idx.size and idx.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return _wrap((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+# ====================================================================== dropout family
+class _AffineNoise(Op):
+    """y = x * scale + shift with constant arrays broadcast over x: the masks of channel-wise and
+    alpha dropout. The backward applies the very same ``scale``."""
+
+    @staticmethod
+    def forward(ctx, a, scale, shift):
+        ctx.scale = scale
+        ctx.shape = a.shape
+        out = a * scale
+        if shift is not None:
+            out += shift
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return sum_to(grad * ctx.scale, ctx.shape), None, None
+
+    def name(self):
+        return "MulBackward0"
+
+    __slots__ = ("scale", "shift", "shape")
+
+
+def _noise(input, p, noise_shape, alpha):
+    """The multiplicative (and, for alpha dropout, additive) noise of one dropout call."""
+    dtype = input._data.dtype
+    n = int(np.prod(noise_shape))
+    seed, offset = next_call(None)
+    keep = np.unpackbits(_ops.bernoulli_mask(n, p, seed, offset), count=n, bitorder="little")
+    keep = keep.astype(dtype).reshape(noise_shape)
+    if not alpha:
+        return keep * dtype.type(1.0 / (1.0 - p)), None
+    # SELU-preserving dropout: dropped units take the value alpha' = -alpha_selu * scale_selu,
+    # then the affine correction a * y + b restores mean 0 and variance 1.
+    alpha_p = 1.7580993408473766
+    a = 1.0 / math.sqrt((alpha_p * alpha_p * p + 1) * (1 - p))
+    shift = (keep - 1) * dtype.type(alpha_p * a) + dtype.type(alpha_p * a * p)
+    return keep * dtype.type(a), shift
+
+
+def _apply_noise(input, p, training, inplace, noise_shape, alpha):
+    p = check_probability(p)
+    if not training or p == 0.0 or input._data.size == 0:
+        return input
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"dropout expects a floating-point input, but got {input.dtype.name}")
+    if p == 1.0:  # PyTorch: input * 0, so the gradient is 0 (not NaN)
+        return input.mul_(0.0) if inplace else input * 0.0
+    scale, shift = _noise(input, p, noise_shape, alpha)
+    if inplace:
+        def write(data):
+            np.multiply(data, scale, out=data)
+            if shift is not None:
+                np.add(data, shift, out=data)
+
+        return apply_inplace(input, lambda old: _AffineNoise.apply(old, scale, shift), write)
+    return _AffineNoise.apply(input, scale, shift)
+
+
+def _channel_shape(shape, batched):
+    """One mask value per (sample, channel), broadcast over the feature-map dimensions."""
+    k = 2 if batched else 1
+    return tuple(shape[:k]) + (1,) * (len(shape) - k)
+
+
+def _feature_shape(input):
+    if input.dim() < 2:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return _channel_shape(input.shape, True)
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Inverted dropout: during training, zero each element with probability ``p`` and scale
+    the kept ones by 1/(1-p), so that evaluation needs no rescaling.
+
+    ``training=False`` or ``p=0`` return ``input`` itself; ``p=1`` returns zeros (zero
+    gradient). See ``nn.Dropout``.
+
+    Example::
+
+        >>> F.dropout(minigrad.ones(8), p=0.5)   # about half zeros, the rest 2.
+    """
+    check_probability(p)
+    return _dropout(input, p, training, inplace)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, L) or (C, L) inputs with probability ``p`` (inverted:
+    kept channels are scaled by 1/(1-p)). See ``nn.Dropout1d``."""
+    check_probability(p)
+    ndim = input.dim()
+    if ndim not in (2, 3):
+        raise RuntimeError(
+            f"dropout1d: Expected 2D or 3D input, but received a {ndim}D input. Note that "
+            "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, "
+            "a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs)."
+        )
+    return _apply_noise(input, p, training, inplace, _channel_shape(input.shape, ndim == 3), False)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, H, W) inputs with probability ``p`` (inverted: kept channels
+    are scaled by 1/(1-p)). As PyTorch, a 3-D input is read as (N, C, L), with a warning.
+    See ``nn.Dropout2d``."""
+    check_probability(p)
+    ndim = input.dim()
+    if ndim not in (3, 4):
+        warnings.warn(
+            f"dropout2d: Received a {ndim}-D input to dropout2d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout2d exists to provide "
+            "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and "
+            "an optional batch dimension (i.e. 3D or 4D inputs).",
+            stacklevel=2,
+        )
+    if ndim == 3:
+        warnings.warn(
+            "dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D "
+            "dropout behavior is desired - input is interpreted as shape (N, C, L), where C is "
+            "the channel dim. This behavior will change in a future release to interpret the "
+            "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
+            "channel-wise dropout behavior, please switch to using dropout1d instead.",
+            stacklevel=2,
+        )
+    return _apply_noise(input, p, training, inplace, _feature_shape(input), False)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability ``p``
+    (inverted: kept channels are scaled by 1/(1-p)). See ``nn.Dropout3d``."""
+    check_probability(p)
+    ndim = input.dim()
+    if ndim not in (4, 5):
+        warnings.warn(
+            f"dropout3d: Received a {ndim}-D input to dropout3d, which is deprecated and will "
+            "result in an error in a future release. To retain the behavior and silence this "
+            "warning, please use dropout instead. Note that dropout3d exists to provide "
+            "channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and "
+            "an optional batch dimension (i.e. 4D or 5D inputs).",
+            stacklevel=2,
+        )
+    batched = ndim == 5
+    # PyTorch adds a batch dimension to anything not 5-D; the mask is then per channel of dim 0
+    return _apply_noise(input, p, training, inplace, _channel_shape(input.shape, batched), False)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout for SELU networks: dropped elements take SELU's negative saturation value
+    and an affine correction keeps mean 0 and variance 1. See ``nn.AlphaDropout``.
+    Note the default ``training=False``, as in PyTorch."""
+    check_probability(p)
+    return _apply_noise(input, p, training, inplace, tuple(input.shape), True)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout of whole channels (inputs (N, C, *)). See ``nn.FeatureAlphaDropout``."""
+    check_probability(p)
+    return _apply_noise(input, p, training, inplace, _feature_shape(input), True)
+
+
+# ====================================================================== losses
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        size_average = True if size_average is None else size_average
+        reduce = True if reduce is None else reduce
+        reduction = "none" if not reduce else ("mean" if size_average else "sum")
+        warnings.warn(
+            f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
+            "instead.",
+            stacklevel=3,
+        )
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    return reduction
+
+
+def _type_name(t):
+    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[t.dtype.name]
+
+
+def _check_same_type(input, other):
+    if other is not None and other._data.dtype != input._data.dtype:
+        raise RuntimeError(
+            f"expected scalar type {_type_name(input)} but found {_type_name(other)}"
+        )
+
+
+def _class_weight(input, weight, n_classes):
+    if weight is None:
+        return None
+    if weight._data.ndim != 1 or weight._data.size != n_classes:
+        raise RuntimeError(
+            f"weight tensor should be defined either for all {n_classes} classes or no classes "
+            f"but got weight tensor of shape: {list(weight._data.shape)}"
+        )
+    _check_same_type(input, weight)
+    return weight._data
+
+
+def _check_class_targets(input, target, ignore_index):
+    """PyTorch's shape, dtype and range checks for class-index targets."""
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_type_name(target)}"
+        )
+    ishape, tshape = tuple(input.shape), tuple(target.shape)
+    if len(ishape) == 0:
+        raise ValueError("Expected 1 or more dimensions (got 0)")
+    if len(ishape) >= 2 and tshape[:1] != ishape[:1]:
+        got = tshape[0] if tshape else 1
+        raise ValueError(
+            f"Expected input batch_size ({ishape[0]}) to match target batch_size ({got})."
+        )
+    if len(ishape) <= 2:
+        if len(tshape) > 1:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+        if len(ishape) == 1 and len(tshape) != 0:
+            raise RuntimeError(
+                f"size mismatch (got input: {list(ishape)}, target: {list(tshape)})"
+            )
+    elif tshape != ishape[:1] + ishape[2:]:
+        if len(ishape) == 4:
+            raise RuntimeError(
+                f"size mismatch (got input: {list(ishape)} , target: {list(tshape)}"
+            )
+        raise RuntimeError(
+            f"Expected target size {list(ishape[:1] + ishape[2:])}, got {list(tshape)}"
+        )
+    t = target._data.reshape(-1).astype(np.int64, copy=False)
+    n_classes = ishape[1] if len(ishape) >= 2 else ishape[0]
+    bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"Target {int(t[np.argmax(bad)])} is out of bounds.")
+    return t, n_classes
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+                  reduction="mean", label_smoothing=0.0):
+    """Cross entropy between logits and a target: log-softmax and negative log-likelihood fused
+    in one numerically stable op.
+
+    Shapes: input (C), (N, C) or (N, C, d1, ..., dk) of unnormalised logits; target either
+    class indices (), (N) or (N, d1, ..., dk) (int64, values in [0, C) or ``ignore_index``),
+    or class probabilities of the input's shape (float). Output: a scalar, or the target's
+    shape (probabilities: the input's shape without C) with ``reduction='none'``.
+
+    ``weight`` (C,) rescales each class; with ``reduction='mean'`` and class indices the sum is
+    divided by the total weight of the non-ignored targets, as in PyTorch.
+    ``label_smoothing`` in [0, 1] mixes the target with the uniform distribution.
+
+    Example::
+
+        >>> logits = minigrad.randn(3, 5, requires_grad=True)
+        >>> loss = F.cross_entropy(logits, minigrad.tensor([1, 0, 4]))
+        >>> loss.backward()
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"\"log_softmax\" not implemented for '{_type_name(input)}'")
+    x = input._data
+    if input.shape == target.shape and input.dim() >= 1:
+        if target._data.dtype.kind != "f":
+            raise RuntimeError(
+                f"Expected floating point type for target with class probabilities, got "
+                f"{_type_name(target)}"
+            )
+        _check_same_type(input, target)
+        n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
+        w = _class_weight(input, weight, n_classes)
+        out_shape = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
+        rows, trows = _rows(input), _rows(target)
+        return _loss.CrossEntropyProb.apply(rows, trows, w, reduction, float(label_smoothing),
+                                            out_shape)
+    t, n_classes = _check_class_targets(input, target, ignore_index)
+    w = _class_weight(input, weight, n_classes)
+    return _loss.CrossEntropyIndex.apply(_rows(input), t, w, ignore_index, reduction,
+                                         float(label_smoothing), tuple(target.shape))
+
+
+class _Rows(Op):
+    """The class-dimension-last, flattened view of a (N, C, d...) tensor (see ops/loss.py)."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.shape = a.shape
+        return _loss.to_rows(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return _loss.from_rows(grad, ctx.shape)
+
+    def name(self):
+        return "ViewBackward0"
+
+    __slots__ = ("shape",)
+
+
+def _rows(t):
+    if t._data.ndim == 2:
+        return t
+    return _Rows.apply(t)
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``.
+
+    Shapes as ``cross_entropy`` with class indices. Typically used after ``log_softmax``.
+
+    Example::
+
+        >>> F.nll_loss(F.log_softmax(minigrad.randn(3, 5), dim=1), minigrad.tensor([1, 0, 4]))
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    t, n_classes = _check_class_targets(input, target, ignore_index)
+    w = _class_weight(input, weight, n_classes)
+    return _loss.NLL.apply(_rows(input), t, w, ignore_index, reduction, tuple(target.shape))
+
+
+def _pointwise_loss(input, target, reduction, kind, stacklevel=3):
+    if not isinstance(target, Tensor):
+        raise TypeError(f"{kind}_loss(): argument 'target' must be Tensor, not {type(target).__name__}")
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.",
+            stacklevel=stacklevel,
+        )
+        try:
+            np.broadcast_shapes(input._data.shape, target._data.shape)
+        except ValueError:
+            a, b = input._data.shape[::-1], target._data.shape[::-1]
+            for i, (sa, sb) in enumerate(zip(a, b)):
+                if sa != sb and sa != 1 and sb != 1:
+                    dim = max(len(a), len(b)) - 1 - i
+                    raise RuntimeError(
+                        f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
+                        f"non-singleton dimension {dim}"
+                    ) from None
+    from ..ops._util import promote
+
+    a, b = promote(input, target)
+    return _loss.PointwiseLoss.apply(a, b, reduction, kind)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean squared error: mean((input - target)²) (or 'sum' / 'none').
+
+    Shapes: input (*), target of the same shape (a different shape broadcasts, with PyTorch's
+    warning). Example::
+
+        >>> F.mse_loss(minigrad.tensor([1., 2.]), minigrad.tensor([1., 4.]))
+        tensor(2.)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    return _pointwise_loss(input, target, reduction, "mse")
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """Mean absolute error: mean(|input - target|) (or 'sum' / 'none')."""
+    reduction = _reduction(size_average, reduce, reduction)
+    return _pointwise_loss(input, target, reduction, "l1")
+
+
+def _apply_weight_and_reduction(loss, weight, reduction):
+    if weight is not None:
+        loss = loss * weight
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """Sigmoid and binary cross entropy fused (stable for any logit):
+    -w * [pos_weight * y * log σ(x) + (1 - y) * log(1 - σ(x))].
+
+    Shapes: input (*), target of the same shape; ``weight`` broadcastable to it;
+    ``pos_weight`` broadcastable along the last (class) dimension.
+
+    Example::
+
+        >>> F.binary_cross_entropy_with_logits(minigrad.randn(4), minigrad.tensor([0., 1., 1., 0.]))
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Target size ({target.shape}) must be the same as input size ({input.shape})"
+        )
+    pw = pos_weight
+    return _apply_weight_and_reduction(_loss.BCEWithLogits.apply(input, target, pw), weight,
+                                       reduction)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """Binary cross entropy of probabilities ``input`` (in [0, 1]) against ``target``:
+    -w * [y * log x + (1 - y) * log(1 - x)], logs clamped at -100 as PyTorch.
+
+    Shapes: input (*), target of the same shape."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}) is deprecated. Please ensure they have the same size."
+        )
+    x = input._data
+    if x.size and (np.any(x < 0) or np.any(x > 1) or np.any(np.isnan(x))):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    return _apply_weight_and_reduction(_loss.BCE.apply(input, target), weight, reduction)
