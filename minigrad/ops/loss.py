@@ -1,0 +1,299 @@
+"""Fused loss operations, each one graph node with its own backward.
+
+* ``CrossEntropyIndex``: log-softmax + negative log-likelihood (+ label smoothing, class weights,
+  ``ignore_index``, reduction) for class-index targets, computed from the max-shifted logits so
+  that logits of ±1e4 neither overflow nor lose the gradient.
+* ``CrossEntropyProb``: the same for class-probability targets.
+* ``NLL``: negative log-likelihood of given log-probabilities.
+* ``PointwiseLoss``: squared (MSE) or absolute (L1) error with its reduction.
+* ``BCEWithLogits`` / ``BCE``: element-wise binary cross entropy (weights and reduction are
+  applied by the caller with ordinary ops).
+
+All of them take 2-D ``(M, C)`` arrays for the class losses: ``nn.functional`` moves the class
+dimension last and flattens the rest (see ``to_rows`` / ``from_rows``).
+"""
+import numpy as np
+
+from ..autograd.function import Op
+from ._util import sum_to
+
+__all__ = ["CrossEntropyIndex", "CrossEntropyProb", "NLL", "PointwiseLoss", "BCEWithLogits",
+           "BCE", "to_rows", "from_rows"]
+
+
+def to_rows(a):
+    """(N, C, d1, ...) -> (N*d1*..., C): one row of class scores per prediction."""
+    if a.ndim == 2:
+        return a
+    if a.ndim == 1:
+        return a.reshape(1, -1)
+    return np.moveaxis(a, 1, -1).reshape(-1, a.shape[1])
+
+
+def from_rows(rows, shape):
+    """Inverse of ``to_rows`` for an array of the original ``shape``."""
+    if len(shape) == 2:
+        return rows
+    if len(shape) == 1:
+        return rows.reshape(shape)
+    moved = (shape[0],) + tuple(shape[2:]) + (shape[1],)
+    return np.moveaxis(rows.reshape(moved), -1, 1)
+
+
+def _log_softmax_rows(x):
+    shifted = x - x.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _reduce(per_row, reduction, denom, out_shape):
+    if reduction == "none":
+        return per_row.reshape(out_shape)
+    total = per_row.sum()
+    if reduction == "sum":
+        return np.asarray(total, dtype=per_row.dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(total / denom, dtype=per_row.dtype)
+
+
+def _row_coefficients(grad, reduction, denom, n_rows, dtype):
+    """d(reduced loss)/d(per-row loss), one value per row."""
+    if reduction == "none":
+        return grad.reshape(-1).astype(dtype, copy=False)
+    g = grad.reshape(())
+    if reduction == "mean":
+        if denom == 0:  # every target ignored: the loss is NaN and no gradient flows (PyTorch)
+            return np.zeros(n_rows, dtype=dtype)
+        g = g / denom
+    return np.full(n_rows, g, dtype=dtype)
+
+
+class CrossEntropyIndex(Op):
+    """Cross entropy of logit rows ``x`` (M, C) against class indices ``target`` (M,).
+
+    loss_i = (1 - eps) * w[t_i] * (-log p_i[t_i]) + eps / C * sum_c w_c * (-log p_i[c])
+    (zero for ignored rows); 'mean' divides by sum_i w[t_i] over the rows not ignored.
+    """
+
+    @staticmethod
+    def forward(ctx, x, target, weight, ignore_index, reduction, eps, out_shape):
+        m, c = x.shape
+        logp = _log_softmax_rows(x)
+        valid = target != ignore_index
+        tc = np.where(valid, target, 0)
+        rows = np.arange(m)
+        w_t = (weight[tc] if weight is not None else np.ones(m, x.dtype)) * valid
+        nll = -logp[rows, tc] * w_t
+        denom = w_t.sum()
+        loss = _reduce(nll, reduction, denom, out_shape)
+        if eps > 0:
+            per_class = logp * weight if weight is not None else logp
+            smooth = -per_class.sum(axis=1) * valid
+            loss = (1 - eps) * loss + _reduce(smooth, reduction, denom, out_shape) * (eps / c)
+            loss = np.asarray(loss, dtype=x.dtype)
+        ctx.save_for_backward(logp)
+        ctx.meta = (tc, w_t, valid, weight, reduction, eps, denom)
+        return loss
+
+    @staticmethod
+    def backward(ctx, grad):
+        (logp,) = ctx.saved_tensors
+        tc, w_t, valid, weight, reduction, eps, denom = ctx.meta
+        m, c = logp.shape
+        p = np.exp(logp)
+        coef = _row_coefficients(grad, reduction, denom, m, logp.dtype)
+        nll_scale = (coef * w_t * (1 - eps))[:, None]
+        dx = p * nll_scale
+        dx[np.arange(m), tc] -= nll_scale[:, 0]
+        if eps > 0:
+            w = weight if weight is not None else np.ones(c, logp.dtype)
+            smooth_scale = (coef * valid * (eps / c))[:, None]
+            dx += smooth_scale * (p * w.sum() - w)
+        return dx.astype(logp.dtype, copy=False), None, None, None, None, None, None
+
+    def name(self):
+        return "NllLossBackward0"
+
+    __slots__ = ("meta",)
+
+
+class CrossEntropyProb(Op):
+    """Cross entropy of logit rows ``x`` (M, C) against class probabilities ``target`` (M, C):
+    loss_i = -sum_c w_c * q_ic * log p_ic with q = (1 - eps) * target + eps / C; 'mean'
+    divides by M."""
+
+    @staticmethod
+    def forward(ctx, x, target, weight, reduction, eps, out_shape):
+        m, c = x.shape
+        logp = _log_softmax_rows(x)
+        q = target * (1 - eps) + eps / c if eps > 0 else target
+        wq = q * weight if weight is not None else q
+        per_row = -(logp * wq).sum(axis=1)
+        ctx.save_for_backward(logp, wq)
+        ctx.meta = (weight, reduction, eps)
+        return _reduce(per_row.astype(x.dtype, copy=False), reduction, m if m else np.nan,
+                       out_shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        logp, wq = ctx.saved_tensors
+        weight, reduction, eps = ctx.meta
+        m, c = logp.shape
+        coef = _row_coefficients(grad, reduction, m, m, logp.dtype)[:, None]
+        need_x, need_t = ctx.needs_input_grad[:2]
+        dx = dt = None
+        if need_x:
+            dx = (coef * (np.exp(logp) * wq.sum(axis=1, keepdims=True) - wq)).astype(logp.dtype, copy=False)
+        if need_t:
+            w = weight if weight is not None else 1.0
+            dt = (-coef * (1 - eps) * w * logp).astype(logp.dtype, copy=False)
+        return dx, dt, None, None, None, None
+
+    def name(self):
+        return "SumBackward1"
+
+    __slots__ = ("meta",)
+
+
+class NLL(Op):
+    """Negative log-likelihood of log-probability rows ``x`` (M, C) at class indices ``target``:
+    loss_i = -w[t_i] * x_i[t_i] (0 for ignored rows); 'mean' divides by sum_i w[t_i]."""
+
+    @staticmethod
+    def forward(ctx, x, target, weight, ignore_index, reduction, out_shape):
+        m = x.shape[0]
+        valid = target != ignore_index
+        tc = np.where(valid, target, 0)
+        w_t = (weight[tc] if weight is not None else np.ones(m, x.dtype)) * valid
+        per_row = -x[np.arange(m), tc] * w_t
+        denom = w_t.sum()
+        ctx.meta = (x.shape, tc, w_t, reduction, denom)
+        return _reduce(per_row, reduction, denom, out_shape)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, tc, w_t, reduction, denom = ctx.meta
+        coef = _row_coefficients(grad, reduction, denom, shape[0], grad.dtype)
+        dx = np.zeros(shape, dtype=grad.dtype)
+        dx[np.arange(shape[0]), tc] = -coef * w_t
+        return dx, None, None, None, None, None
+
+    def name(self):
+        return "NllLossBackward0"
+
+    __slots__ = ("meta",)
+
+
+class PointwiseLoss(Op):
+    """(input - target)² (``kind="mse"``) or |input - target| (``kind="l1"``), reduced."""
+
+    @staticmethod
+    def forward(ctx, a, b, reduction, kind):
+        diff = a - b
+        out = diff * diff if kind == "mse" else np.abs(diff)
+        ctx.save_for_backward(diff)
+        ctx.meta = (np.shape(a), np.shape(b), reduction, kind)
+        if reduction == "none":
+            return out
+        if reduction == "sum":
+            return np.asarray(out.sum(), dtype=out.dtype)
+        if out.size == 0:
+            return np.asarray(np.nan, dtype=out.dtype)
+        return np.asarray(out.mean(), dtype=out.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (diff,) = ctx.saved_tensors
+        sa, sb, reduction, kind = ctx.meta
+        if reduction == "mean" and diff.size:
+            grad = grad / diff.size
+        d = grad * (2 * diff) if kind == "mse" else grad * np.sign(diff)
+        d = d.astype(diff.dtype, copy=False)
+        need_a, need_b = ctx.needs_input_grad[:2]
+        return (sum_to(d, sa) if need_a else None, sum_to(-d, sb) if need_b else None,
+                None, None)
+
+    def name(self):
+        return "MseLossBackward0" if self.meta[3] == "mse" else "L1LossBackward0"
+
+    __slots__ = ("meta",)
+
+
+def _softplus_neg(x):
+    """log(1 + exp(-x)), stable for any x: max(-x, 0) + log1p(exp(-|x|))."""
+    return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+class BCEWithLogits(Op):
+    """Element-wise -[pw * y * log σ(x) + (1 - y) * log(1 - σ(x))]
+    = (1 - y) * x + (1 + (pw - 1) * y) * log(1 + exp(-x)), never overflowing."""
+
+    @staticmethod
+    def forward(ctx, x, y, pos_weight):
+        sp = _softplus_neg(x)
+        if pos_weight is None:
+            out = (1 - y) * x + sp
+        else:
+            out = (1 - y) * x + (1 + (pos_weight - 1) * y) * sp
+        ctx.save_for_backward(x, y, pos_weight)
+        ctx.meta = (np.shape(x), np.shape(y), np.shape(pos_weight))
+        return out.astype(np.result_type(x, y), copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, pw = ctx.saved_tensors
+        sx, sy, spw = ctx.meta
+        need_x, need_y, need_pw = ctx.needs_input_grad
+        e = np.exp(-np.abs(x))
+        sig = np.where(x >= 0, 1 / (1 + e), e / (1 + e))  # σ(x) without overflow
+        dx = dy = dpw = None
+        if need_x:
+            d = sig - y if pw is None else sig * (pw * y + 1 - y) - pw * y
+            dx = sum_to((grad * d).astype(grad.dtype, copy=False), sx)
+        if need_y or need_pw:
+            sp = _softplus_neg(x)  # -log σ(x)
+            if need_y:
+                spx = x + sp  # -log(1 - σ(x))
+                d = (sp if pw is None else pw * sp) - spx
+                dy = sum_to((grad * d).astype(grad.dtype, copy=False), sy)
+            if need_pw:
+                dpw = sum_to((grad * y * sp).astype(grad.dtype, copy=False), spw)
+        return dx, dy, dpw
+
+    def name(self):
+        return "BinaryCrossEntropyWithLogitsBackward0"
+
+    __slots__ = ("meta",)
+
+
+class BCE(Op):
+    """Element-wise -[y * log x + (1 - y) * log(1 - x)] with the logs clamped at -100 and the
+    gradient's denominator x(1 - x) clamped at 1e-12, as PyTorch."""
+
+    @staticmethod
+    def forward(ctx, x, y):
+        with np.errstate(divide="ignore"):
+            log_x = np.maximum(np.log(x), -100)
+            log_1mx = np.maximum(np.log1p(-x), -100)
+        ctx.save_for_backward(x, y)
+        ctx.meta = (np.shape(x), np.shape(y))
+        return (-(y * log_x + (1 - y) * log_1mx)).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors
+        sx, sy = ctx.meta
+        need_x, need_y = ctx.needs_input_grad
+        dx = dy = None
+        if need_x:
+            dx = grad * (x - y) / np.maximum((1 - x) * x, 1e-12)
+            dx = sum_to(dx.astype(grad.dtype, copy=False), sx)
+        if need_y:
+            with np.errstate(divide="ignore"):
+                d = np.maximum(np.log1p(-x), -100) - np.maximum(np.log(x), -100)
+            dy = sum_to((grad * d).astype(grad.dtype, copy=False), sy)
+        return dx, dy
+
+    def name(self):
+        return "BinaryCrossEntropyBackward0"
+
+    __slots__ = ("meta",)
