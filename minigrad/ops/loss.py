@@ -288,8 +288,8 @@ class BCE(Op):
             dx = grad * (x - y) / np.maximum((1 - x) * x, 1e-12)
             dx = sum_to(dx.astype(grad.dtype, copy=False), sx)
         if need_y:
-            with np.errstate(divide="ignore"):
-                d = np.maximum(np.log1p(-x), -100) - np.maximum(np.log(x), -100)
+            with np.errstate(divide="ignore"):  # unclamped, as PyTorch: ±inf at x = 0 or 1
+                d = np.log1p(-x) - np.log(x)
             dy = sum_to((grad * d).astype(grad.dtype, copy=False), sy)
         return dx, dy
 
