@@ -1,0 +1,103 @@
+"""``SGD``: stochastic gradient descent with momentum, dampening, Nesterov and weight decay."""
+import numpy as np
+
+from ..tensor import Tensor, _wrap
+from .optimizer import Optimizer
+
+__all__ = ["SGD"]
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent, with PyTorch's update rule (``torch.optim.SGD``):
+
+    .. math::
+        g &\leftarrow \pm\nabla + \lambda \theta \quad(\text{sign: } - \text{ if maximize}) \\
+        b &\leftarrow g \text{ (first step)}, \quad b \leftarrow \mu b + (1 - \tau) g \\
+        g &\leftarrow g + \mu b \text{ (nesterov) or } b \\
+        \theta &\leftarrow \theta - \gamma g
+
+    Args:
+        params: parameters or parameter groups to optimize
+        lr (float): learning rate :math:`\gamma`. Default: 1e-3
+        momentum (float): :math:`\mu`. Default: 0
+        dampening (float): :math:`\tau`. Default: 0
+        weight_decay (float): L2 penalty :math:`\lambda`. Default: 0
+        nesterov (bool): Nesterov momentum. Default: False
+        maximize (bool): maximize the objective instead of minimizing. Default: False
+
+    Parameters whose ``.grad`` is None are skipped.
+
+    Example::
+
+        >>> optimizer = minigrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> optimizer.zero_grad()
+        >>> loss_fn(model(input), target).backward()
+        >>> optimizer.step()
+    """
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,
+                 *, maximize=False, foreach=None, differentiable=False, fused=None):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if differentiable:
+            raise RuntimeError("minigrad's SGD does not support differentiable=True")
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
+                        nesterov=nesterov, maximize=maximize, foreach=foreach,
+                        differentiable=differentiable, fused=fused)
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+
+    def step(self, closure=None):
+        """Perform one optimization step; returns ``closure()``'s loss if given."""
+        loss = self._closure_loss(closure)
+        state = self.state
+        for group in self.param_groups:
+            lr = float(group["lr"])
+            momentum = group["momentum"]
+            dampening = group["dampening"]
+            weight_decay = group["weight_decay"]
+            nesterov = group["nesterov"]
+            maximize = group["maximize"]
+            plain = not momentum and not weight_decay and not maximize
+            for p in group["params"]:
+                g = p._grad
+                if g is None:
+                    continue
+                d = p._data
+                grad = g._data
+                if plain:  # the common case: p += (-lr) * grad
+                    d += (-lr) * grad
+                    p._vc[0] += 1
+                    continue
+                if maximize:
+                    grad = -grad
+                if weight_decay != 0:
+                    grad = grad + weight_decay * d
+                if momentum != 0:
+                    st = state[p]
+                    buf = st.get("momentum_buffer")
+                    if buf is None:
+                        buf = _wrap(np.array(grad, dtype=d.dtype, order="C"))
+                        st["momentum_buffer"] = buf
+                    else:
+                        b = buf._data
+                        b *= momentum
+                        b += (1 - dampening) * grad
+                        buf._vc[0] += 1
+                    grad = grad + momentum * buf._data if nesterov else buf._data
+                d += (-lr) * grad
+                p._vc[0] += 1
+        return loss
