@@ -60,6 +60,30 @@ _by_numpy = {d.np: d for d in _ALL}
 _default_float = float32
 
 
+# PyTorch's names for dtypes in error messages: ScalarType ("Float"), legacy tensor type
+# ("FloatTensor") and the C type ("float", as in "expected m1 and m2 to have the same dtype").
+_SCALAR_NAMES = {"bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int",
+                 "int64": "Long", "float32": "Float", "float64": "Double"}
+_C_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+            "int32": "int", "int64": "long int", "float32": "float", "float64": "double"}
+
+
+def scalar_type_name(d):
+    """PyTorch's ScalarType name of a dtype (minigrad or numpy): ``Float``, ``Long`` ..."""
+    name = d.name if type(d) is dtype else np.dtype(d).name
+    return _SCALAR_NAMES.get(name, name)
+
+
+def tensor_type_name(d):
+    """The legacy tensor type name: ``FloatTensor``, ``LongTensor`` ..."""
+    return scalar_type_name(d) + "Tensor"
+
+
+def c_type_name(d):
+    name = d.name if type(d) is dtype else np.dtype(d).name
+    return _C_NAMES.get(name, name)
+
+
 def from_numpy_dtype(np_dtype):
     """The minigrad dtype of a numpy dtype; TypeError (naming the supported ones) if there is none."""
     try:

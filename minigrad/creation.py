@@ -46,7 +46,11 @@ def _finish(arr, requires_grad, device=None):
         _device(device)
     t = _wrap(arr)
     if requires_grad:
-        t.requires_grad_(True)
+        if not isinstance(requires_grad, bool):
+            raise TypeError(
+                f"tensor(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}"
+            )
+        t._set_requires_grad(True, "Only Tensors of floating point and complex dtype can require gradients")
     return t
 
 
@@ -199,7 +203,7 @@ def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=Fal
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = _dtype.int64 if all(isinstance(x, numbers.Integral) for x in args) else get_default_dtype()
     dtype = to_dtype(dtype)
@@ -239,10 +243,10 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, m
 
 
 # ------------------------------------------------------------------ random
-def _random_float_dtype(dtype, name):
+def _random_float_dtype(dtype, kernel):
     d = _float_dtype(dtype)
     if not d.is_floating_point:
-        raise RuntimeError(f"\"{name}\" not implemented for '{d.name}': only floating-point dtypes")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dtype.scalar_type_name(d)}'")
     return d
 
 
@@ -268,7 +272,7 @@ def random_uint64(n, generator=None):
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform random numbers in [0, 1)."""
-    d = _random_float_dtype(dtype, "uniform")
+    d = _random_float_dtype(dtype, "check_uniform_bounds")
     return _finish(fill_uniform(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
 
 
@@ -280,7 +284,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
         >>> minigrad.manual_seed(0)
         >>> x = minigrad.randn(2, 3)   # the same numbers after every manual_seed(0)
     """
-    d = _random_float_dtype(dtype, "normal")
+    d = _random_float_dtype(dtype, "normal_kernel_cpu")
     return _finish(fill_normal(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
 
 
@@ -338,7 +342,7 @@ def normal(mean, std, size=None, generator=None, dtype=None):
         return _wrap((z * s + m).astype(ref._data.dtype))
     if size is None:
         raise TypeError("normal() with float mean and std needs a size")
-    d = _random_float_dtype(dtype, "normal")
+    d = _random_float_dtype(dtype, "normal_kernel_cpu")
     return _wrap(fill_normal(np.empty(_parse_size((size,)), d.np), generator, mean, std))
 
 

@@ -122,7 +122,7 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value):
-        self.requires_grad_(value)
+        self._set_requires_grad(value, "only Tensors of floating point and complex dtype can require gradients")
 
     @property
     def grad(self):
@@ -150,8 +150,11 @@ class Tensor:
 
     @property
     def data(self):
-        """The same storage, detached from the graph (prefer ``detach()`` or ``no_grad()``)."""
-        return _wrap(self._data, base=self)
+        """The same storage, detached from the graph (prefer ``detach()`` or ``no_grad()``).
+
+        As in PyTorch, changes made through ``.data`` are not seen by autograd's version checks
+        (``.data`` has its own version counter); ``detach()`` shares the counter."""
+        return _wrap(self._data)
 
     @data.setter
     def data(self, value):
@@ -238,8 +241,10 @@ class Tensor:
         return arr.copy() if copy else arr
 
     def detach(self):
-        """A tensor sharing this one's data, outside the graph (``requires_grad=False``)."""
-        return _wrap(self._data, base=self)
+        """A tensor sharing this one's data (and version counter), outside the graph."""
+        t = _wrap(self._data)
+        t._vc = self._vc
+        return t
 
     def detach_(self):
         if self._base is not None and self.grad_fn is not None:
@@ -256,7 +261,13 @@ class Tensor:
 
     def requires_grad_(self, requires_grad=True):
         if not isinstance(requires_grad, bool):
-            raise TypeError(f"requires_grad_(): argument 'requires_grad' must be bool, not {type(requires_grad).__name__}")
+            raise TypeError(
+                "requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
+                f"{type(requires_grad).__name__}"
+            )
+        return self._set_requires_grad(requires_grad, "only Tensors of floating point dtype can require gradients")
+
+    def _set_requires_grad(self, requires_grad, float_only_message):
         if self.grad_fn is not None:
             if not requires_grad:
                 raise RuntimeError(
@@ -266,7 +277,7 @@ class Tensor:
                 )
             return self
         if requires_grad and self._data.dtype.kind != "f":
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            raise RuntimeError(float_only_message)
         self._requires_grad = requires_grad
         return self
 
@@ -390,39 +401,75 @@ class Tensor:
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other):
-        return _op.add(self, other)
+        try:
+            return _op.add(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __radd__(self, other):
-        return _op.add(other, self)
+        try:
+            return _op.add(other, self)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __sub__(self, other):
-        return _op.sub(self, other)
+        try:
+            return _op.sub(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __rsub__(self, other):
-        return _op.sub(other, self)
+        try:
+            return _op.sub(other, self)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __mul__(self, other):
-        return _op.mul(self, other)
+        try:
+            return _op.mul(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __rmul__(self, other):
-        return _op.mul(other, self)
+        try:
+            return _op.mul(other, self)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __truediv__(self, other):
-        return _op.div(self, other)
+        try:
+            return _op.div(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __rtruediv__(self, other):
-        return _op.div(other, self)
+        try:
+            return _op.div(other, self)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __pow__(self, other):
-        return _op.pow(self, other)
+        try:
+            return _op.pow(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __rpow__(self, other):
-        return _op.pow(other, self)
+        try:
+            return _op.pow(other, self)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __matmul__(self, other):
+        if not isinstance(other, Tensor):
+            if not isinstance(other, np.ndarray):
+                return NotImplemented
+            other = _creation.as_tensor(other)
         return _op.matmul(self, other)
 
     def __rmatmul__(self, other):
+        if not isinstance(other, Tensor):
+            return NotImplemented
         return _op.matmul(other, self)
 
     def __neg__(self):
@@ -447,31 +494,55 @@ class Tensor:
         return self.div_(other)
 
     def __eq__(self, other):
-        return _op.eq(self, other)
+        try:
+            return _op.eq(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __ne__(self, other):
-        return _op.ne(self, other)
+        try:
+            return _op.ne(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __lt__(self, other):
-        return _op.lt(self, other)
+        try:
+            return _op.lt(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __le__(self, other):
-        return _op.le(self, other)
+        try:
+            return _op.le(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __gt__(self, other):
-        return _op.gt(self, other)
+        try:
+            return _op.gt(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __ge__(self, other):
-        return _op.ge(self, other)
+        try:
+            return _op.ge(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __invert__(self):
         return _op.logical_not(self)
 
     def __and__(self, other):
-        return _op.logical_and(self, other)
+        try:
+            return _op.logical_and(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
     def __or__(self, other):
-        return _op.logical_or(self, other)
+        try:
+            return _op.logical_or(self, other)
+        except _NotAnOperand:
+            return NotImplemented
 
 
 def _rebuild(data, requires_grad):
@@ -492,6 +563,7 @@ from . import _device, _tensor_str  # noqa: E402
 from . import creation as _creation  # noqa: E402
 from . import ops as _op  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
+from .ops._util import NotAnOperand as _NotAnOperand  # noqa: E402
 from .ops.methods import install as _install_methods  # noqa: E402
 
 _install_methods(Tensor)

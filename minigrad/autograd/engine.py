@@ -222,14 +222,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     roots = [t.grad_fn if t.grad_fn is not None else t for t in outputs]
     _run(roots, grads, bool(retain_graph), capture)
     result = []
-    for t, g in zip(inputs, capture.results):
+    for i, (t, g) in enumerate(zip(inputs, capture.results)):
         if g is None:
             if materialize_grads:
                 g = np.zeros_like(t._data)
             elif not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the graph. "
-                    "Set allow_unused=True if this is the desired behavior."
+                    f"The differentiated Tensor at index {i} appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
                 )
             else:
                 result.append(None)

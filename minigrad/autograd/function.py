@@ -13,6 +13,8 @@ Two flavours share the node machinery:
 * ``Function``: PyTorch's public API for custom operations (``torch.autograd.Function``), whose
   ``forward`` and ``backward`` receive and return Tensors.
 """
+import re
+
 import numpy as np
 
 from ..tensor import Tensor, _wrap
@@ -101,6 +103,38 @@ class AccumulateGrad:
         return f"<AccumulateGrad object at {id(self):#x}>"
 
 
+def broadcast_error(*shapes):
+    """PyTorch's error for shapes that do not broadcast: operands are combined left to right, each
+    pair compared from the last dimension (``infer_size``). None if they do broadcast."""
+    acc = ()
+    for shape in shapes:
+        ndim = max(len(acc), len(shape))
+        a = (1,) * (ndim - len(acc)) + tuple(acc)
+        b = (1,) * (ndim - len(shape)) + tuple(shape)
+        for d in range(ndim - 1, -1, -1):
+            if a[d] != b[d] and a[d] != 1 and b[d] != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({a[d]}) must match the size of tensor b ({b[d]}) at "
+                    f"non-singleton dimension {d}"
+                )
+        acc = tuple(y if x == 1 else x for x, y in zip(a, b))
+    return None
+
+
+def translate_numpy_error(exc, arrays):
+    """numpy's broadcasting ValueError as PyTorch's RuntimeError (or None if it is another one)."""
+    msg = str(exc)
+    if "could not be broadcast" in msg:
+        return broadcast_error(*(np.shape(a) for a in arrays if isinstance(a, np.ndarray)))
+    if msg.startswith("non-broadcastable output operand"):
+        m = re.match(r"non-broadcastable output operand with shape \(([\d, ]*)\) doesn't match "
+                     r"the broadcast shape \(([\d, ]*)\)", msg)
+        if m:
+            out, full = ([int(x) for x in g.split(",") if x.strip()] for g in m.groups())
+            return RuntimeError(f"output with shape {out} doesn't match the broadcast shape {full}")
+    return None
+
+
 def _edge(t):
     """Where the gradient for argument ``t`` must go, or None if it needs none."""
     if isinstance(t, Tensor) and t._requires_grad:
@@ -159,7 +193,13 @@ class Op(Node):
         ctx = cls.__new__(cls)
         ctx._saved = ()
         arrays = [a._data if isinstance(a, Tensor) else a for a in args]
-        out = cls.forward(ctx, *arrays)
+        try:
+            out = cls.forward(ctx, *arrays)
+        except ValueError as exc:  # numpy's broadcasting errors become PyTorch's
+            err = translate_numpy_error(exc, arrays)
+            if err is None:
+                raise
+            raise err from None
         base = None
         if cls.view:
             src = args[0]

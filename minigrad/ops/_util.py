@@ -6,7 +6,8 @@ import numpy as np
 from .._dtype import from_numpy_dtype, get_default_dtype, result_type
 from ..tensor import Tensor, _wrap
 
-__all__ = ["canonical_dim", "canonical_dims", "sum_to", "as_operand", "promote", "float_input"]
+__all__ = ["canonical_dim", "canonical_dims", "sum_to", "as_operand", "promote", "float_input",
+           "NotAnOperand"]
 
 
 def canonical_dim(dim, ndim):
@@ -31,7 +32,8 @@ def canonical_dims(dim, ndim):
     else:
         dims = tuple(canonical_dim(d, ndim) for d in dim)
         if len(set(dims)) != len(dims):
-            raise RuntimeError(f"dim {dims} appears multiple times in the list of dims")
+            repeated = next(d for i, d in enumerate(dims) if d in dims[:i])
+            raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
     return tuple(sorted(d for d in dims if d < ndim)) if ndim else ()
 
 
@@ -51,18 +53,28 @@ def sum_to(grad, shape):
 _SCALARS = (bool, int, float)
 
 
+class NotAnOperand(TypeError):
+    """An operand that is neither a tensor nor a number (``x + "a"``, ``x * None``). The Tensor
+    operators turn it into ``NotImplemented``, so Python raises its usual TypeError."""
+
+
 def as_operand(x):
     """A Tensor stays; a Python number stays (ops treat it as a constant); numpy arrays, numpy
-    scalars and nested lists become tensors."""
+    scalars and nested lists become tensors; anything else is a ``NotAnOperand`` error."""
     if isinstance(x, Tensor) or type(x) in _SCALARS:
-        return x
-    if isinstance(x, numbers.Number) and not isinstance(x, np.generic):
         return x
     if isinstance(x, np.generic):
         return x.item()
-    from ..creation import tensor
+    if isinstance(x, numbers.Number):
+        return x
+    if isinstance(x, (np.ndarray, list, tuple)):
+        from ..creation import tensor
 
-    return tensor(x)
+        try:
+            return tensor(x)
+        except TypeError as exc:
+            raise NotAnOperand(str(exc)) from None
+    raise NotAnOperand(f"expected a Tensor or a number, but got {type(x).__name__}")
 
 
 def promote(a, b):
@@ -83,14 +95,27 @@ def promote(a, b):
     elif tb:
         if b._data.dtype.kind == "f" and type(a) is not bool:
             return a, b
+    if not ta and not tb:
+        raise TypeError("expected at least one Tensor operand")
     dtype = result_type(a, b)
     if ta and a._data.dtype != dtype.np:
         a = a.to(dtype)
+    elif not ta and type(a) is int and dtype.np.kind in "iu":
+        a = _wrap_int(a, dtype.np)
     if tb and b._data.dtype != dtype.np:
         b = b.to(dtype)
-    if not ta and not tb:
-        raise TypeError("expected at least one Tensor operand")
+    elif not tb and type(b) is int and dtype.np.kind in "iu":
+        b = _wrap_int(b, dtype.np)
     return a, b
+
+
+def _wrap_int(value, np_dtype):
+    """A Python int outside an integer dtype's range wraps around, as in PyTorch (``uint8_tensor
+    - 3``); numpy would raise OverflowError."""
+    info = np.iinfo(np_dtype)
+    if info.min <= value <= info.max:
+        return value
+    return np.array(value & ((1 << (8 * np_dtype.itemsize)) - 1)).astype(np_dtype)[()]
 
 
 def float_input(t):

@@ -5,15 +5,15 @@ Binary ops broadcast like PyTorch; their backward sums each gradient back to its
 """
 import numpy as np
 
-from .._dtype import get_default_dtype, to_dtype
-from ..autograd.function import Op
+from .._dtype import get_default_dtype, scalar_type_name, to_dtype
+from ..autograd.function import Op, translate_numpy_error
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, promote, sum_to
 
 __all__ = [
     "add", "sub", "mul", "div", "pow", "neg", "cast", "clone", "eq", "ne", "lt", "le", "gt", "ge",
     "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
-    "isnan", "isinf", "isfinite", "allclose", "equal",
+    "isnan", "isinf", "isfinite", "allclose", "equal", "StepFunction",
 ]
 
 
@@ -161,12 +161,37 @@ def add(input, other, alpha=1):
     return Add.apply(a, b)
 
 
+def _is_bool(x):
+    return type(x) is bool or (isinstance(x, Tensor) and x._data.dtype == np.bool_)
+
+
+def _check_bool_sub(a, b):
+    if _is_bool(a) or _is_bool(b):
+        if _is_bool(a) and _is_bool(b):
+            raise RuntimeError(
+                "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` "
+                "or `logical_xor()` operator instead."
+            )
+        raise RuntimeError(
+            "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying "
+            "to invert a mask, use the `~` or `logical_not()` operator instead."
+        )
+
+
 def sub(input, other, alpha=1):
-    """``input - alpha * other``, broadcasting."""
+    """``input - alpha * other``, broadcasting. Bool operands are an error, as in PyTorch."""
     if alpha != 1:
+        _check_bool_sub(input, other)
         other = mul(other, alpha)
     a, b = promote(input, other)
-    return Sub.apply(a, b)
+    if a is not input or b is not other or a.__class__ is bool or b.__class__ is bool:
+        # a bool tensor only gets here converted, or with another bool (which numpy refuses)
+        _check_bool_sub(input, other)
+    try:
+        return Sub.apply(a, b)
+    except TypeError:  # numpy refuses bool - bool
+        _check_bool_sub(input, other)
+        raise
 
 
 def mul(input, other):
@@ -181,27 +206,61 @@ def div(input, other, rounding_mode=None):
         return _rounded_div(a, b, rounding_mode)
     for x in (a, b):
         if isinstance(x, Tensor) and x._data.dtype.kind != "f":
+            # integer / integer: computed in the default float dtype from the original operands
+            # (so that e.g. uint8_tensor / -2 is -0.5, as in PyTorch)
             dtype = get_default_dtype()
+            a, b = as_operand(input), as_operand(other)
             a = a.to(dtype) if isinstance(a, Tensor) else a
             b = b.to(dtype) if isinstance(b, Tensor) else b
             break
     return Div.apply(a, b)
 
 
+class StepFunction(Op):
+    """An op that is piecewise constant (sign, rounded division ...): its gradient is zero, but
+    as in PyTorch its result is part of the graph (``requires_grad`` and a ``grad_fn``)."""
+
+    @staticmethod
+    def forward(ctx, fn, name, *arrays):
+        ctx.meta = (name, tuple(np.shape(a) for a in arrays))
+        with np.errstate(all="ignore"):
+            return np.asarray(fn(*arrays))
+
+    @staticmethod
+    def backward(ctx, grad):
+        _, shapes = ctx.meta
+        return (None, None) + tuple(np.zeros(s, grad.dtype) for s in shapes)
+
+    def name(self):
+        return f"{self.meta[0]}Backward0"
+
+    __slots__ = ("meta",)
+
+
+def _floor_divide(x, y):
+    return np.floor_divide(x, y)
+
+
+def _trunc_divide(x, y):
+    return np.trunc(np.true_divide(x, y)).astype(np.result_type(x, y))
+
+
 def _rounded_div(a, b, mode):
     if mode not in ("trunc", "floor"):
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
-    x = a._data if isinstance(a, Tensor) else a
-    y = b._data if isinstance(b, Tensor) else b
-    with np.errstate(all="ignore"):
-        q = np.floor_divide(x, y) if mode == "floor" else np.trunc(np.true_divide(x, y)).astype(np.result_type(x, y))
-    return _wrap(np.asarray(q))
+    for x in (a, b):
+        if isinstance(x, Tensor) and x._data.dtype.kind in "iub" and np.any(x._data == 0) and x is b:
+            raise RuntimeError("ZeroDivisionError")
+    if isinstance(b, int) and b == 0 and isinstance(a, Tensor) and a._data.dtype.kind in "iub":
+        raise RuntimeError("ZeroDivisionError")
+    return StepFunction.apply(_floor_divide if mode == "floor" else _trunc_divide, "Div", a, b)
 
 
 def pow(input, exponent):  # noqa: A001
-    a, b = promote(input, exponent)
-    if isinstance(a, Tensor) and isinstance(b, int) and a._data.dtype.kind in "iu" and b < 0:
+    if (isinstance(input, Tensor) and type(exponent) is int and exponent < 0
+            and input._data.dtype.kind in "iu"):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    a, b = promote(input, exponent)
     return Pow.apply(a, b)
 
 
@@ -228,7 +287,13 @@ def _compare(ufunc, a, b):
     a, b = as_operand(a), as_operand(b)
     x = a._data if isinstance(a, Tensor) else a
     y = b._data if isinstance(b, Tensor) else b
-    return _wrap(ufunc(x, y))
+    try:
+        return _wrap(ufunc(x, y))
+    except ValueError as exc:
+        err = translate_numpy_error(exc, (x, y))
+        if err is None:
+            raise
+        raise err from None
 
 
 def eq(input, other):
@@ -315,7 +380,10 @@ def where(condition, input, other):
     condition = as_operand(condition)
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {condition.dtype}")
+        raise RuntimeError(
+            "where expected condition to be a boolean tensor, but got a tensor with dtype "
+            f"{scalar_type_name(cond.dtype)}"
+        )
     a, b = promote(input, other)
     return Where.apply(cond, a, b)
 

@@ -5,6 +5,8 @@ Basic indices (ints, slices, None, Ellipsis) give views; integer-array and boole
 gather copies. The backward scatters the gradient back: for integer arrays with repeated
 indices, the contributions are added (``np.add.at``).
 """
+import re
+
 import numpy as np
 
 from ..autograd.function import Op
@@ -43,8 +45,43 @@ def convert_index(index):
     return (items if isinstance(index, tuple) else items[0]), basic
 
 
-def _index_error(exc):
-    return IndexError(str(exc).replace("axis", "dimension"))
+def _index_error(exc, shape=None, index=None):
+    """numpy's IndexError in PyTorch's words (the message names tensors and dimensions)."""
+    msg = str(exc)
+    if msg.startswith("too many indices") and shape is not None:
+        return IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    if msg.startswith("boolean index did not match") and shape is not None:
+        items = index if isinstance(index, tuple) else (index,)
+        dim = 0
+        for item in items:
+            if isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.ndim:
+                for k in range(item.ndim):
+                    if dim + k >= len(shape) or item.shape[k] != shape[dim + k]:
+                        return IndexError(
+                            f"The shape of the mask {list(item.shape)} at index {k} does not match "
+                            f"the shape of the indexed tensor {list(shape)} at index {dim + k}"
+                        )
+                dim += item.ndim
+            elif item is None or (isinstance(item, np.ndarray) and item.dtype == np.bool_):
+                continue
+            elif item is Ellipsis:
+                dim = len(shape) - sum(_consumed(i) for i in items[items.index(item) + 1:] if i is not Ellipsis)
+            else:
+                dim += 1
+    if msg.startswith("shape mismatch: indexing arrays"):
+        shapes = re.findall(r"\(([\d, ]*)\)", msg)
+        listed = ", ".join(str([int(x) for x in g.split(",") if x.strip()]) for g in shapes)
+        return IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {listed}")
+    return IndexError(msg.replace("axis", "dimension"))
+
+
+def _consumed(item):
+    """How many dimensions of the indexed array an index item uses."""
+    if item is None:
+        return 0
+    if isinstance(item, np.ndarray) and item.dtype == np.bool_:
+        return item.ndim
+    return 1
 
 
 class GetItem(Op):
@@ -56,7 +93,7 @@ class GetItem(Op):
         try:
             out = a[index]
         except IndexError as exc:
-            raise _index_error(exc) from None
+            raise _index_error(exc, a.shape, index) from None
         if not basic:
             return np.ascontiguousarray(out)
         if type(out) is not np.ndarray:  # an element: index again with "..." to get a 0-d view

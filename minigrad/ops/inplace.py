@@ -8,7 +8,7 @@ Either way the version counter is bumped, so a backward that saved the old array
 import numpy as np
 
 from .._dtype import result_type
-from ..autograd.function import Op
+from ..autograd.function import Op, translate_numpy_error
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, sum_to
@@ -34,6 +34,10 @@ def apply_inplace(t, graph_fn, write, others=()):
         if t.grad_fn is None and t._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         if t._base is not None:
+            if t._base._requires_grad and t._base.grad_fn is None:
+                raise RuntimeError(
+                    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+                )
             raise RuntimeError(
                 "minigrad does not support in-place operations on a view (a slice, reshape or "
                 "transpose of another tensor) when a gradient is needed: write it out of place, "
@@ -43,11 +47,22 @@ def apply_inplace(t, graph_fn, write, others=()):
         old.grad_fn = t.grad_fn
         old._requires_grad = t._requires_grad
         result = graph_fn(old)
+        if result._data.shape != t._data.shape:
+            raise RuntimeError(
+                f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
+                f"{list(result._data.shape)}"
+            )
         np.copyto(t._data, result._data, casting="same_kind")
         t.grad_fn = result.grad_fn
         t._requires_grad = result._requires_grad
     else:
-        write(t._data)
+        try:
+            write(t._data)
+        except ValueError as exc:
+            err = translate_numpy_error(exc, [t._data] + [_raw(o) for o in others])
+            if err is None:
+                raise
+            raise err from None
     t._vc[0] += 1
     return t
 

@@ -6,7 +6,8 @@ their strides: the backward ``grad @ Bᵀ`` and ``Aᵀ @ grad`` never copy a mat
 import numpy as np
 
 from .. import _ops
-from ..autograd.function import Op
+from .._dtype import c_type_name, scalar_type_name
+from ..autograd.function import Op, broadcast_error
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, sum_to
 
@@ -96,7 +97,8 @@ def _shape_str(shape):
 def _check_same_dtype(a, b):
     if a._data.dtype != b._data.dtype:
         raise RuntimeError(
-            f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name} != {b.dtype.name}"
+            f"expected m1 and m2 to have the same dtype, but got: {c_type_name(a._data.dtype)} != "
+            f"{c_type_name(b._data.dtype)}"
         )
 
 
@@ -111,21 +113,49 @@ def _matmul_2d(a, b):
     return MatMul.apply(a, b)
 
 
+def _batched_matmul_error(a, b, a2, b2):
+    """The error PyTorch gives for a batched matmul, in the order it checks (see
+    ``_matmul_impl``): a >=3-D @ <=2-D product is folded into one mm; otherwise the batch dims
+    must broadcast, then the inner sizes must agree (the bmm check)."""
+    sa, sb = a._data.shape, b._data.shape
+    if len(sa) >= 3 and len(sb) <= 2:
+        rows = int(np.prod(sa[:-1]))
+        if len(sb) == 1:
+            return RuntimeError(
+                f"size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), vec ({sb[0]})"
+            )
+        return RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{sa[-1]} and {_shape_str(sb)})"
+        )
+    err = broadcast_error(a2._data.shape[:-2], b2._data.shape[:-2])
+    if err is not None:
+        return err
+    batch = int(np.prod(np.broadcast_shapes(a2._data.shape[:-2], b2._data.shape[:-2])))
+    return RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, "
+        f"{a2._data.shape[-1]}] but got: [{batch}, {b2._data.shape[-2]}]."
+    )
+
+
 def matmul(input, other):
     """Matrix product with ``torch.matmul``'s rules: 1-D·1-D is a dot product, a 1-D operand is
     treated as a row (left) or column (right) vector, and >2-D operands are batches whose batch
     dimensions broadcast."""
-    a, b = as_operand(input), as_operand(other)
-    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
-        raise TypeError("matmul(): argument 'other' must be Tensor")
+    for name, x in (("input", input), ("other", other)):
+        if not isinstance(x, Tensor):
+            pos = 1 if name == "input" else 2
+            raise TypeError(
+                f"matmul(): argument '{name}' (position {pos}) must be Tensor, not {type(x).__name__}"
+            )
+    a, b = input, other
     da, db = a._data.ndim, b._data.ndim
     if da == 0 or db == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D"
         )
-    _check_same_dtype(a, b)
     if da == 1 and db == 1:
         return dot(a, b)
+    _check_same_dtype(a, b)
     if da <= 2 and db <= 2:
         if da == 1:
             return _matmul_2d(a.unsqueeze(0), b).squeeze(0)
@@ -140,18 +170,9 @@ def matmul(input, other):
     # batched: a 1-D operand becomes a matrix, then the added dimension is removed again
     a2 = a.unsqueeze(0) if da == 1 else a
     b2 = b.unsqueeze(1) if db == 1 else b
-    if a2._data.shape[-1] != b2._data.shape[-2]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({_shape_str(a2._data.shape[-2:])} and "
-            f"{_shape_str(b2._data.shape[-2:])})"
-        )
-    try:
-        np.broadcast_shapes(a2._data.shape[:-2], b2._data.shape[:-2])
-    except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({a2._data.shape[-3]}) must match the size of tensor b "
-            f"({b2._data.shape[-3]}) at non-singleton dimension 0"
-        ) from None
+    if a2._data.shape[-1] != b2._data.shape[-2] or broadcast_error(
+            a2._data.shape[:-2], b2._data.shape[:-2]) is not None:
+        raise _batched_matmul_error(a, b, a2, b2)
     if a2._data.dtype.type not in _FLOATS:
         out = _wrap(np.matmul(a2._data, b2._data))
     else:
@@ -198,7 +219,11 @@ def dot(input, other):
             f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to have the same number "
             f"of elements, but got {n} and {m} elements respectively"
         )
-    _check_same_dtype(input, other)
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(
+            "dot : expected both vectors to have same dtype, but found "
+            f"{scalar_type_name(input._data.dtype)} and {scalar_type_name(other._data.dtype)}"
+        )
     return _matmul_2d(input.unsqueeze(0), other.unsqueeze(1)).reshape(())
 
 

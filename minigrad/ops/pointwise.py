@@ -237,9 +237,9 @@ def square(input):
 
 
 def sign(input):
-    from ..tensor import _wrap
+    from .arithmetic import StepFunction
 
-    return _wrap(np.sign(input._data))
+    return StepFunction.apply(np.sign, "Sign", input)
 
 
 def sigmoid(input):

@@ -180,29 +180,61 @@ def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
     return _max_or_min(input, dim, keepdim, other, minimum=True)
 
 
+class AMax(Op):
+    """amax/amin over some dims; the gradient is shared evenly among tied maxima (PyTorch's rule
+    for amax, unlike max(dim), which picks one index)."""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim, minimum):
+        out = (np.amin if minimum else np.amax)(a, axis=axes, keepdims=True)
+        ctx.save_for_backward(a, out)
+        ctx.meta = (axes, keepdim)
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        axes, keepdim = ctx.meta
+        if not keepdim:
+            grad = np.expand_dims(grad, axes)
+        winners = (a == out) | (np.isnan(a) & np.isnan(out))
+        count = winners.sum(axis=axes, keepdims=True)
+        return grad * winners / count, None, None, None
+
+    def name(self):
+        return "AmaxBackward0"
+
+    __slots__ = ("meta",)
+
+
+def _amax(input, dim, keepdim, minimum):
+    nd = input._data.ndim
+    axes = canonical_dims(None if dim == () else dim, nd)
+    name = "amin" if minimum else "amax"
+    for ax in axes:
+        if input._data.shape[ax] == 0:
+            raise IndexError(
+                f"{name}(): Expected reduction dim {ax} to have non-zero size."
+            )
+    if input._data.size == 0 and not axes:
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    return AMax.apply(input, axes, keepdim, minimum)
+
+
 def amax(input, dim=(), keepdim=False):
-    if dim == () or dim is None:
-        return AllMax.apply(input, False) if not keepdim else AllMax.apply(input, False).reshape((1,) * input.ndim)
-    out = input
-    for d in sorted(canonical_dims(dim, input._data.ndim), reverse=True):
-        out = _reduce_dim(out, d, keepdim, False)[0]
-    return out
+    """The largest elements over ``dim`` (all dims if empty); ties share the gradient."""
+    return _amax(input, dim, keepdim, False)
 
 
 def amin(input, dim=(), keepdim=False):
-    if dim == () or dim is None:
-        return AllMax.apply(input, True) if not keepdim else AllMax.apply(input, True).reshape((1,) * input.ndim)
-    out = input
-    for d in sorted(canonical_dims(dim, input._data.ndim), reverse=True):
-        out = _reduce_dim(out, d, keepdim, True)[0]
-    return out
+    return _amax(input, dim, keepdim, True)
 
 
 def argmax(input, dim=None, keepdim=False):
     """Index of the largest element (of the flattened tensor if ``dim`` is None). No gradient."""
     if dim is None:
         if input._data.size == 0:
-            raise RuntimeError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
+            raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
         r = np.argmax(input._data)
         return _wrap(np.asarray(r).reshape((1,) * input._data.ndim if keepdim else ()))
     return _wrap(np.argmax(input._data, axis=canonical_dim(dim, input._data.ndim), keepdims=keepdim))
@@ -210,6 +242,8 @@ def argmax(input, dim=None, keepdim=False):
 
 def argmin(input, dim=None, keepdim=False):
     if dim is None:
+        if input._data.size == 0:
+            raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
         r = np.argmin(input._data)
         return _wrap(np.asarray(r).reshape((1,) * input._data.ndim if keepdim else ()))
     return _wrap(np.argmin(input._data, axis=canonical_dim(dim, input._data.ndim), keepdims=keepdim))

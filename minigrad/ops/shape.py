@@ -7,7 +7,7 @@ import numbers
 
 import numpy as np
 
-from .._dtype import promote_types
+from .._dtype import promote_types, tensor_type_name
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import canonical_dim, canonical_dims
@@ -34,20 +34,28 @@ def parse_shape(args):
 def infer_shape(shape, numel):
     """Replace a -1 in ``shape`` by the size that makes ``numel`` elements (PyTorch's errors)."""
     shape = list(shape)
-    unknown = [i for i, s in enumerate(shape) if s == -1]
-    if len(unknown) > 1:
-        raise RuntimeError("only one dimension can be inferred")
-    for s in shape:
-        if s < -1:
-            raise RuntimeError(f"invalid shape dimension {s}")
+    unknown = None
     known = 1
     for i, s in enumerate(shape):
-        if i not in unknown:
+        if s == -1:
+            if unknown is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            unknown = i
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s} at index {i} of shape {shape}")
+        else:
             known *= s
-    if unknown:
-        if known == 0 or numel % known:
+    if unknown is not None:
+        if known == 0:
+            if numel == 0:
+                raise RuntimeError(
+                    f"cannot reshape tensor of 0 elements into shape {shape} because the "
+                    "unspecified dimension size -1 can be any value and is ambiguous"
+                )
             raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
-        shape[unknown[0]] = numel // known
+        if numel % known:
+            raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
+        shape[unknown] = numel // known
     elif known != numel:
         raise RuntimeError(f"shape '{shape}' is invalid for input of size {numel}")
     return tuple(shape)
@@ -111,7 +119,18 @@ def unflatten(input, dim, sizes):
     nd = input._data.ndim
     d = canonical_dim(dim, nd)
     shape = input._data.shape
-    sizes = infer_shape(tuple(sizes), shape[d])
+    sizes = tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        sizes = infer_shape(sizes, shape[d])
+    except RuntimeError as exc:
+        if "only one dimension" in str(exc) or "invalid shape dimension" in str(exc):
+            raise
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+            f"({shape[d]}) in the input tensor"
+        ) from None
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
@@ -206,7 +225,7 @@ def expand(input, *sizes):
     shape = input._data.shape
     if len(sizes) < len(shape):
         raise RuntimeError(
-            f"expand(minigrad.{input.dtype.name}{{{list(shape)}}}, size={list(sizes)}): the number of "
+            f"expand(minigrad.{tensor_type_name(input.dtype)}{{{list(shape)}}}, size={list(sizes)}): the number of "
             "sizes provided (%d) must be greater or equal to the number of dimensions in the tensor (%d)"
             % (len(sizes), len(shape))
         )
@@ -234,18 +253,31 @@ def broadcast_to(input, size):
     return expand(input, size)
 
 
+def _legacy_empty(a):
+    return a.ndim == 1 and a.shape[0] == 0
+
+
 class Cat(Op):
+    """Join along ``dim``. Legacy empty 1-D tensors (shape (0,)) are skipped when joining others,
+    as in PyTorch; they still get their (empty) gradient."""
+
     @staticmethod
     def forward(ctx, dim, *arrays):
         ctx.dim = dim
-        ctx.bounds = np.cumsum([a.shape[dim] for a in arrays])[:-1]
-        return np.concatenate(arrays, axis=dim)
+        skip = tuple(_legacy_empty(a) for a in arrays)
+        if all(skip):
+            skip = (False,) + skip[1:]
+        ctx.skip = skip
+        joined = [a for a, s in zip(arrays, skip) if not s]
+        ctx.bounds = np.cumsum([a.shape[dim] for a in joined])[:-1]
+        return np.concatenate(joined, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
-        return (None, *np.split(grad, ctx.bounds, axis=ctx.dim))
+        pieces = iter(np.split(grad, ctx.bounds, axis=ctx.dim))
+        return (None, *(np.zeros(0, grad.dtype) if s else next(pieces) for s in ctx.skip))
 
-    __slots__ = ("dim", "bounds")
+    __slots__ = ("dim", "bounds", "skip")
 
 
 class Stack(Op):
@@ -265,7 +297,9 @@ def _common_dtype(tensors, name):
     if not isinstance(tensors, (list, tuple)):
         raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
     if not tensors:
-        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+        if name == "stack":
+            raise RuntimeError("stack expects a non-empty TensorList")
+        raise ValueError(f"minigrad.{name}(): expected a non-empty list of Tensors")
     for i, x in enumerate(tensors):
         if not isinstance(x, Tensor):
             raise TypeError(f"{name}(): expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
@@ -293,7 +327,7 @@ def cat(tensors, dim=0):
                     f"Sizes of tensors must match except in dimension {d}. Expected size "
                     f"{ref.shape[k]} but got size {x._data.shape[k]} for tensor number {i} in the list."
                 )
-    return Cat.apply(d, *nonempty)
+    return Cat.apply(d, *tensors)
 
 
 concat = cat
