@@ -51,3 +51,5 @@ def numel(input):
 def is_floating_point(input):
     return input.is_floating_point()
 from . import datasets  # noqa: F401,E402
+from . import nn, optim, utils  # noqa: F401,E402
+from .serialization import load, save  # noqa: F401,E402

@@ -1,0 +1,2 @@
+"""``minigrad.utils``: data loading (``minigrad.utils.data``)."""
+from . import data  # noqa: F401
