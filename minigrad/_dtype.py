@@ -37,7 +37,7 @@ class dtype:
         return f"minigrad.{self.name}"
 
     def __reduce__(self):  # pickling (e.g. by multiprocessing) returns the singleton
-        return (_by_name.__getitem__, (self.name,))
+        return (_from_name, (self.name,))
 
 
 bool = dtype("bool", np.bool_, _BOOL)  # noqa: A001  (PyTorch's names shadow builtins on purpose)
@@ -56,6 +56,10 @@ short = int16
 
 _ALL = (bool, uint8, int8, int16, int32, int64, float32, float64)
 _by_name = {d.name: d for d in _ALL}
+
+
+def _from_name(name):
+    return _by_name[name]
 _by_numpy = {d.np: d for d in _ALL}
 _default_float = float32
 

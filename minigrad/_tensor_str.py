@@ -60,24 +60,22 @@ class _Formatter:
                 self.max_width = max(self.max_width, len(str(v)))
         else:
             finite = flat[np.isfinite(flat) & (flat != 0)]
-            if finite.size:
-                absv = np.abs(finite.astype(np.float64))
-                lo, hi = absv.min(), absv.max()
-                vals = finite.tolist()
-                self.int_mode = bool(np.all(finite == np.ceil(finite)))
-                if self.int_mode:
-                    if hi / lo > 1000.0 or hi > 1.0e8:
-                        self.sci_mode = True
-                        self.max_width = max(len(f"{v:.{p}e}") for v in vals)
-                    else:
-                        self.max_width = max(len(f"{v:.0f}") + 1 for v in vals)
-                elif hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4:
-                    self.sci_mode = True
-                    self.max_width = max(len(f"{v:.{p}e}") for v in vals)
-                else:
-                    self.max_width = max(len(f"{v:.{p}f}") for v in vals)
-        if PRINT_OPTS.sci_mode is not None:
-            self.sci_mode = PRINT_OPTS.sci_mode
+            if not finite.size:
+                return  # nothing to measure (as PyTorch: no sci mode, width 1)
+            absv = np.abs(finite.astype(np.float64))
+            lo, hi = absv.min(), absv.max()
+            vals = finite.tolist()
+            self.int_mode = bool(np.all(finite == np.ceil(finite)))
+            if PRINT_OPTS.sci_mode is None:
+                self.sci_mode = bool(hi / lo > 1000.0 or hi > 1.0e8 or lo < 1.0e-4)
+            else:
+                self.sci_mode = PRINT_OPTS.sci_mode
+            if self.sci_mode:
+                self.max_width = max(len(f"{v:.{p}e}") for v in vals)
+            elif self.int_mode:
+                self.max_width = max(len(f"{v:.0f}") + 1 for v in vals)
+            else:
+                self.max_width = max(len(f"{v:.{p}f}") for v in vals)
 
     def format(self, value):
         p = PRINT_OPTS.precision

@@ -213,9 +213,24 @@ def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=Fal
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values from ``start`` to ``end`` (both included). As in PyTorch,
+    the first half is computed from ``start`` and the second half back from ``end``, in the
+    result's dtype, so the values (and their rounding) are PyTorch's."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype).np), requires_grad, device)
+    start, end = (x.item() if isinstance(x, Tensor) else x for x in (start, end))
+    d = _float_dtype(dtype)
+    if not d.is_floating_point:
+        return _finish(np.linspace(start, end, steps).astype(d.np), requires_grad, device)
+    t = d.np.type
+    if steps == 1:
+        return _finish(np.array([start], dtype=d.np), requires_grad, device)
+    step = (t(end) - t(start)) / t(steps - 1) if steps > 1 else t(0)
+    i = np.arange(steps)
+    with np.errstate(all="ignore"):
+        values = np.where(i < steps // 2, t(start) + i.astype(d.np) * step,
+                          t(end) - (steps - 1 - i).astype(d.np) * step)
+    return _finish(values.astype(d.np), requires_grad, device)
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):

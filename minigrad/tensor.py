@@ -83,6 +83,8 @@ class Tensor:
     __array_priority__ = 1000
 
     def __new__(cls, *args):
+        if not args:
+            args = (0,)  # Tensor() is an empty 1-D float tensor
         if len(args) == 1 and not isinstance(args[0], numbers.Integral):
             data = args[0]._data if isinstance(args[0], Tensor) else args[0]
             arr = np.array(data, dtype=_dtype.get_default_dtype().np)
@@ -323,8 +325,8 @@ class Tensor:
         if dtype is None:
             return self.clone() if copy else self
         dtype = to_dtype(dtype)
-        if dtype.np == self._data.dtype and not copy:
-            return self
+        if dtype.np == self._data.dtype:
+            return self.clone() if copy else self
         return _op.cast(self, dtype)
 
     def type(self, dtype=None):
@@ -334,6 +336,28 @@ class Tensor:
 
     def cpu(self):
         return self
+
+    # ------------------------------------------------------------------ new tensors like this one
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
+        """A new tensor from ``data`` with this tensor's dtype (unless ``dtype`` is given)."""
+        return _creation.tensor(data, dtype=self.dtype if dtype is None else dtype,
+                                device=device, requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.zeros(*size, dtype=self.dtype if dtype is None else dtype,
+                               device=device, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.ones(*size, dtype=self.dtype if dtype is None else dtype,
+                              device=device, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.empty(*size, dtype=self.dtype if dtype is None else dtype,
+                               device=device, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        return _creation.full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
+                              device=device, requires_grad=requires_grad)
 
     def cuda(self, *args, **kwargs):
         _device.device("cuda")
@@ -460,6 +484,30 @@ class Tensor:
         except _NotAnOperand:
             return NotImplemented
 
+    def __floordiv__(self, other):
+        try:
+            return _op.floor_divide(self, other)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __rfloordiv__(self, other):
+        try:
+            return _op.floor_divide(other, self)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __mod__(self, other):
+        try:
+            return _op.remainder(self, other)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __rmod__(self, other):
+        try:
+            return _op.remainder(other, self)
+        except _NotAnOperand:
+            return NotImplemented
+
     def __matmul__(self, other):
         if not isinstance(other, Tensor):
             if not isinstance(other, np.ndarray):
@@ -538,11 +586,22 @@ class Tensor:
         except _NotAnOperand:
             return NotImplemented
 
+    def __xor__(self, other):
+        try:
+            return _op.logical_xor(self, other)
+        except _NotAnOperand:
+            return NotImplemented
+
+    __rand__ = __and__
+    __rxor__ = __xor__
+
     def __or__(self, other):
         try:
             return _op.logical_or(self, other)
         except _NotAnOperand:
             return NotImplemented
+
+    __ror__ = __or__
 
 
 def _rebuild(data, requires_grad):

@@ -113,6 +113,10 @@ case("sign-zero-grad", lambda a: a.sign() * a, shapes((3, 4), away_from=[0]))
 case("div-floor-zero-grad", lambda a, b: minigrad.div(a, b, rounding_mode="floor") + a,
      lambda: (_t((5,), 1, away_from=[-1, 0, 1]), _t((5,), 2, positive=True).detach() * 0 + 1))
 case("div-trunc", lambda a: minigrad.div(a * 3, 2.0, rounding_mode="trunc") + a, shapes((4,), away_from=[0, 2/3, -2/3, 4/3, -4/3]))
+case("remainder", lambda a, b: a % b, lambda: (_t((3, 4), 1, low=0.1, high=0.9), _t((4,), 2, low=1.0, high=1.5)))
+case("remainder-negative", lambda a: minigrad.remainder(a, -1.5), shapes((5,), away_from=[-1.5, 0, 1.5]))
+case("rmod", lambda a: 2.0 % a, lambda: (_t((4,), 1, low=1.2, high=1.8),))
+case("floordiv-op", lambda a: a // 0.7 + a, shapes((4,), away_from=[-1.4, -0.7, 0, 0.7, 1.4]))
 case("clip", lambda a: a.clip(-1, 1), shapes((4, 5), away_from=[-1, 1]))
 
 # ------------------------------------------------------------------ pointwise

@@ -13,7 +13,8 @@ from ._util import as_operand, promote, sum_to
 __all__ = [
     "add", "sub", "mul", "div", "pow", "neg", "cast", "clone", "eq", "ne", "lt", "le", "gt", "ge",
     "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
-    "isnan", "isinf", "isfinite", "allclose", "equal", "StepFunction",
+    "isnan", "isinf", "isfinite", "allclose", "equal", "StepFunction", "floor_divide",
+    "remainder", "logical_xor",
 ]
 
 
@@ -256,6 +257,44 @@ def _rounded_div(a, b, mode):
     return StepFunction.apply(_floor_divide if mode == "floor" else _trunc_divide, "Div", a, b)
 
 
+def floor_divide(input, other):
+    """``input // other`` (rounded towards -inf), as ``div(..., rounding_mode="floor")``."""
+    return div(input, other, rounding_mode="floor")
+
+
+class Remainder(Op):
+    """Python's modulus (the sign of the divisor): a - floor(a / b) * b."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        with np.errstate(all="ignore"):
+            return np.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = sum_to(grad, _shape(a)) if need_a else None
+        gb = None
+        if need_b:
+            with np.errstate(all="ignore"):
+                gb = sum_to(-grad * np.floor_divide(a, b), _shape(b))
+        return ga, gb
+
+    __slots__ = ()
+
+
+def remainder(input, other):
+    """Elementwise ``input % other`` with the sign of ``other`` (Python's and PyTorch's rule)."""
+    a, b = promote(input, other)
+    if isinstance(b, Tensor) and b._data.dtype.kind in "iu" and np.any(b._data == 0):
+        raise RuntimeError("ZeroDivisionError")
+    if type(b) is int and b == 0 and isinstance(a, Tensor) and a._data.dtype.kind in "iu":
+        raise RuntimeError("ZeroDivisionError")
+    return Remainder.apply(a, b)
+
+
 def pow(input, exponent):  # noqa: A001
     if (isinstance(input, Tensor) and type(exponent) is int and exponent < 0
             and input._data.dtype.kind in "iu"):
@@ -328,6 +367,10 @@ def logical_not(input):
 
 def logical_and(input, other):
     return _compare(np.logical_and if input._data.dtype == np.bool_ else np.bitwise_and, input, other)
+
+
+def logical_xor(input, other):
+    return _compare(np.logical_xor if input._data.dtype == np.bool_ else np.bitwise_xor, input, other)
 
 
 def logical_or(input, other):

@@ -20,8 +20,11 @@ _BASIC = (int, slice, type(None), type(Ellipsis))
 
 def _convert(item):
     if isinstance(item, Tensor):
-        if item._data.dtype.kind not in "biu":
+        kind = item._data.dtype.kind
+        if kind not in "biu":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if item._data.ndim == 0 and kind != "b":
+            return int(item._data)  # a 0-d integer tensor indexes like an int (a view), as in torch
         return item._data
     if isinstance(item, (list, np.ndarray)):
         arr = np.asarray(item)
@@ -95,7 +98,8 @@ class GetItem(Op):
         except IndexError as exc:
             raise _index_error(exc, a.shape, index) from None
         if not basic:
-            return np.ascontiguousarray(out)
+            # a fresh array; ascontiguousarray would turn a 0-d result into 1-d
+            return np.ascontiguousarray(out) if np.ndim(out) else np.asarray(out)
         if type(out) is not np.ndarray:  # an element: index again with "..." to get a 0-d view
             out = a[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
         return out

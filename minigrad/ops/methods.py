@@ -45,7 +45,8 @@ _METHODS = {
     "minimum": arithmetic.minimum, "clamp": arithmetic.clamp, "clip": arithmetic.clamp,
     "isnan": arithmetic.isnan, "isinf": arithmetic.isinf, "isfinite": arithmetic.isfinite,
     "logical_not": arithmetic.logical_not, "logical_and": arithmetic.logical_and,
-    "logical_or": arithmetic.logical_or, "equal": arithmetic.equal, "allclose": arithmetic.allclose,
+    "logical_or": arithmetic.logical_or, "logical_xor": arithmetic.logical_xor,
+    "floor_divide": arithmetic.floor_divide, "remainder": arithmetic.remainder, "equal": arithmetic.equal, "allclose": arithmetic.allclose,
     "where": _where,
     # pointwise
     "exp": pointwise.exp, "log": pointwise.log, "log1p": pointwise.log1p, "sqrt": pointwise.sqrt,
