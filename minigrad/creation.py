@@ -94,13 +94,34 @@ def _array_from_data(data):
     except ValueError:
         raise _ragged_error(data) from None
     if arr.dtype.kind in "USO":
-        if arr.dtype.kind == "O" and isinstance(data, (list, tuple)):
-            raise _ragged_error(data)
-        bad = type(np.ravel(arr)[0]).__name__ if arr.size else arr.dtype.name
-        raise TypeError(f"new(): invalid data type '{bad}'")
+        bad = _first_non_number(data)
+        if bad is not _NOTHING:
+            if isinstance(bad, (str, bytes)):
+                raise TypeError(f"new(): invalid data type '{type(bad).__name__}'")
+            raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+        raise _ragged_error(data)
     if arr.dtype.kind == "c":
         raise TypeError("minigrad does not support complex numbers")
     return arr
+
+
+def _first_non_number(data):
+    """The first element of nested lists that is neither a number nor a sequence (PyTorch names
+    its type in the error), or _NOTHING."""
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(reversed(x))
+        elif isinstance(x, np.ndarray):
+            if x.dtype.kind in "USO":
+                stack.extend(reversed(x.tolist()))
+        elif not isinstance(x, (numbers.Number, np.generic, Tensor)) or isinstance(x, np.str_):
+            return x
+    return _NOTHING
+
+
+_NOTHING = object()
 
 
 def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False):

@@ -38,22 +38,30 @@ def _count_dependencies(roots):
 
 
 class _LeafSink:
-    """Adds gradients into leaves' ``.grad``.
+    """Adds gradients into leaves' ``.grad`` (and, for ``backward(inputs=...)``, into the
+    ``.grad`` of the non-leaf tensors listed there).
 
-    To avoid copying large gradients, a fresh array (not a view, not handed to another leaf in
-    this pass) becomes the leaf's ``.grad`` as it is. Such an adopted array may still be read by
-    nodes that have not run yet (``a + b`` hands the same array to both sides), so a second
-    contribution to that leaf in the same pass is added out of place.
+    To avoid copying large gradients, a fresh array (not a view, not handed to another tensor in
+    this pass) becomes a ``.grad`` as it is. Such an adopted array may still be read by nodes that
+    have not run yet (``a + b`` hands the same array to both sides), so a second contribution to
+    that tensor in the same pass is added out of place.
     """
 
-    def __init__(self, only=None):
+    def __init__(self, inputs=None):
         self.adopted = set()
-        self.only = only  # ids of the leaves to fill (backward(inputs=...)), or None for all
+        self.only = None  # ids of the leaves to fill (backward(inputs=...)), or None for all
+        self.nodes = {}  # grad_fn of a non-leaf input -> that tensor
+        if inputs is not None:
+            self.only = {id(t) for t in inputs if t.grad_fn is None}
+            self.nodes = {t.grad_fn: t for t in inputs if t.grad_fn is not None}
 
     def add(self, leaf, g):
         if self.only is not None and id(leaf) not in self.only:
             return
         _accumulate(leaf, g, self.adopted)
+
+    def add_node(self, node, g):
+        _accumulate(self.nodes[node], g, self.adopted)
 
 
 def _accumulate(t, g, adopted):
@@ -79,11 +87,12 @@ class _Capture:
     """For ``autograd.grad``: collects the gradients of chosen tensors, touches no ``.grad``."""
 
     def __init__(self, inputs):
-        self.leaves = {}  # id(leaf) -> position
+        self.adopted = set()
+        self.only = {}  # id(leaf) -> position
         self.nodes = {}  # grad_fn of a non-leaf input -> position
         for i, t in enumerate(inputs):
             if t.grad_fn is None:
-                self.leaves[id(t)] = i
+                self.only[id(t)] = i
             else:
                 self.nodes[t.grad_fn] = i
         self.results = [None] * len(inputs)
@@ -93,17 +102,56 @@ class _Capture:
         self.results[i] = g if r is None else r + g
 
     def add(self, leaf, g):
-        i = self.leaves.get(id(leaf))
+        i = self.only.get(id(leaf))
         if i is not None:
             self._put(i, g)
+
+    def add_node(self, node, g):
+        self._put(self.nodes[node], g)
+
+
+def _needed_nodes(roots, leaf_ids, target_nodes):
+    """The nodes from which a target (a leaf in ``leaf_ids`` or a node in ``target_nodes``) can be
+    reached through their edges: the only ones a restricted backward must run (as in PyTorch,
+    the rest of the graph is neither run nor freed). Iterative post-order, no recursion."""
+    needed = set()
+    visited = set()
+    stack = [(r, False) for r in roots if isinstance(r, Node)]
+    while stack:
+        node, finished = stack.pop()
+        if finished:
+            for e in node.next_edges:
+                if e is None:
+                    continue
+                if isinstance(e, Node):
+                    if e in needed or e in target_nodes:
+                        needed.add(node)
+                        break
+                elif id(e) in leaf_ids:
+                    needed.add(node)
+                    break
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        for e in node.next_edges:
+            if isinstance(e, Node) and e not in visited:
+                stack.append((e, False))
+    return needed
 
 
 def _run(roots, root_grads, retain_graph, sink):
     deps = _count_dependencies(roots)
+    targets = sink.nodes
+    needed = None if sink.only is None else _needed_nodes(roots, sink.only, targets)
+    adopted = sink.adopted
     buffers = {}
     ready = []
     for r, g in zip(roots, root_grads):
         if isinstance(r, Node):
+            if needed is not None and r not in needed and r not in targets:
+                continue
             if r in buffers:
                 buffers[r] = buffers[r] + g
             else:
@@ -111,7 +159,6 @@ def _run(roots, root_grads, retain_graph, sink):
                 ready.append(r)
         else:
             sink.add(r, g)
-    capture_nodes = sink.nodes if isinstance(sink, _Capture) else None
     with np.errstate(all="ignore"):  # inf/NaN propagate silently, as in PyTorch
         while ready:
             node = ready.pop()
@@ -119,9 +166,11 @@ def _run(roots, root_grads, retain_graph, sink):
             if node._retained is not None:
                 t = node._retained()
                 if t is not None:
-                    _accumulate(t, grad, set())
-            if capture_nodes is not None and node in capture_nodes:
-                sink._put(capture_nodes[node], grad)
+                    _accumulate(t, grad, adopted)
+            if targets and node in targets:
+                sink.add_node(node, grad)
+            if needed is not None and node not in needed:
+                continue
             grads = node._run_backward(grad)
             if type(grads) is not tuple:
                 grads = (grads,)
@@ -131,6 +180,8 @@ def _run(roots, root_grads, retain_graph, sink):
                 if e is None or g is None:
                     continue
                 if isinstance(e, Node):
+                    if needed is not None and e not in needed and e not in targets:
+                        continue
                     if e in buffers:
                         buffers[e] = buffers[e] + g  # never in place: g may be shared
                     else:
@@ -192,14 +243,12 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             f"got {len(grad_tensors)} tensors and {len(tensors)} gradients"
         )
     grads = _root_grads(tensors, grad_tensors, "backward")
-    only = None
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if not inputs:
             raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-        only = {id(t) for t in inputs}
     roots = [t.grad_fn if t.grad_fn is not None else t for t in tensors]
-    _run(roots, grads, bool(retain_graph), _LeafSink(only))
+    _run(roots, grads, bool(retain_graph), _LeafSink(inputs))
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,

@@ -17,6 +17,7 @@ import re
 
 import numpy as np
 
+from .._dtype import tensor_type_name
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state, no_grad
 
@@ -42,7 +43,12 @@ class Node:
     """
 
     __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "_retained",
-                 "__weakref__")
+                 "_out_vc", "__weakref__")
+
+    # Optional, per subclass: for each saved value, the inputs whose gradient uses it (e.g. Mul
+    # saves (a, b): a only serves b's gradient). A saved input is then version-checked only if
+    # one of those gradients is needed, so `y * 2; y.add_(1)` stays legal, as in PyTorch.
+    saved_for = None
 
     def save_for_backward(self, *values):
         """Keep arrays (or tensors) for ``backward``; they are freed after the backward pass."""
@@ -53,17 +59,27 @@ class Node:
         saved = self._saved
         if saved is _RELEASED:
             raise RuntimeError(_FREED_MESSAGE)
-        for index, counter, version in self._saved_versions:
+        for index, owner, version in self._saved_versions:
+            # owner: the input tensor the array came from, or None for this node's own output
+            counter = self._out_vc if owner is None else owner._vc
             if counter[0] != version:
-                value = saved[index]
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an "
-                    f"inplace operation: [{value.dtype} {list(value.shape)}], which is saved by "
-                    f"{self.name()}, is at version {counter[0]}; expected version {version} "
-                    "instead. Hint: compute the value out of place (e.g. `x = x + 1` instead of "
-                    "`x += 1`), or clone it before modifying it."
-                )
+                raise RuntimeError(self._version_error(saved[index], owner, counter[0], version))
         return saved
+
+    def _version_error(self, value, owner, current, expected):
+        """PyTorch's message: the saved value's type and shape, and the node that produced it
+        (this node for its own output; for an input, the tensor's grad_fn now)."""
+        producer = self if owner is None else owner.grad_fn
+        origin = ""
+        if producer is not None:
+            origin = ", which is output 0 of " + re.sub(r"Backward\d*$", "", producer.name()) + ","
+        return (
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [minigrad.{tensor_type_name(value.dtype)} {list(value.shape)}]"
+            f"{origin} is at version {current}; expected version {expected} instead. Hint: "
+            "compute the value out of place (e.g. `x = x + 1` instead of `x += 1`), or clone it "
+            "before modifying it."
+        )
 
     def _release(self):
         """Drop what backward needed (called after this node ran, unless retain_graph=True)."""
@@ -153,13 +169,18 @@ def _record(node, args, result, arrays):
         # A saved array that *is* an input's (or the result's) storage would be corrupted if that
         # tensor were later changed in place; remember its version to detect this in backward.
         found = []
+        saved_for = node.saved_for
+        needs = node.needs_input_grad
         for i, s in enumerate(node._saved):
+            if saved_for is not None and not any(needs[j] for j in saved_for[i]):
+                continue  # only used for a gradient that is not needed
             if s is result._data:
-                found.append((i, result._vc, result._vc[0]))
+                node._out_vc = result._vc
+                found.append((i, None, result._vc[0]))
                 continue
             for a, arr in zip(args, arrays):
                 if s is arr and isinstance(a, Tensor):
-                    found.append((i, a._vc, a._vc[0]))
+                    found.append((i, a, a._vc[0]))
                     break
         versions = tuple(found)
     node._saved_versions = versions
@@ -278,7 +299,9 @@ class Function(Node):
             grads = self.backward(self, _wrap(grad))
         if not isinstance(grads, tuple):
             grads = (grads,)
-        return tuple(g._data if isinstance(g, Tensor) else g for g in grads)
+        # copies: a user's backward may return a tensor it keeps (a saved one, a constant), and
+        # the engine may adopt a gradient array as a leaf's .grad and later add into it in place
+        return tuple(np.array(g._data) if isinstance(g, Tensor) else g for g in grads)
 
     def name(self):
         return f"{type(self).__name__}Backward"

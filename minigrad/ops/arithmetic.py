@@ -53,6 +53,8 @@ class Sub(Op):
 
 
 class Mul(Op):
+    saved_for = ((1,), (0,))  # a serves b's gradient, b serves a's
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -69,6 +71,8 @@ class Mul(Op):
 
 
 class Div(Op):
+    saved_for = ((1,), (0, 1))
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)

@@ -10,6 +10,7 @@ import re
 import numpy as np
 
 from ..autograd.function import Op
+from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
 from ._util import sum_to
 
@@ -153,6 +154,11 @@ def setitem(input, index, value):
     """``input[index] = value`` in place (recorded in the graph when a gradient is needed)."""
     from .inplace import apply_inplace
 
+    if input._requires_grad and input.grad_fn is None and _state.enabled:
+        # PyTorch writes through a view of the tensor, hence its message
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place operation."
+        )
     index, _ = convert_index(index)
     if isinstance(value, Tensor):
         value = value.to(input.dtype) if value._data.dtype != input._data.dtype else value

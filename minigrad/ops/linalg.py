@@ -19,6 +19,8 @@ _FLOATS = (np.float32, np.float64)
 class MatMul(Op):
     """2-D matrix product C = A @ B."""
 
+    saved_for = ((1,), (0,))
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -40,6 +42,8 @@ class MatMul(Op):
 
 class BatchedMatMul(Op):
     """Batched product with broadcast batch dimensions: (..., M, K) @ (..., K, N)."""
+
+    saved_for = ((1,), (0,))
 
     @staticmethod
     def forward(ctx, a, b):
@@ -72,6 +76,8 @@ class BatchedMatMul(Op):
 
 class Linear(Op):
     """y = x @ Wᵀ + b in one kernel call (the bias is added in the GEMM's epilogue)."""
+
+    saved_for = ((1,), (0,))
 
     @staticmethod
     def forward(ctx, x, weight, bias):
