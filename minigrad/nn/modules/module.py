@@ -14,6 +14,7 @@ names are looked up by ``__getattr__`` only after the normal attribute lookup mi
 """
 import itertools
 import numbers
+import threading
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -24,6 +25,13 @@ from ..parameter import Buffer, Parameter
 __all__ = ["Module", "typename"]
 
 _setattr = object.__setattr__
+
+
+class _LoadingState(threading.local):
+    dry_run = False  # True during load_state_dict's first pass, which only collects errors
+
+
+_LOADING = _LoadingState()
 
 
 def typename(obj):
@@ -642,6 +650,8 @@ class Module:
                     f"from checkpoint, the shape in current model is {Size(param._data.shape)}."
                 )
                 continue
+            if _LOADING.dry_run:
+                continue  # the first pass of load_state_dict only looks for errors
             try:
                 with no_grad():
                     if assign:
@@ -663,7 +673,8 @@ class Module:
         extra = getattr(type(self), "set_extra_state", None)
         if extra is not None and extra is not Module.set_extra_state:
             if extra_key in state_dict:
-                self.set_extra_state(state_dict[extra_key])
+                if not _LOADING.dry_run:
+                    self.set_extra_state(state_dict[extra_key])
             elif strict:
                 missing_keys.append(extra_key)
         if strict:
@@ -690,7 +701,6 @@ class Module:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
-        missing_keys, unexpected_keys, error_msgs = [], [], []
         state_dict = OrderedDict(state_dict)
 
         def load(module, local_state_dict, prefix=""):
@@ -703,18 +713,29 @@ class Module:
                                    if k.startswith(child_prefix)}
                     load(child, child_state, child_prefix)
 
-        load(self, state_dict)
+        # Two passes: the first only collects the errors (missing or unexpected keys, shape
+        # mismatches) and copies nothing, so that a state dict that does not fit leaves the model
+        # exactly as it was (PyTorch copies the tensors that fit before raising; we do not leave
+        # a half-loaded model behind). The second pass copies.
+        for dry_run in (True, False):
+            missing_keys, unexpected_keys, error_msgs = [], [], []
+            previous = _LOADING.dry_run
+            _LOADING.dry_run = dry_run
+            try:
+                load(self, state_dict)
+            finally:
+                _LOADING.dry_run = previous
+            if strict:
+                if unexpected_keys:
+                    error_msgs.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
+                        ", ".join(f'"{k}"' for k in unexpected_keys)))
+                if missing_keys:
+                    error_msgs.insert(0, "Missing key(s) in state_dict: {}. ".format(
+                        ", ".join(f'"{k}"' for k in missing_keys)))
+            if error_msgs:
+                raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
+                    type(self).__name__, "\n\t".join(error_msgs)))
         del load
-        if strict:
-            if unexpected_keys:
-                error_msgs.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in unexpected_keys)))
-            if missing_keys:
-                error_msgs.insert(0, "Missing key(s) in state_dict: {}. ".format(
-                    ", ".join(f'"{k}"' for k in missing_keys)))
-        if error_msgs:
-            raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(
-                type(self).__name__, "\n\t".join(error_msgs)))
         return _IncompatibleKeys(missing_keys, unexpected_keys)
 
     # ------------------------------------------------------------------ printing
