@@ -246,7 +246,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     if inputs is not None:
         inputs = _as_tuple(inputs)
         if not inputs:
-            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     roots = [t.grad_fn if t.grad_fn is not None else t for t in tensors]
     _run(roots, grads, bool(retain_graph), _LeafSink(inputs))
 
