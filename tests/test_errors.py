@@ -44,9 +44,6 @@ def _p(T):
     return [T.ones(2, requires_grad=True)]
 
 
-# filed in /work/scratch/core_bugs.md: the message blames "ragged nested sequences"
-_CORE_BUG_DTYPE = pytest.mark.xfail(reason="core bug: misleading message for non-numeric data", strict=False)
-
 # (id, call, exception type, regex the message must match, compare with torch: None | "type" | "same")
 PUBLIC_CASES = [
     # ---------------------------------------------------------------- shape mismatches
@@ -117,10 +114,10 @@ PUBLIC_CASES = [
      ValueError, r"expected sequence of length 2 at dim 1 \(got 1\)", "same"),
     ("as_tensor-ragged", lambda L: L.T.as_tensor([[1.0], [2.0, 3.0]]),
      ValueError, r"expected sequence of length 1 at dim 1 \(got 2\)", "same"),
-    pytest.param("tensor-object", lambda L: L.T.tensor([object()]),
-                 (RuntimeError, TypeError, ValueError), r"object", None, marks=_CORE_BUG_DTYPE),
-    pytest.param("tensor-none", lambda L: L.T.tensor([1.0, None]),
-                 (RuntimeError, TypeError, ValueError), r"NoneType|None", None, marks=_CORE_BUG_DTYPE),
+    ("tensor-object", lambda L: L.T.tensor([object()]),
+     RuntimeError, r"Could not infer dtype of object", "same"),
+    ("tensor-none", lambda L: L.T.tensor([1.0, None]),
+     RuntimeError, r"Could not infer dtype of NoneType", "same"),
     ("tensor-list-of-str", lambda L: L.T.tensor(["a", "b"]),
      (TypeError, ValueError), r"str", None),
     ("from_numpy-object", lambda L: L.T.from_numpy(np.array([object()])),

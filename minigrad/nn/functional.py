@@ -141,7 +141,7 @@ def elu(input, alpha=1.0, inplace=False):
 
     def Elu(a):
         e = np.exp(np.minimum(a, 0))
-        pos = a > 0
+        pos = ~(a <= 0)  # NaN takes the x > 0 branch (gradient 1), as PyTorch's `x <= 0 ? ... : ...`
         return np.where(pos, a, alpha * (e - 1)), np.where(pos, 1.0, alpha * e).astype(a.dtype)
 
     return _activation(input, Elu, inplace)
@@ -157,7 +157,7 @@ def selu(input, inplace=False):
 
     def Selu(a):
         e = np.exp(np.minimum(a, 0))
-        pos = a > 0
+        pos = ~(a <= 0)  # NaN: gradient `scale`, as PyTorch
         out = _SELU_SCALE * np.where(pos, a, _SELU_ALPHA * (e - 1))
         return out, (_SELU_SCALE * np.where(pos, 1.0, _SELU_ALPHA * e)).astype(a.dtype)
 

@@ -206,7 +206,12 @@ class PointwiseLoss(Op):
         sa, sb, reduction, kind = ctx.meta
         if reduction == "mean" and diff.size:
             grad = grad / diff.size
-        d = grad * (2 * diff) if kind == "mse" else grad * np.sign(diff)
+        if kind == "mse":
+            d = grad * (2 * diff)
+        else:  # sign(NaN) counts as 0, as PyTorch's sgn: a NaN element gives a zero gradient
+            sign = np.sign(diff)
+            sign[np.isnan(sign)] = 0
+            d = grad * sign
         d = d.astype(diff.dtype, copy=False)
         need_a, need_b = ctx.needs_input_grad[:2]
         return (sum_to(d, sa) if need_a else None, sum_to(-d, sb) if need_b else None,
@@ -252,8 +257,11 @@ class BCEWithLogits(Op):
         if need_y or need_pw:
             sp = _softplus_neg(x)  # -log σ(x)
             if need_y:
-                spx = x + sp  # -log(1 - σ(x))
-                d = (sp if pw is None else pw * sp) - spx
+                if pw is None:
+                    d = -x  # = -log(1 - σ(x)) + log σ(x), exactly, and ±inf at x = ∓inf (PyTorch)
+                else:
+                    spx = _softplus_neg(-x)  # -log(1 - σ(x)), stable (x + sp is inf - inf at -inf)
+                    d = pw * sp - spx
                 dy = sum_to((grad * d).astype(grad.dtype, copy=False), sy)
             if need_pw:
                 dpw = sum_to((grad * y * sp).astype(grad.dtype, copy=False), spw)
