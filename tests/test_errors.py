@@ -394,6 +394,22 @@ def test_loaded_state_dict_of_wrong_shape_leaves_model_unchanged(tmp_path):
 
 
 # ============================================================================= errors raised late
+def test_optimizer_state_of_wrong_shapes_is_refused():
+    """An Adam state saved for parameters of other shapes (same count) is refused at load time,
+    not broadcast into wrong updates at the next step; the optimizer is left as it was."""
+    a = [minigrad.zeros(4, 3, requires_grad=True)]
+    b = [minigrad.zeros(1, requires_grad=True)]
+    opt_a, opt_b = minigrad.optim.Adam(a), minigrad.optim.Adam(b)
+    for p, opt in ((a[0], opt_a), (b[0], opt_b)):
+        p.sum().backward()
+        opt.step()
+    before = opt_a.state_dict()
+    with pytest.raises(ValueError, match=r"'exp_avg' has shape \[1\], but its parameter has shape \[4, 3\]"):
+        opt_a.load_state_dict(opt_b.state_dict())
+    after = opt_a.state_dict()
+    assert np.array_equal(after["state"][0]["exp_avg"].numpy(), before["state"][0]["exp_avg"].numpy())
+
+
 def test_failed_call_leaves_no_half_state():
     """An optimizer step that raises does not leave the optimizer half-updated, and a model whose
     forward raised can be used again."""

@@ -28,6 +28,28 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
+def _cast_state(param, value, key=None):
+    """A copy of one parameter's saved optimizer state, cast to the parameter's dtype (the 'step'
+    counter excepted). A tensor of per-element state (momentum, Adam's averages) must have the
+    parameter's shape: a state dict saved for other shapes is refused here, rather than broadcast
+    silently into wrong updates at the next step."""
+    if isinstance(value, Tensor):
+        value = value.detach().clone()  # never alias the caller's tensors
+        if key != "step" and value._data.ndim and value._data.shape != param._data.shape:
+            raise ValueError(
+                f"loaded optimizer state {key!r} has shape {list(value._data.shape)}, but its "
+                f"parameter has shape {list(param._data.shape)}"
+            )
+        if key != "step" and param.is_floating_point() and value.is_floating_point():
+            return value.to(param.dtype)
+        return value
+    if isinstance(value, dict):
+        return {k: _cast_state(param, v, k) for k, v in value.items()}
+    if isinstance(value, Iterable) and not isinstance(value, str):
+        return type(value)(_cast_state(param, v) for v in value)
+    return value
+
+
 class Optimizer:
     """Base class for all optimizers.
 
@@ -197,22 +219,10 @@ class Optimizer:
         id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
                           chain.from_iterable(g["params"] for g in groups)))
 
-        def cast(param, value, key=None):
-            if isinstance(value, Tensor):
-                value = value.detach().clone()  # never alias the caller's tensors
-                if key != "step" and param.is_floating_point() and value.is_floating_point():
-                    return value.to(param.dtype)
-                return value
-            if isinstance(value, dict):
-                return {k: cast(param, v, k) for k, v in value.items()}
-            if isinstance(value, Iterable) and not isinstance(value, str):
-                return type(value)(cast(param, v) for v in value)
-            return value
-
         state = defaultdict(dict)
         for k, v in state_dict["state"].items():
             if k in id_map:
-                state[id_map[k]] = cast(id_map[k], v)
+                state[id_map[k]] = _cast_state(id_map[k], v)
             else:
                 state[k] = v
         new_groups = []
