@@ -299,19 +299,23 @@ def _feature_shape(input):
     return _channel_shape(input.shape, True)
 
 
-def dropout(input, p=0.5, training=True, inplace=False):
+def dropout(input, p=0.5, training=True, inplace=False, *, generator=None):
     """Inverted dropout: during training, zero each element with probability ``p`` and scale
     the kept ones by 1/(1-p), so that evaluation needs no rescaling.
 
     ``training=False`` or ``p=0`` return ``input`` itself; ``p=1`` returns zeros (zero
     gradient). See ``nn.Dropout``.
 
+    ``generator`` (a minigrad extension, keyword only): draw the mask from this
+    ``minigrad.Generator`` instead of the global one. Models trained in parallel threads need
+    one each, or their masks depend on how the threads interleave.
+
     Example::
 
         >>> F.dropout(minigrad.ones(8), p=0.5)   # about half zeros, the rest 2.
     """
     check_probability(p)
-    return _dropout(input, p, training, inplace)
+    return _dropout(input, p, training, inplace, generator=generator)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):

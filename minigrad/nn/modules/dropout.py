@@ -46,6 +46,9 @@ class Dropout(_DropoutNd):
     Args:
         p: probability of an element to be zeroed. Default: 0.5
         inplace: If set to ``True``, will do this operation in-place. Default: ``False``
+        generator: (minigrad extension, keyword only) a ``minigrad.Generator`` to draw the masks
+            from instead of the global generator: give each model trained in its own thread one,
+            so that its masks do not depend on the other threads. Not saved in ``state_dict``.
 
     Shape:
         - Input: :math:`(*)`. Input can be of any shape
@@ -60,8 +63,12 @@ class Dropout(_DropoutNd):
         True
     """
 
+    def __init__(self, p=0.5, inplace=False, *, generator=None):
+        super().__init__(p, inplace)
+        self.generator = generator
+
     def forward(self, input):
-        return F.dropout(input, self.p, self.training, self.inplace)
+        return F.dropout(input, self.p, self.training, self.inplace, generator=self.generator)
 
 
 class Dropout1d(_DropoutNd):
