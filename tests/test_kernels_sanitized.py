@@ -1,0 +1,204 @@
+"""The compiled kernels at awkward sizes, for the AddressSanitizer / UndefinedBehaviorSanitizer job.
+
+``.ci/sanitize`` builds ``minigrad._ops`` with ``MINIGRAD_SANITIZE=1`` and runs this file; any
+out-of-bounds read or write, use after free, misaligned access, signed overflow... is a sanitizer
+report and fails the job. The file is also part of the normal suite, where it checks the values
+against numpy.
+
+Sizes: 0, 1, 7, 17, 63, 65, 255, 257, 1000 (edges of SIMD widths, block sizes and thread
+chunks); operands transposed, strided and non-contiguous; float32 and float64; dropout and the
+random kernels at odd lengths, with and without ``out=``; 1 and 2 threads.
+"""
+import numpy as np
+import pytest
+
+import minigrad
+import minigrad.nn.functional as F
+from minigrad import _ops
+
+SIZES = [0, 1, 7, 17, 63, 65, 255, 257, 1000]
+DTYPES = [np.float32, np.float64]
+RNG = np.random.default_rng(2024)
+
+
+def _rand(shape, dtype):
+    return RNG.standard_normal(shape).astype(dtype)
+
+
+def _tol(dtype, k):
+    return dict(rtol=1e-4 if dtype == np.float32 else 1e-11, atol=(1e-4 if dtype == np.float32 else 1e-11) * max(1, k) ** 0.5)
+
+
+@pytest.fixture(params=[1, 2], ids=["1thread", "2threads"], autouse=True)
+def threads(request):
+    before = minigrad.get_num_threads()
+    minigrad.set_num_threads(request.param)
+    yield request.param
+    minigrad.set_num_threads(before)
+
+
+def _layouts(a):
+    """a itself, a strided view of the same values, and a transposed (Fortran) copy."""
+    m, n = a.shape
+    big = np.zeros((2 * m + 1, 3 * n + 2), a.dtype)
+    view = big[1::2, 2::3]
+    view[...] = a
+    return {"c": a, "strided": view, "fortran": np.asfortranarray(a)}
+
+
+# matmul: every size as M, as K and as N, the other two from a short list
+_MNK = sorted({(s, k, n) for s in SIZES for (k, n) in [(1, 7), (17, 65), (63, 1), (257, 3)]}
+              | {(m, s, n) for s in SIZES for (m, n) in [(7, 17), (65, 1)]}
+              | {(m, k, s) for s in SIZES for (m, k) in [(17, 7), (1, 63)]})
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("m,k,n", _MNK)
+def test_matmul_sizes(m, k, n, dtype):
+    a, b = _rand((m, k), dtype), _rand((k, n), dtype)
+    expected = a.astype(np.float64) @ b.astype(np.float64)
+    la, lb = _layouts(a), _layouts(b)
+    for (na, x), (nb, y) in [(("c", la["c"]), ("c", lb["c"])), (("strided", la["strided"]), ("fortran", lb["fortran"])),
+                             (("fortran", la["fortran"]), ("strided", lb["strided"]))]:
+        got = _ops.matmul(x, y)
+        assert got.shape == (m, n) and got.dtype == dtype
+        np.testing.assert_allclose(got, expected, **_tol(dtype, k), err_msg=f"{na} @ {nb}")
+    # transposed operands (views, no copy)
+    got = _ops.matmul(np.ascontiguousarray(a.T).T, np.ascontiguousarray(b.T).T)
+    np.testing.assert_allclose(got, expected, **_tol(dtype, k))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("m,k,n", [(0, 3, 5), (7, 17, 65), (65, 1, 63), (257, 7, 1), (1, 255, 17)])
+def test_matmul_out_bias_relu_accumulate(m, k, n, dtype):
+    a, b, bias = _rand((m, k), dtype), _rand((k, n), dtype), _rand(n, dtype)
+    ref = a.astype(np.float64) @ b + bias
+    out = np.full((m, n), np.nan, dtype)
+    got = _ops.matmul(a, b, out=out, bias=bias)
+    assert got is out or np.shares_memory(got, out)
+    np.testing.assert_allclose(out, ref, **_tol(dtype, k))
+    np.testing.assert_allclose(_ops.matmul(a, b, bias=bias, relu=True), np.maximum(ref, 0), **_tol(dtype, k))
+    acc = _rand((m, n), dtype)
+    expected = acc.astype(np.float64) + a.astype(np.float64) @ b
+    _ops.matmul(a, b, out=acc, accumulate=True)
+    np.testing.assert_allclose(acc, expected, **_tol(dtype, k))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("batch,m,k,n", [(0, 3, 4, 5), (1, 7, 17, 1), (3, 0, 5, 7), (5, 17, 0, 3), (2, 65, 63, 7), (7, 1, 1, 1)])
+def test_bmm_sizes(batch, m, k, n, dtype):
+    a, b = _rand((batch, m, k), dtype), _rand((batch, k, n), dtype)
+    expected = np.matmul(a.astype(np.float64), b)
+    np.testing.assert_allclose(_ops.bmm(a, b), expected, **_tol(dtype, k))
+    # transposed matrices inside the batch
+    at = np.ascontiguousarray(a.transpose(0, 2, 1)).transpose(0, 2, 1)
+    np.testing.assert_allclose(_ops.bmm(at, b), expected, **_tol(dtype, k))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("rows", SIZES)
+@pytest.mark.parametrize("fin,fout", [(1, 1), (7, 17), (65, 3)])
+def test_linear_forward_backward_sizes(rows, fin, fout, dtype):
+    x, w, bias = _rand((rows, fin), dtype), _rand((fout, fin), dtype), _rand(fout, dtype)
+    g = _rand((rows, fout), dtype)
+    y = _ops.linear_forward(x, w, bias)
+    np.testing.assert_allclose(y, x.astype(np.float64) @ w.T + bias, **_tol(dtype, fin))
+    dx, dw, db = _ops.linear_backward(g, x, w)
+    np.testing.assert_allclose(dx, g.astype(np.float64) @ w, **_tol(dtype, fout))
+    np.testing.assert_allclose(dw, g.T.astype(np.float64) @ x, **_tol(dtype, rows))
+    np.testing.assert_allclose(db, g.astype(np.float64).sum(0), **_tol(dtype, rows))
+    # only some of the gradients
+    dx2, dw2, db2 = _ops.linear_backward(g, x, w, True, False, False)
+    assert dw2 is None and db2 is None
+    np.testing.assert_array_equal(dx2, dx)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", SIZES + [4097])
+def test_relu_sizes(n, dtype):
+    x = _rand(n, dtype)
+    x[:: max(1, n // 5)] = np.nan if n else x[::1]
+    y = _ops.relu_forward(x)
+    expected = np.where(x > 0, x, 0)
+    expected[np.isnan(x)] = np.nan
+    np.testing.assert_array_equal(y, expected)
+    out = np.empty_like(x)
+    _ops.relu_forward(x, out=out)
+    np.testing.assert_array_equal(out, expected)
+    g = _rand(n, dtype)
+    dx = _ops.relu_backward(g, y)
+    np.testing.assert_array_equal(dx, np.where(~(y <= 0), g, 0))
+    _ops.relu_backward(g, y, out=out)
+    np.testing.assert_array_equal(out, dx)
+    # 2-D, in place
+    if n:
+        x2 = _rand((n, 3), dtype)
+        ref = np.maximum(x2, 0)
+        _ops.relu_forward(x2, out=x2)
+        np.testing.assert_array_equal(x2, ref)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", SIZES + [8, 9, 4095, 4097])
+@pytest.mark.parametrize("p", [0.0, 0.1, 0.5, 1.0])
+def test_dropout_sizes(n, p, dtype):
+    x = _rand(n, dtype)
+    y, mask = _ops.dropout_forward(x, p, 12345, 67)
+    assert y.shape == x.shape and mask.dtype == np.uint8 and mask.shape == ((n + 7) // 8,)
+    keep = np.unpackbits(mask, count=n, bitorder="little").astype(bool)
+    scale = 0.0 if p == 1.0 else 1.0 / (1.0 - p)
+    np.testing.assert_allclose(y, np.where(keep, x * dtype(scale), 0), rtol=1e-6)
+    if p == 0.0:
+        assert keep.all()
+    g = _rand(n, dtype)
+    dx = _ops.dropout_backward(g, mask, p)
+    np.testing.assert_allclose(dx, np.where(keep, g * dtype(scale), 0), rtol=1e-6)
+    # out= and in place
+    out = np.empty_like(x)
+    y2, mask2 = _ops.dropout_forward(x, p, 12345, 67, out=out)
+    np.testing.assert_array_equal(out, y)
+    np.testing.assert_array_equal(mask2, mask)
+    xi = x.copy()
+    _ops.dropout_forward(xi, p, 12345, 67, out=xi)
+    np.testing.assert_array_equal(xi, y)
+    _ops.dropout_backward(g, mask, p, out=out)
+    np.testing.assert_array_equal(out, dx)
+    # the standalone mask is the same stream
+    np.testing.assert_array_equal(_ops.bernoulli_mask(n, p, 12345, 67), mask)
+
+
+@pytest.mark.parametrize("n", SIZES + [2, 3, 5, 4097])
+def test_random_kernels_sizes(n):
+    bits = _ops.random_bits(n, 2 ** 64 - 1, 2 ** 63)
+    assert bits.shape == (n,) and bits.dtype == np.uint32
+    np.testing.assert_array_equal(_ops.random_bits(n + 3, 2 ** 64 - 1, 2 ** 63)[:n], bits)
+    for dtype in DTYPES:
+        u = _ops.uniform_(np.empty(n, dtype), 1, 2)
+        assert ((u >= 0) & (u < 1)).all()
+        u2 = _ops.uniform_(np.empty((n, 1), dtype), 1, 2, -3.0, 5.0)
+        assert ((u2 >= -3) & (u2 < 5)).all()
+        z = _ops.normal_(np.empty(n, dtype), 1, 2)
+        assert np.isfinite(z).all()
+        z2 = _ops.normal_(np.empty(n + 1, dtype), 1, 2)
+        np.testing.assert_array_equal(z2[:n], z)  # odd lengths: a prefix of the longer draw
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 17, 63, 65, 257])
+def test_public_api_at_odd_sizes(n):
+    """The same kernels through the layers, forward and backward, including the paths that pass
+    views and ``out=`` arrays to the kernels."""
+    minigrad.manual_seed(n)
+    model = minigrad.nn.Sequential(minigrad.nn.Linear(17, 65), minigrad.nn.ReLU(), minigrad.nn.Dropout(0.3),
+                                   minigrad.nn.Linear(65, 7))
+    x = minigrad.randn(n, 17, requires_grad=True)
+    out = model(x)
+    F.cross_entropy(out, minigrad.randint(0, 7, (n,)), reduction="sum").backward()
+    assert x.grad.shape == (n, 17)
+    y = minigrad.randn(n, 65)
+    F.relu(y, inplace=True)
+    F.dropout(y, 0.5, inplace=True)
+    if n == 0:
+        return  # batched matmul with an empty matrix: core bug in core_bugs.md (test_numerics xfails it)
+    t = minigrad.randn(3, n, 5, requires_grad=True)
+    (t @ minigrad.randn(5, 7)).sum().backward()
+    (t.transpose(1, 2)[:, ::2] @ minigrad.randn(n, 2)).sum().backward()
