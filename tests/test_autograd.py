@@ -510,3 +510,46 @@ def test_gradcheck_agrees_with_torch_gradcheck():
     data = np.random.default_rng(3).standard_normal((2, 3))
     assert gradcheck(lambda t: (t @ t.t()).log_softmax(1), (minigrad.tensor(data, requires_grad=True),))
     assert torch.autograd.gradcheck(lambda t: (t @ t.t()).log_softmax(1), (torch.tensor(data, requires_grad=True),))
+
+
+def test_inf_nan_give_no_numpy_warnings():
+    """core_bugs.md: forward ops leaked numpy RuntimeWarnings (an error under -W error); PyTorch
+    returns NaN/inf silently."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = minigrad.tensor([float("inf"), 0.0, -1.0], requires_grad=True)
+        outs = [x * 0, x / 0, x.log(), x.sqrt(), (x * 1e38).exp(), x ** 0.5, x - x, x.mean(),
+                minigrad.tensor([float("inf"), -float("inf")]).sum(), x.log1p(), x % 0.0,
+                minigrad.div(x, 0.0, rounding_mode="floor")]
+        a = minigrad.tensor([float("inf")])
+        a.mul_(0)
+        a.div_(0)
+        sum(o.sum() for o in outs[:4]).backward()
+    assert np.isnan(outs[0].detach().numpy()[0]) and np.isnan(a.numpy()[0])
+    # numpy's own error state is left as it was
+    with pytest.warns(RuntimeWarning):
+        np.array([np.inf]) * 0
+
+
+def test_inf_nan_not_even_printed_under_default_filters():
+    """In a fresh interpreter (pytest installs its own filters), nothing is printed; the user's
+    own numpy code still warns."""
+    import subprocess
+
+    code = (
+        "import minigrad, numpy as np\n"
+        "x = minigrad.tensor([float('inf'), 0.0, -1.0], requires_grad=True)\n"
+        "y = (x * 0).sum() + (x / 0).sum() + x.log().sum() + x.sqrt().sum()\n"
+        "y.backward()\n"
+        "z = minigrad.tensor([1.0]); z.div_(0)\n"
+        "print('done')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "done"
+    assert out.stderr == ""
+    out = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and out.stderr == ""
+    user = subprocess.run([sys.executable, "-c", "import minigrad, numpy as np; np.array([np.inf]) * 0"],
+                          capture_output=True, text=True, timeout=120)
+    assert "RuntimeWarning" in user.stderr

@@ -76,8 +76,7 @@ class Div(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.true_divide(a, b)
+        return np.true_divide(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -93,8 +92,7 @@ class Div(Op):
 class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
-        with np.errstate(all="ignore"):
-            out = np.power(a, b)
+        out = np.power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -228,8 +226,7 @@ class StepFunction(Op):
     @staticmethod
     def forward(ctx, fn, name, *arrays):
         ctx.meta = (name, tuple(np.shape(a) for a in arrays))
-        with np.errstate(all="ignore"):
-            return np.asarray(fn(*arrays))
+        return np.asarray(fn(*arrays))
 
     @staticmethod
     def backward(ctx, grad):
@@ -272,8 +269,7 @@ class Remainder(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        with np.errstate(all="ignore"):
-            return np.remainder(a, b)
+        return np.remainder(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -282,8 +278,7 @@ class Remainder(Op):
         ga = sum_to(grad, _shape(a)) if need_a else None
         gb = None
         if need_b:
-            with np.errstate(all="ignore"):
-                gb = sum_to(-grad * np.floor_divide(a, b), _shape(b))
+            gb = sum_to(-grad * np.floor_divide(a, b), _shape(b))
         return ga, gb
 
     __slots__ = ()

@@ -16,8 +16,7 @@ __all__ = ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "relu_", "sin
 class Exp(Op):
     @staticmethod
     def forward(ctx, a):
-        with np.errstate(over="ignore"):
-            out = np.exp(a)
+        out = np.exp(a)
         ctx.save_for_backward(out)
         return out
 
@@ -33,8 +32,7 @@ class Log(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log(a)
+        return np.log(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -48,8 +46,7 @@ class Log1p(Op):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.log1p(a)
+        return np.log1p(a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -62,8 +59,7 @@ class Log1p(Op):
 class Sqrt(Op):
     @staticmethod
     def forward(ctx, a):
-        with np.errstate(invalid="ignore"):
-            out = np.sqrt(a)
+        out = np.sqrt(a)
         ctx.save_for_backward(out)
         return out
 
@@ -170,9 +166,9 @@ class Relu(Op):
 class Softmax(Op):
     @staticmethod
     def forward(ctx, a, dim):
-        shifted = a - a.max(axis=dim, keepdims=True)  # exp never overflows
+        shifted = a - np.maximum.reduce(a, axis=dim, keepdims=True)  # exp never overflows
         e = np.exp(shifted)
-        out = e / e.sum(axis=dim, keepdims=True)
+        out = e / np.add.reduce(e, axis=dim, keepdims=True)
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out
@@ -189,8 +185,8 @@ class Softmax(Op):
 class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, a, dim):
-        shifted = a - a.max(axis=dim, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+        shifted = a - np.maximum.reduce(a, axis=dim, keepdims=True)
+        out = shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
         ctx.save_for_backward(out)
         ctx.dim = dim
         return out

@@ -27,7 +27,8 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim, dtype):
         ctx.meta = (a.shape, axes, keepdim)
-        return np.sum(a, axis=axes, keepdims=keepdim, dtype=dtype)
+        # the ufunc's reduce, not np.sum: numpy's Python wrapper would own any NaN warning
+        return np.add.reduce(a, axis=axes, dtype=dtype, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
@@ -41,9 +42,8 @@ class Mean(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim):
         ctx.meta = (a.shape, axes, keepdim)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            n = int(np.prod([a.shape[i] for i in axes]))
-            return np.divide(np.sum(a, axis=axes, keepdims=keepdim), n, dtype=a.dtype)
+        n = int(np.prod([a.shape[i] for i in axes]))
+        return np.divide(np.add.reduce(a, axis=axes, keepdims=keepdim), n, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
