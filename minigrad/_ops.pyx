@@ -31,15 +31,20 @@ from minigrad._openmp cimport MG_OPENMP
 # --------------------------------------------------------------------------
 # Threads and chunking
 
+# More threads than this is a mistake, not a configuration: libgomp cannot create ~10^5 threads
+# and crashes the process when asked to, so the limit is checked here instead.
+MAX_THREADS = 1024
+
+
 def _default_num_threads():
     """Usable cores (the affinity mask), or OMP_NUM_THREADS when it is set
-    to a positive integer (its first entry, as in "4,2")."""
+    to a positive integer (its first entry, as in "4,2"), at most MAX_THREADS."""
     env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
     if env:
         try:
             n = int(env)
             if n >= 1:
-                return n
+                return min(n, MAX_THREADS)
         except ValueError:
             pass
     try:
@@ -67,11 +72,13 @@ cdef int64_t _par_min_mem = 32768
 
 
 def set_num_threads(n):
-    """Threads used by the kernels (n >= 1). (minigrad.set_num_threads checks arguments first.)"""
+    """Threads used by the kernels, 1 <= n <= MAX_THREADS. (minigrad.set_num_threads checks
+    its argument first, with PyTorch's messages.)"""
     global _num_threads
-    n = int(n)
-    if n < 1:
-        raise ValueError(f"number of threads must be at least 1, got {n}")
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"number of threads must be an int, got {type(n).__name__}")
+    if n < 1 or n > MAX_THREADS:
+        raise ValueError(f"number of threads must be between 1 and {MAX_THREADS}, got {n}")
     _num_threads = n
 
 

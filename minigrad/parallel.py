@@ -12,11 +12,13 @@ __all__ = ["set_num_threads", "get_num_threads", "openmp_enabled"]
 
 
 def set_num_threads(n):
-    """Use ``n`` threads (``n >= 1``) in the kernels."""
+    """Use ``n`` threads in the kernels (1 <= n <= 1024). Results are the same for every ``n``."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     if n < 1:
         raise RuntimeError("set_num_threads expects a positive integer")
+    if n > _ops.MAX_THREADS:
+        raise RuntimeError(f"set_num_threads supports at most {_ops.MAX_THREADS} threads, but got {n}")
     _ops.set_num_threads(int(n))
 
 
