@@ -49,6 +49,15 @@ class Generator:
         self._seed = _DEFAULT_SEED
         self._offset = 0
 
+    def __getstate__(self):  # copy.deepcopy / pickle: the state, not the lock
+        with self._lock:
+            return {"seed": self._seed, "offset": self._offset}
+
+    def __setstate__(self, state):
+        self._lock = threading.Lock()
+        self._seed = state["seed"]
+        self._offset = state["offset"]
+
     def manual_seed(self, seed):
         """Set the seed (and restart the sequence); returns the generator."""
         seed = _check_seed(seed)

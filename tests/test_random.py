@@ -134,6 +134,24 @@ def test_generator_state_round_trip_and_errors():
         minigrad.randn(2, generator=object())
 
 
+def test_generator_deepcopy_and_pickle_continue_the_stream():
+    """core_bugs.md: deepcopy/pickle failed on the generator's lock."""
+    import copy
+    import pickle
+
+    g = minigrad.Generator().manual_seed(3)
+    minigrad.rand(2, generator=g)
+    g2 = copy.deepcopy(g)
+    g3 = pickle.loads(pickle.dumps(g))
+    a = minigrad.rand(5, generator=g).tolist()
+    assert minigrad.rand(5, generator=g2).tolist() == a
+    assert minigrad.rand(5, generator=g3).tolist() == a
+    minigrad.rand(5, generator=g2)  # the copies advance on their own
+    assert g2.get_state().tolist() != g.get_state().tolist()
+    assert g3.get_state().tolist() == g.get_state().tolist()
+    assert g3.initial_seed() == 3
+
+
 def test_sampler_shapes_and_dtypes():
     assert minigrad.randn(3, 4).dtype is minigrad.float32
     assert minigrad.rand(2, dtype=minigrad.float64).dtype is minigrad.float64

@@ -16,6 +16,13 @@ __all__ = ["matmul", "mm", "bmm", "dot", "mv", "linear", "outer"]
 _FLOATS = (np.float32, np.float64)
 
 
+def _prod(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
 class MatMul(Op):
     """2-D matrix product C = A @ B."""
 
@@ -49,8 +56,9 @@ class BatchedMatMul(Op):
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-        a3 = np.broadcast_to(a, batch + a.shape[-2:]).reshape((-1,) + a.shape[-2:])
-        b3 = np.broadcast_to(b, batch + b.shape[-2:]).reshape((-1,) + b.shape[-2:])
+        n = _prod(batch)  # explicit, not -1: a matrix dimension may be 0
+        a3 = np.broadcast_to(a, batch + a.shape[-2:]).reshape((n,) + a.shape[-2:])
+        b3 = np.broadcast_to(b, batch + b.shape[-2:]).reshape((n,) + b.shape[-2:])
         return _ops.bmm(a3, b3).reshape(batch + (a.shape[-2], b.shape[-1]))
 
     @staticmethod
@@ -58,9 +66,10 @@ class BatchedMatMul(Op):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         batch = grad.shape[:-2]
-        g3 = np.ascontiguousarray(grad).reshape((-1,) + grad.shape[-2:])
-        a3 = np.broadcast_to(a, batch + a.shape[-2:]).reshape((-1,) + a.shape[-2:])
-        b3 = np.broadcast_to(b, batch + b.shape[-2:]).reshape((-1,) + b.shape[-2:])
+        n = _prod(batch)
+        g3 = np.ascontiguousarray(grad).reshape((n,) + grad.shape[-2:])
+        a3 = np.broadcast_to(a, batch + a.shape[-2:]).reshape((n,) + a.shape[-2:])
+        b3 = np.broadcast_to(b, batch + b.shape[-2:]).reshape((n,) + b.shape[-2:])
         ga = gb = None
         if need_a:
             ga = sum_to(_ops.bmm(g3, b3.transpose(0, 2, 1)).reshape(batch + a.shape[-2:]), a.shape)
