@@ -234,6 +234,11 @@ PUBLIC_CASES = [
      ValueError, r"num_workers option should be non-negative", "same"),
     ("random_split-lengths", lambda L: L.T.utils.data.random_split(range(5), [2, 2]),
      ValueError, r"Sum of input lengths does not equal", "same"),
+    ("DataLoader-sampler-index", lambda L: list(L.T.utils.data.DataLoader(
+        L.T.utils.data.TensorDataset(L.T.ones(3)), sampler=[0, 5], batch_size=2)),
+     IndexError, r"index 5 is out of bounds for dimension 0 with size 3", "same"),
+    ("leaky_relu-slope", lambda L: L.F.leaky_relu(L.T.ones(2), negative_slope="a"),
+     TypeError, r"argument 'negative_slope' \(position 2\) must be Number, not str", "same"),
     ("TensorDataset-sizes", lambda L: L.T.utils.data.TensorDataset(L.T.ones(3), L.T.ones(4)),
      AssertionError, r"Size mismatch between tensors", "same"),
     # ---------------------------------------------------------------- autograd misuse

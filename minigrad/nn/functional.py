@@ -13,6 +13,7 @@ Example::
     tensor(...)
 """
 import math
+import numbers
 import warnings
 
 import numpy as np
@@ -128,6 +129,9 @@ def _activation(input, fn, inplace):
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x where x > 0, else negative_slope * x."""
+    if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
+        raise TypeError(f"leaky_relu(): argument 'negative_slope' (position 2) must be Number, "
+                        f"not {type(negative_slope).__name__}")
 
     def LeakyRelu(a):
         pos = a > 0

@@ -396,6 +396,10 @@ class DataLoader:
         for indices in self.batch_sampler:
             if fast:
                 idx = np.asarray(indices, dtype=np.int64)
+                n = len(self.dataset)
+                bad = idx[(idx >= n) | (idx < -n)]
+                if bad.size:  # PyTorch's message, not numpy's "axis 0"
+                    raise IndexError(f"index {bad[0]} is out of bounds for dimension 0 with size {n}")
                 yield [_wrap(np.ascontiguousarray(t._data[idx])) for t in self.dataset.tensors]
             else:
                 yield self.collate_fn([self.dataset[i] for i in indices])
