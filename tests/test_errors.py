@@ -436,7 +436,6 @@ def test_set_num_threads_huge(n):
         minigrad.set_num_threads(before)
 
 
-@pytest.mark.xfail(strict=False, reason="kernel bug: thread count passed to OpenMP uncapped (kernel_bugs.md #4)")
 def test_huge_thread_count_does_not_crash():
     """100000 threads: refused when set, or capped; never a segfault in the next kernel call."""
     code = textwrap.dedent(

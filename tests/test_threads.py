@@ -244,10 +244,7 @@ def test_deepcopy_model_with_private_generator():
     g = minigrad.Generator().manual_seed(3)
     model = nn.Sequential(nn.Linear(4, 4), nn.Dropout(0.5, generator=g))
     model(minigrad.ones(2, 4))
-    try:
-        clone = copy.deepcopy(model)
-    except TypeError as e:
-        pytest.xfail(f"core bug (core_bugs.md): Generator cannot be deep-copied: {e}")
+    clone = copy.deepcopy(model)
     assert clone[1].generator is not g
     x = minigrad.ones(8, 4)
     with minigrad.no_grad():
