@@ -58,6 +58,7 @@ def _wrap(data, base=None):
     else:
         t._vc = base._vc
         t._base = base
+        t._base_fn = base.grad_fn  # the base's history this view was made from (see sync_view)
     return t
 
 
@@ -78,7 +79,8 @@ class Tensor:
                 [6., 8.]])
     """
 
-    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_vc", "_base", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_vc", "_base", "_base_fn",
+                 "__weakref__", "__dict__")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray * tensor -> Tensor
     __array_priority__ = 1000
 

@@ -323,6 +323,69 @@ case("setitem-mask", lambda a: _setitem(a, a > 0, 0.0), shapes((3, 4), away_from
 case("setitem-int-array", lambda a, b: _setitem(a, ([0, 2], [1, 3]), b), shapes((3, 4), (2,)))
 
 
+# in-place through views of non-leaves (CopySlices) and views whose base changed (AsStrided)
+case("view-iadd-column", lambda a, b: _view_iadd(a, b), shapes((3, 4), (3,)))
+case("view-mul_-row-by-grad-tensor", lambda a, b: _view_mul_row(a, b), shapes((3, 4), (4,)))
+case("view-transpose-relu_", lambda a: _view_t_relu(a), shapes((3, 4), away_from=[0]))
+case("view-of-view-mul_", lambda a: _view_of_view(a), shapes((4, 5)))
+case("view-reshape-add_", lambda a, b: _view_reshape_add(a, b), shapes((2, 6), (12,)))
+case("view-setitem", lambda a, b: _view_setitem(a, b), shapes((3, 4), (2,)))
+case("stale-view-after-base-mul_", lambda a, b: _stale_view(a, b), shapes((3, 4), (3, 4)))
+case("buffer-view-add_", lambda w: _buffer_view(w), shapes((4,)))
+
+
+def _view_iadd(a, b):
+    y = a * 1.5
+    y[:, 1] += b
+    return y
+
+
+def _view_mul_row(a, b):
+    y = a.exp()
+    z = y * 1
+    z[2].mul_(b)
+    return z
+
+
+def _view_t_relu(a):
+    y = a * 2
+    y.t().relu_()
+    return y
+
+
+def _view_of_view(a):
+    y = a * 1
+    v = y[1:]
+    v[:, ::2].mul_(v[:, 1::2].sum(1, keepdim=True))
+    return y
+
+
+def _view_reshape_add(a, b):
+    y = a * 1
+    y.view(12).add_(b * b)
+    return y
+
+
+def _view_setitem(a, b):
+    y = a * 1
+    y[1][[0, 3]] = b
+    return y
+
+
+def _stale_view(a, b):
+    y = a * 1
+    v = y[1]  # made before the in-place change of its base
+    y.mul_(b)
+    return v * v
+
+
+def _buffer_view(w):
+    buf = minigrad.zeros(3, 4, dtype=F64)
+    u = buf[1]
+    buf[1].add_(w)
+    return u * buf.sum()
+
+
 def _iadd(a, b):
     y = a * 2
     y += b

@@ -606,3 +606,32 @@ def test_error_type_and_message(name):
     assert m_type is not None, f"minigrad accepted: {code}"
     assert m_type is t_type or issubclass(m_type, t_type), f"{m_type.__name__} != {t_type.__name__}: {m_msg}"
     assert m_msg == t_msg
+
+
+INPLACE_ON_VIEWS = {
+    "relu_": lambda v: v.relu_(),
+    "add_": lambda v: v.add_(1.5),
+    "mul_": lambda v: v.mul_(-2),
+    "sub_-tensor": lambda v: v.sub_(v * 0 + 0.25),
+    "div_": lambda v: v.div_(4),
+    "clamp_": lambda v: v.clamp_(-1, 1),
+    "fill_": lambda v: v.fill_(7),
+    "zero_": lambda v: v.zero_(),
+    "copy_": lambda v: v.copy_(v * 3),
+    "setitem": lambda v: v.__setitem__((slice(None), 0), 9.0),
+}
+
+
+@pytest.mark.parametrize("view", ["t", "step", "column", "reshape"])
+@pytest.mark.parametrize("op", list(INPLACE_ON_VIEWS))
+def test_inplace_ops_on_views_without_autograd(op, view):
+    """In-place ops through non-contiguous views write the right elements of the base."""
+    data = R(4, 6, seed=3)
+    results = []
+    for L in (minigrad, torch):
+        base = L.tensor(data)
+        v = {"t": lambda b: b.t(), "step": lambda b: b[::2, 1::2], "column": lambda b: b[:, 2:4],
+             "reshape": lambda b: b.view(6, 4)}[view](base)
+        INPLACE_ON_VIEWS[op](v)
+        results.append(base.numpy().copy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-6)

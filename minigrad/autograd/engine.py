@@ -17,7 +17,7 @@ import weakref
 import numpy as np
 
 from ..tensor import Tensor, _wrap
-from .function import Node
+from .function import Node, sync_view
 
 __all__ = ["backward", "grad"]
 
@@ -228,12 +228,20 @@ def _as_tuple(x):
     return tuple(x)
 
 
+def _synced(tensors):
+    """The tensors, with the history of views whose base changed in place brought up to date."""
+    for t in tensors:
+        if isinstance(t, Tensor) and t._base is not None and t._base.grad_fn is not t._base_fn:
+            sync_view(t)
+    return tensors
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Compute the gradients of ``tensors`` with respect to the graph's leaves, adding them into
     each leaf's ``.grad`` (as ``torch.autograd.backward``)."""
     if create_graph:
         raise NotImplementedError("minigrad does not support create_graph=True (higher-order gradients)")
-    tensors = _as_tuple(tensors)
+    tensors = _synced(_as_tuple(tensors))
     if grad_tensors is None:
         grad_tensors = (None,) * len(tensors)
     else:
@@ -244,7 +252,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         )
     grads = _root_grads(tensors, grad_tensors, "backward")
     if inputs is not None:
-        inputs = _as_tuple(inputs)
+        inputs = _synced(_as_tuple(inputs))
         if not inputs:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     roots = [t.grad_fn if t.grad_fn is not None else t for t in tensors]
@@ -257,8 +265,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     (as ``torch.autograd.grad``)."""
     if create_graph:
         raise NotImplementedError("minigrad does not support create_graph=True (higher-order gradients)")
-    outputs = _as_tuple(outputs)
-    inputs = _as_tuple(inputs)
+    outputs = _synced(_as_tuple(outputs))
+    inputs = _synced(_as_tuple(inputs))
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
     else:
@@ -289,4 +297,5 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 def _retain(t):
     """``Tensor.retain_grad()``: ask the engine to fill ``t.grad`` though ``t`` is not a leaf."""
+    _synced((t,))
     t.grad_fn._retained = weakref.ref(t)

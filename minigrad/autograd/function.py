@@ -80,6 +80,8 @@ class Node:
     def _version_error(self, value, owner, current, expected):
         """PyTorch's message: the saved value's type and shape, and the node that produced it
         (this node for its own output; for an input, the tensor's grad_fn now)."""
+        if owner is not None and owner._base is not None and owner._base.grad_fn is not owner._base_fn:
+            sync_view(owner)  # name the view's history as it is now, as PyTorch does
         producer = self if owner is None else owner.grad_fn
         origin = ""
         if producer is not None:
@@ -162,10 +164,39 @@ def translate_numpy_error(exc, arrays):
     return None
 
 
+def sync_view(t):
+    """Bring a view's history up to date. A view records its base's ``grad_fn`` when it is made;
+    if the base was changed in place since (directly or through another view), the view's
+    ``grad_fn`` still describes the old base, and gradients through it would be wrong. As in
+    PyTorch, the view's history is then rebuilt as a view of the base as it is now."""
+    base = t._base
+    t._base_fn = base.grad_fn
+    if not base._requires_grad:
+        return
+    from ..ops.inplace import AsStrided, geometry
+
+    if not base._data.flags.c_contiguous:
+        raise RuntimeError(
+            "a view whose base was modified in place is used in the graph, and minigrad can "
+            "rebuild such a view's history only for a contiguous base: use a clone"
+        )
+    prev = _state.enabled
+    _state.enabled = True
+    try:
+        fresh = AsStrided.apply(base, geometry(t, base))
+    finally:
+        _state.enabled = prev
+    t.grad_fn = fresh.grad_fn
+    t._requires_grad = True
+
+
 def _edge(t):
     """Where the gradient for argument ``t`` must go, or None if it needs none."""
-    if isinstance(t, Tensor) and t._requires_grad:
-        return t.grad_fn if t.grad_fn is not None else t
+    if isinstance(t, Tensor):
+        if t._base is not None and t._base.grad_fn is not t._base_fn:
+            sync_view(t)
+        if t._requires_grad:
+            return t.grad_fn if t.grad_fn is not None else t
     return None
 
 
@@ -244,9 +275,12 @@ class Op(Node):
         result = _wrap(out, base=base)
         if _state.enabled:
             for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    _record(ctx, args, result, arrays)
-                    break
+                if isinstance(a, Tensor):
+                    if a._base is not None and a._base.grad_fn is not a._base_fn:
+                        sync_view(a)  # its base was changed in place since the view was made
+                    if a._requires_grad:
+                        _record(ctx, args, result, arrays)
+                        break
         return result
 
     def _run_backward(self, grad):
@@ -287,6 +321,9 @@ class Function(Node):
         result = outputs[0]
         if any(isinstance(a, Tensor) for a in args) and result._requires_grad is False:
             result = _wrap(result._data)  # a fresh output tensor owned by this node
+        for a in args:
+            if isinstance(a, Tensor) and a._base is not None and a._base.grad_fn is not a._base_fn:
+                sync_view(a)
         if _state.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args):
             saved = ctx._saved
             ctx._saved = tuple(s._data if isinstance(s, Tensor) else s for s in saved)

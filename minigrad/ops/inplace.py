@@ -13,7 +13,8 @@ from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, sum_to
 
-__all__ = ["apply_inplace", "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_"]
+__all__ = ["apply_inplace", "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_",
+           "AsStrided", "CopySlices", "geometry"]
 
 
 def _needs_graph(t, others):
@@ -31,18 +32,16 @@ def apply_inplace(t, graph_fn, write, others=()):
     graph_fn(old)  computes the new value out of place from a snapshot tensor ``old`` (recorded).
     """
     if _needs_graph(t, others):
-        if t.grad_fn is None and t._requires_grad:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         if t._base is not None:
             if t._base._requires_grad and t._base.grad_fn is None:
                 raise RuntimeError(
                     "a view of a leaf Variable that requires grad is being used in an in-place operation."
                 )
-            raise RuntimeError(
-                "minigrad does not support in-place operations on a view (a slice, reshape or "
-                "transpose of another tensor) when a gradient is needed: write it out of place, "
-                "e.g. `y = x.clone(); y[...] = ...` or `x = x + 1`"
-            )
+            _inplace_on_view(t, graph_fn)
+            t._vc[0] += 1
+            return t
+        if t.grad_fn is None and t._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         old = _wrap(t._data.copy())
         old.grad_fn = t.grad_fn
         old._requires_grad = t._requires_grad
@@ -67,6 +66,103 @@ def apply_inplace(t, graph_fn, write, others=()):
             pass  # numpy warns (made an error by a user's filter) after the write is complete
     t._vc[0] += 1
     return t
+
+
+# ------------------------------------------------------------------ in-place through a view
+def geometry(view, base):
+    """Where ``view``'s elements lie in ``base``'s (C-contiguous) array: (shape, strides, byte
+    offset), enough to rebuild the same view on any array laid out like ``base``."""
+    offset = (view._data.__array_interface__["data"][0]
+              - base._data.__array_interface__["data"][0])
+    return view._data.shape, view._data.strides, offset
+
+
+def _view_into(arr, geometry):
+    shape, strides, offset = geometry
+    return np.ndarray(shape, dtype=arr.dtype, buffer=arr, offset=offset, strides=strides)
+
+
+class AsStrided(Op):
+    """A view of a (C-contiguous) base given by its geometry: how a view gets its place in the
+    graph again after it was written to in place."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx, base, geometry):
+        ctx.meta = (base.shape, geometry)
+        return _view_into(base, geometry)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, geometry = ctx.meta
+        out = np.zeros(shape, dtype=grad.dtype)
+        _view_into(out, geometry)[...] = grad
+        return out, None
+
+    __slots__ = ("meta",)
+
+
+class CopySlices(Op):
+    """The base after an in-place op through one of its views: the old base with the view's
+    region replaced by the op's result (PyTorch's CopySlices). The region's gradient goes to the
+    result, the rest to the old base."""
+
+    @staticmethod
+    def forward(ctx, base, value, geometry):
+        ctx.geometry = geometry
+        out = np.array(base, order="C")
+        _view_into(out, geometry)[...] = value
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad = np.ascontiguousarray(grad)
+        need_base, need_value = ctx.needs_input_grad[:2]
+        g_value = np.array(_view_into(grad, ctx.geometry)) if need_value else None
+        g_base = None
+        if need_base:
+            g_base = grad.copy()
+            _view_into(g_base, ctx.geometry)[...] = 0
+        return g_base, g_value, None
+
+    def name(self):
+        return "CopySlices"
+
+    __slots__ = ("geometry",)
+
+
+def _inplace_on_view(t, graph_fn):
+    """An in-place op on view ``t`` when a gradient is needed: compute the new value of the
+    view out of place, write it into the base, and give the base a CopySlices node and ``t`` a
+    fresh view of it (so both see the op in their history, as in PyTorch)."""
+    from .arithmetic import clone
+
+    base = t._base
+    if not base._data.flags.c_contiguous:
+        raise RuntimeError(
+            "minigrad supports in-place operations through a view (when a gradient is needed) "
+            "only on views of contiguous tensors: write it out of place, e.g. `y = x.clone()`"
+        )
+    where = geometry(t, base)
+    old_view = clone(AsStrided.apply(base, where))  # the view's current value, in the graph
+    result = graph_fn(old_view)
+    if result._data.shape != t._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
+            f"{list(result._data.shape)}"
+        )
+    old_base = _wrap(base._data.copy())
+    old_base.grad_fn = base.grad_fn
+    old_base._requires_grad = base._requires_grad
+    new_base = CopySlices.apply(old_base, result, where)
+    np.copyto(base._data, new_base._data, casting="same_kind")
+    base.grad_fn = new_base.grad_fn
+    base._requires_grad = new_base._requires_grad
+    fresh = AsStrided.apply(base, where)
+    t.grad_fn = fresh.grad_fn
+    t._requires_grad = fresh._requires_grad
+    t._base_fn = base.grad_fn
 
 
 def _check_cast(t, other):

@@ -259,7 +259,14 @@ def relu_(input):
     """In-place ReLU."""
     from .inplace import apply_inplace
 
-    return apply_inplace(input, relu, lambda data: _ops.relu_forward(data, out=data))
+    return apply_inplace(input, relu, _write_relu)
+
+
+def _write_relu(data):
+    if data.flags.c_contiguous:
+        _ops.relu_forward(data, out=data)
+    else:  # the kernel writes contiguous memory: a transposed or sliced view goes through a copy
+        data[...] = _ops.relu_forward(np.ascontiguousarray(data))
 
 
 def _softmax_args(input, dim, dtype):
