@@ -280,6 +280,10 @@ OPS = {
     "reshape-fn": (lambda L, a: L.reshape(a, (3, 8)), [R(2, 3, 4)]),
     "view": (lambda L, a: a.view(-1), [R(2, 3)]),
     "view-list": (lambda L, a: a.view([3, 2]), [R(2, 3)]),
+    "view-dtype-int32": (lambda L, a: a.view(L.int32), [R(3, 4)]),
+    "view-dtype-wider": (lambda L, a: a.view(L.float64), [R(3, 4)]),
+    "view-dtype-narrower": (lambda L, a: a.view(L.uint8), [R(2, 3, dtype=np.float64)]),
+    "view-dtype-shares-memory": (lambda L, a: _write_through_int_view(L, a), [R(2, 2)]),
     "flatten": (lambda L, a: a.flatten(), [R(2, 3, 4)]),
     "flatten-range": (lambda L, a: a.flatten(1, -1), [R(2, 3, 4)]),
     "flatten-0d": (lambda L, a: a.flatten(), [R()]),
@@ -367,6 +371,12 @@ OPS = {
     "shared-subexpr": (lambda L, a: (lambda e: e * e + e.sum())(a.exp()), [R(4)]),
     "nll-style": (lambda L, a, t: -a.log_softmax(1)[L.arange(a.shape[0]), t].mean(), [R(4, 5), I(4)]),
 }
+
+
+def _write_through_int_view(L, a):
+    b = a.detach().clone()
+    b.view(L.int32)[0, 0] = 0
+    return b
 
 
 def _iadd(a, v):
@@ -507,6 +517,13 @@ ERRORS = {
     "view-size": "L.ones(2, 3).view(5)",
     "view-stride": "L.ones(2, 3).t().view(6)",
     "view-empty-ambiguous": "L.ones(0, 3).view(-1, 0)",
+    "view-dtype-size": "L.ones(2, 3).view(L.float64)",
+    "view-dtype-stride": "L.ones(4, 2).t().view(L.float64)",
+    "view-dtype-0d": "L.ones(()).view(L.float64)",
+    "tensor-object": "L.tensor([object()])",
+    "tensor-none-element": "L.tensor([1.0, None])",
+    "tensor-dict": "L.tensor({1: 2})",
+    "tensor-nested-str": "L.tensor([[1, 2], [3, 'a']])",
     "sum-dim": "L.ones(2, 3).sum(2)",
     "sum-neg-dim": "L.ones(2, 3).sum(-3)",
     "sum-repeated-dims": "L.ones(2, 3).sum((0, 0))",

@@ -97,10 +97,36 @@ def reshape(input, *shape):
 
 def view(input, *shape):
     """Like reshape, but always a view: an error if the memory layout does not allow it."""
-    if len(shape) == 1 and not isinstance(shape[0], (numbers.Integral, tuple, list)):
-        return input.to(shape[0])  # view(dtype) is not a reinterpretation in minigrad
+    if len(shape) == 1 and not isinstance(shape[0], (numbers.Integral, tuple, list, Tensor)):
+        return view_as_dtype(input, shape[0])
     shape = infer_shape(parse_shape(shape), input._data.size)
     return Reshape.apply(input, shape, True)
+
+
+def view_as_dtype(input, dtype):
+    """``x.view(dtype)``: the same memory read as another dtype (bits reinterpreted, not
+    converted), as in PyTorch. With a different element size the last dimension is rescaled.
+    Outside the graph (no gradient), sharing the version counter."""
+    from .._dtype import scalar_type_name, to_dtype
+    from ..tensor import _wrap
+
+    d = to_dtype(dtype)
+    a = input._data
+    if d.itemsize != a.itemsize:
+        ratio = f"{scalar_type_name(a.dtype)} as {scalar_type_name(d)} (different element sizes)"
+        if a.ndim == 0:
+            raise RuntimeError(f"self.dim() cannot be 0 to view {ratio}")
+        if a.strides[-1] != a.itemsize and a.shape[-1] != 1:
+            raise RuntimeError(
+                f"self.stride(-1) must be 1 to view {ratio}, but got {a.strides[-1] // a.itemsize}"
+            )
+        if d.itemsize > a.itemsize and (a.shape[-1] * a.itemsize) % d.itemsize:
+            raise RuntimeError(
+                f"self.size(-1) must be divisible by {d.itemsize // a.itemsize} to view {ratio}, "
+                f"but got {a.shape[-1]}"
+            )
+    t = _wrap(a.view(d.np), base=input if input._base is None else input._base)
+    return t
 
 
 def flatten(input, start_dim=0, end_dim=-1):
