@@ -136,6 +136,8 @@ PUBLIC_CASES = [
      RuntimeError, r"same dtype.*float != double", "same"),
     ("linear-double-input", lambda L: L.nn.Linear(2, 2)(L.T.ones(2, 2, dtype=L.T.float64)),
      RuntimeError, r"same dtype", "type"),
+    ("linear-long-input", lambda L: L.nn.Linear(2, 2)(L.T.ones(3, 2, dtype=L.T.long)),
+     RuntimeError, r"same dtype", "type"),
     ("matmul-not-tensor", lambda L: L.T.matmul(L.T.ones(2, 2), [[1.0, 0.0], [0.0, 1.0]]),
      TypeError, r"argument 'other' \(position 2\) must be Tensor, not list", "same"),
     ("requires-grad-int", lambda L: L.T.ones(2, dtype=L.T.int64).requires_grad_(),
@@ -664,3 +666,32 @@ def test_public_matmul_of_unaligned_numpy_view_is_right():
     for make in (minigrad.tensor, minigrad.as_tensor, minigrad.from_numpy):
         got = (make(a) @ make(b)).numpy()
         np.testing.assert_allclose(got, expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kernel", ["relu_forward", "relu_backward", "dropout_forward", "dropout_backward", "uniform_"])
+def test_kernel_non_contiguous_inputs_refused_or_right(kernel, dtype):
+    """A non-contiguous (strided, transposed) input to an element-wise kernel is either refused with
+    a clear error or handled correctly: never read as if it were contiguous."""
+    base = np.random.default_rng(0).standard_normal((40, 30)).astype(dtype)
+    for x in (base[:, ::3], base.T, base[::-1]):
+        xc = np.ascontiguousarray(x)
+        try:
+            if kernel == "relu_forward":
+                got, ref = _ops.relu_forward(x), _ops.relu_forward(xc)
+            elif kernel == "relu_backward":
+                r = _ops.relu_forward(xc)
+                got, ref = _ops.relu_backward(x, r), _ops.relu_backward(xc, r)
+            elif kernel == "dropout_forward":
+                got, ref = _ops.dropout_forward(x, 0.3, 1, 2)[0], _ops.dropout_forward(xc, 0.3, 1, 2)[0]
+            elif kernel == "dropout_backward":
+                mask = _ops.bernoulli_mask(x.size, 0.3, 1, 2)
+                got, ref = _ops.dropout_backward(x, mask, 0.3), _ops.dropout_backward(xc, mask, 0.3)
+            else:  # an output that is a strided view: filled as a contiguous array would be
+                view = np.zeros((x.shape[0], x.shape[1] * 2), dtype)[:, ::2]
+                got = _ops.uniform_(view, 5, 6)
+                ref = _ops.uniform_(np.empty(view.shape, dtype), 5, 6)
+        except (TypeError, ValueError) as e:
+            assert "contiguous" in str(e), str(e)
+            continue
+        np.testing.assert_array_equal(got, ref)

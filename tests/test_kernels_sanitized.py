@@ -7,7 +7,8 @@ against numpy.
 
 Sizes: 0, 1, 7, 17, 63, 65, 255, 257, 1000 (edges of SIMD widths, block sizes and thread
 chunks); operands transposed, strided and non-contiguous; float32 and float64; dropout and the
-random kernels at odd lengths, with and without ``out=``; 1 and 2 threads.
+random kernels at odd lengths, with and without ``out=``; 1 and 2 threads; every kernel variant
+the build can run (``available_rng_variants()``, ``available_gemm_variants()``).
 """
 import numpy as np
 import pytest
@@ -37,6 +38,35 @@ def threads(request):
     minigrad.set_num_threads(before)
 
 
+def _variants(kind):
+    """The kernel variants this build can run (each is separate code: scalar, generic, AVX2...)."""
+    names = getattr(_ops, f"available_{kind}_variants", None)
+    return list(names()) if names else [None]
+
+
+@pytest.fixture(params=_variants("rng"))
+def rng_variant(request):
+    """Run the element-wise and random kernels under each variant in turn."""
+    if request.param is None:
+        yield None
+        return
+    before = _ops.rng_variant()
+    _ops.set_rng_variant(request.param)
+    yield request.param
+    _ops.set_rng_variant(before)
+
+
+@pytest.fixture(params=_variants("gemm"))
+def gemm_variant(request):
+    if request.param is None:
+        yield None
+        return
+    before = _ops.gemm_variant()
+    _ops.set_gemm_variant(request.param)
+    yield request.param
+    _ops.set_gemm_variant(before)
+
+
 def _layouts(a):
     """a itself, a strided view of the same values, and a transposed (Fortran) copy."""
     m, n = a.shape
@@ -54,7 +84,7 @@ _MNK = sorted({(s, k, n) for s in SIZES for (k, n) in [(1, 7), (17, 65), (63, 1)
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("m,k,n", _MNK)
-def test_matmul_sizes(m, k, n, dtype):
+def test_matmul_sizes(m, k, n, dtype, gemm_variant):
     a, b = _rand((m, k), dtype), _rand((k, n), dtype)
     expected = a.astype(np.float64) @ b.astype(np.float64)
     la, lb = _layouts(a), _layouts(b)
@@ -70,7 +100,7 @@ def test_matmul_sizes(m, k, n, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("m,k,n", [(0, 3, 5), (7, 17, 65), (65, 1, 63), (257, 7, 1), (1, 255, 17)])
-def test_matmul_out_bias_relu_accumulate(m, k, n, dtype):
+def test_matmul_out_bias_relu_accumulate(m, k, n, dtype, gemm_variant):
     a, b, bias = _rand((m, k), dtype), _rand((k, n), dtype), _rand(n, dtype)
     ref = a.astype(np.float64) @ b + bias
     out = np.full((m, n), np.nan, dtype)
@@ -86,7 +116,7 @@ def test_matmul_out_bias_relu_accumulate(m, k, n, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("batch,m,k,n", [(0, 3, 4, 5), (1, 7, 17, 1), (3, 0, 5, 7), (5, 17, 0, 3), (2, 65, 63, 7), (7, 1, 1, 1)])
-def test_bmm_sizes(batch, m, k, n, dtype):
+def test_bmm_sizes(batch, m, k, n, dtype, gemm_variant):
     a, b = _rand((batch, m, k), dtype), _rand((batch, k, n), dtype)
     expected = np.matmul(a.astype(np.float64), b)
     np.testing.assert_allclose(_ops.bmm(a, b), expected, **_tol(dtype, k))
@@ -98,7 +128,7 @@ def test_bmm_sizes(batch, m, k, n, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("rows", SIZES)
 @pytest.mark.parametrize("fin,fout", [(1, 1), (7, 17), (65, 3)])
-def test_linear_forward_backward_sizes(rows, fin, fout, dtype):
+def test_linear_forward_backward_sizes(rows, fin, fout, dtype, gemm_variant):
     x, w, bias = _rand((rows, fin), dtype), _rand((fout, fin), dtype), _rand(fout, dtype)
     g = _rand((rows, fout), dtype)
     y = _ops.linear_forward(x, w, bias)
@@ -115,7 +145,7 @@ def test_linear_forward_backward_sizes(rows, fin, fout, dtype):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", SIZES + [4097])
-def test_relu_sizes(n, dtype):
+def test_relu_sizes(n, dtype, rng_variant):
     x = _rand(n, dtype)
     x[:: max(1, n // 5)] = np.nan if n else x[::1]
     y = _ops.relu_forward(x)
@@ -141,7 +171,7 @@ def test_relu_sizes(n, dtype):
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", SIZES + [8, 9, 4095, 4097])
 @pytest.mark.parametrize("p", [0.0, 0.1, 0.5, 1.0])
-def test_dropout_sizes(n, p, dtype):
+def test_dropout_sizes(n, p, dtype, rng_variant):
     x = _rand(n, dtype)
     y, mask = _ops.dropout_forward(x, p, 12345, 67)
     assert y.shape == x.shape and mask.dtype == np.uint8 and mask.shape == ((n + 7) // 8,)
@@ -168,7 +198,7 @@ def test_dropout_sizes(n, p, dtype):
 
 
 @pytest.mark.parametrize("n", SIZES + [2, 3, 5, 4097])
-def test_random_kernels_sizes(n):
+def test_random_kernels_sizes(n, rng_variant):
     bits = _ops.random_bits(n, 2 ** 64 - 1, 2 ** 63)
     assert bits.shape == (n,) and bits.dtype == np.uint32
     np.testing.assert_array_equal(_ops.random_bits(n + 3, 2 ** 64 - 1, 2 ** 63)[:n], bits)
