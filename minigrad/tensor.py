@@ -580,17 +580,17 @@ class Tensor:
             return NotImplemented
 
     def __invert__(self):
-        return _op.logical_not(self)
+        return _op.bitwise_not(self)
 
     def __and__(self, other):
         try:
-            return _op.logical_and(self, other)
+            return _op.bitwise_and(self, other)
         except _NotAnOperand:
             return NotImplemented
 
     def __xor__(self, other):
         try:
-            return _op.logical_xor(self, other)
+            return _op.bitwise_xor(self, other)
         except _NotAnOperand:
             return NotImplemented
 
@@ -599,7 +599,7 @@ class Tensor:
 
     def __or__(self, other):
         try:
-            return _op.logical_or(self, other)
+            return _op.bitwise_or(self, other)
         except _NotAnOperand:
             return NotImplemented
 

@@ -174,6 +174,7 @@ for fn_name in ("var", "std"):
     case(f"{fn_name}-dim", lambda a, f=fn_name: getattr(a, f)(1), shapes((3, 4)))
     case(f"{fn_name}-dim-keepdim", lambda a, f=fn_name: getattr(a, f)(0, keepdim=True), shapes((3, 4)))
     case(f"{fn_name}-unbiased-false", lambda a, f=fn_name: getattr(a, f)(1, unbiased=False), shapes((3, 4)))
+    case(f"{fn_name}-empty-dims-means-all", lambda a, f=fn_name: getattr(a, f)(()), shapes((3, 4)))
     case(f"{fn_name}-correction0", lambda a, f=fn_name: getattr(a, f)((0, 1), correction=0), shapes((3, 4, 2)))
 
 # ------------------------------------------------------------------ matmul

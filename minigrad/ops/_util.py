@@ -27,6 +27,8 @@ def canonical_dims(dim, ndim):
     """A dim argument that may be None (all), an int or a sequence, as a sorted tuple of axes."""
     if dim is None:
         return tuple(range(ndim))
+    if not isinstance(dim, numbers.Integral) and len(dim) == 0:
+        return tuple(range(ndim))  # dim=() reduces over all dimensions, as in PyTorch
     if isinstance(dim, numbers.Integral):
         dims = (canonical_dim(dim, ndim),)
     else:

@@ -14,7 +14,8 @@ __all__ = [
     "add", "sub", "mul", "div", "pow", "neg", "cast", "clone", "eq", "ne", "lt", "le", "gt", "ge",
     "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
     "isnan", "isinf", "isfinite", "allclose", "equal", "StepFunction", "floor_divide",
-    "remainder", "logical_xor",
+    "remainder", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
+    "nonzero",
 ]
 
 
@@ -303,6 +304,11 @@ def pow(input, exponent):  # noqa: A001
 
 
 def neg(input):
+    if input._data.dtype == np.bool_:
+        raise RuntimeError(
+            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+            "invert a mask, use the `~` or `logical_not()` operator instead."
+        )
     return Neg.apply(input)
 
 
@@ -359,21 +365,48 @@ def ge(input, other):
 
 
 def logical_not(input):
-    if input._data.dtype == np.bool_:
-        return _wrap(np.logical_not(input._data))
-    return _wrap(np.invert(input._data))
+    """``x == 0`` elementwise, as a bool tensor (for any dtype)."""
+    return _wrap(np.logical_not(input._data))
 
 
 def logical_and(input, other):
-    return _compare(np.logical_and if input._data.dtype == np.bool_ else np.bitwise_and, input, other)
-
-
-def logical_xor(input, other):
-    return _compare(np.logical_xor if input._data.dtype == np.bool_ else np.bitwise_xor, input, other)
+    return _compare(np.logical_and, input, other)
 
 
 def logical_or(input, other):
-    return _compare(np.logical_or if input._data.dtype == np.bool_ else np.bitwise_or, input, other)
+    return _compare(np.logical_or, input, other)
+
+
+def logical_xor(input, other):
+    return _compare(np.logical_xor, input, other)
+
+
+def _bitwise_check(ufunc, name, a, b):
+    for x in (a, b):
+        if isinstance(x, Tensor) and x._data.dtype.kind == "f" or isinstance(x, float):
+            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'" if not isinstance(x, Tensor)
+                               else f"\"{name}_cpu\" not implemented for '{scalar_type_name(x._data.dtype)}'")
+    return _compare(ufunc, a, b)
+
+
+def bitwise_not(input):
+    """``~x``: logical not for bool tensors, bitwise not for integers."""
+    if input._data.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return _wrap(np.invert(input._data))
+
+
+def bitwise_and(input, other):
+    """``&``: logical for bools, bitwise for integers."""
+    return _bitwise_check(np.bitwise_and, "bitwise_and", input, other)
+
+
+def bitwise_or(input, other):
+    return _bitwise_check(np.bitwise_or, "bitwise_or", input, other)
+
+
+def bitwise_xor(input, other):
+    return _bitwise_check(np.bitwise_xor, "bitwise_xor", input, other)
 
 
 def isnan(input):
@@ -417,8 +450,11 @@ class Where(Op):
     __slots__ = ("shapes",)
 
 
-def where(condition, input, other):
-    """Elements of ``input`` where ``condition`` is true, else of ``other`` (broadcasting)."""
+def where(condition, input=None, other=None):
+    """Elements of ``input`` where ``condition`` is true, else of ``other`` (broadcasting).
+    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
+    if input is None and other is None:
+        return nonzero(as_operand(condition), as_tuple=True)
     condition = as_operand(condition)
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype != np.bool_:
@@ -426,8 +462,23 @@ def where(condition, input, other):
             "where expected condition to be a boolean tensor, but got a tensor with dtype "
             f"{scalar_type_name(cond.dtype)}"
         )
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        # two Python numbers: each is a 0-d tensor of its own type (1.0 -> float32, 1 -> int64)
+        from ..creation import tensor
+
+        input, other = tensor(input), tensor(other)
     a, b = promote(input, other)
     return Where.apply(cond, a, b)
+
+
+def nonzero(input, *, as_tuple=False):
+    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one index tensor per
+    dimension with ``as_tuple=True``."""
+    idx = np.nonzero(input._data) if input._data.ndim else np.nonzero(input._data.reshape(1))
+    if as_tuple:
+        return tuple(_wrap(i.astype(np.int64)) for i in idx)
+    return _wrap(np.stack(idx, axis=1).astype(np.int64) if input._data.ndim else
+                 np.zeros((len(idx[0]), 0), np.int64))
 
 
 class Maximum(Op):

@@ -136,7 +136,9 @@ class IndexPut(Op):
         try:
             out[index] = value
         except IndexError as exc:
-            raise _index_error(exc) from None
+            raise _index_error(exc, a.shape, index) from None
+        except ValueError as exc:
+            raise _assign_error(out, index, value, exc) from None
         return out
 
     @staticmethod
@@ -148,6 +150,26 @@ class IndexPut(Op):
         return ga, gv, None
 
     __slots__ = ("meta",)
+
+
+def _assign_error(data, index, value, exc):
+    """PyTorch's error when ``value`` cannot be expanded to the region ``data[index]``; other
+    numpy errors (a read-only array ...) keep their message."""
+    from .shape import expand_error
+
+    if "broadcast" not in str(exc):
+        return RuntimeError(str(exc))
+
+    value = np.asarray(value)
+    region = np.shape(data[index])
+    items = index if isinstance(index, tuple) else (index,)
+    err = None
+    if all(isinstance(i, _BASIC) for i in items):
+        err = expand_error(value.shape, region, value.dtype)
+    return err if err is not None else RuntimeError(
+        f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
+        f"indexing result of shape {list(region)}"
+    )
 
 
 def setitem(input, index, value):
@@ -170,8 +192,8 @@ def setitem(input, index, value):
         try:
             data[index] = raw
         except IndexError as exc:
-            raise _index_error(exc) from None
+            raise _index_error(exc, data.shape, index) from None
         except ValueError as exc:
-            raise RuntimeError(str(exc)) from None
+            raise _assign_error(data, index, raw, exc) from None
 
     apply_inplace(input, lambda old: IndexPut.apply(old, value, index), write, others=(value,))

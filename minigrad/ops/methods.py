@@ -46,7 +46,10 @@ _METHODS = {
     "isnan": arithmetic.isnan, "isinf": arithmetic.isinf, "isfinite": arithmetic.isfinite,
     "logical_not": arithmetic.logical_not, "logical_and": arithmetic.logical_and,
     "logical_or": arithmetic.logical_or, "logical_xor": arithmetic.logical_xor,
-    "floor_divide": arithmetic.floor_divide, "remainder": arithmetic.remainder, "equal": arithmetic.equal, "allclose": arithmetic.allclose,
+    "floor_divide": arithmetic.floor_divide, "remainder": arithmetic.remainder,
+    "bitwise_not": arithmetic.bitwise_not, "bitwise_and": arithmetic.bitwise_and,
+    "bitwise_or": arithmetic.bitwise_or, "bitwise_xor": arithmetic.bitwise_xor,
+    "nonzero": arithmetic.nonzero, "equal": arithmetic.equal, "allclose": arithmetic.allclose,
     "where": _where,
     # pointwise
     "exp": pointwise.exp, "log": pointwise.log, "log1p": pointwise.log1p, "sqrt": pointwise.sqrt,

@@ -245,16 +245,32 @@ class Expand(Op):
     __slots__ = ("in_shape",)
 
 
+def expand_error(shape, sizes, dtype):
+    """PyTorch's error for expanding ``shape`` to ``sizes``, or None if it is possible (also the
+    error for ``x[index] = value`` when value does not fit the indexed region)."""
+    if len(sizes) < len(shape):
+        return RuntimeError(
+            f"expand(minigrad.{tensor_type_name(dtype)}{{{list(shape)}}}, size={list(sizes)}): the number of "
+            "sizes provided (%d) must be greater or equal to the number of dimensions in the tensor (%d)"
+            % (len(sizes), len(shape))
+        )
+    lead = len(sizes) - len(shape)
+    for i in range(lead, len(sizes)):
+        s, cur = sizes[i], shape[i - lead]
+        if s != -1 and cur != 1 and s != cur:
+            return RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
+            )
+    return None
+
+
 def expand(input, *sizes):
     """Broadcast to a larger shape without copying; -1 keeps a dimension's size."""
     sizes = parse_shape(sizes)
     shape = input._data.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(
-            f"expand(minigrad.{tensor_type_name(input.dtype)}{{{list(shape)}}}, size={list(sizes)}): the number of "
-            "sizes provided (%d) must be greater or equal to the number of dimensions in the tensor (%d)"
-            % (len(sizes), len(shape))
-        )
+        raise expand_error(shape, sizes, input._data.dtype)
     lead = len(sizes) - len(shape)
     target = []
     for i, s in enumerate(sizes):
