@@ -19,6 +19,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import warnings
 import zipfile
 
 import numpy as np
@@ -575,6 +576,9 @@ def _run_children(cases, timeout):
         )
     except subprocess.TimeoutExpired as e:  # a hang (e.g. malloc spinning on a corrupted heap)
         out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or "")
+        started = [line[6:] for line in out.splitlines() if line.startswith("START ")]
+        warnings.warn(f"kernel-case child timed out after {timeout}s, in case "
+                      f"{started[-1] if started else '(before the first case)'}; rerunning the cases one by one")
         return "timeout", "", _parse_results(out)
     return proc.returncode, proc.stderr, _parse_results(proc.stdout)
 
@@ -588,7 +592,7 @@ def _parse_results(stdout):
     return results
 
 
-def _run_kernel_cases(cases, timeout=120):
+def _run_kernel_cases(cases, timeout=45):
     """Run the cases in one child process; if it dies or hangs (a crash, or heap corruption
     noticed later, even at exit), run each case alone in its own child so that the culprit is
     named. Returns {name: (status, exception type, message)}, status "raised", "none" or "crashed"."""
