@@ -571,3 +571,12 @@ def test_inf_nan_not_even_printed_under_default_filters():
     user = subprocess.run([sys.executable, "-c", "import minigrad, numpy as np; np.array([np.inf]) * 0"],
                           capture_output=True, text=True, timeout=120)
     assert "RuntimeWarning" in user.stderr
+
+
+def test_gradcheck_non_contiguous_input():
+    base = minigrad.randn(4, 3, dtype=minigrad.float64)
+    x = base.t().detach().requires_grad_()  # a transposed (non-contiguous) leaf
+    assert not x.is_contiguous()
+    assert gradcheck(lambda t: (t * t).sum(0), (x,))
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda t: _BrokenCube.apply(t, 1.0), (x,))

@@ -33,16 +33,14 @@ def _numerical_jacobians(fn, inputs, diff_idx, eps):
         outs = _outputs(fn, inputs)
         jac = [[np.zeros((inputs[i]._data.size, o._data.size)) for i in diff_idx] for o in outs]
         for col, i in enumerate(diff_idx):
-            flat = inputs[i]._data.reshape(-1)  # a view: perturbing it perturbs the input
-            if not np.shares_memory(flat, inputs[i]._data):
-                raise ValueError("gradcheck needs contiguous inputs")
-            for j in range(flat.size):
-                orig = flat[j].item()
-                flat[j] = orig + eps
+            data = inputs[i]._data  # perturbed in place, element by element (any layout)
+            for j, where in enumerate(np.ndindex(data.shape)):
+                orig = data[where].item()
+                data[where] = orig + eps
                 plus = [o._data.astype(np.float64).reshape(-1) for o in _outputs(fn, inputs)]
-                flat[j] = orig - eps
+                data[where] = orig - eps
                 minus = [o._data.astype(np.float64).reshape(-1) for o in _outputs(fn, inputs)]
-                flat[j] = orig
+                data[where] = orig
                 for k in range(len(outs)):
                     jac[k][col][j] = (plus[k] - minus[k]) / (2 * eps)
     return jac
