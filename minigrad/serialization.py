@@ -219,10 +219,33 @@ def _read(fh, name):
 
             def array(i):
                 entry = f"{_PREFIX}tensors/{int(i)}.npy"
-                return np.load(io.BytesIO(z.read(entry)), allow_pickle=False)
+                return _load_npy(z.read(entry), entry)
 
             return _Decoder(array).decode(structure)
         except Exception as exc:  # corrupt member, truncated data, bad JSON, missing entry...
             raise RuntimeError(
                 f"minigrad.load: {name} is corrupt or truncated ({type(exc).__name__}: {exc})"
             ) from None
+
+
+def _load_npy(data, entry):
+    """An array from the bytes of a .npy member, after checking that its header's shape and dtype
+    account for exactly the bytes that follow: a corrupt or malicious header (a shape of 10^12
+    elements, say) is refused before numpy allocates anything for it."""
+    buf = io.BytesIO(data)
+    version = np.lib.format.read_magic(buf)
+    if version == (1, 0):
+        shape, _, dtype = np.lib.format.read_array_header_1_0(buf)
+    else:
+        shape, _, dtype = np.lib.format.read_array_header_2_0(buf)
+    if dtype.hasobject:
+        raise ValueError(f"{entry}: object arrays are not allowed in a checkpoint")
+    size = 1
+    for n in shape:
+        size *= int(n)
+    expected, present = size * dtype.itemsize, len(data) - buf.tell()
+    if expected != present:
+        raise ValueError(f"{entry}: its header declares shape {tuple(shape)} of {dtype} "
+                         f"({expected} bytes) but {present} bytes of data follow")
+    buf.seek(0)
+    return np.load(buf, allow_pickle=False)

@@ -334,6 +334,14 @@ def _rewrite(src, dst, mutate):
                 zout.writestr(info.filename, data)
 
 
+def _npy_header(shape, dtype="<f4"):
+    import io
+
+    buf = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buf, {"descr": dtype, "fortran_order": False, "shape": shape})
+    return buf.getvalue()
+
+
 def _npy_with_pickle():
     import io
 
@@ -358,12 +366,18 @@ FILE_CASES = {
     "pickled-array": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: _npy_with_pickle() if n.endswith("tensors/0.npy") else d),
     "future-format": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: b"minigrad-checkpoint 99\n" if n.endswith("format") else d),
     "bad-tensor-index": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: d.replace(b'"i": 0', b'"i": 99') if n.endswith("structure.json") else d),
+    "huge-declared-shape": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: _npy_header((10 ** 12,)) + b"\0" * 64 if n.endswith("tensors/0.npy") else d),
+    "shape-overflowing-int64": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: _npy_header((2 ** 62, 4)) + b"\0" * 64 if n.endswith("tensors/0.npy") else d),
+    "header-longer-than-data": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: _npy_header((20, 31)) + d[-2400:] if n.endswith("tensors/0.npy") else d),
     "deeply-nested": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: b"[" * 100000 + b"]" * 100000 if n.endswith("structure.json") else d),
 }
 
 
 @pytest.mark.parametrize("kind", list(FILE_CASES))
 def test_load_bad_file(tmp_path, kind):
+    """Each damaged file gives minigrad.load's RuntimeError naming the file, never a crash, a
+    pickle load, or a huge allocation (a header declaring 10^12 elements is refused by comparing
+    it with the bytes present, before numpy allocates)."""
     raw = _checkpoint(tmp_path).read_bytes()
     bad = tmp_path / "bad.pt"
     FILE_CASES[kind](raw, bad)
