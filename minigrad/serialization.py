@@ -212,14 +212,14 @@ def _read(fh, name):
                         "with torch and convert the tensors with minigrad.from_numpy(t.numpy()).")
             raise RuntimeError(f"minigrad.load: {name} is not a minigrad checkpoint.{hint}")
         try:
-            magic = z.read(_PREFIX + "format")
+            magic = _read_member(z, _PREFIX + "format")
             if magic != _MAGIC:
                 raise ValueError(f"unsupported format header {magic[:40]!r}")
-            structure = json.loads(z.read(_PREFIX + "structure.json").decode("utf-8"))
+            structure = json.loads(_read_member(z, _PREFIX + "structure.json").decode("utf-8"))
 
             def array(i):
                 entry = f"{_PREFIX}tensors/{int(i)}.npy"
-                return _load_npy(z.read(entry), entry)
+                return _load_npy(_read_member(z, entry), entry)
 
             return _Decoder(array).decode(structure)
         except Exception as exc:  # corrupt member, truncated data, bad JSON, missing entry...
@@ -249,3 +249,15 @@ def _load_npy(data, entry):
                          f"({expected} bytes) but {present} bytes of data follow")
     buf.seek(0)
     return np.load(buf, allow_pickle=False)
+
+
+_MAX_RATIO = 1000  # minigrad.save stores members uncompressed; a re-compressed file is fine, a bomb is not
+
+
+def _read_member(z, name):
+    """The bytes of one archive member, refusing a "zip bomb" (a small compressed member that
+    claims to expand more than 1000-fold) before decompressing it."""
+    info = z.getinfo(name)
+    if info.compress_type != zipfile.ZIP_STORED and info.file_size > _MAX_RATIO * max(info.compress_size, 1) + 4096:
+        raise ValueError(f"{name} claims to expand from {info.compress_size} to {info.file_size} bytes")
+    return z.read(name)

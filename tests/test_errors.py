@@ -373,6 +373,31 @@ FILE_CASES = {
 }
 
 
+def test_load_zip_bomb_refused(tmp_path):
+    """A member that decompresses 10000-fold is refused before it is decompressed."""
+    src = _checkpoint(tmp_path)
+    bomb = tmp_path / "bomb.pt"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.endswith("tensors/0.npy"):
+                data = _npy_header((50_000_000,)) + bytes(200_000_000)
+            zout.writestr(info.filename, data)
+    assert bomb.stat().st_size < 2_000_000
+    with pytest.raises(RuntimeError, match=r"corrupt or truncated .*claims to expand"):
+        minigrad.load(str(bomb))
+
+
+def test_load_recompressed_checkpoint_still_works(tmp_path):
+    src = _checkpoint(tmp_path)
+    dst = tmp_path / "deflated.pt"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+    a, b = minigrad.load(str(src)), minigrad.load(str(dst))
+    assert all(np.array_equal(a[k].numpy(), b[k].numpy()) for k in a)
+
+
 @pytest.mark.parametrize("kind", list(FILE_CASES))
 def test_load_bad_file(tmp_path, kind):
     """Each damaged file gives minigrad.load's RuntimeError naming the file, never a crash, a
