@@ -312,7 +312,6 @@ def _layouts(a):
         "negative-rows": np.ascontiguousarray(a[::-1])[::-1],
         "read-only": ro,
         "read-only-fortran": both,
-        "broadcast": np.broadcast_to(a[:1], a.shape) if a.shape[0] == 1 else big[::2, ::3],
     }
 
 
@@ -421,3 +420,26 @@ def test_unaligned_and_byteswapped_numpy():
         np.testing.assert_array_equal((t @ t.T).numpy(), u @ u.T)
         np.testing.assert_array_equal(F.relu(t - 5).numpy(), np.maximum(u - 5, 0))
         np.testing.assert_array_equal(F.linear(t, t).numpy(), u @ u.T)
+
+
+@pytest.mark.parametrize("make", ["tensor", "from_numpy", "as_tensor"])
+def test_zero_stride_broadcast_numpy(make):
+    """np.broadcast_to gives zero strides (every row is the same memory): right values through
+    the ops, layers and dropout, and in-place writes refused rather than written through."""
+    row = np.arange(5, dtype=np.float32) - 2
+    b = np.broadcast_to(row, (7, 5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        t = getattr(minigrad, make)(b)
+    ref = minigrad.tensor(np.ascontiguousarray(b))
+    w = minigrad.tensor(_WT)
+    for fn in (lambda x: x @ w.T, F.relu, lambda x: F.linear(x, w), lambda x: x.sum(0), lambda x: x * x + 1):
+        np.testing.assert_array_equal(fn(t).numpy(), fn(ref).numpy())
+    minigrad.manual_seed(1)
+    d1 = F.dropout(t, 0.5).numpy()
+    minigrad.manual_seed(1)
+    np.testing.assert_array_equal(d1, F.dropout(ref, 0.5).numpy())
+    if make != "tensor":  # shares the read-only broadcast memory
+        with pytest.raises((RuntimeError, ValueError), match="read-only"):
+            t.add_(1)
+    np.testing.assert_array_equal(b, np.broadcast_to(row, (7, 5)))
