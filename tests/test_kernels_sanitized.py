@@ -44,27 +44,52 @@ def _variants(kind):
     return list(names()) if names else [None]
 
 
+def _forced_variant(kind, name):
+    """Force variant ``name`` of the ``kind`` kernels for one test, then restore the previous one
+    (its name as ``<kind>_variant()`` reports it; see test_kernel_variant_names_round_trip)."""
+    if name is None:
+        yield None
+        return
+    get, set_ = getattr(_ops, f"{kind}_variant"), getattr(_ops, f"set_{kind}_variant")
+    before = get()
+    set_(name)
+    assert get() == name or name not in _variants(kind), f"{kind} variant {name!r} not in effect: {get()!r}"
+    try:
+        yield name
+    finally:
+        try:
+            set_(before)
+        except (ValueError, RuntimeError):  # the name mismatch is reported by its own test
+            set_(_variants(kind)[-1])
+
+
 @pytest.fixture(params=_variants("rng"))
 def rng_variant(request):
     """Run the element-wise and random kernels under each variant in turn."""
-    if request.param is None:
-        yield None
-        return
-    before = _ops.rng_variant()
-    _ops.set_rng_variant(request.param)
-    yield request.param
-    _ops.set_rng_variant(before)
+    yield from _forced_variant("rng", request.param)
 
 
 @pytest.fixture(params=_variants("gemm"))
 def gemm_variant(request):
-    if request.param is None:
-        yield None
-        return
-    before = _ops.gemm_variant()
-    _ops.set_gemm_variant(request.param)
-    yield request.param
-    _ops.set_gemm_variant(before)
+    yield from _forced_variant("gemm", request.param)
+
+
+@pytest.mark.parametrize("kind", ["rng", "gemm"])
+def test_kernel_variant_names_round_trip(kind):
+    """``<kind>_variant()`` names one of ``available_<kind>_variants()``, and setting each available
+    name makes it the one reported: the names the kernels report and accept are the same."""
+    if not hasattr(_ops, f"available_{kind}_variants"):
+        pytest.skip(f"no selectable {kind} variants in this build")
+    get, set_ = getattr(_ops, f"{kind}_variant"), getattr(_ops, f"set_{kind}_variant")
+    before = get()
+    names = _variants(kind)
+    assert before in names, f"{kind}_variant() = {before!r} is not among available_{kind}_variants() = {names}"
+    try:
+        for name in names:
+            set_(name)
+            assert get() == name
+    finally:
+        set_(before)
 
 
 def _layouts(a):
