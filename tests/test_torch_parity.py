@@ -364,6 +364,12 @@ OPS = {
     "index-bool-scalar": (lambda L, a: a[True], [R(3)]),
     "index-0d-long-tensor": (lambda L, a: a[L.tensor(1)], [R(3, 4)]),
     "index-two-0d-tensors": (lambda L, a: a[L.tensor(1), L.tensor(-1)], [R(3, 4)]),
+    "index-int-then-array": (lambda L, a: a[0, :, [2, 0]], [R(2, 3, 4)]),
+    "index-int-none-array": (lambda L, a: a[0, None, :, [1, 2]], [R(2, 3, 4)]),
+    "index-array-int-array": (lambda L, a: a[[0, 1], 1, [2, 3]], [R(2, 3, 4)]),
+    "index-ellipsis-between-arrays": (lambda L, a: a[None, [0], ..., [1, 0]], [R(1, 2)]),
+    "index-int-mask": (lambda L, a: a[1, a[0] > 0], [R(2, 5)]),
+    "setitem-int-then-array": (lambda L, a, v: _setitem(a * 1, (0, slice(None), [2, 0]), v), [R(2, 3, 4), R(3, 2)]),
     "index-empty-list": (lambda L, a: a[[]], [R(3, 4)]),
     # in-place on non-leaves
     "add_": (lambda L, a, b: (a * 1).add_(b), [R(3, 4), R(4)]),
@@ -676,3 +682,74 @@ def test_inplace_ops_on_views_without_autograd(op, view):
         INPLACE_ON_VIEWS[op](v)
         results.append(base.numpy().copy())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-6)
+
+
+# ------------------------------------------------------------------ random indexing vs PyTorch
+def _random_index(rng, shape):
+    """A random mix of ints, slices (any bounds and steps), None, Ellipsis, integer lists and
+    boolean masks for a tensor of ``shape``."""
+    items, dim, n_adv = [], 0, 0
+    while dim < len(shape) and rng.random() < 0.8:
+        size, k = shape[dim], rng.random()
+        if k < 0.3:
+            item = int(rng.integers(-size, size))
+        elif k < 0.6:
+            bound = lambda: None if rng.random() < 0.3 else int(rng.integers(-size - 1, size + 2))  # noqa: E731
+            item = slice(bound(), bound(), [None, 1, 2, 3][int(rng.integers(4))])
+        elif k < 0.7:
+            item = None
+        elif k < 0.85 and n_adv < 2:
+            item, n_adv = [int(v) for v in rng.integers(-size, size, size=int(rng.integers(1, 4)))], n_adv + 1
+        elif n_adv < 2:
+            item, n_adv = rng.random(size) < 0.5, n_adv + 1
+        else:
+            item = slice(None)
+        items.append(item)
+        dim += item is not None
+    if rng.random() < 0.2:
+        items.insert(int(rng.integers(len(items) + 1)), Ellipsis)
+    return tuple(items)
+
+
+def _as_index(L, items):
+    return tuple(L.tensor(i) if isinstance(i, (list, np.ndarray)) else i for i in items)
+
+
+def _index_outcome(L, data, items, assign):
+    x = L.tensor(data, requires_grad=True)
+    try:
+        idx = _as_index(L, items)
+        if assign:
+            y = x * 1
+            region = tuple((x * 1)[idx].shape)
+            v = L.tensor(np.random.default_rng(5).standard_normal(region), requires_grad=True)
+            y[idx] = v
+        else:
+            y = x[idx]
+        g = np.random.default_rng(1).standard_normal(tuple(y.shape))
+        (y * L.tensor(g)).sum().backward()
+    except IndexError:
+        return None
+    out = (tuple(y.shape), y.detach().numpy().copy(), x.grad.numpy().copy())
+    return out + ((v.grad.numpy().copy(),) if assign else ())
+
+
+@pytest.mark.parametrize("assign", [False, True], ids=["getitem", "setitem"])
+@pytest.mark.parametrize("seed", range(10))
+def test_random_indexing_matches_torch(seed, assign):
+    rng = np.random.default_rng(seed)
+    for trial in range(60):
+        shape = tuple(int(s) for s in rng.integers(1, 5, size=int(rng.integers(1, 4))))
+        items = _random_index(rng, shape)
+        data = rng.standard_normal(shape)
+        m = _index_outcome(minigrad, data, items, assign)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            t = _index_outcome(torch, data, items, assign)
+        if m is None:  # minigrad checks bounds even where the result is empty; torch may not
+            assert t is None or 0 in t[0], (shape, items)
+            continue
+        assert t is not None, (shape, items)
+        assert m[0] == t[0], (shape, items)
+        for a, b in zip(m[1:], t[1:]):
+            np.testing.assert_allclose(a, b, rtol=1e-12, err_msg=str((shape, items)))

@@ -41,12 +41,82 @@ def _convert(item):
     return item
 
 
-def convert_index(index):
+def convert_index(index, ndim=None):
     """The index with tensors and lists turned into numpy arrays, and whether it is basic."""
     items = index if isinstance(index, tuple) else (index,)
     items = tuple(_convert(i) for i in items)
     basic = all(isinstance(i, _BASIC) for i in items)
+    if not basic and ndim is not None and any(i is Ellipsis for i in items):
+        # numpy counts "..." as separating advanced indices even when it stands for no
+        # dimension (which moves the result's dimensions); PyTorch does not: spell it out
+        used = sum(0 if i is None or i is Ellipsis else
+                   (i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1) for i in items)
+        at = next(k for k, i in enumerate(items) if i is Ellipsis)
+        items = items[:at] + (slice(None),) * max(ndim - used, 0) + items[at + 1:]
+        index = items
+    if not basic and any(type(i) is int for i in items):
+        split = _two_stages(items)
+        if split is not None:
+            return split, basic
     return (items if isinstance(index, tuple) else items[0]), basic
+
+
+class TwoStages(tuple):
+    """An index applied in two steps, ``a[first][second]``: PyTorch applies integer indices
+    before integer-array ones (``x[0, :, [1, 2]]`` has shape (n, 2)), where numpy treats them
+    as advanced indices together (shape (2, n)). ``first`` is basic (a view), ``second`` holds
+    the arrays. ``items`` keeps the whole index for error messages."""
+
+    items = ()
+
+
+def _two_stages(items):
+    first, second = [], []
+    for it in items:
+        if isinstance(it, np.ndarray):
+            if it.ndim == 0:
+                return None  # a 0-d bool index adds a dimension in place: keep numpy's rule
+            k = it.ndim if it.dtype == np.bool_ else 1
+            first.extend([slice(None)] * k)
+            second.append(it)
+        elif type(it) is int:
+            first.append(it)
+        elif it is None:
+            first.append(None)
+            second.append(slice(None))
+        elif it is Ellipsis:
+            first.append(Ellipsis)
+            second.append(Ellipsis)
+        else:  # a slice
+            first.append(it)
+            second.append(slice(None))
+    split = TwoStages((tuple(first), tuple(second)))
+    split.items = items
+    return split
+
+
+def _get(a, index):
+    if type(index) is TwoStages:
+        return a[index[0]][index[1]]
+    return a[index]
+
+
+def _set(a, index, value):
+    if type(index) is TwoStages:
+        a[index[0]][index[1]] = value  # a[first] is a view: this writes into a
+    else:
+        a[index] = value
+
+
+def _add_at(a, index, value):
+    if type(index) is TwoStages:
+        np.add.at(a[index[0]], index[1], value)
+    else:
+        np.add.at(a, index, value)
+
+
+def _items(index):
+    return index.items if type(index) is TwoStages else index
 
 
 def _index_error(exc, shape=None, index=None):
@@ -95,9 +165,9 @@ class GetItem(Op):
     def forward(ctx, a, index, basic):
         ctx.meta = (a.shape, a.dtype, index, basic)
         try:
-            out = a[index]
+            out = _get(a, index)
         except IndexError as exc:
-            raise _index_error(exc, a.shape, index) from None
+            raise _index_error(exc, a.shape, _items(index)) from None
         if not basic:
             # a fresh array; ascontiguousarray would turn a 0-d result into 1-d
             return np.ascontiguousarray(out) if np.ndim(out) else np.asarray(out)
@@ -112,7 +182,7 @@ class GetItem(Op):
         if basic:
             out[index] = grad
         else:
-            np.add.at(out, index, grad)
+            _add_at(out, index, grad)
         return out, None, None
 
     def name(self):
@@ -122,7 +192,7 @@ class GetItem(Op):
 
 
 def getitem(input, index):
-    index, basic = convert_index(index)
+    index, basic = convert_index(index, input._data.ndim)
     return GetItem.apply(input, index, basic)
 
 
@@ -134,9 +204,9 @@ class IndexPut(Op):
         ctx.meta = (np.shape(value), index)
         out = a.copy()
         try:
-            out[index] = value
+            _set(out, index, value)
         except IndexError as exc:
-            raise _index_error(exc, a.shape, index) from None
+            raise _index_error(exc, a.shape, _items(index)) from None
         except ValueError as exc:
             raise _assign_error(out, index, value, exc) from None
         return out
@@ -145,8 +215,8 @@ class IndexPut(Op):
     def backward(ctx, grad):
         value_shape, index = ctx.meta
         ga = grad.copy()
-        ga[index] = 0
-        gv = sum_to(np.asarray(grad[index]), value_shape) if ctx.needs_input_grad[1] else None
+        _set(ga, index, 0)
+        gv = sum_to(np.asarray(_get(grad, index)), value_shape) if ctx.needs_input_grad[1] else None
         return ga, gv, None
 
     __slots__ = ("meta",)
@@ -161,8 +231,9 @@ def _assign_error(data, index, value, exc):
         return RuntimeError(str(exc))
 
     value = np.asarray(value)
-    region = np.shape(data[index])
-    items = index if isinstance(index, tuple) else (index,)
+    region = np.shape(_get(data, index))
+    items = _items(index)
+    items = items if isinstance(items, tuple) else (items,)
     err = None
     if all(isinstance(i, _BASIC) for i in items):
         err = expand_error(value.shape, region, value.dtype)
@@ -181,7 +252,7 @@ def setitem(input, index, value):
         raise RuntimeError(
             "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
-    index, _ = convert_index(index)
+    index, _ = convert_index(index, input._data.ndim)
     if isinstance(value, Tensor):
         value = value.to(input.dtype) if value._data.dtype != input._data.dtype else value
         raw = value._data
@@ -190,9 +261,9 @@ def setitem(input, index, value):
 
     def write(data):
         try:
-            data[index] = raw
+            _set(data, index, raw)
         except IndexError as exc:
-            raise _index_error(exc, data.shape, index) from None
+            raise _index_error(exc, data.shape, _items(index)) from None
         except ValueError as exc:
             raise _assign_error(data, index, raw, exc) from None
 
