@@ -1,92 +1,368 @@
-# Matrix products (included by _ops.pyx). TEMPORARY simple kernel, replaced by csrc/gemm.h.
+# Matrix products (included by _ops.pyx): matmul, bmm and the Linear layer's forward/backward.
+#
+# The arithmetic is a BLIS-style GEMM in csrc/gemm.h: operands are packed into cache-sized,
+# zero-padded panels, a register-blocked micro-kernel (6x16 floats with AVX2+FMA, chosen at run
+# time; a portable C kernel otherwise) computes tiles of C, and transposed or strided operands
+# are handled by the packing routines, never by copies. This file validates arguments, builds a
+# plan (a fixed list of tasks: rectangles of C) and runs it with prange. Threads split C, never
+# K, and every element is computed by the same instruction sequence whichever task holds it, so
+# the result is bit-identical for any thread count.
+
+import operator
+
 cimport numpy as cnp
+
 cnp.import_array()
+
+cdef extern from "gemm.h" nogil:
+    enum:
+        MG_F32
+        MG_F64
+        MG_ACCUMULATE
+        MG_RELU
+        MG_OK
+        MG_ENOMEM
+        MG_EINVAL
+        MG_EUNSUPPORTED
+        MG_VARIANT_AUTO
+        MG_VARIANT_GENERIC
+        MG_VARIANT_AVX2_FMA
+        MG_N_VARIANTS
+
+    ctypedef struct mg_gemm_plan:
+        int64_t n_steps
+        int64_t n_pack_tasks
+        int64_t n_tasks
+        int64_t n_step_tasks
+        int nthreads
+
+    void mg_gemm_init()
+    int mg_gemm_set_variant(int v)
+    int mg_gemm_get_variant()
+    int mg_gemm_variant_supported(int v)
+    const char *mg_gemm_variant_name(int v)
+
+    int mg_gemm_plan_init(mg_gemm_plan *p, int dtype,
+                          int64_t M, int64_t N, int64_t K,
+                          const void *A, int64_t rsa, int64_t csa,
+                          const void *B, int64_t rsb, int64_t csb,
+                          void *C, int64_t ldc, const void *bias,
+                          int flags, int nthreads)
+    void mg_gemm_plan_free(mg_gemm_plan *p)
+    void mg_gemm_pack_task(const mg_gemm_plan *p, int64_t s, int64_t t)
+    void mg_gemm_compute_task(const mg_gemm_plan *p, int64_t s, int64_t t)
+    void mg_gemm_step_task(const mg_gemm_plan *p, int64_t s, int64_t t)
+    void mg_gemm_plan_run_serial(const mg_gemm_plan *p)
+    int mg_gemm(int dtype, int64_t M, int64_t N, int64_t K,
+                const void *A, int64_t rsa, int64_t csa,
+                const void *B, int64_t rsb, int64_t csb,
+                void *C, int64_t ldc, const void *bias, int flags)
+
+
+# Resolve the CPU dispatch once, at import, while only this thread runs.
+mg_gemm_init()
+
+
+# ---------------------------------------------------------------------------
+# The "too small to thread" thresholds
+# ---------------------------------------------------------------------------
+
+# Products with fewer flops (2*M*N*K) than this run on one thread: below it
+# the OpenMP fork/join and the barrier between B packing and compute cost
+# more than the second core saves.  Measured on the 2-core Zen 3 box (see
+# NOTES.md): 2 threads start to win at about 64^3 (0.5 MFLOP).
+cdef int64_t _par_min_flops = 1 << 20
+
+# bmm: a batch of matrices each smaller than this is split over the batch
+# (whole matrices per thread: no barriers, no shared packing) instead of
+# over blocks of each matrix.
+cdef int64_t _bmm_batch_par_max_flops = 1 << 26
+
+
+def set_parallel_threshold(flops):
+    """Products below `flops` (2*M*N*K) run single-threaded.  For tests and
+    tuning; the result does not depend on it (only the speed does)."""
+    global _par_min_flops
+    flops = operator.index(flops)
+    if flops < 0:
+        raise ValueError("set_parallel_threshold: flops must be >= 0")
+    _par_min_flops = flops
+
+
+def get_parallel_threshold():
+    return _par_min_flops
+
+
+# ---------------------------------------------------------------------------
+# Dispatch control
+# ---------------------------------------------------------------------------
+
+_GEMM_VARIANTS = {"auto": MG_VARIANT_AUTO, "generic": MG_VARIANT_GENERIC,
+             "avx2_fma": MG_VARIANT_AVX2_FMA}
+
+
+def gemm_variant():
+    """Name of the micro-kernel in use: 'avx2_fma' or 'generic'."""
+    return mg_gemm_variant_name(mg_gemm_get_variant()).decode()
+
+
+def available_gemm_variants():
+    """Names of the variants this CPU can run."""
+    return [name for name, v in _GEMM_VARIANTS.items()
+            if v != MG_VARIANT_AUTO and mg_gemm_variant_supported(v)]
+
+
+def set_gemm_variant(name):
+    """Force a micro-kernel ('generic', 'avx2_fma') or go back to 'auto'.
+    Meant for tests.  Products already running keep their kernel."""
+    if name not in _GEMM_VARIANTS:
+        raise ValueError(f"unknown gemm variant {name!r}; "
+                         f"expected one of {sorted(_GEMM_VARIANTS)}")
+    if mg_gemm_set_variant(_GEMM_VARIANTS[name]) != MG_OK:
+        raise RuntimeError(f"gemm variant {name!r} is not supported by this CPU")
+
+
+# ---------------------------------------------------------------------------
+# Running a plan
+# ---------------------------------------------------------------------------
+
+cdef void _run_plan(mg_gemm_plan *p) noexcept nogil:
+    """Run all steps of a plan on p.nthreads threads.
+
+    First the B block of step 0 is packed (tasks = ranges of B panels).
+    Then, per step s, one parallel loop whose task t computes rectangle t
+    of C for step s and packs share t of step s+1's B block (B is
+    double-buffered).  The end of each prange is the barrier that makes a
+    packed block complete before it is read.  Static scheduling of a task
+    list fixed before the loop; the bits of C do not depend on which
+    thread runs which task."""
+    cdef int64_t s, t
+    cdef int nt = p.nthreads
+    if nt <= 1:
+        mg_gemm_plan_run_serial(p)
+        return
+    for t in prange(p.n_pack_tasks, schedule='static', num_threads=nt):
+        mg_gemm_pack_task(p, 0, t)
+    for s in range(p.n_steps):
+        for t in prange(p.n_step_tasks, schedule='static', num_threads=nt):
+            mg_gemm_step_task(p, s, t)
+
+
+cdef inline int _dtype_code(cnp.ndarray x) except -1:
+    cdef int num = cnp.PyArray_TYPE(x)
+    if num == cnp.NPY_FLOAT32:
+        return MG_F32
+    if num == cnp.NPY_FLOAT64:
+        return MG_F64
+    raise ValueError(f"matmul supports float32 and float64 arrays, got {x.dtype}")
+
+
+cdef inline cnp.ndarray _with_element_strides(cnp.ndarray x):
+    """numpy strides are in bytes; gemm.h wants element strides.  A stride
+    that is not a whole number of elements (only possible for odd views)
+    is fixed by copying."""
+    cdef int d
+    cdef Py_ssize_t item = cnp.PyArray_ITEMSIZE(x)
+    for d in range(cnp.PyArray_NDIM(x)):
+        if cnp.PyArray_STRIDES(x)[d] % item != 0:
+            return np.array(x, order='C')
+    return x
+
+
+cdef inline void _check_out(object out, tuple shape, object dtype,
+                            cnp.ndarray a, cnp.ndarray b) except *:
+    if not isinstance(out, np.ndarray):
+        raise TypeError(f"out must be a numpy.ndarray, got {type(out).__name__}")
+    if out.shape != shape:
+        raise ValueError(f"out has shape {out.shape}, expected {shape}")
+    if out.dtype != dtype:
+        raise ValueError(f"out has dtype {out.dtype}, expected {dtype}")
+    if not out.flags.c_contiguous:
+        raise ValueError("out must be C-contiguous")
+    if not out.flags.writeable:
+        raise ValueError("out is read-only")
+    if np.may_share_memory(out, a) or np.may_share_memory(out, b):
+        raise ValueError("out must not overlap the inputs")
+
+
+def _shape_str(shape):
+    return "x".join(str(s) for s in shape)
+
+
+# ---------------------------------------------------------------------------
+# matmul
+# ---------------------------------------------------------------------------
+
+def matmul(a, b, out=None, bias=None, relu=False, accumulate=False):
+    """out (=|+=) a @ b (+ bias) (then ReLU), for 2-D float32/float64 arrays.
+
+    a: (M, K), b: (K, N), any strides (transposed views, negative or zero
+    strides are used in place, not copied).  bias: (N,), same dtype, added
+    to every row.  relu: apply max(x, 0) last (NaN stays NaN).
+    accumulate: add into `out` (which must then be given) instead of
+    overwriting it.  out: C-contiguous (M, N) array of the same dtype, not
+    overlapping a or b; allocated if None.  Returns out.
+
+    Raises TypeError for non-arrays, ValueError for bad dimensions, dtypes,
+    bias or out, and RuntimeError (PyTorch's message) when the inner
+    dimensions differ.
+    """
+    if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
+        raise TypeError("matmul expects numpy.ndarray operands, got "
+                        f"{type(a).__name__} and {type(b).__name__}")
+    cdef cnp.ndarray A = a
+    cdef cnp.ndarray B = b
+    if A.ndim != 2 or B.ndim != 2:
+        raise ValueError("matmul expects 2-D arrays, got shapes "
+                         f"{a.shape} and {b.shape}")
+    cdef int dt = _dtype_code(A)
+    if _dtype_code(B) != dt:
+        raise ValueError("matmul expects both operands to have the same dtype, "
+                         f"got {A.dtype} and {B.dtype}")
+    cdef int64_t M = A.shape[0], K = A.shape[1], N = B.shape[1]
+    if B.shape[0] != K:
+        raise RuntimeError("mat1 and mat2 shapes cannot be multiplied "
+                           f"({_shape_str(a.shape)} and {_shape_str(b.shape)})")
+
+    cdef cnp.ndarray Bias = None
+    if bias is not None:
+        if not isinstance(bias, np.ndarray):
+            raise TypeError(f"bias must be a numpy.ndarray, got {type(bias).__name__}")
+        if bias.shape != (N,):
+            raise ValueError(f"bias has shape {bias.shape}, expected ({N},)")
+        if bias.dtype != A.dtype:
+            raise ValueError(f"bias has dtype {bias.dtype}, expected {A.dtype}")
+        Bias = np.ascontiguousarray(bias)
+
+    cdef cnp.ndarray C
+    if out is None:
+        if accumulate:
+            raise ValueError("accumulate=True needs an `out` array to add into")
+        C = np.empty((M, N), dtype=A.dtype)
+    else:
+        _check_out(out, (M, N), A.dtype, A, B)
+        C = out
+    if M == 0 or N == 0:
+        return C
+
+    A = _with_element_strides(A)
+    B = _with_element_strides(B)
+    cdef int64_t es = A.itemsize
+    cdef int flags = (MG_ACCUMULATE if accumulate else 0) | (MG_RELU if relu else 0)
+    cdef int nt = _num_threads if 2 * M * N * K >= _par_min_flops else 1
+    cdef const void *bias_ptr = NULL
+    if Bias is not None:
+        bias_ptr = cnp.PyArray_DATA(Bias)
+
+    cdef int64_t rsa = A.strides[0] // es, csa = A.strides[1] // es
+    cdef int64_t rsb = B.strides[0] // es, csb = B.strides[1] // es
+    cdef const void *pa = cnp.PyArray_DATA(A)
+    cdef const void *pb = cnp.PyArray_DATA(B)
+    cdef void *pc = cnp.PyArray_DATA(C)
+    cdef mg_gemm_plan plan
+    cdef int rc
+    with nogil:
+        rc = mg_gemm_plan_init(&plan, dt, M, N, K, pa, rsa, csa, pb, rsb, csb,
+                               pc, N, bias_ptr, flags, nt)
+        if rc == MG_OK:
+            _run_plan(&plan)
+        mg_gemm_plan_free(&plan)
+    if rc == MG_ENOMEM:
+        raise MemoryError("matmul: could not allocate packing buffers")
+    if rc != MG_OK:
+        raise RuntimeError(f"matmul: internal error {rc}")
+    return C
+
+
+# ---------------------------------------------------------------------------
+# bmm
+# ---------------------------------------------------------------------------
+
+def bmm(a, b, out=None):
+    """out[i] = a[i] @ b[i] for 3-D arrays a (B, M, K), b (B, K, N), any
+    strides; out: C-contiguous (B, M, N), allocated if None.  Returns out.
+
+    Small matrices are spread over the batch (one whole product per task);
+    larger ones run one after the other, each split into blocks.  Both
+    paths compute every element identically, so the result does not
+    depend on the path or the thread count."""
+    if not isinstance(a, np.ndarray) or not isinstance(b, np.ndarray):
+        raise TypeError("bmm expects numpy.ndarray operands, got "
+                        f"{type(a).__name__} and {type(b).__name__}")
+    cdef cnp.ndarray A = a
+    cdef cnp.ndarray B = b
+    if A.ndim != 3 or B.ndim != 3:
+        raise ValueError(f"bmm expects 3-D arrays, got shapes {a.shape} and {b.shape}")
+    cdef int dt = _dtype_code(A)
+    if _dtype_code(B) != dt:
+        raise ValueError("bmm expects both operands to have the same dtype, "
+                         f"got {A.dtype} and {B.dtype}")
+    cdef int64_t nb = A.shape[0], M = A.shape[1], K = A.shape[2], N = B.shape[2]
+    if B.shape[0] != nb or B.shape[1] != K:
+        raise RuntimeError("batch1 and batch2 shapes cannot be multiplied "
+                           f"({_shape_str(a.shape)} and {_shape_str(b.shape)}): "
+                           "expected (B, M, K) and (B, K, N)")
+    cdef cnp.ndarray C
+    if out is None:
+        C = np.empty((nb, M, N), dtype=A.dtype)
+    else:
+        _check_out(out, (nb, M, N), A.dtype, A, B)
+        C = out
+    if nb == 0 or M == 0 or N == 0:
+        return C
+
+    A = _with_element_strides(A)
+    B = _with_element_strides(B)
+    cdef int64_t es = A.itemsize
+    cdef char *pa = <char *>cnp.PyArray_DATA(A)
+    cdef char *pb = <char *>cnp.PyArray_DATA(B)
+    cdef char *pc = <char *>cnp.PyArray_DATA(C)
+    cdef int64_t sa0 = A.strides[0], sa1 = A.strides[1] // es, sa2 = A.strides[2] // es
+    cdef int64_t sb0 = B.strides[0], sb1 = B.strides[1] // es, sb2 = B.strides[2] // es
+    cdef int64_t sc0 = M * N * es
+    cdef int64_t flops = 2 * M * N * K
+    cdef int nt = _num_threads if flops * nb >= _par_min_flops else 1
+    cdef int64_t i
+    cdef int rc = MG_OK, nerr = 0
+    cdef mg_gemm_plan plan
+
+    with nogil:
+        if nt > 1 and nb > 1 and (flops < _par_min_flops or
+                                  (flops < _bmm_batch_par_max_flops and nb % nt == 0)):
+            # Whole matrices per task; each call packs into its own buffers.
+            for i in prange(nb, schedule='static', num_threads=nt):
+                rc = mg_gemm(dt, M, N, K, pa + i * sa0, sa1, sa2,
+                             pb + i * sb0, sb1, sb2, pc + i * sc0, N, NULL, 0)
+                if rc != MG_OK:
+                    nerr += 1
+        else:
+            for i in range(nb):
+                rc = mg_gemm_plan_init(&plan, dt, M, N, K, pa + i * sa0, sa1, sa2,
+                                       pb + i * sb0, sb1, sb2, pc + i * sc0, N,
+                                       NULL, 0, nt)
+                if rc == MG_OK:
+                    _run_plan(&plan)
+                mg_gemm_plan_free(&plan)
+                if rc != MG_OK:
+                    nerr += 1
+                    break
+    if nerr:
+        raise MemoryError("bmm: could not allocate packing buffers")
+    return C
+
+
+# ---------------------------------------------------------------------------
+# Linear layer: y = x @ W.T + b, and its backward
+# ---------------------------------------------------------------------------
 
 ctypedef fused real:
     float
     double
 
 
-def gemm_variant():
-    return "simple"
-
-
-# ---------------------------------------------------------------------------------------------
-# Matrix multiply
-# ---------------------------------------------------------------------------------------------
-cdef void _gemm(int64_t M, int64_t N, int64_t K, real* A, int64_t rsa, int64_t csa,
-                real* B, int64_t rsb, int64_t csb, real* C, int64_t ldc, real* bias,
-                bint relu, bint accumulate, int nthreads) noexcept nogil:
-    cdef int64_t i, j, k
-    cdef real aik
-    for i in prange(M, schedule="static", num_threads=nthreads):
-        if not accumulate:
-            for j in range(N):
-                C[i * ldc + j] = 0
-        for k in range(K):
-            aik = A[i * rsa + k * csa]
-            for j in range(N):
-                C[i * ldc + j] += aik * B[k * rsb + j * csb]
-        if bias != NULL:
-            for j in range(N):
-                C[i * ldc + j] += bias[j]
-        if relu:
-            for j in range(N):
-                if C[i * ldc + j] <= 0:
-                    C[i * ldc + j] = 0
-
-
-def _check_float(a, name):
-    if not isinstance(a, np.ndarray) or a.dtype not in (np.float32, np.float64):
-        raise TypeError(f"{name} must be a float32 or float64 ndarray")
-
-
-def matmul(a, b, out=None, bias=None, bint relu=False, bint accumulate=False):
-    _check_float(a, "a")
-    _check_float(b, "b")
-    if a.ndim != 2 or b.ndim != 2:
-        raise ValueError(f"matmul expects 2-D arrays, got {a.ndim}-D and {b.ndim}-D")
-    if a.dtype != b.dtype:
-        raise TypeError(f"expected both operands to have the same dtype, but got {a.dtype} and {b.dtype}")
-    M, K = a.shape
-    K2, N = b.shape
-    if K != K2:
-        raise ValueError(f"mat1 and mat2 shapes cannot be multiplied ({M}x{K} and {K2}x{N})")
-    if out is None:
-        out = np.empty((M, N), dtype=a.dtype)
-    if bias is not None:
-        bias = np.ascontiguousarray(bias, dtype=a.dtype)
-    cdef int64_t isz = a.itemsize
-    cdef cnp.ndarray A = a, B = b, C = out
-    cdef cnp.ndarray bias_arr = bias
-    if a.dtype == np.float32:
-        _gemm[float](M, N, K, <float*>A.data, a.strides[0] // isz, a.strides[1] // isz,
-                     <float*>B.data, b.strides[0] // isz, b.strides[1] // isz,
-                     <float*>C.data, out.strides[0] // isz,
-                     <float*>bias_arr.data if bias is not None else NULL,
-                     relu, accumulate, _num_threads)
-    else:
-        _gemm[double](M, N, K, <double*>A.data, a.strides[0] // isz, a.strides[1] // isz,
-                      <double*>B.data, b.strides[0] // isz, b.strides[1] // isz,
-                      <double*>C.data, out.strides[0] // isz,
-                      <double*>bias_arr.data if bias is not None else NULL,
-                      relu, accumulate, _num_threads)
-    return out
-
-
-def bmm(a, b, out=None):
-    if out is None:
-        out = np.empty((a.shape[0], a.shape[1], b.shape[2]), dtype=a.dtype)
-    for i in range(a.shape[0]):
-        matmul(a[i], b[i], out=out[i])
-    return out
-
-# ---------------------------------------------------------------------------------------------
-# Linear layer
-# ---------------------------------------------------------------------------------------------
-cdef void _sum_rows(real* g, int64_t M, int64_t N, real* out, int nthreads) noexcept nogil:
-    # out[j] = sum_i g[i, j]. Threads take blocks of columns; each column is summed in row order,
-    # so the result does not depend on the number of threads.
+cdef void _sum_rows(const real* g, int64_t M, int64_t N, real* out, int nthreads) noexcept nogil:
+    # out[j] = sum_i g[i, j]. Threads take blocks of 64 columns; each column is summed in row
+    # order, so the result does not depend on the number of threads.
     cdef int64_t nblocks = (N + 63) // 64, blk, i, j, j0, j1
     for blk in prange(nblocks, schedule="static", num_threads=nthreads):
         j0 = blk * 64
@@ -100,24 +376,33 @@ cdef void _sum_rows(real* g, int64_t M, int64_t N, real* out, int nthreads) noex
 
 def sum_rows(g):
     """Column sums of a 2-D float array (the bias gradient of a Linear layer)."""
-    g = np.ascontiguousarray(g)
-    M, N = g.shape
-    out = np.empty(N, dtype=g.dtype)
-    cdef cnp.ndarray G = g, O = out
-    if g.dtype == np.float32:
-        _sum_rows[float](<float*>G.data, M, N, <float*>O.data, _num_threads)
+    if not isinstance(g, np.ndarray) or g.ndim != 2:
+        raise ValueError("sum_rows expects a 2-D numpy.ndarray")
+    cdef cnp.ndarray G = np.ascontiguousarray(g)
+    cdef int dt = _dtype_code(G)
+    cdef int64_t M = G.shape[0], N = G.shape[1]
+    cdef cnp.ndarray out = np.empty(N, dtype=G.dtype)
+    cdef int nt = _num_threads if M * N >= _par_min_flops // 8 else 1
+    if dt == MG_F32:
+        _sum_rows[float](<const float*>cnp.PyArray_DATA(G), M, N, <float*>cnp.PyArray_DATA(out), nt)
     else:
-        _sum_rows[double](<double*>G.data, M, N, <double*>O.data, _num_threads)
+        _sum_rows[double](<const double*>cnp.PyArray_DATA(G), M, N, <double*>cnp.PyArray_DATA(out), nt)
     return out
 
 
 def linear_forward(x, weight, bias=None):
-    """y = x @ weight.T + bias, with the bias added inside the GEMM."""
+    """y = x @ weight.T + bias in one GEMM: weight.T is read through its strides (no copy) and
+    the bias is added in the micro-kernel's epilogue. x: (N, in), weight: (out, in), bias: (out,)."""
+    if not isinstance(weight, np.ndarray):
+        raise TypeError(f"weight must be a numpy.ndarray, got {type(weight).__name__}")
     return matmul(x, weight.T, bias=bias)
 
 
-def linear_backward(grad, x, weight, bint need_input=True, bint need_weight=True, bint need_bias=True):
-    """(dx, dW, db) of y = x @ W.T + b: dx = dy @ W, dW = dyᵀ @ x, db = column sums of dy."""
+def linear_backward(grad, x, weight, need_input=True, need_weight=True, need_bias=True):
+    """(dx, dW, db) of y = x @ W.T + b: dx = dy @ W, dW = dyᵀ @ x (dy read transposed through
+    its strides), db = column sums of dy. Entries not needed are None."""
+    if not isinstance(grad, np.ndarray):
+        raise TypeError(f"grad must be a numpy.ndarray, got {type(grad).__name__}")
     dx = matmul(grad, weight) if need_input else None
     dw = matmul(grad.T, x) if need_weight else None
     db = sum_rows(grad) if need_bias else None

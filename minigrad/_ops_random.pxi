@@ -54,7 +54,7 @@ mg_rng_init()
 # --------------------------------------------------------------------------
 # Variants
 
-_VARIANTS = {"scalar": MG_RNG_SCALAR, "generic": MG_RNG_GENERIC, "avx2": MG_RNG_AVX2}
+_RNG_VARIANTS = {"scalar": MG_RNG_SCALAR, "generic": MG_RNG_GENERIC, "avx2": MG_RNG_AVX2}
 
 
 def rng_variant():
@@ -63,14 +63,14 @@ def rng_variant():
 
 
 def available_rng_variants():
-    return [name for name, v in _VARIANTS.items() if mg_rng_variant_supported(v)]
+    return [name for name, v in _RNG_VARIANTS.items() if mg_rng_variant_supported(v)]
 
 
 def set_rng_variant(name):
     """Tests: force a variant ('scalar', 'generic', 'avx2')."""
-    if name not in _VARIANTS:
-        raise ValueError(f"unknown rng variant {name!r}; expected one of {sorted(_VARIANTS)}")
-    if mg_rng_set_variant(_VARIANTS[name]) != 0:
+    if name not in _RNG_VARIANTS:
+        raise ValueError(f"unknown rng variant {name!r}; expected one of {sorted(_RNG_VARIANTS)}")
+    if mg_rng_set_variant(_RNG_VARIANTS[name]) != 0:
         raise ValueError(f"rng variant {name!r} is not supported on this CPU")
 
 
