@@ -154,6 +154,7 @@ for dim, kd in [(None, False), (0, False), (1, True), (-1, False), ((0, 2), Fals
         continue
     case(f"sum-{name}", lambda a, dim=dim, kd=kd: a.sum(dim, keepdim=kd), shapes((2, 3, 4)))
     case(f"mean-{name}", lambda a, dim=dim, kd=kd: a.mean(dim, keepdim=kd), shapes((2, 3, 4)))
+case("std-zero-spread-row", lambda a: (a * minigrad.tensor([[1.0], [0.0]], dtype=F64)).std(1) * 3, shapes((2, 3)))
 case("sum-0d", lambda a: a.sum(), shapes(()))
 case("sum-0d-dim0", lambda a: a.sum(0), shapes(()))
 case("sum-fn-kw", lambda a: minigrad.sum(a, dim=1, keepdim=True), shapes((3, 4)))

@@ -166,6 +166,10 @@ class Relu(Op):
 class Softmax(Op):
     @staticmethod
     def forward(ctx, a, dim):
+        if a.size == 0:
+            ctx.save_for_backward(a)
+            ctx.dim = dim
+            return a.copy()
         shifted = a - np.maximum.reduce(a, axis=dim, keepdims=True)  # exp never overflows
         e = np.exp(shifted)
         out = e / np.add.reduce(e, axis=dim, keepdims=True)
@@ -185,6 +189,10 @@ class Softmax(Op):
 class LogSoftmax(Op):
     @staticmethod
     def forward(ctx, a, dim):
+        if a.size == 0:
+            ctx.save_for_backward(a)
+            ctx.dim = dim
+            return a.copy()
         shifted = a - np.maximum.reduce(a, axis=dim, keepdims=True)
         out = shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
         ctx.save_for_backward(out)

@@ -211,13 +211,16 @@ def _amax(input, dim, keepdim, minimum):
     nd = input._data.ndim
     axes = canonical_dims(None if dim == () else dim, nd)
     name = "amin" if minimum else "amax"
+    if input._data.size == 0 and (dim == () or dim is None):
+        raise RuntimeError(
+            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
+            "the reduction dim with the 'dim' argument."
+        )
     for ax in axes:
         if input._data.shape[ax] == 0:
             raise IndexError(
                 f"{name}(): Expected reduction dim {ax} to have non-zero size."
             )
-    if input._data.size == 0 and not axes:
-        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
     return AMax.apply(input, axes, keepdim, minimum)
 
 
@@ -230,23 +233,28 @@ def amin(input, dim=(), keepdim=False):
     return _amax(input, dim, keepdim, True)
 
 
+def _arg_reduce(find, name, input, dim, keepdim):
+    a = input._data
+    if dim is None:
+        if a.size == 0:
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        r = find(a)
+        return _wrap(np.asarray(r).reshape((1,) * a.ndim if keepdim else ()))
+    d = canonical_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return _wrap(np.zeros((), np.int64))
+    if a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    return _wrap(find(a, axis=d, keepdims=keepdim))
+
+
 def argmax(input, dim=None, keepdim=False):
     """Index of the largest element (of the flattened tensor if ``dim`` is None). No gradient."""
-    if dim is None:
-        if input._data.size == 0:
-            raise IndexError("argmax(): Expected reduction dim to be specified for input.numel() == 0.")
-        r = np.argmax(input._data)
-        return _wrap(np.asarray(r).reshape((1,) * input._data.ndim if keepdim else ()))
-    return _wrap(np.argmax(input._data, axis=canonical_dim(dim, input._data.ndim), keepdims=keepdim))
+    return _arg_reduce(np.argmax, "argmax", input, dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim=False):
-    if dim is None:
-        if input._data.size == 0:
-            raise IndexError("argmin(): Expected reduction dim to be specified for input.numel() == 0.")
-        r = np.argmin(input._data)
-        return _wrap(np.asarray(r).reshape((1,) * input._data.ndim if keepdim else ()))
-    return _wrap(np.argmin(input._data, axis=canonical_dim(dim, input._data.ndim), keepdims=keepdim))
+    return _arg_reduce(np.argmin, "argmin", input, dim, keepdim)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -259,8 +267,29 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return sum(centered * centered, axes, keepdim=keepdim) / np.maximum(n - correction, 0)
 
 
+class StdSqrt(Op):
+    """The square root that turns var into std: as PyTorch's std backward, the gradient is 0
+    where the std is 0 (all elements equal), not inf * 0 = NaN."""
+
+    @staticmethod
+    def forward(ctx, v):
+        out = np.sqrt(v)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        (out,) = ctx.saved_tensors
+        return np.where(out == 0, 0, grad / (2 * out)).astype(grad.dtype, copy=False)
+
+    def name(self):
+        return "StdBackward0"
+
+    __slots__ = ()
+
+
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def all(input, dim=None, keepdim=False):  # noqa: A001

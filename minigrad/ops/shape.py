@@ -165,6 +165,8 @@ def squeeze(input, dim=None):
     shape = input._data.shape
     if dim is None:
         new = tuple(s for s in shape if s != 1)
+    elif not isinstance(dim, numbers.Integral) and len(dim) == 0:
+        new = shape  # squeeze(()) squeezes nothing (unlike a reduction's dim=())
     else:
         dims = canonical_dims(dim, input._data.ndim)
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
@@ -216,6 +218,8 @@ def transpose(input, dim0, dim1):
     """Swap two dimensions (a view)."""
     nd = input._data.ndim
     d0, d1 = canonical_dim(dim0, nd), canonical_dim(dim1, nd)
+    if nd == 0:
+        return Permute.apply(input, ())
     dims = list(range(nd))
     dims[d0], dims[d1] = dims[d1], dims[d0]
     return Permute.apply(input, tuple(dims))
