@@ -512,10 +512,14 @@ class Minimum(Op):
 
 
 def _split_by_comparison(grad, a, b, needs, wins):
-    a_wins = wins(a, b).astype(grad.dtype)
-    tie = (a == b).astype(grad.dtype) * 0.5
-    ga = sum_to(grad * (a_wins + tie), _shape(a)) if needs[0] else None
-    gb = sum_to(grad * (1 - a_wins - tie), _shape(b)) if needs[1] else None
+    """PyTorch's rule: half each at ties, nothing to the losing side, and (as NaN loses no
+    comparison) the whole gradient to both sides where either is NaN."""
+    half = np.where(a == b, grad * 0.5, grad)
+    ga = gb = None
+    if needs[0]:
+        ga = sum_to(np.where(wins(b, a), 0, half).astype(grad.dtype, copy=False), _shape(a))
+    if needs[1]:
+        gb = sum_to(np.where(wins(a, b), 0, half).astype(grad.dtype, copy=False), _shape(b))
     return ga, gb
 
 

@@ -80,7 +80,7 @@ class Abs(Op):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return grad * np.sign(a)  # 0 at a == 0, as PyTorch
+        return grad * _sign(a)  # 0 at a == 0 and at NaN, as PyTorch
 
     __slots__ = ()
 
@@ -240,10 +240,18 @@ def square(input):
     return input * input
 
 
+def _sign(a):
+    """np.sign, but 0 (not NaN) at NaN, as PyTorch's sign."""
+    s = np.sign(a)
+    if s.dtype.kind == "f":
+        s[np.isnan(s)] = 0
+    return s
+
+
 def sign(input):
     from .arithmetic import StepFunction
 
-    return StepFunction.apply(np.sign, "Sign", input)
+    return StepFunction.apply(_sign, "Sign", input)
 
 
 def sigmoid(input):

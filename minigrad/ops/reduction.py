@@ -197,7 +197,9 @@ class AMax(Op):
         axes, keepdim = ctx.meta
         if not keepdim:
             grad = np.expand_dims(grad, axes)
-        winners = (a == out) | (np.isnan(a) & np.isnan(out))
+        # PyTorch's amax backward: grad / count over the elements equal to the result (a NaN
+        # result equals nothing, so its row gets NaN, as in PyTorch)
+        winners = a == out
         count = winners.sum(axis=axes, keepdims=True)
         return grad * winners / count, None, None, None
 
