@@ -41,6 +41,8 @@ def _normalise(x):
         return x
     if hasattr(x, "detach") and hasattr(x, "shape"):
         return _Close(str(x.dtype).split(".")[-1], tuple(x.shape), x.detach().numpy().astype(np.float64))
+    if type(x).__name__ == "dtype":
+        return str(x).split(".")[-1]
     if hasattr(x, "name") or type(x).__name__.endswith("Backward0"):
         return "<node>"
     return repr(x)
@@ -580,3 +582,102 @@ def test_gradcheck_non_contiguous_input():
     assert gradcheck(lambda t: (t * t).sum(0), (x,))
     with pytest.raises(GradcheckError):
         gradcheck(lambda t: _BrokenCube.apply(t, 1.0), (x,))
+
+
+# ------------------------------------------------------------------ custom Functions vs torch
+def _function_classes(L):
+    class Two(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k):
+            ctx.save_for_backward(x)
+            ctx.k = k
+            return x * 2, x * x * k
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            (x,) = ctx.saved_tensors
+            return g1 * 2 + g2 * 2 * x * ctx.k, None
+
+    class Sorted(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            idx = L.tensor(np.argsort(x.detach().numpy()))
+            ctx.save_for_backward(idx)
+            ctx.mark_non_differentiable(idx)
+            return x[idx], idx
+
+        @staticmethod
+        def backward(ctx, g, g_idx):
+            (idx,) = ctx.saved_tensors
+            out = L.zeros_like(g)
+            out[idx] = g
+            return out
+
+    class NoMaterialize(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.set_materialize_grads(False)
+            return x * 1, x * 2
+
+        @staticmethod
+        def backward(ctx, g1, g2):
+            ctx.seen = (g1 is None, g2 is None)
+            return (g1 if g1 is not None else 0) + (2 * g2 if g2 is not None else 0)
+
+    class Ident(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, y):
+            ctx.needs = ctx.needs_input_grad
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, None
+
+    class SaveOut(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            e = x.exp()
+            ctx.save_for_backward(e)
+            return e
+
+        @staticmethod
+        def backward(ctx, g):
+            (e,) = ctx.saved_tensors
+            return g * e
+
+    return Two, Sorted, NoMaterialize, Ident, SaveOut
+
+
+FUNCTION_CASES = {
+    "two_outputs_both": "Two, *_ = F; x=L.tensor([1.,2.],requires_grad=True); a,b=Two.apply(x, 3.0); (a*b).sum().backward(); out=(x.grad, a.requires_grad, b.requires_grad)",
+    "two_outputs_one_used": "Two, *_ = F; x=L.tensor([1.,2.],requires_grad=True); a,b=Two.apply(x, 3.0); b.sum().backward(); out=x.grad",
+    "two_outputs_separate_backwards": "Two, *_ = F; x=L.tensor([1.,2.],requires_grad=True); a,b=Two.apply(x, 3.0); a.sum().backward(retain_graph=True); b.sum().backward(); out=x.grad",
+    "two_outputs_freed": "Two, *_ = F; x=L.tensor([1.,2.],requires_grad=True); a,b=Two.apply(x, 3.0); (a+b).sum().backward(); b.sum().backward()",
+    "two_outputs_autograd_grad": "Two, *_ = F; x=L.tensor([1.,2.],requires_grad=True); a,b=Two.apply(x, 3.0); out=L.autograd.grad((a*b).sum(), [x, a])",
+    "two_outputs_retain_grad": "Two, *_ = F; x=L.tensor([1.,2.],requires_grad=True); a,b=Two.apply(x, 3.0); b.retain_grad(); (a*b).sum().backward(); out=(b.grad, x.grad)",
+    "non_differentiable_output": "_, Sorted, *_ = F; x=L.tensor([3.,1.,2.],requires_grad=True); v,i=Sorted.apply(x); (v*L.tensor([1.,2.,3.])).sum().backward(); out=(i.requires_grad, i.dtype, v.requires_grad, x.grad)",
+    "no_materialize": "_, _, NM, *_ = F; x=L.tensor([1.,2.],requires_grad=True); a,b=NM.apply(x); b.sum().backward(); out=(x.grad, b.grad_fn is not None)",
+    "needs_input_grad_in_forward": "*_, Ident, _ = F; x=L.tensor([1.,2.],requires_grad=True); y=Ident.apply(x, L.ones(2)); y.sum().backward(); out=(x.is_leaf, y is x, y.requires_grad, x.grad)",
+    "no_grad_inputs": "Two, *_ = F; x=L.tensor([1.,2.]); a,b=Two.apply(x, 3.0); out=(a.requires_grad, b.requires_grad, a.grad_fn)",
+    "saved_output_modified": "*_, SaveOut = F; x=L.tensor([1.,2.],requires_grad=True); e=SaveOut.apply(x); e.add_(1); e.sum().backward()",
+    "saved_input_modified": "Two, *_ = F; x=L.tensor([1.,2.],requires_grad=True); y=x*1; a,b=Two.apply(y, 3.0); y.add_(1); b.sum().backward()",
+}
+
+
+@needs_torch
+@pytest.mark.parametrize("name", list(FUNCTION_CASES))
+def test_custom_function_matches_torch(name):
+    code = FUNCTION_CASES[name]
+    results = []
+    for L in (minigrad, torch):
+        env = {"L": L, "np": np, "F": _function_classes(L)}
+        try:
+            exec(code, env)
+            results.append(("ok", _normalise(env["out"])))
+        except Exception as exc:  # noqa: BLE001
+            results.append(("error", type(exc).__name__, str(exc).replace("torch.", "minigrad.").split(" Hint:")[0]))
+    if results[1][0] == "error" and results[0][0] == "error":
+        assert results[0][:2] == results[1][:2]  # node names in the message may differ
+    else:
+        assert results[0] == results[1]

@@ -313,50 +313,111 @@ class Function(Node):
     def apply(cls, *args, **kwargs):
         ctx = cls.__new__(cls)
         ctx._saved = ()
-        with no_grad():
-            out = cls.forward(ctx, *args, **kwargs)
-        outputs = out if isinstance(out, tuple) else (out,)
-        if len(outputs) != 1 or not isinstance(outputs[0], Tensor):
-            raise TypeError(f"{cls.__name__}.forward must return a single Tensor in minigrad")
-        result = outputs[0]
-        if any(isinstance(a, Tensor) for a in args) and result._requires_grad is False:
-            result = _wrap(result._data)  # a fresh output tensor owned by this node
+        ctx._materialize = True
+        ctx._non_differentiable = ()
         for a in args:
             if isinstance(a, Tensor) and a._base is not None and a._base.grad_fn is not a._base_fn:
                 sync_view(a)
-        if _state.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args):
+        record = _state.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)
+        # as in PyTorch, forward can already read ctx.needs_input_grad
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad and record for a in args)
+        with no_grad():
+            out = cls.forward(ctx, *args, **kwargs)
+        single = not isinstance(out, tuple)
+        # fresh output tensors owned by this node (forward may return an input as it is)
+        outputs = tuple(_wrap(o._data) if isinstance(o, Tensor) else o for o in ((out,) if single else out))
+        tensors = [o for o in outputs if isinstance(o, Tensor)]
+        if record and tensors:
             saved = ctx._saved
             ctx._saved = tuple(s._data if isinstance(s, Tensor) else s for s in saved)
-            _record(ctx, args, result, [a._data if isinstance(a, Tensor) else a for a in args])
+            _record(ctx, args, tensors[0], [a._data if isinstance(a, Tensor) else a for a in args])
             ctx._saved = saved
-        return result
-
-    @property
-    def saved_tensors(self):
-        if self._saved is _RELEASED:
-            raise RuntimeError(_FREED_MESSAGE)
-        return self._saved
+            ctx._outputs = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                                 for o in outputs)
+            skip = {id(t) for t in ctx._non_differentiable}
+            for i, o in enumerate(outputs):
+                if not isinstance(o, Tensor):
+                    continue
+                if id(o._data) in skip or o._data.dtype.kind != "f":
+                    o.grad_fn, o._requires_grad = None, False
+                elif not single:
+                    o.grad_fn = _FunctionOutput(ctx, i)
+                    o._requires_grad = True
+            if not single:  # saved outputs: checked against the tensors the user holds
+                ctx._saved_versions = ctx._saved_versions + tuple(
+                    (k, o, o._vc[0]) for k, v in enumerate(saved) for o in tensors[1:]
+                    if isinstance(v, Tensor) and v._data is o._data)
+        return outputs[0] if single else outputs
 
     def mark_dirty(self, *tensors):
         raise NotImplementedError("in-place custom Functions are not supported by minigrad")
 
     def mark_non_differentiable(self, *tensors):
-        pass
+        """These outputs get no gradient (requires_grad=False), as in PyTorch."""
+        self._non_differentiable = tuple(t._data for t in tensors)
 
     def set_materialize_grads(self, value):
-        pass
+        """With False, backward receives None (not zeros) for outputs that got no gradient."""
+        self._materialize = bool(value)
 
     def _run_backward(self, grad):
+        if type(grad) is _Slots:  # several outputs: one gradient (or None) per output
+            grads = []
+            for i, meta in enumerate(self._outputs):
+                g = grad.grads.get(i)
+                if g is None and meta is not None and self._materialize:
+                    g = np.zeros(meta[0], meta[1])
+                grads.append(None if g is None else _wrap(g))
+        else:
+            grads = [_wrap(grad)]
         with no_grad():  # minigrad does not record backward passes (no double backward)
-            grads = self.backward(self, _wrap(grad))
-        if not isinstance(grads, tuple):
-            grads = (grads,)
+            result = self.backward(self, *grads)
+        if not isinstance(result, tuple):
+            result = (result,)
         # copies: a user's backward may return a tensor it keeps (a saved one, a constant), and
         # the engine may adopt a gradient array as a leaf's .grad and later add into it in place
-        return tuple(np.array(g._data) if isinstance(g, Tensor) else g for g in grads)
+        return tuple(np.array(g._data) if isinstance(g, Tensor) else g for g in result)
 
     def name(self):
         return f"{type(self).__name__}Backward"
+
+
+class _Slots:
+    """The gradients a multi-output Function receives, by output index. The engine sums the
+    gradients arriving at a node with ``+``; for such a node, ``+`` merges the slots."""
+
+    __slots__ = ("grads",)
+
+    def __init__(self, grads):
+        self.grads = grads
+
+    def __add__(self, other):
+        merged = dict(self.grads)
+        for i, g in other.grads.items():
+            merged[i] = g if i not in merged else merged[i] + g
+        return _Slots(merged)
+
+
+class _FunctionOutput(Node):
+    """The grad_fn of output ``index`` of a multi-output Function: hands its gradient to the
+    Function's node, in that output's slot."""
+
+    __slots__ = ("function", "index")
+
+    def __init__(self, function, index):
+        self.function = function
+        self.index = index
+        self.next_edges = (function,)
+        self.needs_input_grad = (True,)
+        self._saved = ()
+        self._saved_versions = ()
+        self._retained = None
+
+    def _run_backward(self, grad):
+        return (_Slots({self.index: grad}),)
+
+    def name(self):
+        return self.function.name()
 
 
 def once_differentiable(fn):
