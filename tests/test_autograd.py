@@ -2,7 +2,6 @@
 autograd.grad, custom Functions, gradcheck. Behaviour is compared with PyTorch where it is
 installed; the engine-specific tests (deep graphs, threads) check values computed by hand."""
 import gc
-import re
 import sys
 import threading
 import warnings

@@ -4,7 +4,6 @@ Every check runs the *same* code on both libraries (``L`` is either ``minigrad``
 on the same input arrays.
 """
 import itertools
-import re
 import warnings
 
 import numpy as np
@@ -443,8 +442,6 @@ def test_forward_backward_parity_float64(name):
 
 
 def test_dropout_p1_and_eval_parity():
-    for L in (minigrad, torch):
-        pass
     x = R(3, 4)
     check_parity(lambda L, a: L.nn.functional.dropout(a, 1.0) if L is torch else minigrad.ops.dropout(a, 1.0), [x])
     check_parity(lambda L, a: L.nn.functional.dropout(a, 0.5, training=False) * 1
@@ -482,8 +479,6 @@ def _promotion_cases():
     for op, (ka, kb) in itertools.product(BINOPS, itertools.product(OPERANDS, OPERANDS)):
         if ka[0] == "py" and kb[0] == "py":
             continue
-        if op == "where" and (ka[0] == "py") != (kb[0] == "py"):
-            pass
         yield pytest.param(op, ka, kb, id=f"{op}-{ka[0]}[{ka[1]}]-{kb[0]}[{kb[1]}]")
 
 

@@ -13,7 +13,7 @@ from ._util import as_operand, promote, sum_to
 __all__ = [
     "add", "sub", "mul", "div", "pow", "neg", "cast", "clone", "eq", "ne", "lt", "le", "gt", "ge",
     "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
-    "isnan", "isinf", "isfinite", "allclose", "equal", "StepFunction", "floor_divide",
+    "isnan", "isinf", "isfinite", "allclose", "equal", "floor_divide",
     "remainder", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
     "nonzero",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..autograd.grad_mode import _state
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor
 from ._util import sum_to
 
 __all__ = ["getitem", "setitem"]

@@ -13,8 +13,7 @@ from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, sum_to
 
-__all__ = ["apply_inplace", "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_",
-           "AsStrided", "CopySlices", "geometry"]
+__all__ = ["apply_inplace", "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_"]
 
 
 def _needs_graph(t, others):

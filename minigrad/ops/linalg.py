@@ -9,7 +9,7 @@ from .. import _ops
 from .._dtype import c_type_name, scalar_type_name
 from ..autograd.function import Op, broadcast_error
 from ..tensor import Tensor, _wrap
-from ._util import as_operand, sum_to
+from ._util import sum_to
 
 __all__ = ["matmul", "mm", "bmm", "dot", "mv", "linear", "outer"]
 
@@ -212,9 +212,9 @@ def mm(input, mat2):
 def bmm(input, mat2):
     """Batched product of 3-D tensors (b, n, m) @ (b, m, p)."""
     if input.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
+        raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
+        raise RuntimeError("batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: "
