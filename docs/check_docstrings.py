@@ -26,6 +26,7 @@ MODULES = [
 
 
 def public_names(module):
+    """The module's ``__all__``, or its names without a leading underscore."""
     names = getattr(module, "__all__", None)
     if names is None:
         names = [n for n in dir(module) if not n.startswith("_")]
@@ -33,6 +34,7 @@ def public_names(module):
 
 
 def ours(obj):
+    """True if ``obj`` is defined in minigrad (not re-exported from Python or numpy)."""
     return (getattr(obj, "__module__", None) or "").startswith("minigrad")
 
 
@@ -72,6 +74,7 @@ def walk():
 
 
 def docstring(kind, obj):
+    """The docstring ``help()`` would show (inherited for methods), or None."""
     if kind in ("method", "property"):
         cls, attr = obj
         return inspect.getdoc(getattr(cls, attr, None)) if kind == "method" else inspect.getdoc(vars(cls)[attr])
@@ -79,6 +82,7 @@ def docstring(kind, obj):
 
 
 def main(argv=None):
+    """Print the lists; returns 0."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--examples", action="store_true", help="also list docstrings without an example")
     ap.add_argument("--json", metavar="PATH", help="write the lists as JSON")

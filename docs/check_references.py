@@ -68,6 +68,8 @@ def in_class(lines, n, owner):
 
 
 def check(fix=False):
+    """Check every link of every page; with ``fix``, rewrite moved anchors. Returns
+    (error messages, number of anchors moved)."""
     errors, fixed = [], 0
     for md in sorted(glob.glob(os.path.join(DOCS, "**", "*.md"), recursive=True)):
         with open(md, encoding="utf-8") as f:
@@ -75,6 +77,7 @@ def check(fix=False):
         new_text, cache = text, {}
 
         def replace(m):
+            """The checked (or re-anchored) text of one link."""
             nonlocal fixed
             label, target, line = m.group(1), m.group(2), m.group(3)
             if re.match(r"^[a-z]+://", target) or target.startswith("mailto:"):
@@ -114,6 +117,7 @@ def check(fix=False):
 
 
 def main(argv=None):
+    """Run the check; returns 1 if a reference is broken, else 0."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--fix", action="store_true", help="rewrite line anchors that moved")
     args = ap.parse_args(argv)

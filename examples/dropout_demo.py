@@ -26,12 +26,14 @@ class DropoutNet(nn.Module):
     """The article's network: fc1 -> ReLU -> dropout -> fc2."""
 
     def __init__(self, input_size=10, hidden_size=10, dropout_p=0.5):
+        """Shapes: input (N, input_size) -> hidden (N, hidden_size) -> output (N, 1)."""
         super().__init__()
         self.fc1 = nn.Linear(input_size, hidden_size)
         self.dropout = nn.Dropout(p=dropout_p)
         self.fc2 = nn.Linear(hidden_size, 1)
 
     def forward(self, x):
+        """(N, input_size) -> (N, 1)."""
         x = F.relu(self.fc1(x))
         x = self.dropout(x)  # training: random units zeroed, the others scaled by 1/(1-p)
         x = self.fc2(x)
@@ -39,6 +41,7 @@ class DropoutNet(nn.Module):
 
 
 def parse_args(argv=None):
+    """The command-line options (``argv``: a list of strings, default ``sys.argv[1:]``)."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seed", type=int, default=42, help="manual_seed before building the network (default 42, as the article)")
     p.add_argument("--p", type=float, default=0.5, help="dropout probability (default 0.5)")
@@ -54,10 +57,12 @@ def parse_args(argv=None):
 
 
 def fmt(values):
+    """A list of floats as a fixed-width row."""
     return "[" + ", ".join(f"{v:7.4f}" for v in values) + "]"
 
 
 def main(argv=None):
+    """Run the four parts of the demo; returns the exit code."""
     args = parse_args(argv)
     torch.manual_seed(args.seed)
     model = DropoutNet(dropout_p=args.p)

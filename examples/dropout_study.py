@@ -66,6 +66,7 @@ class ClassicDropout(nn.Module):
         self.p = p
 
     def forward(self, x):
+        """Training: ``x * mask`` (mask of 0s and 1s, P(1) = 1-p). Evaluation: ``x * (1-p)``."""
         if self.training:
             # The mask is a tensor of 0s and 1s; multiplying by it is differentiable, so autograd
             # gives the backward pass (the gradient is masked the same way) for free.
@@ -74,6 +75,7 @@ class ClassicDropout(nn.Module):
         return x * (1 - self.p)
 
     def extra_repr(self):
+        """Shown in ``print(model)``: ``ClassicDropout(p=0.5)``."""
         return f"p={self.p}"
 
 
@@ -102,6 +104,8 @@ def train_args(opts, seed, p, layers=None):
 # (a) p sweep
 # -------------------------------------------------------------------------------------------------
 def p_sweep(opts, seeds):
+    """(a) Train train_mlp's network for each p in P_SWEEP and each seed. Returns the table
+    rows (means and standard deviations over the seeds) and the networks of the first seed."""
     rows, models = [], {}
     for p in P_SWEEP:
         runs = []
@@ -165,13 +169,15 @@ def slope(x, y):
 
 
 def conventions(opts, seed, inverted_model, p=0.5):
+    """(b) Inverted, classic and mixed dropout: expected activations, test accuracy and loss,
+    and the mixed rule's cost with 1, 2 and 3 hidden layers. Returns (rows, depth rows, p)."""
     args = train_args(opts, seed, p)
     # Classic dropout, trained from the same initial weights and the same random stream as the
     # inverted network (ClassicDropout draws its masks from the same default generator).
     torch.manual_seed(seed)
     classic_model = with_dropout_layers(
         train_mlp.make_model(args.hidden, args.layers, args.dropout, args.input_dropout), ClassicDropout)
-    classic_result = train_mlp.train(args, classic_model)
+    train_mlp.train(args, classic_model)
     # The mixed network: the weights learned with inverted dropout, evaluated with classic
     # test-time scaling (every dropout layer multiplies by 1-p in eval mode): article 000's text.
     mixed_model = with_dropout_layers(inverted_model, ClassicDropout)
@@ -217,6 +223,8 @@ def conventions(opts, seed, inverted_model, p=0.5):
 # (c) Monte Carlo dropout
 # -------------------------------------------------------------------------------------------------
 def mc_dropout(opts, seed, model, p=0.5):
+    """(c) Monte Carlo dropout on the test set: accuracy, and predictive entropy and variance
+    for the correctly and the wrongly classified digits."""
     args = train_args(opts, seed, p)
     _, (x_test, y_test) = train_mlp.split(args.train_size, args.test_size, seed)
     torch.manual_seed(seed + 2)
@@ -257,6 +265,7 @@ def auroc(pos, neg):
 # output
 # -------------------------------------------------------------------------------------------------
 def report(study):
+    """Print the three tables."""
     a, b, c = study["p_sweep"], study["conventions"], study["mc_dropout"]
     seeds = study["seeds"]
     print(f"(a) dropout probability p (train_mlp defaults, {study['epochs']} epochs; "
@@ -290,6 +299,7 @@ def report(study):
 
 
 def plot(study, path):
+    """Draw the three panels (a), (b), (c) into a PNG at ``path``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -339,6 +349,7 @@ def plot(study, path):
 
 
 def parse_args(argv=None):
+    """The command-line options, with --quick's smaller defaults filled in."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--quick", action="store_true",
                    help="a fast, rough run: 1 seed, 15 epochs, 20 MC passes, 200 masks")
@@ -372,6 +383,7 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
+    """Run (a), (b), (c); print, and write the JSON and the plot if asked. Returns the exit code."""
     opts = parse_args(argv)
     if opts.plot:
         try:

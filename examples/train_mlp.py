@@ -35,6 +35,7 @@ N_IMAGES = 1797  # images in the bundled digits data set
 
 
 def parse_args(argv=None):
+    """The command-line options (``argv``: a list of strings, default ``sys.argv[1:]``)."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dropout", type=float, default=0.5, metavar="P",
                    help="dropout probability after each hidden layer (default 0.5; 0 disables all dropout)")
@@ -117,6 +118,7 @@ class Progress:
         self.total, self.quiet, self.tty = total, quiet, sys.stdout.isatty()
 
     def update(self, epoch, row):
+        """Show the metrics of ``epoch`` (a history row)."""
         if self.quiet:
             return
         text = (f"epoch {epoch:3d}/{self.total}  train loss {row['train_loss']:.4f} acc {row['train_acc']:.3f}  "
@@ -207,6 +209,7 @@ def plot(result, path):
 
 
 def main(argv=None):
+    """Train, print the summary, write the JSON and the plot if asked; returns the exit code."""
     args = parse_args(argv)
     if args.plot:  # check before training, not after a long run
         try:

@@ -38,11 +38,13 @@ def run_without_matplotlib(script, *args):
 
 
 def ok(proc):
+    """The process's stdout, after asserting it exited with 0 (showing its output if not)."""
     assert proc.returncode == 0, f"exit {proc.returncode}\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
     return proc.stdout
 
 
 def is_png(path):
+    """True if the file starts with the PNG signature."""
     with open(path, "rb") as f:
         return f.read(8) == b"\x89PNG\r\n\x1a\n"
 
