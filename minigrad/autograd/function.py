@@ -190,21 +190,18 @@ def sync_view(t):
     t._requires_grad = True
 
 
-def _edge(t):
-    """Where the gradient for argument ``t`` must go, or None if it needs none."""
-    if isinstance(t, Tensor):
-        if t._base is not None and t._base.grad_fn is not t._base_fn:
-            sync_view(t)
-        if t._requires_grad:
-            return t.grad_fn if t.grad_fn is not None else t
-    return None
-
-
 def _record(node, args, result, arrays):
-    """Attach ``node`` as ``result``'s grad_fn: edges, and version stamps of saved inputs."""
-    edges = tuple(_edge(a) for a in args)
-    node.next_edges = edges
-    node.needs_input_grad = tuple(e is not None for e in edges)
+    """Attach ``node`` as ``result``'s grad_fn: edges, and version stamps of saved inputs.
+    (Views among ``args`` have been brought up to date by the caller; see ``sync_view``.)"""
+    edges = []
+    for a in args:  # a plain loop: this runs for every recorded op
+        if isinstance(a, Tensor) and a._requires_grad:
+            fn = a.grad_fn
+            edges.append(a if fn is None else fn)
+        else:
+            edges.append(None)
+    node.next_edges = edges = tuple(edges)
+    node.needs_input_grad = needs = tuple([e is not None for e in edges])
     node._retained = None
     versions = ()
     if node._saved:
@@ -212,7 +209,6 @@ def _record(node, args, result, arrays):
         # tensor were later changed in place; remember its version to detect this in backward.
         found = []
         saved_for = node.saved_for
-        needs = node.needs_input_grad
         for i, s in enumerate(node._saved):
             if saved_for is not None and not any(needs[j] for j in saved_for[i]):
                 continue  # only used for a gradient that is not needed
@@ -274,13 +270,15 @@ class Op(Node):
                 base = src if src._base is None else src._base
         result = _wrap(out, base=base)
         if _state.enabled:
+            needed = False
             for a in args:
                 if isinstance(a, Tensor):
                     if a._base is not None and a._base.grad_fn is not a._base_fn:
                         sync_view(a)  # its base was changed in place since the view was made
                     if a._requires_grad:
-                        _record(ctx, args, result, arrays)
-                        break
+                        needed = True
+            if needed:
+                _record(ctx, args, result, arrays)
         return result
 
     def _run_backward(self, grad):
