@@ -301,9 +301,9 @@ OPS = {
     "dot": (lambda L, a, b: L.dot(a, b), [R(5), R(5)]),
     "mv": (lambda L, a, b: a.mv(b), [R(3, 5), R(5)]),
     "outer": (lambda L, a, b: L.outer(a, b), [R(3), R(4)]),
-    "linear": (lambda L, x, w, b: L.nn.functional.linear(x, w, b) if L is torch else L.linear(x, w, b), [R(5, 4), R(3, 4), R(3)]),
-    "linear-3d": (lambda L, x, w, b: torch.nn.functional.linear(x, w, b) if L is torch else L.linear(x, w, b), [R(2, 5, 4), R(3, 4), R(3)]),
-    "linear-nobias": (lambda L, x, w: torch.nn.functional.linear(x, w) if L is torch else L.linear(x, w), [R(5, 4), R(3, 4)]),
+    "linear": (lambda L, x, w, b: L.nn.functional.linear(x, w, b), [R(5, 4), R(3, 4), R(3)]),
+    "linear-3d": (lambda L, x, w, b: L.nn.functional.linear(x, w, b), [R(2, 5, 4), R(3, 4), R(3)]),
+    "linear-nobias": (lambda L, x, w: L.nn.functional.linear(x, w), [R(5, 4), R(3, 4)]),
     # shape ops
     "reshape": (lambda L, a: a.reshape(4, -1), [R(2, 3, 4)]),
     "reshape-tuple": (lambda L, a: a.reshape((6, 4)), [R(2, 3, 4)]),

@@ -3,13 +3,26 @@
 Each op is an ``Op`` subclass (``autograd/function.py``) with its forward and backward side by
 side, plus a plain function that checks arguments, applies PyTorch's type promotion and calls
 ``Op.apply``. ``minigrad.<name>`` and ``Tensor.<name>`` are these functions.
+
+``__all__`` (what ``minigrad`` re-exports at top level) holds only the functions torch also has
+at top level; the helpers and the Tensor-only functions below stay reachable here
+(``minigrad.ops.getitem``), for ``Tensor``'s methods and the other modules.
 """
+from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .arithmetic import *  # noqa: F401,F403
+from .arithmetic import cast  # noqa: F401
 from .pointwise import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
+from .shape import expand, infer_shape, parse_shape, view  # noqa: F401
 from .indexing import *  # noqa: F401,F403
+from .indexing import getitem, setitem  # noqa: F401
 from .linalg import *  # noqa: F401,F403
+from .linalg import linear  # noqa: F401
 from .inplace import *  # noqa: F401,F403
+from .inplace import add_, apply_inplace, copy_, div_, mul_, sub_  # noqa: F401
 from .dropout import dropout  # noqa: F401
+
+__all__ = (arithmetic.__all__ + pointwise.__all__ + reduction.__all__ + shape.__all__
+           + indexing.__all__ + linalg.__all__ + inplace.__all__ + ["dropout"])

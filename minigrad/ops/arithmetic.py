@@ -10,8 +10,9 @@ from ..autograd.function import Op, translate_numpy_error
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, promote, sum_to
 
+# the top-level names (minigrad.add ...); cast, Tensor.to's helper, stays internal
 __all__ = [
-    "add", "sub", "mul", "div", "pow", "neg", "cast", "clone", "eq", "ne", "lt", "le", "gt", "ge",
+    "add", "sub", "mul", "div", "pow", "neg", "clone", "eq", "ne", "lt", "le", "gt", "ge",
     "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
     "isnan", "isinf", "isfinite", "allclose", "equal", "floor_divide",
     "remainder", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",

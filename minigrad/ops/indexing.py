@@ -14,7 +14,8 @@ from ..autograd.grad_mode import _state
 from ..tensor import Tensor
 from ._util import sum_to
 
-__all__ = ["getitem", "setitem"]
+# getitem/setitem are Tensor.__getitem__/__setitem__, not top-level functions (torch has none)
+__all__ = []
 
 _BASIC = (int, slice, type(None), type(Ellipsis))
 

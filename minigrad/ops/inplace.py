@@ -13,7 +13,9 @@ from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, sum_to
 
-__all__ = ["apply_inplace", "add_", "sub_", "mul_", "div_", "clamp_", "fill_", "zero_", "copy_"]
+# top level as in torch (torch.clamp_, torch.fill_, torch.zero_); add_, sub_, mul_, div_, copy_ are
+# Tensor methods only, apply_inplace the ops' helper
+__all__ = ["clamp_", "fill_", "zero_"]
 
 
 def _needs_graph(t, others):

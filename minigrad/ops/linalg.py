@@ -11,7 +11,8 @@ from ..autograd.function import Op, broadcast_error
 from ..tensor import Tensor, _wrap
 from ._util import sum_to
 
-__all__ = ["matmul", "mm", "bmm", "dot", "mv", "linear", "outer"]
+# linear is minigrad.nn.functional.linear (torch has no torch.linear)
+__all__ = ["matmul", "mm", "bmm", "dot", "mv", "outer"]
 
 _FLOATS = (np.float32, np.float64)
 

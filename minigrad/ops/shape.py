@@ -12,9 +12,10 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import canonical_dim, canonical_dims
 
-__all__ = ["reshape", "view", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose",
-           "permute", "t", "expand", "broadcast_to", "cat", "stack", "split", "chunk", "unbind",
-           "parse_shape", "infer_shape"]
+# the names minigrad exports at top level (as torch does); view and expand are Tensor methods only,
+# parse_shape and infer_shape helpers of the ops
+__all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "permute", "t",
+           "broadcast_to", "cat", "stack", "split", "chunk", "unbind"]
 
 
 def parse_shape(args):
