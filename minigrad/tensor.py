@@ -130,7 +130,7 @@ class Tensor:
 
     @property
     def grad(self):
-        if self.grad_fn is not None and (self.grad_fn._retained is None):
+        if self.grad_fn is not None and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
                 ".grad attribute won't be populated during autograd.backward(). If you indeed want "
@@ -177,7 +177,8 @@ class Tensor:
 
     @property
     def retains_grad(self):
-        return self.grad_fn is not None and self.grad_fn._retained is not None
+        fn = self.grad_fn
+        return fn is not None and fn._hooks is not None and fn._hooks.retain is not None
 
     @property
     def itemsize(self):
@@ -305,7 +306,31 @@ class Tensor:
         )
 
     def register_hook(self, hook):
-        raise NotImplementedError("minigrad does not support tensor hooks yet")
+        """Call ``hook(grad)`` each time the gradient with respect to this tensor is computed.
+
+        The hook may return a tensor (same shape and dtype) that replaces the gradient from then
+        on: for a leaf, it is what gets accumulated into ``.grad``; for a non-leaf, what flows
+        on through the graph (and into ``.grad`` with ``retain_grad()``). Hooks run in the order
+        they were registered; a leaf's hooks run once per backward pass, on the sum of all the
+        gradients it receives, before that sum is accumulated. Hooks run outside the graph, as
+        under ``no_grad()``.
+
+        Args:
+            hook (callable): ``hook(grad) -> Tensor or None``.
+
+        Returns:
+            a handle whose ``.remove()`` unregisters the hook.
+
+        Example::
+
+            >>> x = minigrad.tensor([1., 2., 3.], requires_grad=True)
+            >>> h = x.register_hook(lambda grad: grad * 2)
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([ 4.,  8., 12.])
+            >>> h.remove()
+        """
+        return _engine.register_hook(self, hook)
 
     def to(self, *args, **kwargs):
         """Convert dtype (``x.to(minigrad.float64)``); devices other than "cpu" are errors."""

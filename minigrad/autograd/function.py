@@ -51,9 +51,11 @@ class Node:
       next_edges        one entry per forward argument: the argument's ``grad_fn`` (a Node), the
                         argument itself if it is a leaf that requires grad, or None
       needs_input_grad  tuple of bools, ``edge is not None`` for each argument
+      _hooks            None, or the ``register_hook``/``retain_grad`` state of the tensor this
+                        node computed (``engine._TensorHooks``)
     """
 
-    __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "_retained",
+    __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "_hooks",
                  "_out_vc", "__weakref__")
 
     # Optional, per subclass: for each saved value, the inputs whose gradient uses it (e.g. Mul
@@ -202,7 +204,7 @@ def _record(node, args, result, arrays):
             edges.append(None)
     node.next_edges = edges = tuple(edges)
     node.needs_input_grad = needs = tuple([e is not None for e in edges])
-    node._retained = None
+    node._hooks = None
     versions = ()
     if node._saved:
         # A saved array that *is* an input's (or the result's) storage would be corrupted if that
@@ -409,7 +411,7 @@ class _FunctionOutput(Node):
         self.needs_input_grad = (True,)
         self._saved = ()
         self._saved_versions = ()
-        self._retained = None
+        self._hooks = None
 
     def _run_backward(self, grad):
         return (_Slots({self.index: grad}),)

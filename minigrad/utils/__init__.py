@@ -1,2 +1,3 @@
-"""``minigrad.utils``: data loading (``minigrad.utils.data``)."""
-from . import data  # noqa: F401
+"""``minigrad.utils``: data loading (``minigrad.utils.data``) and hook handles
+(``minigrad.utils.hooks``)."""
+from . import data, hooks  # noqa: F401

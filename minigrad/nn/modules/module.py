@@ -20,6 +20,7 @@ from collections.abc import Mapping
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Size, Tensor, _wrap
+from ...utils.hooks import RemovableHandle
 from ..parameter import Buffer, Parameter
 
 __all__ = ["Module", "typename"]
@@ -66,26 +67,6 @@ def _addindent(text, spaces):
         return text
     first = lines.pop(0)
     return first + "\n" + "\n".join(" " * spaces + line for line in lines)
-
-
-class RemovableHandle:
-    """Returned by ``register_forward_hook`` & co.; ``handle.remove()`` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks_dict):
-        self._hooks = hooks_dict
-        self.id = RemovableHandle._next_id
-        RemovableHandle._next_id += 1
-
-    def remove(self):
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
 
 
 class Module:
