@@ -35,7 +35,7 @@ from .autograd import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
 )
 from ._tensor_str import set_printoptions  # noqa: F401
-from . import autograd  # noqa: F401
+from . import autograd, linalg  # noqa: F401
 from . import cuda, backends  # noqa: F401
 
 

@@ -8,16 +8,18 @@ side, plus a plain function that checks arguments, applies PyTorch's type promot
 at top level; the helpers and the Tensor-only functions below stay reachable here
 (``minigrad.ops.getitem``), for ``Tensor``'s methods and the other modules.
 """
-from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape
+from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .arithmetic import *  # noqa: F401,F403
 from .arithmetic import cast  # noqa: F401
 from .pointwise import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
+from .reduction import vector_norm  # noqa: F401
 from .shape import *  # noqa: F401,F403
-from .shape import expand, infer_shape, parse_shape, view  # noqa: F401
+from .shape import expand, infer_shape, parse_shape, repeat, view  # noqa: F401
+from .sorting import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
-from .indexing import getitem, setitem  # noqa: F401
+from .indexing import getitem, masked_fill_, setitem  # noqa: F401
 from .linalg import *  # noqa: F401,F403
 from .linalg import linear  # noqa: F401
 from .inplace import *  # noqa: F401,F403
@@ -25,4 +27,4 @@ from .inplace import add_, apply_inplace, copy_, div_, mul_, sub_  # noqa: F401
 from .dropout import dropout  # noqa: F401
 
 __all__ = (arithmetic.__all__ + pointwise.__all__ + reduction.__all__ + shape.__all__
-           + indexing.__all__ + linalg.__all__ + inplace.__all__ + ["dropout"])
+           + sorting.__all__ + indexing.__all__ + linalg.__all__ + inplace.__all__ + ["dropout"])

@@ -16,7 +16,7 @@ __all__ = [
     "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
     "isnan", "isinf", "isfinite", "allclose", "equal", "floor_divide",
     "remainder", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "nonzero",
+    "nonzero", "clamp_min", "clamp_max",
 ]
 
 
@@ -569,3 +569,27 @@ def clamp(input, min=None, max=None):  # noqa: A002
     if input._data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
         input = input.to(get_default_dtype())
     return Clamp.apply(input, min, max)
+
+
+def clamp_min(input, min):  # noqa: A002
+    """``clamp(input, min=min)``: the elements below ``min`` (a number or a tensor) are raised
+    to it.
+
+    Example::
+
+        >>> minigrad.tensor([-1., 0.5, 2.]).clamp_min(0.)
+        tensor([0.0000, 0.5000, 2.0000])
+    """
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):  # noqa: A002
+    """``clamp(input, max=max)``: the elements above ``max`` (a number or a tensor) are lowered
+    to it.
+
+    Example::
+
+        >>> minigrad.tensor([-1., 0.5, 2.]).clamp_max(1.)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
+    return clamp(input, max=max)

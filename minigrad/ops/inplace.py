@@ -15,7 +15,7 @@ from ._util import as_operand, sum_to
 
 # top level as in torch (torch.clamp_, torch.fill_, torch.zero_); add_, sub_, mul_, div_, copy_ are
 # Tensor methods only, apply_inplace the ops' helper
-__all__ = ["clamp_", "fill_", "zero_"]
+__all__ = ["clamp_", "clamp_min_", "clamp_max_", "fill_", "zero_"]
 
 
 def _needs_graph(t, others):
@@ -234,6 +234,16 @@ def clamp_(t, min=None, max=None):  # noqa: A002
         lambda data: np.clip(data, _raw(min), _raw(max), out=data),
         others=(min, max),
     )
+
+
+def clamp_min_(t, min):  # noqa: A002
+    """In-place version of ``clamp_min``."""
+    return clamp_(t, min=min)
+
+
+def clamp_max_(t, max):  # noqa: A002
+    """In-place version of ``clamp_max``."""
+    return clamp_(t, max=max)
 
 
 class Overwrite(Op):

@@ -2,7 +2,7 @@
 ``minigrad.sum(x, 1)`` and so on. (PyTorch generates these bindings; here they are a table.)"""
 import numpy as np
 
-from . import arithmetic, inplace, linalg, pointwise, reduction, shape
+from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
 
 
 def _where(self, condition, other):
@@ -50,7 +50,7 @@ _METHODS = {
     "bitwise_not": arithmetic.bitwise_not, "bitwise_and": arithmetic.bitwise_and,
     "bitwise_or": arithmetic.bitwise_or, "bitwise_xor": arithmetic.bitwise_xor,
     "nonzero": arithmetic.nonzero, "equal": arithmetic.equal, "allclose": arithmetic.allclose,
-    "where": _where,
+    "where": _where, "clamp_min": arithmetic.clamp_min, "clamp_max": arithmetic.clamp_max,
     # pointwise
     "exp": pointwise.exp, "log": pointwise.log, "log1p": pointwise.log1p, "sqrt": pointwise.sqrt,
     "abs": pointwise.abs, "sin": pointwise.sin, "cos": pointwise.cos,
@@ -61,18 +61,25 @@ _METHODS = {
     "sum": reduction.sum, "mean": reduction.mean, "max": reduction.max, "min": reduction.min,
     "amax": reduction.amax, "amin": reduction.amin, "argmax": reduction.argmax,
     "argmin": reduction.argmin, "var": reduction.var, "std": reduction.std, "all": reduction.all,
-    "any": reduction.any,
+    "any": reduction.any, "cumsum": reduction.cumsum, "norm": reduction.norm,
+    # sorting
+    "sort": sorting.sort, "argsort": sorting.argsort, "topk": sorting.topk,
+    # indexing
+    "gather": indexing.gather, "scatter": indexing.scatter, "scatter_add": indexing.scatter_add,
+    "masked_fill": indexing.masked_fill, "masked_fill_": indexing.masked_fill_,
     # shape
     "reshape": shape.reshape, "view": shape.view, "view_as": _view_as, "reshape_as": _reshape_as,
     "flatten": shape.flatten, "unflatten": shape.unflatten, "squeeze": shape.squeeze,
     "unsqueeze": shape.unsqueeze, "transpose": shape.transpose, "swapaxes": shape.transpose,
     "permute": shape.permute, "t": shape.t, "expand": shape.expand, "expand_as": _expand_as,
-    "split": shape.split, "chunk": shape.chunk, "unbind": shape.unbind,
+    "split": shape.split, "chunk": shape.chunk, "unbind": shape.unbind, "repeat": shape.repeat,
+    "flip": shape.flip, "roll": shape.roll, "tril": shape.tril, "triu": shape.triu,
     # products
     "matmul": linalg.matmul, "mm": linalg.mm, "bmm": linalg.bmm, "dot": linalg.dot, "mv": linalg.mv,
     # in place
     "add_": inplace.add_, "sub_": inplace.sub_, "mul_": inplace.mul_, "div_": inplace.div_,
-    "clamp_": inplace.clamp_, "fill_": inplace.fill_, "zero_": inplace.zero_, "copy_": inplace.copy_,
+    "clamp_": inplace.clamp_, "clamp_min_": inplace.clamp_min_, "clamp_max_": inplace.clamp_max_,
+    "fill_": inplace.fill_, "zero_": inplace.zero_, "copy_": inplace.copy_,
     "uniform_": _uniform_, "normal_": _normal_,
 }
 

@@ -13,7 +13,7 @@ from ..tensor import Tensor, _wrap
 from ._util import canonical_dim, canonical_dims
 
 __all__ = ["sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
-           "all", "any"]
+           "all", "any", "cumsum", "norm"]
 
 
 def _expand_back(grad, in_shape, axes, keepdim):
@@ -302,3 +302,180 @@ def all(input, dim=None, keepdim=False):  # noqa: A001
 def any(input, dim=None, keepdim=False):  # noqa: A001
     axes = None if dim is None else canonical_dim(dim, input._data.ndim)
     return _wrap(np.any(input._data, axis=axes, keepdims=keepdim))
+
+
+# ------------------------------------------------------------------ cumulative sum
+class CumSum(Op):
+    @staticmethod
+    def forward(ctx, a, dim, dtype):
+        ctx.meta = (dim, a.dtype)
+        if a.ndim == 0:
+            return np.array(a, dtype=dtype)
+        return np.cumsum(a, axis=dim, dtype=dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        dim, in_dtype = ctx.meta
+        if np.ndim(grad) == 0:
+            return np.asarray(grad, dtype=in_dtype), None, None
+        # each input element reaches every later output: a cumulative sum from the end
+        g = np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim)
+        return g.astype(in_dtype, copy=False), None, None
+
+    __slots__ = ("meta",)
+
+
+def cumsum(input, dim, *, dtype=None):
+    """Cumulative sum of the elements of ``input`` along ``dim``:
+    ``y_i = x_1 + x_2 + ... + x_i``.
+
+    Integer and bool inputs give int64 (as ``sum``) unless ``dtype`` says otherwise; with
+    ``dtype`` the input is converted before the sum.
+
+    Example::
+
+        >>> minigrad.cumsum(minigrad.tensor([1., 2., 3., 4.]), dim=0)
+        tensor([ 1.,  3.,  6., 10.])
+        >>> minigrad.tensor([[1, 2], [3, 4]]).cumsum(1)
+        tensor([[1, 3],
+                [3, 7]])
+    """
+    d = canonical_dim(dim, input._data.ndim)
+    np_dtype = to_dtype(dtype).np if dtype is not None else None
+    if np_dtype is None and input._data.dtype.kind in "biu":
+        np_dtype = np.dtype(np.int64)
+    if np_dtype is not None and np_dtype != input._data.dtype and np_dtype.kind == "f":
+        input = input.to(dtype)  # differentiably, so that the gradient comes back in float
+    return CumSum.apply(input, d, np_dtype)
+
+
+# ------------------------------------------------------------------ norms
+class VectorNorm(Op):
+    """The ``ord``-norm over ``axes``: (sum |x|^ord)^(1/ord), max |x| (inf), min |x| (-inf),
+    or the number of non-zero elements (0). The backward follows PyTorch's ``norm_backward``:
+    a zero norm gets a zero gradient (not 0/0), and the inf-norms share it among ties."""
+
+    @staticmethod
+    def forward(ctx, a, ord, axes, keepdim):
+        absa = np.abs(a)
+        if ord == 2:
+            out = np.sqrt(np.add.reduce(a * a, axis=axes, keepdims=True))
+        elif ord == 1:
+            out = np.add.reduce(absa, axis=axes, keepdims=True)
+        elif ord == np.inf:
+            out = np.maximum.reduce(absa, axis=axes, keepdims=True)
+        elif ord == -np.inf:
+            out = np.minimum.reduce(absa, axis=axes, keepdims=True)
+        elif ord == 0:
+            out = np.add.reduce((a != 0).astype(a.dtype), axis=axes, keepdims=True)
+        else:
+            out = np.power(np.add.reduce(np.power(absa, ord), axis=axes, keepdims=True), 1.0 / ord)
+        out = np.asarray(out, dtype=a.dtype)
+        ctx.save_for_backward(a, out)
+        ctx.meta = (ord, axes, keepdim)
+        return out if keepdim else np.squeeze(out, axis=axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, norm = ctx.saved_tensors
+        ord, axes, keepdim = ctx.meta
+        if not keepdim:
+            grad = np.expand_dims(grad, axes)
+        if ord == 0:
+            return np.zeros(a.shape, grad.dtype), None, None, None
+        sign = np.sign(a)
+        with np.errstate(all="ignore"):
+            if ord == 2:
+                g = a * np.where(norm == 0, 0, grad / norm)
+            elif ord == 1:
+                g = sign * grad
+            elif np.isinf(ord):
+                winners = (np.abs(a) == norm) | np.isnan(a)
+                g = sign * (grad / winners.sum(axis=axes, keepdims=True)) * winners
+            elif ord < 1:
+                scaled = np.where(a == 0, 0, sign * np.power(np.abs(a), ord - 1))
+                g = scaled * grad * np.power(norm, 1 - ord)
+            elif ord < 2:
+                scaled = sign * np.power(np.abs(a), ord - 1)
+                g = scaled * np.where(norm == 0, 0, grad / np.power(norm, ord - 1))
+            else:
+                scaled = a * np.power(np.abs(a), ord - 2)
+                g = scaled * np.where(norm == 0, 0, grad / np.power(norm, ord - 1))
+        return np.asarray(g, dtype=a.dtype), None, None, None
+
+    def name(self):
+        return "LinalgVectorNormBackward0"
+
+    __slots__ = ("meta",)
+
+
+def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """The vector norm of ``input`` (all elements, or along ``dim``), as
+    ``torch.linalg.vector_norm``: ``ord`` is 2 (Euclidean), 1, ``inf`` (largest absolute value),
+    ``-inf`` (smallest), 0 (number of non-zero elements) or any other real p,
+    ``(sum |x|^p)^(1/p)``. ``input`` must be floating point; with ``dtype`` it is converted first.
+
+    Example::
+
+        >>> x = minigrad.tensor([[3., -4.], [0., 1.]])
+        >>> minigrad.linalg.vector_norm(x)
+        tensor(5.0990)
+        >>> minigrad.linalg.vector_norm(x, ord=1, dim=1)
+        tensor([7., 1.])
+    """
+    from .._dtype import scalar_type_name
+
+    if isinstance(ord, str) or isinstance(ord, bool) or not isinstance(ord, (int, float, np.number)):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
+                           f"Got {scalar_type_name(input._data.dtype)}")
+    if dtype is not None:
+        input = input.to(dtype)
+    ord = float(ord)
+    axes = canonical_dims(dim, input._data.ndim)
+    if ord < 0 or np.isinf(ord):
+        shape = input._data.shape
+        name = "inf" if ord == np.inf else "-inf" if ord == -np.inf else f"{ord:g}"
+        if input._data.size == 0 and dim is None:
+            raise RuntimeError(f"linalg.vector_norm cannot compute the {name} norm on an empty tensor "
+                               "because the operation does not have an identity")
+        for ax in axes:
+            if shape[ax] == 0:  # (PyTorch's message lacks the space before "because")
+                raise RuntimeError(f"linalg.vector_norm cannot compute the {name} norm on the dimension "
+                                   f"{ax}because this dimension is empty and the operation does not "
+                                   "have an identity")
+    return VectorNorm.apply(input, ord, axes, keepdim)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The norm of ``input`` (all elements, or over ``dim``), as ``torch.norm``.
+
+    ``p="fro"`` (the default) and ``p=2`` give the Euclidean norm, sqrt(sum x^2), of the
+    elements; any other number p the vector p-norm (see ``minigrad.linalg.vector_norm``:
+    1, ``inf``, ``-inf``, 0 ...). The matrix norm ``p="nuc"`` is not supported. The gradient at a
+    zero norm is zero, as in PyTorch.
+
+    Args:
+        p (float or "fro"): the order of the norm.
+        dim (int or tuple of ints, optional): the dimensions to reduce (default: all).
+        keepdim (bool): keep the reduced dimensions, with size 1.
+        dtype (minigrad.dtype, optional): convert ``input`` to this dtype first.
+
+    Example::
+
+        >>> x = minigrad.tensor([[3., 4.], [6., 8.]])
+        >>> x.norm()
+        tensor(11.1803)
+        >>> x.norm(dim=1)
+        tensor([ 5., 10.])
+        >>> x.norm(p=1, dim=0, keepdim=True)
+        tensor([[ 9., 12.]])
+    """
+    if isinstance(p, str):
+        if p != "fro":
+            if p == "nuc":
+                raise NotImplementedError("minigrad does not support the nuclear norm (p='nuc')")
+            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+        p = 2
+    return vector_norm(input, p, dim, keepdim, dtype=dtype)

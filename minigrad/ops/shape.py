@@ -12,10 +12,11 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import canonical_dim, canonical_dims
 
-# the names minigrad exports at top level (as torch does); view and expand are Tensor methods only,
-# parse_shape and infer_shape helpers of the ops
+# the names minigrad exports at top level (as torch does); view, expand and repeat are Tensor
+# methods only, parse_shape and infer_shape helpers of the ops
 __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "permute", "t",
-           "broadcast_to", "cat", "stack", "split", "chunk", "unbind"]
+           "broadcast_to", "cat", "stack", "split", "chunk", "unbind", "flip", "roll", "tril",
+           "triu"]
 
 
 def parse_shape(args):
@@ -437,3 +438,218 @@ def unbind(input, dim=0):
         index[d] = i
         out.append(input[tuple(index)])
     return tuple(out)
+
+
+# ------------------------------------------------------------------ repeat, flip, roll, tril/triu
+class Repeat(Op):
+    """``np.tile``: the tensor repeated along each dimension. Backward sums the copies."""
+
+    @staticmethod
+    def forward(ctx, a, reps):
+        ctx.meta = (a.shape, reps)
+        return np.tile(a, reps)  # always a copy
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, reps = ctx.meta
+        full = (1,) * (len(reps) - len(shape)) + shape
+        if grad.size == 0:
+            return np.zeros(shape, grad.dtype), None
+        split = []
+        for r, s in zip(reps, full):
+            split += [r, s]  # each dimension of the result as (copy, position in the copy)
+        g = np.reshape(grad, split).sum(axis=tuple(range(0, 2 * len(full), 2)))
+        return g.reshape(shape), None
+
+    __slots__ = ("meta",)
+
+
+def repeat(input, *sizes):
+    """Repeats this tensor along the specified dimensions (``Tensor.repeat``, numpy's ``tile``).
+
+    ``sizes`` (ints, or one tuple/list) gives the number of copies along each dimension; there
+    may be more sizes than dimensions (leading dimensions of size 1 are added). Unlike
+    ``expand``, the data is copied.
+
+    Example::
+
+        >>> x = minigrad.tensor([1, 2, 3])
+        >>> x.repeat(4, 2)
+        tensor([[1, 2, 3, 1, 2, 3],
+                [1, 2, 3, 1, 2, 3],
+                [1, 2, 3, 1, 2, 3],
+                [1, 2, 3, 1, 2, 3]])
+        >>> x.repeat(4, 2, 1).size()
+        minigrad.Size([4, 2, 3])
+    """
+    if not sizes:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    reps = parse_shape(sizes)
+    shape = input._data.shape
+    if len(reps) < len(shape):
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    full = (1,) * (len(reps) - len(shape)) + shape
+    out = [r * s for r, s in zip(reps, full)]
+    for r in reps:
+        if r < 0:
+            neg = next(o for o, r2 in zip(out, reps) if r2 < 0)
+            raise RuntimeError(f"Trying to create tensor with negative dimension {neg}: {out}")
+    return Repeat.apply(input, reps)
+
+
+def _dims_arg(dims, name):
+    """``f(0, 1)``, ``f((0, 1))`` or ``f([0, 1])`` as a tuple of ints."""
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    for d in dims:
+        if not isinstance(d, numbers.Integral) or isinstance(d, bool):
+            raise TypeError(f"{name}(): argument 'dims' (position 1) must be tuple of ints, not {type(d).__name__}")
+    return dims
+
+
+class Flip(Op):
+    @staticmethod
+    def forward(ctx, a, axes):
+        ctx.axes = axes
+        return np.array(np.flip(a, axes)) if axes else a.copy()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (np.flip(grad, ctx.axes) if ctx.axes else grad), None
+
+    __slots__ = ("axes",)
+
+
+def flip(input, *dims):
+    """Reverses the order of the elements along the given dimensions (a copy, not a view).
+
+    Args:
+        dims (int or tuple of ints): the dimensions to flip (``x.flip(0, 1)`` or
+            ``minigrad.flip(x, (0, 1))``).
+
+    Example::
+
+        >>> x = minigrad.arange(8).view(2, 2, 2)
+        >>> minigrad.flip(x, (0, 1))
+        tensor([[[6, 7],
+                 [4, 5]],
+        <BLANKLINE>
+                [[2, 3],
+                 [0, 1]]])
+    """
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    dims = _dims_arg(dims, "flip")
+    axes = canonical_dims(dims, input._data.ndim) if dims else ()
+    return Flip.apply(input, axes)
+
+
+class Roll(Op):
+    @staticmethod
+    def forward(ctx, a, shifts, axes):
+        ctx.meta = (shifts, axes)
+        return np.roll(a, shifts, axes)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shifts, axes = ctx.meta
+        back = -shifts if axes is None else tuple(-s for s in shifts)
+        return np.roll(grad, back, axes), None, None
+
+    __slots__ = ("meta",)
+
+
+def roll(input, shifts, dims=None):
+    """Rolls the elements along the given dimensions: those shifted past the last position come
+    back at the first. Without ``dims`` the tensor is flattened, rolled and given its shape back.
+
+    Args:
+        shifts (int or tuple of ints): by how many places (negative: towards the start).
+        dims (int or tuple of ints, optional): the dimensions, one per shift.
+
+    Example::
+
+        >>> x = minigrad.tensor([1, 2, 3, 4, 5, 6, 7, 8]).view(4, 2)
+        >>> x.roll(1)
+        tensor([[8, 1],
+                [2, 3],
+                [4, 5],
+                [6, 7]])
+        >>> x.roll((2, 1), (0, 1))
+        tensor([[6, 5],
+                [8, 7],
+                [2, 1],
+                [4, 3]])
+    """
+    shift_list = (shifts,) if isinstance(shifts, numbers.Integral) else tuple(shifts)
+    dim_list = () if dims is None else (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
+    if dims is None and len(shift_list) == 1:
+        return Roll.apply(input, int(shift_list[0]), None)
+    if len(shift_list) != len(dim_list):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:{len(dim_list)}")
+    nd = input._data.ndim
+    if nd == 0:
+        raise IndexError(f"Dimension specified as {dim_list[0]} but tensor has no dimensions")
+    axes = tuple(canonical_dim(d, nd) for d in dim_list)
+    return Roll.apply(input, tuple(int(s) for s in shift_list), axes)
+
+
+class Triangle(Op):
+    """The lower (tril) or upper (triu) triangle of the last two dimensions, zeros elsewhere."""
+
+    @staticmethod
+    def forward(ctx, a, diagonal, upper):
+        ctx.meta = (diagonal, upper)
+        return (np.triu if upper else np.tril)(a, diagonal)
+
+    @staticmethod
+    def backward(ctx, grad):
+        diagonal, upper = ctx.meta
+        return (np.triu if upper else np.tril)(grad, diagonal), None, None
+
+    def name(self):
+        return "TriuBackward0" if self.meta[1] else "TrilBackward0"
+
+    __slots__ = ("meta",)
+
+
+def _triangle(input, diagonal, upper):
+    if input._data.ndim < 2:
+        raise RuntimeError(f"{'triu' if upper else 'tril'}: input tensor must have at least 2 dimensions")
+    return Triangle.apply(input, int(diagonal), upper)
+
+
+def tril(input, diagonal=0):
+    """The lower triangular part of the matrix (the last two dimensions of ``input``, so a batch
+    of matrices works too): the elements on and below the ``diagonal``-th diagonal are kept, the
+    others set to 0. ``diagonal=0`` is the main diagonal, positive values go above it, negative
+    below.
+
+    Example::
+
+        >>> a = minigrad.ones(3, 3)
+        >>> minigrad.tril(a)
+        tensor([[1., 0., 0.],
+                [1., 1., 0.],
+                [1., 1., 1.]])
+        >>> a.tril(diagonal=-1)
+        tensor([[0., 0., 0.],
+                [1., 0., 0.],
+                [1., 1., 0.]])
+    """
+    return _triangle(input, diagonal, upper=False)
+
+
+def triu(input, diagonal=0):
+    """The upper triangular part of the matrix (last two dimensions): the elements on and above
+    the ``diagonal``-th diagonal are kept, the others set to 0 (see ``tril``).
+
+    Example::
+
+        >>> minigrad.ones(3, 3).triu(1)
+        tensor([[0., 1., 1.],
+                [0., 0., 1.],
+                [0., 0., 0.]])
+    """
+    return _triangle(input, diagonal, upper=True)
