@@ -33,8 +33,10 @@ def run_without_matplotlib(script, *args):
     code = ("import runpy, sys; sys.modules['matplotlib'] = None; "
             f"sys.path.insert(0, {EXAMPLES!r}); sys.argv = [{path!r}] + {list(map(str, args))!r}; "
             f"runpy.run_path({path!r}, run_name='__main__')")
+    # not cwd=ROOT: `python -c` puts the current directory on sys.path, and the checkout's root
+    # holds the source tree, without compiled kernels (conftest.py runs tests from a temp dir)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT,
-                          cwd=ROOT, env=dict(os.environ, PYTHONIOENCODING="utf-8"))
+                          env=dict(os.environ, PYTHONIOENCODING="utf-8"))
 
 
 def ok(proc):
