@@ -25,7 +25,17 @@ _ndarray = np.ndarray
 
 
 class Size(tuple):
-    """The shape of a tensor: a tuple of ints (``torch.Size``)."""
+    """The shape of a tensor: a tuple of ints (``torch.Size``), as returned by ``x.shape`` and
+    ``x.size()``.
+
+    Example::
+
+        >>> s = minigrad.zeros(2, 3).shape
+        >>> s
+        minigrad.Size([2, 3])
+        >>> s[1], s.numel(), tuple(s)
+        (3, 6, (2, 3))
+    """
 
     __slots__ = ()
 
@@ -33,6 +43,13 @@ class Size(tuple):
         return f"minigrad.Size({list(self)})"
 
     def numel(self):
+        """The number of elements of a tensor of this shape (the product of the sizes).
+
+        Example::
+
+            >>> minigrad.Size([2, 3, 4]).numel()
+            24
+        """
         n = 1
         for s in self:
             n *= s
@@ -100,28 +117,64 @@ class Tensor:
     # ------------------------------------------------------------------ attributes
     @property
     def shape(self):
+        """The tensor's shape, a ``minigrad.Size`` (a tuple); the same as ``size()``.
+
+        Example::
+
+            >>> minigrad.zeros(2, 3).shape
+            minigrad.Size([2, 3])
+        """
         return Size(self._data.shape)
 
     @property
     def dtype(self):
+        """The tensor's data type (``minigrad.float32``, ``minigrad.int64`` ...).
+
+        Example::
+
+            >>> minigrad.tensor([1, 2]).dtype, minigrad.tensor([1., 2.]).dtype
+            (minigrad.int64, minigrad.float32)
+        """
         return from_numpy_dtype(self._data.dtype)
 
     @property
     def ndim(self):
+        """The number of dimensions (``dim()``)."""
         return self._data.ndim
 
     @property
     def device(self):
+        """The device the tensor is on: always the CPU (``device(type='cpu')``)."""
         return _device.cpu
 
     is_cuda = False
 
     @property
     def is_leaf(self):
+        """True for tensors that were not computed by a recorded operation: tensors created by the user
+        (and results computed without a gradient). Only leaves get ``.grad`` filled by ``backward()``
+        (other tensors need ``retain_grad()``).
+
+        Example::
+
+            >>> x = minigrad.ones(2, requires_grad=True)
+            >>> x.is_leaf, (x * 2).is_leaf
+            (True, False)
+        """
         return self.grad_fn is None
 
     @property
     def requires_grad(self):
+        """Whether gradients should be computed for this tensor (settable on leaves; only floating-point
+        tensors can require gradients). Results of operations on such tensors require them too.
+
+        Example::
+
+            >>> x = minigrad.ones(2)
+            >>> x.requires_grad = True
+            >>> (x * 2).requires_grad
+            True
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -130,6 +183,17 @@ class Tensor:
 
     @property
     def grad(self):
+        """The gradient accumulated into this tensor by ``backward()`` (None until then). Filled for
+        leaves, and for non-leaf tensors that called ``retain_grad()``; reading it on another non-leaf
+        tensor warns, as in PyTorch. It may be assigned (a tensor of the same shape and dtype, or None).
+
+        Example::
+
+            >>> x = minigrad.tensor([1., 2.], requires_grad=True)
+            >>> (x * x).sum().backward()
+            >>> x.grad
+            tensor([2., 4.])
+        """
         if self.grad_fn is not None and not self.retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
@@ -157,7 +221,17 @@ class Tensor:
         """The same storage, detached from the graph (prefer ``detach()`` or ``no_grad()``).
 
         As in PyTorch, changes made through ``.data`` are not seen by autograd's version checks
-        (``.data`` has its own version counter); ``detach()`` shares the counter."""
+        (``.data`` has its own version counter); ``detach()`` shares the counter. Assigning a tensor to
+        ``.data`` replaces this tensor's storage.
+
+        Example::
+
+            >>> w = minigrad.ones(2, requires_grad=True)
+            >>> w.data.mul_(3)
+            tensor([3., 3.])
+            >>> w
+            tensor([3., 3.], requires_grad=True)
+        """
         return _wrap(self._data)
 
     @data.setter
@@ -168,20 +242,35 @@ class Tensor:
 
     @property
     def T(self):
-        """The tensor with its dimensions reversed (``permute(n-1, ..., 0)``)."""
+        """The tensor with its dimensions reversed (``permute(n-1, ..., 0)``), a view.
+
+        Example::
+
+            >>> minigrad.zeros(2, 3, 4).T.shape
+            minigrad.Size([4, 3, 2])
+        """
         return _op.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
     def mT(self):
+        """The transpose of the last two dimensions (a batch of matrices transposed), a view.
+
+        Example::
+
+            >>> minigrad.zeros(5, 2, 3).mT.shape
+            minigrad.Size([5, 3, 2])
+        """
         return _op.transpose(self, -2, -1)
 
     @property
     def retains_grad(self):
+        """True if this non-leaf tensor will have ``.grad`` filled by ``backward()`` (``retain_grad()``)."""
         fn = self.grad_fn
         return fn is not None and fn._hooks is not None and fn._hooks.retain is not None
 
     @property
     def itemsize(self):
+        """The size of one element in bytes (``element_size()``)."""
         return self._data.itemsize
 
     @property
@@ -189,32 +278,88 @@ class Tensor:
         return self._vc[0]
 
     def size(self, dim=None):
+        """The tensor's shape, a ``minigrad.Size``, or the size of dimension ``dim``.
+
+        Example::
+
+            >>> x = minigrad.zeros(2, 3)
+            >>> x.size()
+            minigrad.Size([2, 3])
+            >>> x.size(-1)
+            3
+        """
         if dim is None:
             return Size(self._data.shape)
         return self._data.shape[_op.canonical_dim(dim, self._data.ndim)]
 
     def dim(self):
+        """The number of dimensions of the tensor (``ndim``).
+
+        Example::
+
+            >>> minigrad.zeros(2, 3).dim()
+            2
+        """
         return self._data.ndim
 
     def numel(self):
+        """The number of elements of the tensor (``nelement()`` is an alias).
+
+        Example::
+
+            >>> minigrad.zeros(2, 3).numel()
+            6
+        """
         return self._data.size
 
     nelement = numel
 
     def element_size(self):
+        """The size of one element in bytes.
+
+        Example::
+
+            >>> minigrad.zeros(2).element_size(), minigrad.zeros(2, dtype=minigrad.float64).element_size()
+            (4, 8)
+        """
         return self._data.itemsize
 
     def is_floating_point(self):
+        """True if the tensor's dtype is a floating-point type.
+
+        Example::
+
+            >>> minigrad.tensor([1.]).is_floating_point(), minigrad.tensor([1]).is_floating_point()
+            (True, False)
+        """
         return self._data.dtype.kind == "f"
 
     def is_contiguous(self, memory_format=None):
+        """True if the elements are laid out in memory in row-major (C) order without gaps.
+
+        Example::
+
+            >>> x = minigrad.zeros(2, 3)
+            >>> x.is_contiguous(), x.t().is_contiguous()
+            (True, False)
+        """
         return self._data.flags.c_contiguous
 
     def stride(self, dim=None):
+        """The step, in elements, between consecutive elements along each dimension (a tuple), or along
+        dimension ``dim``.
+
+        Example::
+
+            >>> x = minigrad.zeros(2, 3)
+            >>> x.stride(), x.t().stride()
+            ((3, 1), (1, 3))
+        """
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
         return strides if dim is None else strides[_op.canonical_dim(dim, self._data.ndim)]
 
     def data_ptr(self):
+        """The address of the tensor's first element (tensors sharing memory have related addresses)."""
         return self._data.__array_interface__["data"][0]
 
     def _is_view(self):
@@ -222,6 +367,13 @@ class Tensor:
 
     # ------------------------------------------------------------------ conversion
     def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        Example::
+
+            >>> minigrad.tensor([[2.5]]).item()
+            2.5
+        """
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
@@ -229,10 +381,28 @@ class Tensor:
         return self._data.reshape(()).item()
 
     def tolist(self):
+        """The tensor as (nested) Python lists of Python numbers; a 0-d tensor gives a number.
+
+        Example::
+
+            >>> minigrad.tensor([[1, 2], [3, 4]]).tolist()
+            [[1, 2], [3, 4]]
+        """
         return self._data.tolist()
 
     def numpy(self, force=False):
-        """The numpy array sharing this tensor's memory (as ``torch.Tensor.numpy``)."""
+        """The numpy array sharing this tensor's memory (as ``torch.Tensor.numpy``): changes to one show
+        in the other. An error for a tensor that requires grad unless ``force=True`` (use
+        ``detach().numpy()``).
+
+        Example::
+
+            >>> x = minigrad.zeros(3)
+            >>> a = x.numpy()
+            >>> a[0] = 5
+            >>> x
+            tensor([5., 0., 0.])
+        """
         if self._requires_grad and not force:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
@@ -246,12 +416,30 @@ class Tensor:
         return arr.copy() if copy else arr
 
     def detach(self):
-        """A tensor sharing this one's data (and version counter), outside the graph."""
+        """A tensor sharing this one's data (and version counter), outside the graph: no gradient flows
+        through it.
+
+        Example::
+
+            >>> x = minigrad.ones(2, requires_grad=True)
+            >>> y = (x * 2).detach()
+            >>> y.requires_grad, y.grad_fn
+            (False, None)
+        """
         t = _wrap(self._data)
         t._vc = self._vc
         return t
 
     def detach_(self):
+        """Detaches this tensor from the graph in place (it becomes a leaf that does not require grad).
+        Returns it.
+
+        Example::
+
+            >>> y = minigrad.ones(2, requires_grad=True) * 2
+            >>> y.detach_().requires_grad
+            False
+        """
         if self._base is not None and self.grad_fn is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self.grad_fn = None
@@ -259,12 +447,39 @@ class Tensor:
         return self
 
     def clone(self, memory_format=None):
+        """A copy of the tensor (new memory), recorded in the graph (see ``minigrad.clone``).
+
+        Example::
+
+            >>> x = minigrad.tensor([1., 2.])
+            >>> y = x.clone()
+            >>> y[0] = 10.
+            >>> x
+            tensor([1., 2.])
+        """
         return _op.clone(self)
 
     def contiguous(self, memory_format=None):
+        """This tensor if its memory is contiguous, else a contiguous copy (``clone``).
+
+        Example::
+
+            >>> x = minigrad.zeros(2, 3).t()
+            >>> x.contiguous().is_contiguous()
+            True
+        """
         return self if self._data.flags.c_contiguous else _op.clone(self)
 
     def requires_grad_(self, requires_grad=True):
+        """Sets ``requires_grad`` in place (only for leaves; only floating-point tensors can require
+        gradients) and returns the tensor.
+
+        Example::
+
+            >>> w = minigrad.zeros(3).requires_grad_()
+            >>> w.requires_grad
+            True
+        """
         if not isinstance(requires_grad, bool):
             raise TypeError(
                 "requires_grad_(): argument 'requires_grad' (position 1) must be bool, not "
@@ -287,7 +502,17 @@ class Tensor:
         return self
 
     def retain_grad(self):
-        """Ask ``backward()`` to fill ``.grad`` on this non-leaf tensor too."""
+        """Ask ``backward()`` to fill ``.grad`` on this non-leaf tensor too (a no-op for leaves).
+
+        Example::
+
+            >>> x = minigrad.tensor([1., 2.], requires_grad=True)
+            >>> y = x * 3
+            >>> y.retain_grad()
+            >>> (y * y).sum().backward()
+            >>> y.grad
+            tensor([ 6., 12.])
+        """
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
@@ -297,9 +522,27 @@ class Tensor:
         """Compute the gradient of this tensor with respect to the graph's leaves.
 
         For a scalar (one-element) tensor, ``gradient`` defaults to 1; otherwise pass
-        d(something)/d(self), a tensor of this tensor's shape. Gradients are *added* into the
-        leaves' ``.grad`` (zero them between steps, e.g. with ``optimizer.zero_grad()``). The
-        graph's saved values are freed afterwards unless ``retain_graph=True``.
+        d(something)/d(self), a tensor of this tensor's shape. Gradients are *added* into the leaves'
+        ``.grad`` (zero them between steps, e.g. with ``optimizer.zero_grad()``). The graph's saved
+        values are freed afterwards unless ``retain_graph=True``. With ``inputs``, only the gradients of
+        those tensors are accumulated. ``create_graph=True`` (higher-order gradients) is not supported.
+
+        Args:
+            gradient (Tensor, optional): the gradient with respect to this tensor.
+            retain_graph (bool, optional): keep the graph for another backward pass.
+            inputs (sequence of Tensor, optional): the tensors whose ``.grad`` to fill.
+
+        Example::
+
+            >>> x = minigrad.tensor([1., 2., 3.], requires_grad=True)
+            >>> y = (x ** 2).sum()
+            >>> y.backward()
+            >>> x.grad
+            tensor([2., 4., 6.])
+            >>> z = x * 2
+            >>> z.backward(minigrad.tensor([1., 0., 1.]))
+            >>> x.grad
+            tensor([4., 4., 8.])
         """
         _engine.backward(
             self, None if gradient is None else (gradient,), retain_graph, create_graph, inputs
@@ -333,7 +576,18 @@ class Tensor:
         return _engine.register_hook(self, hook)
 
     def to(self, *args, **kwargs):
-        """Convert dtype (``x.to(minigrad.float64)``); devices other than "cpu" are errors."""
+        """The tensor converted to another dtype (``x.to(minigrad.float64)``, ``x.to(other_tensor)``,
+        ``x.to(dtype=...)``); the tensor itself when nothing changes (unless ``copy=True``). The
+        conversion is differentiable between floating-point types. Devices other than "cpu" are errors.
+
+        Example::
+
+            >>> x = minigrad.tensor([1.5, -2.5])
+            >>> x.to(minigrad.int64)
+            tensor([ 1, -2])
+            >>> x.to("cpu") is x
+            True
+        """
         dtype = kwargs.pop("dtype", None)
         copy = kwargs.pop("copy", False)
         device = kwargs.pop("device", None)
@@ -357,51 +611,123 @@ class Tensor:
         return _op.cast(self, dtype)
 
     def type(self, dtype=None):
+        """Without ``dtype``: the legacy type name (``"minigrad.FloatTensor"`` ...); with it: ``to(dtype)``.
+
+        Example::
+
+            >>> minigrad.zeros(2).type()
+            'minigrad.FloatTensor'
+            >>> minigrad.zeros(2).type(minigrad.int64).dtype
+            minigrad.int64
+        """
         if dtype is None:
             return f"minigrad.{_TYPE_NAMES[self.dtype.name]}"
         return self.to(dtype)
 
     def cpu(self):
+        """This tensor (minigrad tensors always live on the CPU)."""
         return self
 
     # ------------------------------------------------------------------ new tensors like this one
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-        """A new tensor from ``data`` with this tensor's dtype (unless ``dtype`` is given)."""
+        """A new tensor from ``data`` with this tensor's dtype (unless ``dtype`` is given).
+
+        Example::
+
+            >>> x = minigrad.zeros(2, dtype=minigrad.float64)
+            >>> x.new_tensor([1, 2]).dtype
+            minigrad.float64
+        """
         return _creation.tensor(data, dtype=self.dtype if dtype is None else dtype,
                                 device=device, requires_grad=requires_grad)
 
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        """A tensor of zeros of the given size, with this tensor's dtype (unless ``dtype`` is given).
+
+        Example::
+
+            >>> minigrad.tensor([1, 2]).new_zeros(2, 2)
+            tensor([[0, 0],
+                    [0, 0]])
+        """
         return _creation.zeros(*size, dtype=self.dtype if dtype is None else dtype,
                                device=device, requires_grad=requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        """A tensor of ones of the given size, with this tensor's dtype (unless ``dtype`` is given).
+
+        Example::
+
+            >>> minigrad.zeros(1, dtype=minigrad.float64).new_ones(3).dtype
+            minigrad.float64
+        """
         return _creation.ones(*size, dtype=self.dtype if dtype is None else dtype,
                               device=device, requires_grad=requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        """An uninitialised tensor of the given size, with this tensor's dtype (unless ``dtype`` is given).
+
+        Example::
+
+            >>> minigrad.tensor([1, 2]).new_empty(2, 3).shape
+            minigrad.Size([2, 3])
+        """
         return _creation.empty(*size, dtype=self.dtype if dtype is None else dtype,
                                device=device, requires_grad=requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        """A tensor of the given size filled with ``fill_value``, with this tensor's dtype (unless
+        ``dtype`` is given).
+
+        Example::
+
+            >>> minigrad.zeros(1).new_full((2, 2), 7.)
+            tensor([[7., 7.],
+                    [7., 7.]])
+        """
         return _creation.full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
                               device=device, requires_grad=requires_grad)
 
     def cuda(self, *args, **kwargs):
+        """An error: minigrad runs on the CPU only (CUDA is not available)."""
         _device.device("cuda")
 
     def float(self):
+        """``to(minigrad.float32)``.
+
+        Example::
+
+            >>> minigrad.tensor([1, 2]).float()
+            tensor([1., 2.])
+        """
         return self.to(_dtype.float32)
 
     def double(self):
+        """``to(minigrad.float64)``."""
         return self.to(_dtype.float64)
 
     def long(self):
+        """``to(minigrad.int64)`` (floats are truncated towards zero).
+
+        Example::
+
+            >>> minigrad.tensor([1.7, -1.7]).long()
+            tensor([ 1, -1])
+        """
         return self.to(_dtype.int64)
 
     def int(self):
+        """``to(minigrad.int32)`` (floats are truncated towards zero)."""
         return self.to(_dtype.int32)
 
     def bool(self):
+        """``to(minigrad.bool)``: True where the element is non-zero.
+
+        Example::
+
+            >>> minigrad.tensor([0., 2.]).bool()
+            tensor([False,  True])
+        """
         return self.to(_dtype.bool)
 
     def __repr__(self):

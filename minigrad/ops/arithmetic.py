@@ -159,7 +159,25 @@ class Clone(Op):
 
 
 def add(input, other, alpha=1):
-    """``input + alpha * other``, broadcasting."""
+    """Adds ``other``, scaled by ``alpha``, to ``input``: ``input + alpha * other``.
+
+    Broadcasts like PyTorch and applies its type promotion (``int_tensor + 1.5`` is float).
+    ``other`` may be a tensor or a Python number.
+
+    Args:
+        input (Tensor): the first operand.
+        other (Tensor or Number): the tensor or number to add.
+        alpha (Number): the multiplier for ``other``.
+
+    Example::
+
+        >>> a = minigrad.tensor([1., 2., 3.])
+        >>> minigrad.add(a, 10)
+        tensor([11., 12., 13.])
+        >>> a.add(minigrad.tensor([[1.], [2.]]), alpha=-1)
+        tensor([[ 0.,  1.,  2.],
+                [-1.,  0.,  1.]])
+    """
     if alpha != 1:
         other = mul(other, alpha)
     a, b = promote(input, other)
@@ -184,7 +202,17 @@ def _check_bool_sub(a, b):
 
 
 def sub(input, other, alpha=1):
-    """``input - alpha * other``, broadcasting. Bool operands are an error, as in PyTorch."""
+    """Subtracts ``other``, scaled by ``alpha``, from ``input``: ``input - alpha * other``.
+
+    Broadcasts and promotes types as ``add``. Bool operands are an error, as in PyTorch (use
+    ``logical_not`` or ``^`` instead).
+
+    Example::
+
+        >>> a = minigrad.tensor([1., 2.])
+        >>> minigrad.sub(a, minigrad.tensor([0.5, 0.5]), alpha=2)
+        tensor([0., 1.])
+    """
     if alpha != 1:
         _check_bool_sub(input, other)
         other = mul(other, alpha)
@@ -200,12 +228,44 @@ def sub(input, other, alpha=1):
 
 
 def mul(input, other):
+    """Multiplies ``input`` by ``other`` elementwise (broadcasting, with type promotion).
+
+    Example::
+
+        >>> a = minigrad.tensor([[1., 2.], [3., 4.]])
+        >>> a.mul(minigrad.tensor([10., 100.]))
+        tensor([[ 10., 200.],
+                [ 30., 400.]])
+        >>> minigrad.mul(a, 0.5)
+        tensor([[0.5000, 1.0000],
+                [1.5000, 2.0000]])
+    """
     a, b = promote(input, other)
     return Mul.apply(a, b)
 
 
 def div(input, other, rounding_mode=None):
-    """True division; integer inputs give the default float dtype, as in PyTorch."""
+    """Divides ``input`` by ``other`` elementwise (broadcasting, with type promotion).
+
+    Without ``rounding_mode`` this is true division: integer inputs give the default float dtype,
+    as in PyTorch. ``rounding_mode="trunc"`` rounds the quotient towards zero, ``"floor"`` towards
+    minus infinity (both keep integer dtypes); their gradient is zero.
+
+    Args:
+        input (Tensor or Number): the dividend.
+        other (Tensor or Number): the divisor.
+        rounding_mode (str, optional): None, ``"trunc"`` or ``"floor"``.
+
+    Example::
+
+        >>> a = minigrad.tensor([7, -7])
+        >>> a / 2
+        tensor([ 3.5000, -3.5000])
+        >>> minigrad.div(a, 2, rounding_mode="trunc")
+        tensor([ 3, -3])
+        >>> a.div(2, rounding_mode="floor")
+        tensor([ 3, -4])
+    """
     a, b = promote(input, other)
     if rounding_mode is not None:
         return _rounded_div(a, b, rounding_mode)
@@ -261,7 +321,14 @@ def _rounded_div(a, b, mode):
 
 
 def floor_divide(input, other):
-    """``input // other`` (rounded towards -inf), as ``div(..., rounding_mode="floor")``."""
+    """``input // other``: the quotient rounded towards minus infinity, as
+    ``div(input, other, rounding_mode="floor")``.
+
+    Example::
+
+        >>> minigrad.floor_divide(minigrad.tensor([7., -7.]), 2)
+        tensor([ 3., -4.])
+    """
     return div(input, other, rounding_mode="floor")
 
 
@@ -287,7 +354,15 @@ class Remainder(Op):
 
 
 def remainder(input, other):
-    """Elementwise ``input % other`` with the sign of ``other`` (Python's and PyTorch's rule)."""
+    """``input % other`` elementwise, with the sign of ``other`` (Python's rule, and PyTorch's).
+
+    Example::
+
+        >>> minigrad.remainder(minigrad.tensor([-3., -2., 5.]), 2)
+        tensor([1., 0., 1.])
+        >>> minigrad.tensor([5, -5]).remainder(-3)
+        tensor([-1, -2])
+    """
     a, b = promote(input, other)
     if isinstance(b, Tensor) and b._data.dtype.kind in "iu" and np.any(b._data == 0):
         raise RuntimeError("ZeroDivisionError")
@@ -297,6 +372,20 @@ def remainder(input, other):
 
 
 def pow(input, exponent):  # noqa: A001
+    """Raises ``input`` to the power ``exponent`` elementwise (``input ** exponent``).
+
+    Either may be a tensor (broadcasting) or a number. Integer tensors to negative integer powers
+    are an error, as in PyTorch. The gradient follows PyTorch's conventions at 0 (zero where the
+    exponent is 0).
+
+    Example::
+
+        >>> a = minigrad.tensor([1., 2., 3.])
+        >>> a.pow(2)
+        tensor([1., 4., 9.])
+        >>> minigrad.pow(2, a)
+        tensor([2., 4., 8.])
+    """
     if (isinstance(input, Tensor) and type(exponent) is int and exponent < 0
             and input._data.dtype.kind in "iu"):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -305,6 +394,13 @@ def pow(input, exponent):  # noqa: A001
 
 
 def neg(input):
+    """``-input`` elementwise (an error for bool tensors: use ``logical_not``).
+
+    Example::
+
+        >>> minigrad.tensor([1., -2.]).neg()
+        tensor([-1.,  2.])
+    """
     if input._data.dtype == np.bool_:
         raise RuntimeError(
             "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
@@ -314,6 +410,7 @@ def neg(input):
 
 
 def cast(input, dtype):
+    """``input`` converted to ``dtype`` (differentiably for float results): ``Tensor.to``'s helper."""
     dtype = to_dtype(dtype)
     if input._data.dtype == dtype.np:
         return input
@@ -324,6 +421,16 @@ def cast(input, dtype):
 
 
 def clone(input):
+    """A copy of ``input`` (new memory), recorded in the graph: gradients flow through it back to
+    ``input``.
+
+    Example::
+
+        >>> x = minigrad.tensor([1., 2.], requires_grad=True)
+        >>> y = x.clone()
+        >>> y.data_ptr() != x.data_ptr(), y.grad_fn is not None
+        (True, True)
+    """
     return Clone.apply(input)
 
 
@@ -342,43 +449,113 @@ def _compare(ufunc, a, b):
 
 
 def eq(input, other):
+    """``input == other`` elementwise (broadcasting), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.eq(minigrad.tensor([[1, 2], [3, 4]]), minigrad.tensor([[1, 1], [4, 4]]))
+        tensor([[ True, False],
+                [False,  True]])
+    """
     return _compare(np.equal, input, other)
 
 
 def ne(input, other):
+    """``input != other`` elementwise (broadcasting), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.tensor([1, 2, 3]).ne(2)
+        tensor([ True, False,  True])
+    """
     return _compare(np.not_equal, input, other)
 
 
 def lt(input, other):
+    """``input < other`` elementwise (broadcasting), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.tensor([1., 2., 3.]).lt(2)
+        tensor([ True, False, False])
+    """
     return _compare(np.less, input, other)
 
 
 def le(input, other):
+    """``input <= other`` elementwise (broadcasting), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.le(minigrad.tensor([1., 2., 3.]), 2)
+        tensor([ True,  True, False])
+    """
     return _compare(np.less_equal, input, other)
 
 
 def gt(input, other):
+    """``input > other`` elementwise (broadcasting), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.tensor([1., 2., 3.]).gt(minigrad.tensor([0., 2., 4.]))
+        tensor([ True, False, False])
+    """
     return _compare(np.greater, input, other)
 
 
 def ge(input, other):
+    """``input >= other`` elementwise (broadcasting), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.ge(minigrad.tensor([1., 2., 3.]), 2)
+        tensor([False,  True,  True])
+    """
     return _compare(np.greater_equal, input, other)
 
 
 def logical_not(input):
-    """``x == 0`` elementwise, as a bool tensor (for any dtype)."""
+    """Elementwise logical NOT (``input == 0``), as a bool tensor, for any dtype.
+
+    Example::
+
+        >>> minigrad.logical_not(minigrad.tensor([0., 1.5, -2.]))
+        tensor([ True, False, False])
+    """
     return _wrap(np.logical_not(input._data))
 
 
 def logical_and(input, other):
+    """Elementwise logical AND of ``input`` and ``other`` (non-zero counts as True), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.tensor([1, 0, 3]).logical_and(minigrad.tensor([1, 1, 0]))
+        tensor([ True, False, False])
+    """
     return _compare(np.logical_and, input, other)
 
 
 def logical_or(input, other):
+    """Elementwise logical OR of ``input`` and ``other`` (non-zero counts as True), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.logical_or(minigrad.tensor([1, 0, 0]), minigrad.tensor([0, 0, 2]))
+        tensor([ True, False,  True])
+    """
     return _compare(np.logical_or, input, other)
 
 
 def logical_xor(input, other):
+    """Elementwise logical XOR of ``input`` and ``other`` (non-zero counts as True), as a bool tensor.
+
+    Example::
+
+        >>> minigrad.tensor([1, 0, 3]).logical_xor(minigrad.tensor([1, 1, 0]))
+        tensor([False,  True,  True])
+    """
     return _compare(np.logical_xor, input, other)
 
 
@@ -391,43 +568,107 @@ def _bitwise_check(ufunc, name, a, b):
 
 
 def bitwise_not(input):
-    """``~x``: logical not for bool tensors, bitwise not for integers."""
+    """``~input``: logical NOT for bool tensors, bitwise NOT for integers (an error for floats).
+
+    Example::
+
+        >>> minigrad.bitwise_not(minigrad.tensor([True, False]))
+        tensor([False,  True])
+        >>> ~minigrad.tensor([0, 5])
+        tensor([-1, -6])
+    """
     if input._data.dtype.kind == "f":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return _wrap(np.invert(input._data))
 
 
 def bitwise_and(input, other):
-    """``&``: logical for bools, bitwise for integers."""
+    """``input & other``: logical AND for bools, bitwise AND for integers (an error for floats).
+
+    Example::
+
+        >>> minigrad.tensor([12, 10]).bitwise_and(6)
+        tensor([4, 2])
+    """
     return _bitwise_check(np.bitwise_and, "bitwise_and", input, other)
 
 
 def bitwise_or(input, other):
+    """``input | other``: logical OR for bools, bitwise OR for integers (an error for floats).
+
+    Example::
+
+        >>> minigrad.bitwise_or(minigrad.tensor([12, 10]), 1)
+        tensor([13, 11])
+    """
     return _bitwise_check(np.bitwise_or, "bitwise_or", input, other)
 
 
 def bitwise_xor(input, other):
+    """``input ^ other``: logical XOR for bools, bitwise XOR for integers (an error for floats).
+
+    Example::
+
+        >>> minigrad.tensor([12, 10]).bitwise_xor(6)
+        tensor([10, 12])
+    """
     return _bitwise_check(np.bitwise_xor, "bitwise_xor", input, other)
 
 
 def isnan(input):
+    """A bool tensor, True where ``input`` is NaN.
+
+    Example::
+
+        >>> minigrad.tensor([1., float("nan"), float("inf")]).isnan()
+        tensor([False,  True, False])
+    """
     return _wrap(np.isnan(input._data))
 
 
 def isinf(input):
+    """A bool tensor, True where ``input`` is +inf or -inf.
+
+    Example::
+
+        >>> minigrad.isinf(minigrad.tensor([1., float("-inf"), float("nan")]))
+        tensor([False,  True, False])
+    """
     return _wrap(np.isinf(input._data))
 
 
 def isfinite(input):
+    """A bool tensor, True where ``input`` is finite (not inf, not NaN).
+
+    Example::
+
+        >>> minigrad.tensor([1., float("inf"), float("nan")]).isfinite()
+        tensor([ True, False, False])
+    """
     return _wrap(np.isfinite(input._data))
 
 
 def equal(input, other):
-    """True if both tensors have the same shape and elements."""
+    """``True`` if ``input`` and ``other`` have the same shape and the same elements, else ``False``
+    (a Python bool).
+
+    Example::
+
+        >>> minigrad.equal(minigrad.tensor([1, 2]), minigrad.tensor([1, 2]))
+        True
+    """
     return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """``True`` if every element satisfies ``|input - other| <= atol + rtol * |other|`` (a Python
+    bool); NaNs compare equal only with ``equal_nan=True``.
+
+    Example::
+
+        >>> minigrad.tensor([1.0, 2.0]).allclose(minigrad.tensor([1.0, 2.0 + 1e-7]))
+        True
+    """
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
@@ -452,8 +693,23 @@ class Where(Op):
 
 
 def where(condition, input=None, other=None):
-    """Elements of ``input`` where ``condition`` is true, else of ``other`` (broadcasting).
-    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)``."""
+    """Elements of ``input`` where ``condition`` is True, else of ``other``.
+
+    ``condition`` (a bool tensor), ``input`` and ``other`` broadcast together; ``input`` and
+    ``other`` may be numbers, and their types are promoted as for ``add``. The gradient goes to
+    ``input`` where the condition holds and to ``other`` elsewhere. ``where(condition)`` alone is
+    ``nonzero(condition, as_tuple=True)``. As a method, ``x.where(condition, y)`` is
+    ``where(condition, x, y)``.
+
+    Example::
+
+        >>> x = minigrad.tensor([[-1., 2.], [3., -4.]])
+        >>> minigrad.where(x > 0, x, 0.)
+        tensor([[0., 2.],
+                [3., 0.]])
+        >>> minigrad.where(x > 0)
+        (tensor([0, 1]), tensor([1, 0]))
+    """
     if input is None and other is None:
         return nonzero(as_operand(condition), as_tuple=True)
     condition = as_operand(condition)
@@ -473,8 +729,18 @@ def where(condition, input=None, other=None):
 
 
 def nonzero(input, *, as_tuple=False):
-    """Indices of the non-zero elements: an (n, ndim) int64 tensor, or one index tensor per
-    dimension with ``as_tuple=True``."""
+    """The indices of the non-zero elements of ``input``: an int64 tensor of shape (n, ndim), one row
+    per element, or with ``as_tuple=True`` one index tensor per dimension (usable as ``x[...]``).
+
+    Example::
+
+        >>> x = minigrad.tensor([[0, 1], [2, 0]])
+        >>> minigrad.nonzero(x)
+        tensor([[0, 1],
+                [1, 0]])
+        >>> x.nonzero(as_tuple=True)
+        (tensor([0, 1]), tensor([1, 0]))
+    """
     idx = np.nonzero(input._data) if input._data.ndim else np.nonzero(input._data.reshape(1))
     if as_tuple:
         return tuple(_wrap(i.astype(np.int64)) for i in idx)
@@ -525,11 +791,27 @@ def _split_by_comparison(grad, a, b, needs, wins):
 
 
 def maximum(input, other):
+    """The elementwise maximum of ``input`` and ``other`` (broadcasting). NaN propagates; at ties each
+    side gets half the gradient, as in PyTorch.
+
+    Example::
+
+        >>> minigrad.maximum(minigrad.tensor([1., 5.]), minigrad.tensor([3., 2.]))
+        tensor([3., 5.])
+    """
     a, b = promote(input, other)
     return Maximum.apply(a, b)
 
 
 def minimum(input, other):
+    """The elementwise minimum of ``input`` and ``other`` (broadcasting). NaN propagates; at ties each
+    side gets half the gradient, as in PyTorch.
+
+    Example::
+
+        >>> minigrad.tensor([1., 5.]).minimum(minigrad.tensor([3., 2.]))
+        tensor([1., 2.])
+    """
     a, b = promote(input, other)
     return Minimum.apply(a, b)
 
@@ -556,7 +838,19 @@ class Clamp(Op):
 
 
 def clamp(input, min=None, max=None):  # noqa: A002
-    """Limit the elements to [min, max]; the gradient is passed where the input lies inside."""
+    """Clamps the elements of ``input`` into ``[min, max]``.
+
+    Either bound may be None (but not both); bounds may be numbers or tensors (broadcasting). The
+    gradient is passed where the input lies inside the bounds. ``clip`` is an alias.
+
+    Example::
+
+        >>> a = minigrad.tensor([-1.5, 0.2, 3.0])
+        >>> minigrad.clamp(a, min=-0.5, max=0.5)
+        tensor([-0.5000,  0.2000,  0.5000])
+        >>> a.clamp(max=0.)
+        tensor([-1.5000,  0.0000,  0.0000])
+    """
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):

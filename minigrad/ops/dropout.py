@@ -42,11 +42,29 @@ class Dropout(Op):
 
 
 def dropout(input, p=0.5, training=True, inplace=False, generator=None):
-    """Inverted dropout: in training, zero elements with probability ``p`` and multiply the rest by
-    1/(1-p), so the expected value is unchanged and evaluation needs no rescaling.
+    """Inverted dropout: in training, zeroes each element of ``input`` with probability ``p`` and
+    scales the others by ``1 / (1 - p)``, so that the expected value is unchanged and evaluation
+    needs no rescaling.
 
     ``training=False`` or ``p=0`` return ``input`` unchanged; ``p=1`` gives zeros (with zero
-    gradients). The mask is repeatable under ``manual_seed`` and independent of the thread count.
+    gradients). The mask comes from the counter-based generator: it is repeatable under
+    ``manual_seed`` (or with ``generator=``) and independent of the thread count.
+
+    Args:
+        input (Tensor): a floating-point tensor.
+        p (float): the probability of an element being zeroed.
+        training (bool): apply dropout (True) or return ``input`` (False).
+        inplace (bool): modify ``input`` in place.
+        generator (minigrad.Generator, optional): the source of randomness.
+
+    Example::
+
+        >>> x = minigrad.ones(8)
+        >>> y = minigrad.dropout(x, p=0.5, generator=minigrad.Generator().manual_seed(0))
+        >>> sorted(set(y.tolist()))  # each element zeroed or doubled
+        [0.0, 2.0]
+        >>> minigrad.dropout(x, p=0.5, training=False) is x
+        True
     """
     p = check_probability(p)
     if not training or p == 0.0 or input._data.size == 0:

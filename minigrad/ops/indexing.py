@@ -530,9 +530,9 @@ def scatter_add(input, dim, index, src):
         >>> src = minigrad.ones(2, 5)
         >>> index = minigrad.tensor([[0, 1, 2, 0, 0], [0, 1, 2, 2, 2]])
         >>> minigrad.zeros(3, 5).scatter_add(0, index, src)
-        tensor([[2., 1., 1., 1., 1.],
-                [0., 1., 0., 0., 0.],
-                [0., 0., 1., 1., 1.]])
+        tensor([[2., 0., 0., 1., 1.],
+                [0., 2., 0., 0., 0.],
+                [0., 0., 2., 1., 1.]])
     """
     if not isinstance(src, Tensor):
         raise TypeError(f"scatter_add(): argument 'src' (position 3) must be Tensor, not {type(src).__name__}")

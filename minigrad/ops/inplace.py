@@ -194,6 +194,15 @@ def _binary_inplace(t, other, ufunc, outofplace):
 
 
 def add_(t, other, alpha=1):
+    """In-place version of ``add``: ``self += alpha * other`` (broadcast to this tensor's shape; the
+    result type must fit this tensor's dtype). Returns this tensor.
+
+    Example::
+
+        >>> x = minigrad.tensor([1., 2.])
+        >>> x.add_(minigrad.tensor([10., 10.]), alpha=2)
+        tensor([21., 22.])
+    """
     from .arithmetic import add, mul
 
     if alpha != 1:
@@ -202,6 +211,13 @@ def add_(t, other, alpha=1):
 
 
 def sub_(t, other, alpha=1):
+    """In-place version of ``sub``: ``self -= alpha * other``. Returns this tensor.
+
+    Example::
+
+        >>> minigrad.tensor([5., 5.]).sub_(1)
+        tensor([4., 4.])
+    """
     from .arithmetic import mul, sub
 
     if alpha != 1:
@@ -210,12 +226,27 @@ def sub_(t, other, alpha=1):
 
 
 def mul_(t, other):
+    """In-place version of ``mul``: ``self *= other``. Returns this tensor.
+
+    Example::
+
+        >>> minigrad.tensor([1., 2.]).mul_(3)
+        tensor([3., 6.])
+    """
     from .arithmetic import mul
 
     return _binary_inplace(t, other, np.multiply, mul)
 
 
 def div_(t, other):
+    """In-place version of ``div``: ``self /= other`` (this tensor must be floating point). Returns
+    this tensor.
+
+    Example::
+
+        >>> minigrad.tensor([1., 2.]).div_(4)
+        tensor([0.2500, 0.5000])
+    """
     from .arithmetic import div
 
     other = as_operand(other)
@@ -227,6 +258,13 @@ def div_(t, other):
 
 
 def clamp_(t, min=None, max=None):  # noqa: A002
+    """In-place version of ``clamp``: limits the elements to ``[min, max]``. Returns this tensor.
+
+    Example::
+
+        >>> minigrad.tensor([-2., 0.5, 3.]).clamp_(-1, 1)
+        tensor([-1.0000,  0.5000,  1.0000])
+    """
     from .arithmetic import clamp
 
     return apply_inplace(
@@ -262,6 +300,14 @@ class Overwrite(Op):
 
 
 def fill_(t, value):
+    """Fills this tensor with ``value`` (a number or a 0-d tensor), in place. Returns this tensor.
+
+    Example::
+
+        >>> minigrad.empty(2, 2).fill_(7)
+        tensor([[7., 7.],
+                [7., 7.]])
+    """
     value = as_operand(value)
     if isinstance(value, Tensor) and value._data.ndim != 0:
         raise RuntimeError(
@@ -273,11 +319,27 @@ def fill_(t, value):
 
 
 def zero_(t):
+    """Fills this tensor with zeros, in place. Returns this tensor.
+
+    Example::
+
+        >>> minigrad.ones(3).zero_()
+        tensor([0., 0., 0.])
+    """
     return fill_(t, 0)
 
 
 def copy_(t, src, non_blocking=False):
-    """Copy the elements of ``src`` (broadcast to this shape, cast to this dtype) into ``t``."""
+    """Copies the elements of ``src`` into this tensor, in place (``src`` is broadcast to this shape and
+    converted to this dtype). Returns this tensor.
+
+    Example::
+
+        >>> x = minigrad.zeros(2, 3)
+        >>> x.copy_(minigrad.tensor([1, 2, 3]))
+        tensor([[1., 2., 3.],
+                [1., 2., 3.]])
+    """
     src = as_operand(src)
     shape = np.shape(_raw(src))
     try:

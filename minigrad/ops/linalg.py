@@ -154,9 +154,28 @@ def _batched_matmul_error(a, b, a2, b2):
 
 
 def matmul(input, other):
-    """Matrix product with ``torch.matmul``'s rules: 1-D·1-D is a dot product, a 1-D operand is
-    treated as a row (left) or column (right) vector, and >2-D operands are batches whose batch
-    dimensions broadcast."""
+    """Matrix product of two tensors, with ``torch.matmul``'s rules:
+
+    * 1-d @ 1-d: the dot product (a 0-d tensor);
+    * 2-d @ 2-d: the matrix product;
+    * a 1-d operand is treated as a row (left) or column (right) vector, and that dimension is
+      removed from the result;
+    * more dimensions: batches of matrices, whose batch dimensions broadcast.
+
+    Float products run in the compiled GEMM; both operands must have the same dtype. ``a @ b`` is
+    ``matmul(a, b)``.
+
+    Example::
+
+        >>> a = minigrad.tensor([[1., 2.], [3., 4.]])
+        >>> a @ minigrad.tensor([[1.], [1.]])
+        tensor([[3.],
+                [7.]])
+        >>> minigrad.matmul(a, minigrad.tensor([1., 0.]))
+        tensor([1., 3.])
+        >>> minigrad.matmul(minigrad.ones(5, 2, 3), minigrad.ones(3, 4)).shape
+        minigrad.Size([5, 2, 4])
+    """
     for name, x in (("input", input), ("other", other)):
         if not isinstance(x, Tensor):
             pos = 1 if name == "input" else 2
@@ -201,7 +220,13 @@ def matmul(input, other):
 
 
 def mm(input, mat2):
-    """2-D matrix product (no broadcasting)."""
+    """The matrix product of two 2-d tensors (no broadcasting: see ``matmul``).
+
+    Example::
+
+        >>> minigrad.mm(minigrad.ones(2, 3), minigrad.ones(3, 4)).shape
+        minigrad.Size([2, 4])
+    """
     if input.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2.ndim != 2:
@@ -211,7 +236,13 @@ def mm(input, mat2):
 
 
 def bmm(input, mat2):
-    """Batched product of 3-D tensors (b, n, m) @ (b, m, p)."""
+    """Batched matrix product of 3-d tensors: (b, n, m) @ (b, m, p) -> (b, n, p), no broadcasting.
+
+    Example::
+
+        >>> minigrad.bmm(minigrad.ones(10, 3, 4), minigrad.ones(10, 4, 5)).shape
+        minigrad.Size([10, 3, 5])
+    """
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -225,6 +256,13 @@ def bmm(input, mat2):
 
 
 def dot(input, other):
+    """The dot product of two 1-d tensors of the same size and dtype (a 0-d tensor).
+
+    Example::
+
+        >>> minigrad.dot(minigrad.tensor([2., 3.]), minigrad.tensor([2., 1.]))
+        tensor(7.)
+    """
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(
             f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors"
@@ -244,12 +282,27 @@ def dot(input, other):
 
 
 def mv(input, vec):
+    """The product of a matrix (n, m) and a vector (m,): a vector (n,).
+
+    Example::
+
+        >>> minigrad.tensor([[1., 2.], [3., 4.]]).mv(minigrad.tensor([1., -1.]))
+        tensor([-1., -1.])
+    """
     if input.ndim != 2 or vec.ndim != 1:
         raise RuntimeError("vector + matrix @ vector expected, got %d, %d" % (input.ndim, vec.ndim))
     return matmul(input, vec)
 
 
 def outer(input, vec2):
+    """The outer product of two vectors: ``out[i, j] = input[i] * vec2[j]``.
+
+    Example::
+
+        >>> minigrad.outer(minigrad.tensor([1., 2.]), minigrad.tensor([1., 10., 100.]))
+        tensor([[  1.,  10., 100.],
+                [  2.,  20., 200.]])
+    """
     return input.unsqueeze(1) * vec2.unsqueeze(0)
 
 

@@ -6,22 +6,62 @@ from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape
 
 
 def _where(self, condition, other):
+    """``x.where(condition, y)``: ``minigrad.where(condition, x, y)``, the elements of this tensor
+    where ``condition`` is True, else of ``y``.
+
+    Example::
+
+        >>> x = minigrad.tensor([-1., 2.])
+        >>> x.where(x > 0, minigrad.tensor(0.))
+        tensor([0., 2.])
+    """
     return arithmetic.where(condition, self, other)
 
 
 def _view_as(self, other):
+    """``x.view_as(other)``: ``x.view(other.shape)``.
+
+    Example::
+
+        >>> minigrad.arange(6).view_as(minigrad.zeros(2, 3)).shape
+        minigrad.Size([2, 3])
+    """
     return shape.view(self, other.shape)
 
 
 def _reshape_as(self, other):
+    """``x.reshape_as(other)``: ``x.reshape(other.shape)``.
+
+    Example::
+
+        >>> minigrad.arange(6).reshape_as(minigrad.zeros(3, 2)).shape
+        minigrad.Size([3, 2])
+    """
     return shape.reshape(self, other.shape)
 
 
 def _expand_as(self, other):
+    """``x.expand_as(other)``: ``x.expand(other.shape)``, a broadcast view.
+
+    Example::
+
+        >>> minigrad.tensor([[1], [2]]).expand_as(minigrad.zeros(2, 3))
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+    """
     return shape.expand(self, other.shape)
 
 
 def _uniform_(self, a=0.0, b=1.0, *, generator=None):
+    """Fills this tensor in place with numbers drawn uniformly from ``[a, b)`` (from ``generator``, or
+    the default generator set by ``minigrad.manual_seed``); returns it.
+
+    Example::
+
+        >>> x = minigrad.empty(1000).uniform_(-1, 1)
+        >>> bool(x.min() >= -1 and x.max() < 1)
+        True
+    """
     from ..creation import fill_uniform
     from ..tensor import _wrap
 
@@ -29,6 +69,15 @@ def _uniform_(self, a=0.0, b=1.0, *, generator=None):
 
 
 def _normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fills this tensor in place with numbers drawn from the normal distribution N(``mean``,
+    ``std``^2) (from ``generator``, or the default generator); returns it.
+
+    Example::
+
+        >>> x = minigrad.empty(10000).normal_(mean=3., std=0.5)
+        >>> round(x.mean().item(), 1), round(x.std().item(), 1)
+        (3.0, 0.5)
+    """
     from ..creation import fill_normal
     from ..tensor import _wrap
 

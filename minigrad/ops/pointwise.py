@@ -209,34 +209,94 @@ class LogSoftmax(Op):
 
 
 def exp(input):
+    """The exponential of the elements of ``input``, e^x. Integer inputs give the default float dtype.
+
+    Example::
+
+        >>> minigrad.exp(minigrad.tensor([0., 1.]))
+        tensor([1.0000, 2.7183])
+        >>> minigrad.tensor([0., -1.]).exp()
+        tensor([1.0000, 0.3679])
+    """
     return Exp.apply(float_input(input))
 
 
 def log(input):
+    """The natural logarithm of the elements of ``input`` (NaN below 0, -inf at 0, as in PyTorch).
+    Integer inputs give the default float dtype.
+
+    Example::
+
+        >>> minigrad.tensor([1., 2.7183, 10.]).log()
+        tensor([0.0000, 1.0000, 2.3026])
+    """
     return Log.apply(float_input(input))
 
 
 def log1p(input):
+    """``log(1 + x)`` for the elements of ``input``, accurate for small x.
+
+    Example::
+
+        >>> minigrad.log1p(minigrad.tensor([0., 1e-8, 1.]))
+        tensor([0.0000e+00, 1.0000e-08, 6.9315e-01])
+    """
     return Log1p.apply(float_input(input))
 
 
 def sqrt(input):
+    """The square root of the elements of ``input`` (NaN for negative values). Integer inputs give the
+    default float dtype.
+
+    Example::
+
+        >>> minigrad.tensor([4., 9., 2.]).sqrt()
+        tensor([2.0000, 3.0000, 1.4142])
+    """
     return Sqrt.apply(float_input(input))
 
 
 def abs(input):  # noqa: A001
+    """The absolute value of the elements of ``input`` (its gradient is 0 at 0, as in PyTorch).
+
+    Example::
+
+        >>> minigrad.abs(minigrad.tensor([-1, 2, -3]))
+        tensor([1, 2, 3])
+    """
     return Abs.apply(input)
 
 
 def sin(input):
+    """The sine of the elements of ``input`` (in radians).
+
+    Example::
+
+        >>> minigrad.tensor([0., 1.5708]).sin()
+        tensor([0., 1.])
+    """
     return Sin.apply(float_input(input))
 
 
 def cos(input):
+    """The cosine of the elements of ``input`` (in radians).
+
+    Example::
+
+        >>> minigrad.cos(minigrad.tensor([0., 3.1416]))
+        tensor([ 1., -1.])
+    """
     return Cos.apply(float_input(input))
 
 
 def square(input):
+    """The square of the elements of ``input`` (``input * input``).
+
+    Example::
+
+        >>> minigrad.tensor([-2., 3.]).square()
+        tensor([4., 9.])
+    """
     return input * input
 
 
@@ -249,21 +309,50 @@ def _sign(a):
 
 
 def sign(input):
+    """The sign of the elements of ``input``: -1, 0 or 1 (0 for NaN, as in PyTorch). Its gradient is
+    zero.
+
+    Example::
+
+        >>> minigrad.sign(minigrad.tensor([-2.5, 0., 3.]))
+        tensor([-1.,  0.,  1.])
+    """
     from .arithmetic import StepFunction
 
     return StepFunction.apply(_sign, "Sign", input)
 
 
 def sigmoid(input):
+    """The logistic sigmoid of the elements of ``input``, 1 / (1 + e^-x), computed without overflow.
+
+    Example::
+
+        >>> minigrad.tensor([-2., 0., 2.]).sigmoid()
+        tensor([0.1192, 0.5000, 0.8808])
+    """
     return Sigmoid.apply(float_input(input))
 
 
 def tanh(input):
+    """The hyperbolic tangent of the elements of ``input``.
+
+    Example::
+
+        >>> minigrad.tanh(minigrad.tensor([-1., 0., 20.]))
+        tensor([-0.7616,  0.0000,  1.0000])
+    """
     return Tanh.apply(float_input(input))
 
 
 def relu(input):
-    """max(input, 0) elementwise."""
+    """The rectified linear unit, ``max(input, 0)`` elementwise (NaN propagates), in the compiled
+    kernel. The gradient passes where the result is positive.
+
+    Example::
+
+        >>> minigrad.relu(minigrad.tensor([-1., 0., 2.]))
+        tensor([0., 0., 2.])
+    """
     if input._data.dtype.kind != "f":
         from ..tensor import _wrap
 
@@ -272,7 +361,16 @@ def relu(input):
 
 
 def relu_(input):
-    """In-place ReLU."""
+    """In-place version of ``relu``: replaces the elements of ``input`` by ``max(x, 0)`` and returns
+    ``input``.
+
+    Example::
+
+        >>> x = minigrad.tensor([-1., 2.])
+        >>> _ = x.relu_()
+        >>> x
+        tensor([0., 2.])
+    """
     from .inplace import apply_inplace
 
     return apply_inplace(input, relu, _write_relu)
@@ -295,7 +393,22 @@ def _softmax_args(input, dim, dtype):
 
 
 def softmax(input, dim=None, dtype=None):
-    """exp(x) / sum(exp(x)) along ``dim``, computed stably (the max is subtracted first)."""
+    """Softmax along ``dim``: ``exp(x) / sum(exp(x))``, so the slices along ``dim`` are positive and sum
+    to 1. Computed stably (the maximum is subtracted first).
+
+    Args:
+        input (Tensor): the input.
+        dim (int): the dimension along which softmax is computed (required, as in PyTorch's
+            modules; minigrad does not guess it).
+        dtype (minigrad.dtype, optional): convert ``input`` to this dtype first.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 2., 3.], [1., 1., 1.]])
+        >>> minigrad.softmax(x, dim=1)
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
+    """
     input, dim = _softmax_args(input, dim, dtype)
     if input._data.ndim == 0:
         return Softmax.apply(input.reshape(1), 0).reshape(())
@@ -303,7 +416,14 @@ def softmax(input, dim=None, dtype=None):
 
 
 def log_softmax(input, dim=None, dtype=None):
-    """log(softmax(x)) along ``dim``, computed stably as x - max - log(sum(exp(x - max)))."""
+    """``log(softmax(x))`` along ``dim``, computed stably as ``x - max - log(sum(exp(x - max)))``
+    (pair it with ``nll_loss``, or use ``cross_entropy``).
+
+    Example::
+
+        >>> minigrad.tensor([[1., 2., 3.]]).log_softmax(dim=1)
+        tensor([[-2.4076, -1.4076, -0.4076]])
+    """
     input, dim = _softmax_args(input, dim, dtype)
     if input._data.ndim == 0:
         return LogSoftmax.apply(input.reshape(1), 0).reshape(())

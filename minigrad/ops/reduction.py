@@ -121,8 +121,28 @@ _MaxResult.__repr__ = _MinResult.__repr__ = _result_repr
 
 
 def sum(input, dim=None, keepdim=False, dtype=None):  # noqa: A001
-    """Sum of all elements, or along ``dim`` (an int or a tuple). Integer and bool inputs sum to
-    int64, as in PyTorch."""
+    """The sum of all elements of ``input``, or over ``dim``.
+
+    Integer and bool inputs sum to int64, as in PyTorch.
+
+    Args:
+        input (Tensor): the input.
+        dim (int or tuple of ints, optional): the dimensions to reduce (default: all; ``()`` also
+            means all, as in PyTorch).
+        keepdim (bool): keep the reduced dimensions, with size 1.
+        dtype (minigrad.dtype, optional): the dtype of the sum.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 2.], [3., 4.]])
+        >>> x.sum()
+        tensor(10.)
+        >>> minigrad.sum(x, dim=0)
+        tensor([4., 6.])
+        >>> x.sum(1, keepdim=True)
+        tensor([[3.],
+                [7.]])
+    """
     axes = canonical_dims(dim, input._data.ndim)
     np_dtype = to_dtype(dtype).np if dtype is not None else None
     if np_dtype is None and input._data.dtype.kind in "biu":
@@ -131,6 +151,18 @@ def sum(input, dim=None, keepdim=False, dtype=None):  # noqa: A001
 
 
 def mean(input, dim=None, keepdim=False, dtype=None):
+    """The mean of all elements of ``input``, or over ``dim`` (int or tuple; ``keepdim`` keeps the
+    reduced dimensions). ``input`` must be floating point, or converted with ``dtype=``.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 2.], [3., 4.]])
+        >>> x.mean()
+        tensor(2.5000)
+        >>> minigrad.mean(x, dim=1, keepdim=True)
+        tensor([[1.5000],
+                [3.5000]])
+    """
     if dtype is not None:
         input = input.to(dtype)
     if input._data.dtype.kind != "f":
@@ -171,12 +203,41 @@ def _max_or_min(input, dim, keepdim, other, minimum):
 
 
 def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
-    """``max(input)``: the largest element. ``max(input, dim)``: (values, indices) along dim.
-    ``max(input, other)``: elementwise maximum."""
+    """The maximum of ``input``, in three forms:
+
+    * ``max(input)``: the largest element (NaN if there is one); tied maxima share the gradient.
+    * ``max(input, dim, keepdim=False)``: a namedtuple ``(values, indices)`` of the maxima along
+      ``dim`` and their positions (the first one at ties); the gradient goes to those positions.
+    * ``max(input, other)``: the elementwise ``maximum``.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 5.], [4., 2.]])
+        >>> x.max()
+        tensor(5.)
+        >>> minigrad.max(x, dim=1)
+        minigrad.return_types.max(
+        values=tensor([5., 4.]),
+        indices=tensor([1, 0]))
+        >>> x.max(0, keepdim=True).values
+        tensor([[4., 5.]])
+    """
     return _max_or_min(input, dim, keepdim, other, minimum=False)
 
 
 def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
+    """The minimum of ``input``: ``min(input)`` (the smallest element), ``min(input, dim,
+    keepdim=False)`` (a namedtuple ``(values, indices)`` along ``dim``) or ``min(input, other)``
+    (the elementwise ``minimum``); see ``max``.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 5.], [4., 2.]])
+        >>> x.min()
+        tensor(1.)
+        >>> x.min(dim=0).indices
+        tensor([0, 1])
+    """
     return _max_or_min(input, dim, keepdim, other, minimum=True)
 
 
@@ -227,11 +288,29 @@ def _amax(input, dim, keepdim, minimum):
 
 
 def amax(input, dim=(), keepdim=False):
-    """The largest elements over ``dim`` (all dims if empty); ties share the gradient."""
+    """The maxima of ``input`` over ``dim`` (int or tuple; all dimensions if empty), without indices.
+    Unlike ``max(dim)``, tied maxima share the gradient evenly.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 5.], [4., 2.]])
+        >>> minigrad.amax(x, dim=0)
+        tensor([4., 5.])
+        >>> x.amax()
+        tensor(5.)
+    """
     return _amax(input, dim, keepdim, False)
 
 
 def amin(input, dim=(), keepdim=False):
+    """The minima of ``input`` over ``dim`` (int or tuple; all dimensions if empty), without indices;
+    tied minima share the gradient evenly (see ``amax``).
+
+    Example::
+
+        >>> minigrad.tensor([[1., 5.], [4., 2.]]).amin(1)
+        tensor([1., 2.])
+    """
     return _amax(input, dim, keepdim, True)
 
 
@@ -251,16 +330,51 @@ def _arg_reduce(find, name, input, dim, keepdim):
 
 
 def argmax(input, dim=None, keepdim=False):
-    """Index of the largest element (of the flattened tensor if ``dim`` is None). No gradient."""
+    """The index of the largest element of ``input`` (of the flattened tensor if ``dim`` is None), or
+    the indices of the maxima along ``dim``; the first one wins ties. An int64 tensor, without
+    gradient.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 5.], [4., 2.]])
+        >>> x.argmax()
+        tensor(1)
+        >>> minigrad.argmax(x, dim=0)
+        tensor([1, 0])
+    """
     return _arg_reduce(np.argmax, "argmax", input, dim, keepdim)
 
 
 def argmin(input, dim=None, keepdim=False):
+    """The index of the smallest element of ``input`` (of the flattened tensor if ``dim`` is None), or
+    the indices of the minima along ``dim`` (see ``argmax``).
+
+    Example::
+
+        >>> minigrad.tensor([[1., 5.], [4., 2.]]).argmin(dim=1)
+        tensor([0, 1])
+    """
     return _arg_reduce(np.argmin, "argmin", input, dim, keepdim)
 
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """Variance along ``dim`` with Bessel's correction by default (``correction=1``)."""
+    """The variance of ``input`` (all elements, or over ``dim``), with Bessel's correction by default:
+    ``sum((x - mean)^2) / (N - correction)``.
+
+    Args:
+        dim (int or tuple of ints, optional): the dimensions to reduce (default: all).
+        unbiased (bool, optional): False for ``correction=0`` (the older argument).
+        keepdim (bool): keep the reduced dimensions, with size 1.
+        correction (int, optional): the difference between N and the divisor (default 1).
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 2., 3.], [4., 6., 8.]])
+        >>> x.var(dim=1)
+        tensor([1., 4.])
+        >>> minigrad.var(x, dim=1, correction=0)
+        tensor([0.6667, 2.6667])
+    """
     if correction is None:
         correction = 0 if unbiased is False else 1
     axes = canonical_dims(dim, input._data.ndim)
@@ -291,15 +405,45 @@ class StdSqrt(Op):
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """The standard deviation of ``input``: the square root of ``var`` (same arguments). Its gradient
+    is 0, not NaN, where all the elements are equal, as in PyTorch.
+
+    Example::
+
+        >>> minigrad.tensor([[1., 2., 3.], [4., 6., 8.]]).std(dim=1)
+        tensor([1., 2.])
+    """
     return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 def all(input, dim=None, keepdim=False):  # noqa: A001
+    """``True`` if all elements of ``input`` (or of each slice along ``dim``) are non-zero, as a bool
+    tensor.
+
+    Example::
+
+        >>> x = minigrad.tensor([[True, False], [True, True]])
+        >>> x.all()
+        tensor(False)
+        >>> minigrad.all(x, dim=1)
+        tensor([False,  True])
+    """
     axes = None if dim is None else canonical_dim(dim, input._data.ndim)
     return _wrap(np.all(input._data, axis=axes, keepdims=keepdim))
 
 
 def any(input, dim=None, keepdim=False):  # noqa: A001
+    """``True`` if any element of ``input`` (or of each slice along ``dim``) is non-zero, as a bool
+    tensor.
+
+    Example::
+
+        >>> x = minigrad.tensor([[0, 0], [0, 3]])
+        >>> x.any()
+        tensor(True)
+        >>> minigrad.any(x, dim=1)
+        tensor([False,  True])
+    """
     axes = None if dim is None else canonical_dim(dim, input._data.ndim)
     return _wrap(np.any(input._data, axis=axes, keepdims=keepdim))
 

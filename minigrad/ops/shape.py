@@ -20,7 +20,7 @@ __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose
 
 
 def parse_shape(args):
-    """Shape arguments given as ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])``."""
+    """Shape arguments given as ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])``, as a tuple of ints."""
     if len(args) == 1 and not isinstance(args[0], numbers.Integral):
         args = args[0]
     shape = []
@@ -90,7 +90,19 @@ class Reshape(Op):
 
 
 def reshape(input, *shape):
-    """The same elements in a new shape (a view when possible, else a copy); one size may be -1."""
+    """The same elements in a new shape: a view of ``input`` when the memory layout allows it, else a
+    copy. One size may be -1 (inferred from the others). Sizes may be given as ints or as one
+    tuple/list.
+
+    Example::
+
+        >>> x = minigrad.arange(6)
+        >>> x.reshape(2, 3)
+        tensor([[0, 1, 2],
+                [3, 4, 5]])
+        >>> minigrad.reshape(x, (-1, 2)).shape
+        minigrad.Size([3, 2])
+    """
     shape = infer_shape(parse_shape(shape), input._data.size)
     if shape == input._data.shape:
         return Reshape.apply(input, shape, True)
@@ -98,7 +110,18 @@ def reshape(input, *shape):
 
 
 def view(input, *shape):
-    """Like reshape, but always a view: an error if the memory layout does not allow it."""
+    """A view of ``input`` (sharing its memory) with a new shape, like ``reshape`` but an error when
+    the memory layout does not allow a view (e.g. after ``t()``: use ``reshape``). ``x.view(dtype)``
+    reinterprets the same bytes as another dtype.
+
+    Example::
+
+        >>> x = minigrad.arange(6.)
+        >>> y = x.view(3, 2)
+        >>> y[0, 0] = 100.
+        >>> x
+        tensor([100.,   1.,   2.,   3.,   4.,   5.])
+    """
     if len(shape) == 1 and not isinstance(shape[0], (numbers.Integral, tuple, list, Tensor)):
         return view_as_dtype(input, shape[0])
     shape = infer_shape(parse_shape(shape), input._data.size)
@@ -132,6 +155,17 @@ def view_as_dtype(input, dtype):
 
 
 def flatten(input, start_dim=0, end_dim=-1):
+    """Flattens the dimensions ``start_dim`` to ``end_dim`` (all, by default) into one; a 0-d tensor
+    becomes 1-d. A view when possible.
+
+    Example::
+
+        >>> x = minigrad.zeros(2, 3, 4)
+        >>> x.flatten().shape
+        minigrad.Size([24])
+        >>> minigrad.flatten(x, start_dim=1).shape
+        minigrad.Size([2, 12])
+    """
     nd = input._data.ndim
     if nd == 0:
         return reshape(input, 1)
@@ -144,6 +178,14 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    """Expands dimension ``dim`` of ``input`` into ``sizes`` (whose product must be its size; one entry
+    may be -1).
+
+    Example::
+
+        >>> minigrad.zeros(2, 12).unflatten(1, (3, -1)).shape
+        minigrad.Size([2, 3, 4])
+    """
     nd = input._data.ndim
     d = canonical_dim(dim, nd)
     shape = input._data.shape
@@ -163,7 +205,17 @@ def unflatten(input, dim, sizes):
 
 
 def squeeze(input, dim=None):
-    """Remove dimensions of size 1 (all of them, or those in ``dim`` that have size 1)."""
+    """Removes dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple) that have
+    size 1. A view of ``input``.
+
+    Example::
+
+        >>> x = minigrad.zeros(2, 1, 3, 1)
+        >>> x.squeeze().shape
+        minigrad.Size([2, 3])
+        >>> minigrad.squeeze(x, 1).shape
+        minigrad.Size([2, 3, 1])
+    """
     shape = input._data.shape
     if dim is None:
         new = tuple(s for s in shape if s != 1)
@@ -176,7 +228,17 @@ def squeeze(input, dim=None):
 
 
 def unsqueeze(input, dim):
-    """Insert a dimension of size 1 at ``dim`` (in [-ndim-1, ndim])."""
+    """Inserts a dimension of size 1 at position ``dim`` (in ``[-ndim-1, ndim]``; negative counts from
+    the end). A view of ``input``.
+
+    Example::
+
+        >>> x = minigrad.tensor([1, 2, 3])
+        >>> x.unsqueeze(0)
+        tensor([[1, 2, 3]])
+        >>> minigrad.unsqueeze(x, -1).shape
+        minigrad.Size([3, 1])
+    """
     nd = input._data.ndim
     if not -nd - 1 <= dim <= nd:
         raise IndexError(
@@ -203,6 +265,17 @@ class Permute(Op):
 
 
 def permute(input, *dims):
+    """A view of ``input`` with its dimensions reordered: dimension ``i`` of the result is dimension
+    ``dims[i]`` of ``input``. ``dims`` may be given as ints or as one tuple.
+
+    Example::
+
+        >>> x = minigrad.zeros(2, 3, 4)
+        >>> x.permute(2, 0, 1).shape
+        minigrad.Size([4, 2, 3])
+        >>> minigrad.permute(x, (1, 2, 0)).shape
+        minigrad.Size([3, 4, 2])
+    """
     dims = parse_shape(dims)
     nd = input._data.ndim
     if len(dims) != nd:
@@ -217,7 +290,18 @@ def permute(input, *dims):
 
 
 def transpose(input, dim0, dim1):
-    """Swap two dimensions (a view)."""
+    """A view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped (``swapaxes`` is an alias).
+
+    Example::
+
+        >>> x = minigrad.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> x.transpose(0, 1)
+        tensor([[1, 4],
+                [2, 5],
+                [3, 6]])
+        >>> minigrad.transpose(minigrad.zeros(2, 3, 4), -1, 0).shape
+        minigrad.Size([4, 3, 2])
+    """
     nd = input._data.ndim
     d0, d1 = canonical_dim(dim0, nd), canonical_dim(dim1, nd)
     if nd == 0:
@@ -228,6 +312,15 @@ def transpose(input, dim0, dim1):
 
 
 def t(input):
+    """The transpose of a matrix (``input`` with at most 2 dimensions; 0-d and 1-d tensors are
+    returned as they are). A view.
+
+    Example::
+
+        >>> minigrad.tensor([[1, 2], [3, 4]]).t()
+        tensor([[1, 3],
+                [2, 4]])
+    """
     nd = input._data.ndim
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
@@ -272,7 +365,19 @@ def expand_error(shape, sizes, dtype):
 
 
 def expand(input, *sizes):
-    """Broadcast to a larger shape without copying; -1 keeps a dimension's size."""
+    """A view of ``input`` broadcast to a larger shape, without copying: dimensions of size 1 are
+    repeated, new leading dimensions added; -1 keeps a dimension's size. Writing into the result
+    writes the shared elements.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1], [2]])
+        >>> x.expand(2, 3)
+        tensor([[1, 1, 1],
+                [2, 2, 2]])
+        >>> x.expand(4, -1, 2).shape
+        minigrad.Size([4, 2, 2])
+    """
     sizes = parse_shape(sizes)
     shape = input._data.shape
     if len(sizes) < len(shape):
@@ -298,6 +403,14 @@ def expand(input, *sizes):
 
 
 def broadcast_to(input, size):
+    """``input`` broadcast to ``size``: the same as ``input.expand(size)`` (a view).
+
+    Example::
+
+        >>> minigrad.broadcast_to(minigrad.tensor([1, 2, 3]), (2, 3))
+        tensor([[1, 2, 3],
+                [1, 2, 3]])
+    """
     return expand(input, size)
 
 
@@ -358,7 +471,21 @@ def _common_dtype(tensors, name):
 
 
 def cat(tensors, dim=0):
-    """Join tensors along an existing dimension."""
+    """Concatenates a sequence of tensors along an existing dimension ``dim``.
+
+    The tensors must have the same shape except in ``dim``; their dtypes are promoted to a common
+    one. Legacy empty 1-d tensors (shape (0,)) are skipped, as in PyTorch. ``concat`` is an alias.
+
+    Example::
+
+        >>> a, b = minigrad.zeros(2, 3), minigrad.ones(1, 3)
+        >>> minigrad.cat([a, b])
+        tensor([[0., 0., 0.],
+                [0., 0., 0.],
+                [1., 1., 1.]])
+        >>> minigrad.cat((a, a), dim=1).shape
+        minigrad.Size([2, 6])
+    """
     tensors = _common_dtype(tensors, "cat")
     # PyTorch skips legacy empty 1-D tensors (shape (0,)) when joining others
     nonempty = [x for x in tensors if not (x._data.ndim == 1 and x._data.shape[0] == 0)] or tensors[:1]
@@ -382,7 +509,18 @@ concat = cat
 
 
 def stack(tensors, dim=0):
-    """Join tensors of equal shape along a new dimension."""
+    """Stacks a sequence of tensors of equal shape along a new dimension ``dim``.
+
+    Example::
+
+        >>> a, b = minigrad.tensor([1, 2]), minigrad.tensor([3, 4])
+        >>> minigrad.stack([a, b])
+        tensor([[1, 2],
+                [3, 4]])
+        >>> minigrad.stack([a, b], dim=1)
+        tensor([[1, 3],
+                [2, 4]])
+    """
     tensors = _common_dtype(tensors, "stack")
     shape = tensors[0]._data.shape
     for i, x in enumerate(tensors):
@@ -398,8 +536,17 @@ def stack(tensors, dim=0):
 
 
 def split(input, split_size_or_sections, dim=0):
-    """Pieces of ``input`` along ``dim``: of size ``split_size`` (the last may be smaller), or of
-    the given sizes."""
+    """Splits ``input`` into pieces along ``dim``: of ``split_size_or_sections`` elements each (the last
+    one may be smaller), or of the sizes in a list. The pieces are views.
+
+    Example::
+
+        >>> x = minigrad.arange(5)
+        >>> x.split(2)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+        >>> minigrad.split(x, [1, 4])
+        (tensor([0]), tensor([1, 2, 3, 4]))
+    """
     d = canonical_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     if isinstance(split_size_or_sections, numbers.Integral):
@@ -424,6 +571,14 @@ def split(input, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    """Splits ``input`` into ``chunks`` pieces of (nearly) equal size along ``dim``; there may be fewer
+    pieces if the size does not allow that many. The pieces are views.
+
+    Example::
+
+        >>> minigrad.arange(5).chunk(3)
+        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
     n = input._data.shape[canonical_dim(dim, input._data.ndim)]
@@ -431,6 +586,13 @@ def chunk(input, chunks, dim=0):
 
 
 def unbind(input, dim=0):
+    """Removes dimension ``dim``: the tuple of all the slices along it (views).
+
+    Example::
+
+        >>> minigrad.tensor([[1, 2], [3, 4]]).unbind(1)
+        (tensor([1, 3]), tensor([2, 4]))
+    """
     d = canonical_dim(dim, input._data.ndim)
     index = [slice(None)] * input._data.ndim
     out = []
