@@ -40,15 +40,35 @@ from . import cuda, backends  # noqa: F401
 
 
 def is_tensor(obj):
-    """True if ``obj`` is a minigrad Tensor."""
+    """True if ``obj`` is a minigrad Tensor.
+
+    Example::
+
+        >>> minigrad.is_tensor(minigrad.zeros(1)), minigrad.is_tensor([0.])
+        (True, False)
+    """
     return isinstance(obj, Tensor)
 
 
 def numel(input):
+    """The number of elements of ``input``.
+
+    Example::
+
+        >>> minigrad.numel(minigrad.zeros(2, 3))
+        6
+    """
     return input.numel()
 
 
 def is_floating_point(input):
+    """True if ``input``'s dtype is a floating-point type.
+
+    Example::
+
+        >>> minigrad.is_floating_point(minigrad.tensor([1.]))
+        True
+    """
     return input.is_floating_point()
 from . import datasets  # noqa: F401,E402
 from . import nn, optim, utils  # noqa: F401,E402

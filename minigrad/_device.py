@@ -4,7 +4,16 @@ __all__ = ["device"]
 
 
 class device:
-    """A device description, as ``torch.device``; only ``"cpu"`` exists in minigrad."""
+    """A device description, as ``torch.device``; only ``"cpu"`` exists in minigrad (any other device is
+    a clear error), so code that passes ``device=`` arguments runs unchanged on the CPU.
+
+    Example::
+
+        >>> minigrad.device("cpu")
+        device(type='cpu')
+        >>> minigrad.zeros(2).device == "cpu"
+        True
+    """
 
     __slots__ = ("type", "index")
 

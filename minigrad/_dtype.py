@@ -21,7 +21,17 @@ _BOOL, _INT, _FLOAT = 0, 1, 2  # promotion categories
 
 
 class dtype:
-    """The type of a tensor's elements, e.g. ``minigrad.float32``."""
+    """The type of a tensor's elements (``torch.dtype``): ``minigrad.float32`` (``float``),
+    ``float64`` (``double``), ``int64`` (``long``), ``int32`` (``int``), ``int16`` (``short``),
+    ``int8``, ``uint8``, ``bool``. Each wraps a numpy dtype (``.np``).
+
+    Example::
+
+        >>> minigrad.zeros(2, dtype=minigrad.float64).dtype
+        minigrad.float64
+        >>> minigrad.float32.is_floating_point, minigrad.int64.itemsize
+        (True, 8)
+    """
 
     __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "_category")
 
@@ -118,12 +128,27 @@ def to_dtype(d):
 
 
 def get_default_dtype():
-    """The dtype of floating-point tensors created from Python floats (float32, as in PyTorch)."""
+    """The dtype of floating-point tensors created from Python floats and by the float factories
+    (float32 unless changed with ``set_default_dtype``).
+
+    Example::
+
+        >>> minigrad.get_default_dtype()
+        minigrad.float32
+    """
     return _default_float
 
 
 def set_default_dtype(d):
-    """Set the default floating-point dtype (float32 or float64), as ``torch.set_default_dtype``."""
+    """Sets the default floating-point dtype (float32 or float64), as ``torch.set_default_dtype``.
+
+    Example::
+
+        >>> minigrad.set_default_dtype(minigrad.float64)
+        >>> minigrad.tensor([1.5]).dtype
+        minigrad.float64
+        >>> minigrad.set_default_dtype(minigrad.float32)
+    """
     global _default_float
     d = to_dtype(d)
     if not d.is_floating_point:
@@ -132,8 +157,16 @@ def set_default_dtype(d):
 
 
 def promote_types(a, b):
-    """PyTorch's promotion of two dtypes: the higher category wins (bool < int < float);
-    within a category, the smallest type that holds both (numpy's rule agrees there)."""
+    """PyTorch's promotion of two dtypes: the higher category wins (bool < integer < floating point);
+    within a category, the smallest type that holds both.
+
+    Example::
+
+        >>> minigrad.promote_types(minigrad.int32, minigrad.float32)
+        minigrad.float32
+        >>> minigrad.promote_types(minigrad.uint8, minigrad.int8)
+        minigrad.int16
+    """
     if a is b:
         return a
     if a._category != b._category:
@@ -162,7 +195,16 @@ def _combine(higher, lower):
 
 
 def result_type(*operands):
-    """The dtype PyTorch gives an elementwise op on these operands (Tensors or Python scalars)."""
+    """The dtype PyTorch gives an elementwise operation on these operands (tensors or Python numbers):
+    dimensioned tensors first, then 0-d tensors, then numbers, each only raising the category.
+
+    Example::
+
+        >>> minigrad.result_type(minigrad.tensor([1, 2]), 2.5)
+        minigrad.float32
+        >>> minigrad.result_type(minigrad.tensor([1.], dtype=minigrad.float32), minigrad.tensor(1., dtype=minigrad.float64))
+        minigrad.float32
+    """
     dim = zero = scalar = None
     for x in operands:
         d = getattr(x, "dtype", None)

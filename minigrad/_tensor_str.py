@@ -27,7 +27,23 @@ PRINT_OPTS = _PrintOptions()
 
 def set_printoptions(precision=None, threshold=None, edgeitems=None, linewidth=None, profile=None,
                      sci_mode=None):
-    """Set how tensors print (``torch.set_printoptions``); ``profile`` is "default", "short" or "full"."""
+    """Sets how tensors print (``torch.set_printoptions``).
+
+    Args:
+        precision (int): digits after the decimal point (default 4).
+        threshold (int): above this many elements, print a summary with "..." (default 1000).
+        edgeitems (int): elements shown at each end of a summarized dimension (default 3).
+        linewidth (int): characters per line (default 80).
+        profile (str): "default", "short" or "full" (resets the options above).
+        sci_mode (bool, optional): force (True) or forbid (False) scientific notation.
+
+    Example::
+
+        >>> minigrad.set_printoptions(precision=2)
+        >>> minigrad.tensor([1.23456])
+        tensor([1.23])
+        >>> minigrad.set_printoptions(profile="default")
+    """
     if profile == "default":
         PRINT_OPTS.precision, PRINT_OPTS.threshold, PRINT_OPTS.edgeitems, PRINT_OPTS.linewidth = 4, 1000, 3, 80
     elif profile == "short":

@@ -160,7 +160,18 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
 
 
 def as_tensor(data, dtype=None, device=None):
-    """Like ``tensor`` but shares memory with a numpy array or tensor when no conversion is needed."""
+    """Like ``tensor``, but shares memory with ``data`` when it is a numpy array or a tensor that needs
+    no conversion (same dtype); otherwise copies.
+
+    Example::
+
+        >>> import numpy as np
+        >>> a = np.array([1., 2.])
+        >>> t = minigrad.as_tensor(a)
+        >>> a[0] = 5.
+        >>> t
+        tensor([5., 2.], dtype=minigrad.float64)
+    """
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, np.ndarray) and (dtype is None or to_dtype(dtype).np == data.dtype):
@@ -170,7 +181,18 @@ def as_tensor(data, dtype=None, device=None):
 
 
 def from_numpy(ndarray):
-    """A tensor sharing memory with ``ndarray`` (changes to one show in the other)."""
+    """A tensor sharing memory with the numpy array ``ndarray``: changes to one show in the other. The
+    dtype is the array's (it must be one minigrad supports).
+
+    Example::
+
+        >>> import numpy as np
+        >>> a = np.arange(3)
+        >>> t = minigrad.from_numpy(a)
+        >>> t[0] = 10
+        >>> a
+        array([10,  1,  2])
+    """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
     if not ndarray.dtype.isnative:
@@ -183,27 +205,71 @@ def from_numpy(ndarray):
 
 
 def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
+    """A 0-d tensor holding the number ``s`` (in the default float dtype unless ``dtype`` is given).
+
+    Example::
+
+        >>> minigrad.scalar_tensor(3)
+        tensor(3.)
+    """
     return _finish(np.array(s, dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
 # ------------------------------------------------------------------ filled
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
-    """A tensor of zeros of the given size, e.g. ``zeros(2, 3)``."""
+    """A tensor filled with zeros, of the given size (``zeros(2, 3)`` or ``zeros((2, 3))``), in the
+    default float dtype unless ``dtype`` is given.
+
+    Example::
+
+        >>> minigrad.zeros(2, 3)
+        tensor([[0., 0., 0.],
+                [0., 0., 0.]])
+        >>> minigrad.zeros((2,), dtype=minigrad.int64)
+        tensor([0, 0])
+    """
     return _finish(np.zeros(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
-    """A tensor of ones of the given size."""
+    """A tensor filled with ones, of the given size, in the default float dtype unless ``dtype`` is
+    given.
+
+    Example::
+
+        >>> minigrad.ones(2, 2)
+        tensor([[1., 1.],
+                [1., 1.]])
+        >>> minigrad.ones(3, requires_grad=True)
+        tensor([1., 1., 1.], requires_grad=True)
+    """
     return _finish(np.ones(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
-    """An uninitialised tensor of the given size."""
+    """An uninitialised tensor of the given size (its elements are whatever was in memory): fill it
+    before reading it.
+
+    Example::
+
+        >>> minigrad.empty(2, 3).shape
+        minigrad.Size([2, 3])
+    """
     return _finish(np.empty(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
-    """A tensor of ``size`` filled with ``fill_value`` (dtype inferred from it, as in PyTorch)."""
+    """A tensor of ``size`` filled with ``fill_value``; the dtype is inferred from the value (bool,
+    int64 or the default float), as in PyTorch, unless ``dtype`` is given.
+
+    Example::
+
+        >>> minigrad.full((2, 3), 7)
+        tensor([[7, 7, 7],
+                [7, 7, 7]])
+        >>> minigrad.full((2,), 0.5)
+        tensor([0.5000, 0.5000])
+    """
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     if dtype is None:
@@ -215,8 +281,17 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
 
 
 def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=False):
-    """Values from ``start`` (inclusive) to ``end`` (exclusive) spaced by ``step``; int64 if all
-    arguments are integers, else the default float dtype."""
+    """The values from ``start`` (inclusive) to ``end`` (exclusive) spaced by ``step``:
+    ``arange(end)`` or ``arange(start, end, step)``. int64 if all the arguments are integers, else
+    the default float dtype.
+
+    Example::
+
+        >>> minigrad.arange(5)
+        tensor([0, 1, 2, 3, 4])
+        >>> minigrad.arange(1, 2.5, 0.5)
+        tensor([1.0000, 1.5000, 2.0000])
+    """
     if end is None:
         start, end = 0, start
     args = [x.item() if isinstance(x, Tensor) else x for x in (start, end, step)]
@@ -234,9 +309,16 @@ def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=Fal
 
 
 def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
-    """``steps`` evenly spaced values from ``start`` to ``end`` (both included). As in PyTorch,
-    the first half is computed from ``start`` and the second half back from ``end``, in the
-    result's dtype, so the values (and their rounding) are PyTorch's."""
+    """``steps`` evenly spaced values from ``start`` to ``end`` (both included).
+
+    As in PyTorch, the first half is computed from ``start`` and the second half back from ``end``,
+    in the result's dtype, so the values (and their rounding) are PyTorch's.
+
+    Example::
+
+        >>> minigrad.linspace(0, 1, steps=5)
+        tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     start, end = (x.item() if isinstance(x, Tensor) else x for x in (start, end))
@@ -255,6 +337,15 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
+    """A 2-d tensor with ones on the diagonal and zeros elsewhere: ``n`` rows, ``m`` columns (``n`` if
+    not given).
+
+    Example::
+
+        >>> minigrad.eye(2, 3)
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     return _finish(np.eye(n, n if m is None else m, dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
@@ -263,18 +354,48 @@ def _like_dtype(input, dtype):
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """A tensor of zeros with the shape (and dtype, unless ``dtype`` is given) of ``input``.
+
+    Example::
+
+        >>> minigrad.zeros_like(minigrad.tensor([[1, 2], [3, 4]]))
+        tensor([[0, 0],
+                [0, 0]])
+    """
     return _finish(np.zeros(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """A tensor of ones with the shape (and dtype, unless ``dtype`` is given) of ``input``.
+
+    Example::
+
+        >>> minigrad.ones_like(minigrad.zeros(2, dtype=minigrad.float64))
+        tensor([1., 1.], dtype=minigrad.float64)
+    """
     return _finish(np.ones(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialised tensor with the shape (and dtype, unless ``dtype`` is given) of ``input``.
+
+    Example::
+
+        >>> minigrad.empty_like(minigrad.zeros(2, 3)).shape
+        minigrad.Size([2, 3])
+    """
     return _finish(np.empty(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """A tensor with the shape (and dtype, unless ``dtype`` is given) of ``input``, filled with
+    ``fill_value``.
+
+    Example::
+
+        >>> minigrad.full_like(minigrad.zeros(3), 2.5)
+        tensor([2.5000, 2.5000, 2.5000])
+    """
     return _finish(np.full(input._data.shape, fill_value, dtype=_like_dtype(input, dtype)), requires_grad, device)
 
 
@@ -307,33 +428,74 @@ def random_uint64(n, generator=None):
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Uniform random numbers in [0, 1)."""
+    """Random numbers drawn uniformly from [0, 1), of the given size (from ``generator``, or the
+    default generator seeded by ``manual_seed``); a floating-point ``dtype`` only.
+
+    Example::
+
+        >>> _ = minigrad.manual_seed(0)
+        >>> x = minigrad.rand(1000)
+        >>> bool(x.min() >= 0 and x.max() < 1)
+        True
+    """
     d = _random_float_dtype(dtype, "check_uniform_bounds")
     return _finish(fill_uniform(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
-    """Standard normal random numbers (mean 0, variance 1).
+    """Random numbers from the standard normal distribution (mean 0, variance 1), of the given size
+    (from ``generator``, or the default generator seeded by ``manual_seed``).
+
+    The numbers come from a counter-based generator: the same after every ``manual_seed(0)``,
+    whatever the number of threads (but not PyTorch's numbers).
 
     Example::
 
-        >>> minigrad.manual_seed(0)
-        >>> x = minigrad.randn(2, 3)   # the same numbers after every manual_seed(0)
+        >>> _ = minigrad.manual_seed(0)
+        >>> a = minigrad.randn(2, 3)
+        >>> _ = minigrad.manual_seed(0)
+        >>> minigrad.equal(a, minigrad.randn(2, 3))
+        True
     """
     d = _random_float_dtype(dtype, "normal_kernel_cpu")
     return _finish(fill_normal(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Uniform random numbers in [0, 1) with the shape (and dtype, unless ``dtype`` is given) of
+    ``input``.
+
+    Example::
+
+        >>> minigrad.rand_like(minigrad.zeros(2, 3)).shape
+        minigrad.Size([2, 3])
+    """
     return rand(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Standard normal random numbers with the shape (and dtype, unless ``dtype`` is given) of
+    ``input``.
+
+    Example::
+
+        >>> minigrad.randn_like(minigrad.zeros(2, dtype=minigrad.float64)).dtype
+        minigrad.float64
+    """
     return randn(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
 
 
 def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
-    """Random integers in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``."""
+    """Random integers drawn uniformly from [low, high): ``randint(high, size)`` or
+    ``randint(low, high, size)``; int64 unless ``dtype`` is given.
+
+    Example::
+
+        >>> _ = minigrad.manual_seed(0)
+        >>> x = minigrad.randint(3, 10, (2, 5))
+        >>> x.shape, x.dtype, bool(x.min() >= 3 and x.max() < 10)
+        (minigrad.Size([2, 5]), minigrad.int64, True)
+    """
     if size is not None:
         args = args + (size,)
     if len(args) == 2:
@@ -352,13 +514,28 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
 
 
 def randint_like(input, low=0, high=None, dtype=None):
+    """Random integers in [low, high) with the shape (and dtype, unless ``dtype`` is given) of
+    ``input``: ``randint_like(input, high)`` or ``randint_like(input, low, high)``.
+
+    Example::
+
+        >>> x = minigrad.randint_like(minigrad.zeros(4, dtype=minigrad.int64), 5)
+        >>> x.dtype, bool(x.max() < 5)
+        (minigrad.int64, True)
+    """
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype)
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
-    """A random permutation of 0 .. n-1 (sorting random 64-bit keys)."""
+    """A random permutation of the integers 0 .. n-1 (int64 unless ``dtype`` is given).
+
+    Example::
+
+        >>> sorted(minigrad.randperm(5).tolist())
+        [0, 1, 2, 3, 4]
+    """
     if n < 0:
         raise RuntimeError(f"n must be non-negative, got{n}")
     keys = random_uint64(n, generator)
@@ -368,7 +545,16 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
 
 
 def normal(mean, std, size=None, generator=None, dtype=None):
-    """Normal random numbers with the given mean and std (numbers or tensors)."""
+    """Random numbers from normal distributions: with tensor ``mean`` and/or ``std`` (broadcasting),
+    one number per element; with numbers, a tensor of ``size``.
+
+    Example::
+
+        >>> minigrad.normal(minigrad.zeros(3), minigrad.ones(3)).shape
+        minigrad.Size([3])
+        >>> minigrad.normal(2., 3., size=(2, 2)).shape
+        minigrad.Size([2, 2])
+    """
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std
@@ -383,7 +569,13 @@ def normal(mean, std, size=None, generator=None, dtype=None):
 
 
 def bernoulli(input, p=None, generator=None):
-    """1 with probability ``input`` (elementwise), else 0; same dtype as ``input``."""
+    """Random 0s and 1s: 1 with probability ``input`` elementwise (or ``p``), in ``input``'s dtype.
+
+    Example::
+
+        >>> minigrad.bernoulli(minigrad.tensor([0., 1., 1.]))
+        tensor([0., 1., 1.])
+    """
     probs = input._data if p is None else np.full(input._data.shape, p)
     if np.any((probs < 0) | (probs > 1)):
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")

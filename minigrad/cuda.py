@@ -2,16 +2,28 @@
 
 
 def is_available():
+    """False: minigrad has no CUDA devices (so ``torch.cuda.is_available()`` checks run unchanged)."""
     return False
 
 
 def device_count():
+    """0: minigrad has no CUDA devices."""
     return 0
 
 
 def manual_seed(seed):
-    """No-op (there are no CUDA devices); seeds nothing."""
+    """No-op (there are no CUDA devices); seeds nothing. Use ``minigrad.manual_seed``.
+
+    Example::
+
+        >>> minigrad.cuda.manual_seed(0)  # does nothing
+    """
 
 
 def manual_seed_all(seed):
-    """No-op (there are no CUDA devices); seeds nothing."""
+    """No-op (there are no CUDA devices); seeds nothing. Use ``minigrad.manual_seed``.
+
+    Example::
+
+        >>> minigrad.cuda.manual_seed_all(0)  # does nothing
+    """

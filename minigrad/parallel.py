@@ -12,7 +12,17 @@ __all__ = ["set_num_threads", "get_num_threads", "openmp_enabled"]
 
 
 def set_num_threads(n):
-    """Use ``n`` threads in the kernels (1 <= n <= 1024). Results are the same for every ``n``."""
+    """Use ``n`` threads in the compiled kernels (1 <= n <= 1024). Results are bit-identical for every
+    ``n`` (the work is split in fixed chunks); only the speed changes.
+
+    Example::
+
+        >>> n = minigrad.get_num_threads()
+        >>> minigrad.set_num_threads(1)
+        >>> minigrad.get_num_threads()
+        1
+        >>> minigrad.set_num_threads(n)
+    """
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise RuntimeError(f"set_num_threads expects an int, but got {type(n).__name__}")
     if n < 1:
@@ -23,10 +33,23 @@ def set_num_threads(n):
 
 
 def get_num_threads():
-    """The number of threads the kernels use."""
+    """The number of threads the compiled kernels use (by default the cores this process may use, or
+    ``OMP_NUM_THREADS``).
+
+    Example::
+
+        >>> minigrad.get_num_threads() >= 1
+        True
+    """
     return _ops.get_num_threads()
 
 
 def openmp_enabled():
-    """True if the kernels were compiled with OpenMP (else they run on one thread)."""
+    """True if the kernels were compiled with OpenMP (else they run on one thread).
+
+    Example::
+
+        >>> isinstance(minigrad.parallel.openmp_enabled(), bool)
+        True
+    """
     return _ops.openmp_enabled()

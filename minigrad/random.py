@@ -35,10 +35,16 @@ def _check_seed(seed):
 class Generator:
     """A source of random numbers: a seed plus a count of the calls made (``torch.Generator``).
 
+    Pass it as ``generator=`` to the random functions to draw from it instead of the default
+    generator; the same seed gives the same numbers.
+
     Example::
 
-        >>> g = minigrad.Generator().manual_seed(0)
-        >>> minigrad.randn(2, generator=g)
+        >>> g = minigrad.Generator().manual_seed(42)
+        >>> a = minigrad.randn(3, generator=g)
+        >>> b = minigrad.randn(3, generator=minigrad.Generator().manual_seed(42))
+        >>> minigrad.equal(a, b)
+        True
     """
 
     def __init__(self, device="cpu"):
@@ -73,6 +79,7 @@ class Generator:
         return s
 
     def initial_seed(self):
+        """The seed this generator was last seeded with."""
         return self._seed
 
     def get_state(self):
@@ -84,6 +91,18 @@ class Generator:
         return _wrap(words.view(np.uint8).copy())
 
     def set_state(self, new_state):
+        """Restore a state returned by ``get_state`` (the same numbers follow as after that call);
+        returns the generator.
+
+        Example::
+
+            >>> g = minigrad.Generator().manual_seed(1)
+            >>> state = g.get_state()
+            >>> a = minigrad.rand(2, generator=g)
+            >>> b = minigrad.rand(2, generator=g.set_state(state))
+            >>> minigrad.equal(a, b)
+            True
+        """
         arr = np.asarray(new_state._data if hasattr(new_state, "_data") else new_state)
         if arr.dtype != np.uint8 or arr.size != 16:
             raise RuntimeError("RNG state must be a uint8 tensor of 16 bytes (from get_state())")
@@ -101,6 +120,7 @@ class Generator:
 
     @property
     def device(self):
+        """The generator's device (the CPU)."""
         from ._device import cpu
 
         return cpu
@@ -113,25 +133,62 @@ default_generator = Generator()
 
 
 def manual_seed(seed):
-    """Seed the default generator: everything random after this call is repeatable
-    (``randn``/``rand``, parameter initialisation, dropout masks, DataLoader shuffling)."""
+    """Seeds the default generator: everything random after this call is repeatable (``randn`` /
+    ``rand``, parameter initialisation, dropout masks, DataLoader shuffling). Returns the
+    default generator.
+
+    Example::
+
+        >>> _ = minigrad.manual_seed(0)
+        >>> a = minigrad.rand(2)
+        >>> _ = minigrad.manual_seed(0)
+        >>> minigrad.equal(a, minigrad.rand(2))
+        True
+    """
     return default_generator.manual_seed(seed)
 
 
 def seed():
-    """Seed the default generator non-deterministically; returns the seed."""
+    """Seeds the default generator non-deterministically (from the operating system); returns the
+    seed.
+
+    Example::
+
+        >>> s = minigrad.seed()
+        >>> s == minigrad.initial_seed()
+        True
+    """
     return default_generator.seed()
 
 
 def initial_seed():
+    """The seed the default generator was last seeded with.
+
+    Example::
+
+        >>> _ = minigrad.manual_seed(123)
+        >>> minigrad.initial_seed()
+        123
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state():
+    """The default generator's state (a uint8 tensor), for ``set_rng_state``.
+
+    Example::
+
+        >>> state = minigrad.get_rng_state()
+        >>> a = minigrad.rand(2)
+        >>> minigrad.set_rng_state(state)
+        >>> minigrad.equal(a, minigrad.rand(2))
+        True
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(new_state):
+    """Restore the default generator's state from ``get_rng_state()``."""
     default_generator.set_state(new_state)
 
 

@@ -17,7 +17,16 @@ _state = _GradState()
 
 
 def is_grad_enabled():
-    """True if operations currently record the graph for ``backward()``."""
+    """True if operations currently record the graph for ``backward()`` (per thread).
+
+    Example::
+
+        >>> minigrad.is_grad_enabled()
+        True
+        >>> with minigrad.no_grad():
+        ...     minigrad.is_grad_enabled()
+        False
+    """
     return _state.enabled
 
 
@@ -43,6 +52,7 @@ class _GradModeContext:
         return wrapper
 
     def clone(self):
+        """A fresh context manager of the same kind and mode (used when decorating functions)."""
         return self.__class__()
 
 
@@ -62,24 +72,58 @@ class no_grad(_GradModeContext):
 
 
 class enable_grad(_GradModeContext):
-    """Context manager (or decorator) that turns recording back on inside a ``no_grad`` block."""
+    """Context manager (or decorator) that turns recording back on inside a ``no_grad`` block.
+
+    Example::
+
+        >>> x = minigrad.ones(2, requires_grad=True)
+        >>> with minigrad.no_grad():
+        ...     with minigrad.enable_grad():
+        ...         y = x * 2
+        >>> y.requires_grad
+        True
+    """
 
     _mode = True
 
 
 class inference_mode(_GradModeContext):
-    """Like ``no_grad`` (minigrad has no separate inference tensors)."""
+    """Like ``no_grad`` (minigrad has no separate inference tensors): nothing is recorded inside.
+    ``inference_mode(False)`` leaves recording as it is.
+
+    Example::
+
+        >>> x = minigrad.ones(2, requires_grad=True)
+        >>> with minigrad.inference_mode():
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+    """
 
     def __init__(self, mode=True):
         self._mode = not mode
 
     def clone(self):
+        """A fresh ``inference_mode`` with the same mode."""
         return inference_mode(not self._mode)
 
 
 class set_grad_enabled(_GradModeContext):
-    """Turn recording on or off: as a function call (``set_grad_enabled(False)``) it takes effect
-    at once; as a context manager it restores the previous state on exit."""
+    """Turns recording on or off: as a function call (``set_grad_enabled(False)``) it takes effect at
+    once; as a context manager it restores the previous state on exit.
+
+    Example::
+
+        >>> x = minigrad.ones(2, requires_grad=True)
+        >>> with minigrad.set_grad_enabled(False):
+        ...     y = x * 2
+        >>> y.requires_grad
+        False
+        >>> _ = minigrad.set_grad_enabled(False)
+        >>> (x * 2).requires_grad
+        False
+        >>> _ = minigrad.set_grad_enabled(True)
+    """
 
     def __init__(self, mode):
         if not isinstance(mode, bool):
@@ -96,4 +140,5 @@ class set_grad_enabled(_GradModeContext):
         return super().__call__(fn)
 
     def clone(self):
+        """A fresh ``set_grad_enabled`` with the same mode."""
         return self.__class__(self._mode)
