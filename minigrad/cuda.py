@@ -2,12 +2,25 @@
 
 
 def is_available():
-    """False: minigrad has no CUDA devices (so ``torch.cuda.is_available()`` checks run unchanged)."""
+    """False: minigrad has no CUDA devices (so ``torch.cuda.is_available()`` checks run unchanged).
+
+    Example::
+
+        >>> device = "cuda" if minigrad.cuda.is_available() else "cpu"
+        >>> device
+        'cpu'
+    """
     return False
 
 
 def device_count():
-    """0: minigrad has no CUDA devices."""
+    """0: minigrad has no CUDA devices.
+
+    Example::
+
+        >>> minigrad.cuda.device_count()
+        0
+    """
     return 0
 
 

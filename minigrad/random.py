@@ -188,7 +188,17 @@ def get_rng_state():
 
 
 def set_rng_state(new_state):
-    """Restore the default generator's state from ``get_rng_state()``."""
+    """Restore the default generator's state from ``get_rng_state()``: the same random numbers follow
+    again.
+
+    Example::
+
+        >>> state = minigrad.get_rng_state()
+        >>> a = minigrad.randn(3)
+        >>> minigrad.set_rng_state(state)
+        >>> minigrad.equal(a, minigrad.randn(3))
+        True
+    """
     default_generator.set_state(new_state)
 
 

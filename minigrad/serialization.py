@@ -152,8 +152,13 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
 
     Example::
 
-        >>> minigrad.save(model.state_dict(), "model.mg")
-        >>> model.load_state_dict(minigrad.load("model.mg"))
+        >>> import io
+        >>> model = nn.Linear(2, 1)
+        >>> buffer = io.BytesIO()   # or a path: minigrad.save(model.state_dict(), "model.mg")
+        >>> minigrad.save(model.state_dict(), buffer)
+        >>> _ = buffer.seek(0)
+        >>> nn.Linear(2, 1).load_state_dict(minigrad.load(buffer))
+        <All keys matched successfully>
     """
     enc = _Encoder()
     structure = json.dumps(enc.encode(obj), allow_nan=False).encode("utf-8")
@@ -183,7 +188,12 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
 
     Example::
 
-        >>> state = minigrad.load("model.mg")
+        >>> import io
+        >>> buffer = io.BytesIO()   # or a path: state = minigrad.load("model.mg")
+        >>> minigrad.save({"step": 3, "w": minigrad.tensor([1., 2.])}, buffer)
+        >>> _ = buffer.seek(0)
+        >>> minigrad.load(buffer)
+        {'step': 3, 'w': tensor([1., 2.])}
     """
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
         from ._device import device

@@ -263,7 +263,23 @@ def _synced(tensors):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Compute the gradients of ``tensors`` with respect to the graph's leaves, adding them into
-    each leaf's ``.grad`` (as ``torch.autograd.backward``)."""
+    each leaf's ``.grad`` (as ``torch.autograd.backward``).
+
+    Args:
+        tensors (Tensor or sequence of Tensor): the roots (e.g. losses).
+        grad_tensors (sequence of Tensor or None, optional): the gradients with respect to each
+            root (None for a one-element root: 1).
+        retain_graph (bool, optional): keep the graph for another backward pass.
+        inputs (sequence of Tensor, optional): accumulate only into these tensors' ``.grad``.
+
+    Example::
+
+        >>> x = minigrad.tensor([1., 2.], requires_grad=True)
+        >>> a, b = (x * 2).sum(), (x * x).sum()
+        >>> minigrad.autograd.backward([a, b])
+        >>> x.grad
+        tensor([4., 6.])
+    """
     if create_graph:
         raise NotImplementedError("minigrad does not support create_graph=True (higher-order gradients)")
     tensors = _synced(_as_tuple(tensors))
@@ -287,7 +303,21 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
          allow_unused=None, materialize_grads=False):
     """Return the gradients of ``outputs`` with respect to ``inputs`` without touching ``.grad``
-    (as ``torch.autograd.grad``)."""
+    (as ``torch.autograd.grad``): a tuple with one tensor per input.
+
+    An input the outputs do not depend on is an error unless ``allow_unused=True`` (its gradient is
+    then None, or zeros with ``materialize_grads=True``). ``create_graph=True`` (higher-order
+    gradients) is not supported.
+
+    Example::
+
+        >>> x = minigrad.tensor([1., 2., 3.], requires_grad=True)
+        >>> y = (x ** 2).sum()
+        >>> minigrad.autograd.grad(y, x)
+        (tensor([2., 4., 6.]),)
+        >>> x.grad is None
+        True
+    """
     if create_graph:
         raise NotImplementedError("minigrad does not support create_graph=True (higher-order gradients)")
     outputs = _synced(_as_tuple(outputs))

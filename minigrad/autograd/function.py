@@ -290,27 +290,38 @@ class Op(Node):
 class Function(Node):
     """Base class for custom differentiable operations, as ``torch.autograd.Function``.
 
+    Define ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)`` as static methods (they
+    receive and return Tensors; ``ctx.save_for_backward`` keeps what backward needs), then call
+    ``YourFunction.apply(*args)``.
+
     Example::
 
-        class Exp(minigrad.autograd.Function):
-            @staticmethod
-            def forward(ctx, x):
-                result = x.exp()
-                ctx.save_for_backward(result)
-                return result
-
-            @staticmethod
-            def backward(ctx, grad_output):
-                (result,) = ctx.saved_tensors
-                return grad_output * result
-
-        y = Exp.apply(x)
+        >>> class Exp(minigrad.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         result = x.exp()
+        ...         ctx.save_for_backward(result)
+        ...         return result
+        ...
+        ...     @staticmethod
+        ...     def backward(ctx, grad_output):
+        ...         (result,) = ctx.saved_tensors
+        ...         return grad_output * result
+        >>> x = minigrad.tensor([0., 1.], requires_grad=True)
+        >>> y = Exp.apply(x)
+        >>> y.sum().backward()
+        >>> x.grad
+        tensor([1.0000, 2.7183])
     """
 
     __slots__ = ("__dict__",)
 
     @classmethod
     def apply(cls, *args, **kwargs):
+        """Run ``forward`` on the arguments (outside the graph) and, when an input requires grad, record
+        this function as the outputs' ``grad_fn``, so that ``backward`` is called during the backward
+        pass. Returns ``forward``'s result (a tensor or a tuple).
+        """
         ctx = cls.__new__(cls)
         ctx._saved = ()
         ctx._materialize = True
@@ -350,6 +361,7 @@ class Function(Node):
         return outputs[0] if single else outputs
 
     def mark_dirty(self, *tensors):
+        """Not supported: in-place custom Functions raise NotImplementedError in minigrad."""
         raise NotImplementedError("in-place custom Functions are not supported by minigrad")
 
     def mark_non_differentiable(self, *tensors):
@@ -379,6 +391,7 @@ class Function(Node):
         return tuple(np.array(g._data) if isinstance(g, Tensor) else g for g in result)
 
     def name(self):
+        """The node's name as PyTorch shows it in ``grad_fn`` (``"<ClassName>Backward"``)."""
         return f"{type(self).__name__}Backward"
 
 

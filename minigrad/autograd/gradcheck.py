@@ -16,7 +16,25 @@ __all__ = ["gradcheck", "GradcheckError"]
 
 
 class GradcheckError(RuntimeError):
-    """Raised by ``gradcheck`` when the analytical and numerical gradients differ."""
+    """Raised by ``gradcheck`` (with ``raise_exception=True``, the default) when the analytical and
+    numerical gradients differ; a ``RuntimeError``.
+
+    Example::
+
+        >>> class Wrong(minigrad.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         return x * 2
+        ...     @staticmethod
+        ...     def backward(ctx, grad):
+        ...         return grad * 3   # should be 2
+        >>> x = minigrad.tensor([1.], dtype=minigrad.float64, requires_grad=True)
+        >>> try:
+        ...     minigrad.autograd.gradcheck(Wrong.apply, (x,))
+        ... except minigrad.autograd.GradcheckError:
+        ...     print("mismatch found")
+        mismatch found
+    """
 
 
 def _as_tuple(x):

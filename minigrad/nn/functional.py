@@ -41,28 +41,66 @@ __all__ = [
 
 # ====================================================================== layers and activations
 def linear(input, weight, bias=None):
-    """y = x Wᵀ + b. Shapes: input (*, in_features), weight (out_features, in_features),
-    bias (out_features,) -> output (*, out_features)."""
+    """Applies an affine transformation: ``y = x Wᵀ + b`` (one fused kernel call for 2-d input).
+
+    Shape:
+        - input: (*, in_features)
+        - weight: (out_features, in_features)
+        - bias: (out_features,), optional
+        - output: (*, out_features)
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 2.]])
+        >>> w = minigrad.tensor([[1., 0.], [1., 1.], [0., -1.]])
+        >>> F.linear(x, w, minigrad.tensor([0., 0., 10.]))
+        tensor([[1., 3., 8.]])
+    """
     return _linalg.linear(input, weight, bias)
 
 
 def relu(input, inplace=False):
-    """max(x, 0) element-wise; ``inplace=True`` overwrites ``input``."""
+    """``max(x, 0)`` elementwise; ``inplace=True`` overwrites ``input``.
+
+    Example::
+
+        >>> F.relu(minigrad.tensor([-1., 0.5]))
+        tensor([0.0000, 0.5000])
+    """
     return _pw.relu_(input) if inplace else _pw.relu(input)
 
 
 def relu_(input):
-    """In-place ``relu``."""
+    """In-place ``relu``: overwrites ``input`` with ``max(x, 0)`` and returns it.
+
+    Example::
+
+        >>> x = minigrad.tensor([-1., 0.5])
+        >>> F.relu_(x) is x, x
+        (True, tensor([0.0000, 0.5000]))
+    """
     return _pw.relu_(input)
 
 
 def sigmoid(input):
-    """1 / (1 + exp(-x)) element-wise (computed without overflow)."""
+    """``1 / (1 + exp(-x))`` elementwise (computed without overflow).
+
+    Example::
+
+        >>> F.sigmoid(minigrad.tensor([0., 2.]))
+        tensor([0.5000, 0.8808])
+    """
     return _pw.sigmoid(input)
 
 
 def tanh(input):
-    """Hyperbolic tangent element-wise."""
+    """The hyperbolic tangent, elementwise.
+
+    Example::
+
+        >>> F.tanh(minigrad.tensor([0., 1.]))
+        tensor([0.0000, 0.7616])
+    """
     return _pw.tanh(input)
 
 
@@ -76,22 +114,42 @@ def _softmax_dim(name, ndim, stacklevel):
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """exp(x_i) / sum_j exp(x_j) along ``dim`` (stable: the maximum is subtracted first).
-    Without ``dim``, PyTorch's deprecated implicit choice is made, with its warning."""
+    """``exp(x_i) / sum_j exp(x_j)`` along ``dim`` (stable: the maximum is subtracted first).
+    Without ``dim``, PyTorch's deprecated implicit choice is made, with its warning.
+
+    Example::
+
+        >>> F.softmax(minigrad.tensor([[0., 0.], [0., 1.]]), dim=1)
+        tensor([[0.5000, 0.5000],
+                [0.2689, 0.7311]])
+    """
     if dim is None:
         dim = _softmax_dim("softmax", input.dim(), _stacklevel)
     return _pw.softmax(input, dim, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    """log(softmax(x)) along ``dim``, computed as x - max - log(sum(exp(x - max)))."""
+    """``log(softmax(x))`` along ``dim``, computed as ``x - max - log(sum(exp(x - max)))``; the input of
+    ``nll_loss``.
+
+    Example::
+
+        >>> F.log_softmax(minigrad.tensor([[0., 0.]]), dim=1)
+        tensor([[-0.6931, -0.6931]])
+    """
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
     return _pw.log_softmax(input, dim, dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
-    """softmax(-x) along ``dim``."""
+    """``softmax(-x)`` along ``dim``: the smallest elements get the largest weights.
+
+    Example::
+
+        >>> F.softmin(minigrad.tensor([[0., 1.]]), dim=1)
+        tensor([[0.7311, 0.2689]])
+    """
     if dim is None:
         dim = _softmax_dim("softmin", input.dim(), _stacklevel)
     return _pw.softmax(-input, dim, dtype)
@@ -128,7 +186,13 @@ def _activation(input, fn, inplace):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    """x where x > 0, else negative_slope * x."""
+    """``x`` where ``x > 0``, else ``negative_slope * x``.
+
+    Example::
+
+        >>> F.leaky_relu(minigrad.tensor([-2., 3.]), negative_slope=0.1)
+        tensor([-0.2000,  3.0000])
+    """
     if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
         raise TypeError(f"leaky_relu(): argument 'negative_slope' (position 2) must be Number, "
                         f"not {type(negative_slope).__name__}")
@@ -141,7 +205,13 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
 
 
 def elu(input, alpha=1.0, inplace=False):
-    """x where x > 0, else alpha * (exp(x) - 1)."""
+    """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
+
+    Example::
+
+        >>> F.elu(minigrad.tensor([-1., 2.]))
+        tensor([-0.6321,  2.0000])
+    """
 
     def Elu(a):
         e = np.exp(np.minimum(a, 0))
@@ -156,8 +226,14 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def selu(input, inplace=False):
-    """scale * (x where x > 0, else alpha * (exp(x) - 1)), the self-normalising activation that
-    ``AlphaDropout`` is designed for."""
+    """``scale * (x where x > 0, else alpha * (exp(x) - 1))`` with PyTorch's constants (alpha ≈ 1.6733,
+    scale ≈ 1.0507): the self-normalising activation that ``alpha_dropout`` is designed for.
+
+    Example::
+
+        >>> F.selu(minigrad.tensor([-1., 1.]))
+        tensor([-1.1113,  1.0507])
+    """
 
     def Selu(a):
         e = np.exp(np.minimum(a, 0))
@@ -172,7 +248,14 @@ _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
 def gelu(input, approximate="none"):
-    """x * Φ(x) (``approximate="none"``) or its tanh approximation (``"tanh"``)."""
+    """``x * Φ(x)`` (Φ: the standard normal CDF) with ``approximate="none"``, or its tanh
+    approximation with ``approximate="tanh"``.
+
+    Example::
+
+        >>> F.gelu(minigrad.tensor([-1., 0., 1.]))
+        tensor([-0.1587,  0.0000,  0.8413])
+    """
     if approximate not in ("none", "tanh"):
         raise RuntimeError(f"approximate argument must be either none or tanh.")
 
@@ -194,7 +277,13 @@ def gelu(input, approximate="none"):
 
 
 def silu(input, inplace=False):
-    """x * sigmoid(x)."""
+    """``x * sigmoid(x)`` (also called swish).
+
+    Example::
+
+        >>> F.silu(minigrad.tensor([-1., 1.]))
+        tensor([-0.2689,  0.7311])
+    """
 
     def Silu(a):
         s = 1 / (1 + np.exp(-a.astype(np.float64)))
@@ -204,7 +293,13 @@ def silu(input, inplace=False):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    """log(1 + exp(beta * x)) / beta (linear where beta * x > threshold)."""
+    """``log(1 + exp(beta * x)) / beta``, a smooth ReLU (linear where ``beta * x > threshold``).
+
+    Example::
+
+        >>> F.softplus(minigrad.tensor([-1., 0., 30.]))
+        tensor([ 0.3133,  0.6931, 30.0000])
+    """
 
     def Softplus(a):
         z = a * beta
@@ -217,8 +312,16 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 
 def one_hot(tensor, num_classes=-1):
-    """Class indices (any shape, int64) -> one-hot int64 tensor with a last dimension of size
-    ``num_classes`` (max + 1 when -1)."""
+    """Class indices (an int64 tensor of any shape) as one-hot vectors: an int64 tensor with an extra
+    last dimension of size ``num_classes`` (the largest index + 1 when -1).
+
+    Example::
+
+        >>> F.one_hot(minigrad.tensor([0, 2, 1]), num_classes=3)
+        tensor([[1, 0, 0],
+                [0, 0, 1],
+                [0, 1, 0]])
+    """
     idx = tensor._data
     if idx.dtype != np.int64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
@@ -316,15 +419,27 @@ def dropout(input, p=0.5, training=True, inplace=False, *, generator=None):
 
     Example::
 
-        >>> F.dropout(minigrad.ones(8), p=0.5)   # about half zeros, the rest 2.
+        >>> y = F.dropout(minigrad.ones(1000), p=0.5)   # about half zeros, the rest 2.
+        >>> sorted(set(y.tolist())), 400 < int((y == 0).sum()) < 600
+        ([0.0, 2.0], True)
+        >>> x = minigrad.ones(3)
+        >>> F.dropout(x, p=0.5, training=False) is x
+        True
     """
     check_probability(p)
     return _dropout(input, p, training, inplace, generator=generator)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, L) or (C, L) inputs with probability ``p`` (inverted:
-    kept channels are scaled by 1/(1-p)). See ``nn.Dropout1d``."""
+    """Zeroes whole channels of (N, C, L) or (C, L) inputs with probability ``p`` (inverted: kept
+    channels are scaled by 1/(1-p)). See ``nn.Dropout1d``.
+
+    Example::
+
+        >>> y = F.dropout1d(minigrad.ones(2, 4, 3), p=0.5)
+        >>> all(len(set(row.tolist())) == 1 for row in y.reshape(8, 3))  # a channel is all 0 or all 2
+        True
+    """
     check_probability(p)
     ndim = input.dim()
     if ndim not in (2, 3):
@@ -337,9 +452,16 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, H, W) inputs with probability ``p`` (inverted: kept channels
+    """Zeroes whole channels of (N, C, H, W) inputs with probability ``p`` (inverted: kept channels
     are scaled by 1/(1-p)). As PyTorch, a 3-D input is read as (N, C, L), with a warning.
-    See ``nn.Dropout2d``."""
+    See ``nn.Dropout2d``.
+
+    Example::
+
+        >>> y = F.dropout2d(minigrad.ones(2, 4, 3, 3), p=0.5)
+        >>> sorted(set(y.sum((2, 3)).flatten().tolist()))  # each channel: all 0, or all 2 (sum 18)
+        [0.0, 18.0]
+    """
     check_probability(p)
     ndim = input.dim()
     if ndim not in (3, 4):
@@ -364,8 +486,14 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability ``p``
-    (inverted: kept channels are scaled by 1/(1-p)). See ``nn.Dropout3d``."""
+    """Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability ``p``
+    (inverted: kept channels are scaled by 1/(1-p)). See ``nn.Dropout3d``.
+
+    Example::
+
+        >>> F.dropout3d(minigrad.ones(2, 4, 2, 2, 2), p=0.5).shape
+        minigrad.Size([2, 4, 2, 2, 2])
+    """
     check_probability(p)
     ndim = input.dim()
     if ndim not in (4, 5):
@@ -385,13 +513,28 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Alpha dropout for SELU networks: dropped elements take SELU's negative saturation value
     and an affine correction keeps mean 0 and variance 1. See ``nn.AlphaDropout``.
-    Note the default ``training=False``, as in PyTorch."""
+    Note the default ``training=False``, as in PyTorch.
+
+    Example::
+
+        >>> x = minigrad.randn(10000)
+        >>> y = F.alpha_dropout(x, p=0.2, training=True)
+        >>> abs(y.mean().item()) < 0.05, abs(y.std().item() - 1) < 0.05
+        (True, True)
+    """
     check_probability(p)
     return _apply_noise(input, p, training, inplace, tuple(input.shape), True)
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
-    """Alpha dropout of whole channels (inputs (N, C, *)). See ``nn.FeatureAlphaDropout``."""
+    """Alpha dropout of whole channels (inputs (N, C, *)): see ``alpha_dropout`` and
+    ``nn.FeatureAlphaDropout``. Note the default ``training=False``, as in PyTorch.
+
+    Example::
+
+        >>> F.feature_alpha_dropout(minigrad.randn(2, 4, 3), p=0.5, training=True).shape
+        minigrad.Size([2, 4, 3])
+    """
     check_probability(p)
     return _apply_noise(input, p, training, inplace, _feature_shape(input), True)
 
@@ -555,7 +698,9 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
 
     Example::
 
-        >>> F.nll_loss(F.log_softmax(minigrad.randn(3, 5), dim=1), minigrad.tensor([1, 0, 4]))
+        >>> logp = F.log_softmax(minigrad.tensor([[2., 0., 0.], [0., 0., 3.]]), dim=1)
+        >>> F.nll_loss(logp, minigrad.tensor([0, 2]))
+        tensor(0.1672)
     """
     reduction = _reduction(size_average, reduce, reduction)
     t, n_classes = _check_class_targets(input, target, ignore_index)
@@ -604,7 +749,13 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
 
 
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """Mean absolute error: mean(|input - target|) (or 'sum' / 'none')."""
+    """Mean absolute error: ``mean(|input - target|)`` (or ``reduction="sum"`` / ``"none"``).
+
+    Example::
+
+        >>> F.l1_loss(minigrad.tensor([1., 2.]), minigrad.tensor([0., 4.]))
+        tensor(1.5000)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     return _pointwise_loss(input, target, reduction, "l1")
 
@@ -622,14 +773,15 @@ def _apply_weight_and_reduction(loss, weight, reduction):
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     """Sigmoid and binary cross entropy fused (stable for any logit):
-    -w * [pos_weight * y * log σ(x) + (1 - y) * log(1 - σ(x))].
+    ``-w * [pos_weight * y * log σ(x) + (1 - y) * log(1 - σ(x))]``.
 
     Shapes: input (*), target of the same shape; ``weight`` broadcastable to it;
     ``pos_weight`` broadcastable along the last (class) dimension.
 
     Example::
 
-        >>> F.binary_cross_entropy_with_logits(minigrad.randn(4), minigrad.tensor([0., 1., 1., 0.]))
+        >>> F.binary_cross_entropy_with_logits(minigrad.tensor([0., 100.]), minigrad.tensor([1., 1.]))
+        tensor(0.3466)
     """
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
@@ -644,9 +796,15 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
     """Binary cross entropy of probabilities ``input`` (in [0, 1]) against ``target``:
-    -w * [y * log x + (1 - y) * log(1 - x)], logs clamped at -100 as PyTorch.
+    ``-w * [y * log x + (1 - y) * log(1 - x)]``, logs clamped at -100 as PyTorch.
 
-    Shapes: input (*), target of the same shape."""
+    Shapes: input (*), target of the same shape.
+
+    Example::
+
+        >>> F.binary_cross_entropy(minigrad.tensor([0.5, 0.9]), minigrad.tensor([1., 1.]))
+        tensor(0.3993)
+    """
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(

@@ -87,18 +87,39 @@ def _fill(tensor, fill):
 
 
 def uniform_(tensor, a=0.0, b=1.0, generator=None):
-    """Fill with values from U(a, b)."""
+    """Fill ``tensor`` in place with values drawn from U(a, b); returns it.
+
+    Example::
+
+        >>> w = nn.init.uniform_(minigrad.empty(1000), a=-0.1, b=0.1)
+        >>> bool(w.min() >= -0.1 and w.max() < 0.1)
+        True
+    """
     return _fill(tensor, lambda arr: fill_uniform(arr, generator, a, b))
 
 
 def normal_(tensor, mean=0.0, std=1.0, generator=None):
-    """Fill with values from N(mean, std²)."""
+    """Fill ``tensor`` in place with values drawn from N(mean, std²); returns it.
+
+    Example::
+
+        >>> w = nn.init.normal_(minigrad.empty(10000), mean=1., std=0.1)
+        >>> round(w.mean().item(), 2), round(w.std().item(), 2)
+        (1.0, 0.1)
+    """
     return _fill(tensor, lambda arr: fill_normal(arr, generator, mean, std))
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill with values from N(mean, std²) truncated to [a, b] (out-of-range draws are
-    redrawn)."""
+    """Fill ``tensor`` in place with values from N(mean, std²) truncated to [a, b] (out-of-range
+    draws are redrawn); returns it.
+
+    Example::
+
+        >>> w = nn.init.trunc_normal_(minigrad.empty(1000), std=1., a=-0.5, b=0.5)
+        >>> bool(w.abs().max() <= 0.5)
+        True
+    """
 
     def fill(arr):
         flat = arr.reshape(-1)
@@ -113,29 +134,64 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
 
 def constant_(tensor, val):
-    """Fill with the value ``val``."""
+    """Fill ``tensor`` in place with the value ``val``; returns it.
+
+    Example::
+
+        >>> nn.init.constant_(minigrad.empty(3), 0.3)
+        tensor([0.3000, 0.3000, 0.3000])
+    """
     return _fill(tensor, lambda arr: arr.fill(val))
 
 
 def ones_(tensor):
-    """Fill with ones."""
+    """Fill ``tensor`` in place with ones; returns it.
+
+    Example::
+
+        >>> nn.init.ones_(minigrad.empty(2))
+        tensor([1., 1.])
+    """
     return constant_(tensor, 1)
 
 
 def zeros_(tensor):
-    """Fill with zeros."""
+    """Fill ``tensor`` in place with zeros; returns it (works on parameters: no graph is recorded).
+
+    Example::
+
+        >>> b = nn.Parameter(minigrad.ones(2))
+        >>> nn.init.zeros_(b)
+        Parameter containing:
+        tensor([0., 0.], requires_grad=True)
+    """
     return constant_(tensor, 0)
 
 
 def eye_(tensor):
-    """Fill a 2-D tensor with the identity matrix."""
+    """Fill a 2-d ``tensor`` in place with the identity matrix; returns it.
+
+    Example::
+
+        >>> nn.init.eye_(minigrad.empty(2, 3))
+        tensor([[1., 0., 0.],
+                [0., 1., 0.]])
+    """
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     return _fill(tensor, lambda arr: np.copyto(arr, np.eye(*arr.shape, dtype=arr.dtype)))
 
 
 def xavier_uniform_(tensor, gain=1.0, generator=None):
-    """Glorot initialisation: U(-a, a) with a = gain * √(6 / (fan_in + fan_out))."""
+    """Glorot initialisation: fill ``tensor`` with U(-a, a), a = gain * √(6 / (fan_in + fan_out));
+    returns it.
+
+    Example::
+
+        >>> w = nn.init.xavier_uniform_(minigrad.empty(30, 20))
+        >>> bool(w.abs().max() <= (6 / 50) ** 0.5)
+        True
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     bound = math.sqrt(3.0) * std
@@ -143,7 +199,15 @@ def xavier_uniform_(tensor, gain=1.0, generator=None):
 
 
 def xavier_normal_(tensor, gain=1.0, generator=None):
-    """Glorot initialisation: N(0, std²) with std = gain * √(2 / (fan_in + fan_out))."""
+    """Glorot initialisation: fill ``tensor`` with N(0, std²), std = gain * √(2 / (fan_in + fan_out));
+    returns it.
+
+    Example::
+
+        >>> w = nn.init.xavier_normal_(minigrad.empty(300, 200))
+        >>> round(w.std().item(), 2)
+        0.06
+    """
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     return normal_(tensor, 0.0, std, generator)
@@ -162,10 +226,16 @@ def _zero_elements(tensor):
 
 
 def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He initialisation: U(-bound, bound) with bound = gain * √(3 / fan), where
-    gain = calculate_gain(nonlinearity, a) and fan is fan_in or fan_out (``mode``).
+    """He initialisation: fill ``tensor`` with U(-bound, bound), bound = gain * √(3 / fan), where
+    gain = calculate_gain(nonlinearity, a) and fan is fan_in or fan_out (``mode``); returns it.
+    ``nn.Linear`` uses ``kaiming_uniform_(weight, a=math.sqrt(5))``.
 
-    ``nn.Linear`` uses ``kaiming_uniform_(weight, a=math.sqrt(5))``."""
+    Example::
+
+        >>> w = nn.init.kaiming_uniform_(minigrad.empty(64, 100), nonlinearity="relu")
+        >>> bool(w.abs().max() <= (2 ** 0.5) * (3 / 100) ** 0.5)
+        True
+    """
     if _zero_elements(tensor):
         return tensor
     bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)
@@ -173,14 +243,30 @@ def kaiming_uniform_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gene
 
 
 def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", generator=None):
-    """He initialisation: N(0, std²) with std = gain / √fan."""
+    """He initialisation: fill ``tensor`` with N(0, std²), std = gain / √fan (see
+    ``kaiming_uniform_``); returns it.
+
+    Example::
+
+        >>> w = nn.init.kaiming_normal_(minigrad.empty(500, 200), mode="fan_in", nonlinearity="relu")
+        >>> round(w.std().item(), 2)  # √2 / √200
+        0.1
+    """
     if _zero_elements(tensor):
         return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
 
 
 def orthogonal_(tensor, gain=1, generator=None):
-    """Fill with a (semi-)orthogonal matrix (QR of a normal matrix), times ``gain``."""
+    """Fill ``tensor`` with a (semi-)orthogonal matrix (QR of a normal matrix), times ``gain``;
+    returns it.
+
+    Example::
+
+        >>> q = nn.init.orthogonal_(minigrad.empty(3, 3, dtype=minigrad.float64))
+        >>> minigrad.allclose(q @ q.T, minigrad.eye(3, dtype=minigrad.float64))
+        True
+    """
     if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:

@@ -77,6 +77,14 @@ class Buffer(Tensor):
 
     ``Buffer(data, persistent=True)`` returns a plain-Tensor-sharing object that ``Module``
     recognises; ``persistent=False`` keeps it out of the ``state_dict``.
+
+    Example::
+
+        >>> m = nn.Module()
+        >>> m.mean = nn.Buffer(minigrad.zeros(2))
+        >>> m.tmp = nn.Buffer(minigrad.zeros(2), persistent=False)
+        >>> [name for name, _ in m.named_buffers()], list(m.state_dict())
+        (['mean', 'tmp'], ['mean'])
     """
 
     __slots__ = ()

@@ -358,7 +358,7 @@ def remainder(input, other):
 
     Example::
 
-        >>> minigrad.remainder(minigrad.tensor([-3., -2., 5.]), 2)
+        >>> minigrad.remainder(minigrad.tensor([-3., 4., 5.]), 2)
         tensor([1., 0., 1.])
         >>> minigrad.tensor([5, -5]).remainder(-3)
         tensor([-1, -2])

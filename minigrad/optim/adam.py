@@ -47,8 +47,12 @@ class Adam(Optimizer):
 
     Example::
 
-        >>> optimizer = minigrad.optim.Adam(model.parameters(), lr=1e-3)
-        >>> optimizer.zero_grad(); loss.backward(); optimizer.step()
+        >>> w = nn.Parameter(minigrad.tensor([1., 2.]))
+        >>> optimizer = minigrad.optim.Adam([w], lr=0.1)
+        >>> optimizer.zero_grad(); (w ** 2).sum().backward(); optimizer.step()
+        >>> w   # Adam's first step moves each element by about lr
+        Parameter containing:
+        tensor([0.9000, 1.9000], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,

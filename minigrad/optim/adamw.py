@@ -11,7 +11,12 @@ class AdamW(Adam):
 
     Example::
 
-        >>> optimizer = minigrad.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+        >>> w = nn.Parameter(minigrad.tensor([1., 2.]))
+        >>> optimizer = minigrad.optim.AdamW([w], lr=0.1, weight_decay=0.01)
+        >>> optimizer.zero_grad(); (w ** 2).sum().backward(); optimizer.step()
+        >>> w   # w * (1 - 0.1 * 0.01), then Adam's step of about lr
+        Parameter containing:
+        tensor([0.8990, 1.8980], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,

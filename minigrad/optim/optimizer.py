@@ -60,8 +60,15 @@ class Optimizer:
 
     Example::
 
-        >>> opt = minigrad.optim.SGD(model.parameters(), lr=0.1)
-        >>> opt.zero_grad(); loss_fn(model(x), y).backward(); opt.step()
+        >>> model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+        >>> opt = minigrad.optim.SGD([{"params": model[0].parameters()},
+        ...                           {"params": model[2].parameters(), "lr": 1e-3}], lr=0.1)
+        >>> [group["lr"] for group in opt.param_groups]
+        [0.1, 0.001]
+        >>> x, y = minigrad.randn(16, 4), minigrad.randint(0, 2, (16,))
+        >>> opt.zero_grad()
+        >>> nn.functional.cross_entropy(model(x), y).backward()
+        >>> opt.step()
     """
 
     def __init__(self, params, defaults):

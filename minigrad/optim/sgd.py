@@ -29,10 +29,14 @@ class SGD(Optimizer):
 
     Example::
 
-        >>> optimizer = minigrad.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        >>> w = nn.Parameter(minigrad.tensor([1., 2.]))
+        >>> optimizer = minigrad.optim.SGD([w], lr=0.1, momentum=0.9)
         >>> optimizer.zero_grad()
-        >>> loss_fn(model(input), target).backward()
+        >>> (w ** 2).sum().backward()   # gradient 2w
         >>> optimizer.step()
+        >>> w
+        Parameter containing:
+        tensor([0.8000, 1.6000], requires_grad=True)
     """
 
     def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0, nesterov=False,

@@ -30,6 +30,8 @@ class Dataset:
         >>> class Squares(Dataset):
         ...     def __len__(self): return 10
         ...     def __getitem__(self, i): return minigrad.tensor([float(i)]), float(i * i)
+        >>> Squares()[3]
+        (tensor([3.]), 9.0)
     """
 
     def __getitem__(self, index):
@@ -40,7 +42,17 @@ class Dataset:
 
 
 class IterableDataset(Dataset):
-    """A dataset that is an iterable of samples (``__iter__``), with no random access."""
+    """A dataset that is an iterable of samples (``__iter__``), with no random access; a
+    ``DataLoader`` batches the samples in the order they come.
+
+    Example::
+
+        >>> class Counter(IterableDataset):
+        ...     def __iter__(self):
+        ...         return iter(range(5))
+        >>> [batch.tolist() for batch in DataLoader(Counter(), batch_size=2)]
+        [[0, 1], [2, 3], [4]]
+    """
 
     def __iter__(self):
         raise NotImplementedError("Subclasses of IterableDataset should implement __iter__.")
@@ -53,6 +65,8 @@ class TensorDataset(Dataset):
 
         >>> ds = TensorDataset(minigrad.randn(100, 3), minigrad.randint(0, 2, (100,)))
         >>> x, y = ds[0]
+        >>> len(ds), tuple(x.shape), y.dtype
+        (100, (3,), minigrad.int64)
     """
 
     def __init__(self, *tensors):
@@ -68,7 +82,15 @@ class TensorDataset(Dataset):
 
 
 class Subset(Dataset):
-    """The samples of ``dataset`` at ``indices``."""
+    """The samples of ``dataset`` at ``indices`` (what ``random_split`` returns).
+
+    Example::
+
+        >>> ds = TensorDataset(minigrad.arange(10))
+        >>> sub = Subset(ds, [2, 5])
+        >>> len(sub), sub[1]
+        (2, (tensor(5),))
+    """
 
     def __init__(self, dataset, indices):
         self.dataset = dataset
@@ -84,7 +106,15 @@ class Subset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """The concatenation of several datasets."""
+    """The concatenation of several datasets (``ds1 + ds2`` makes one).
+
+    Example::
+
+        >>> a, b = TensorDataset(minigrad.arange(3)), TensorDataset(minigrad.arange(10, 12))
+        >>> both = ConcatDataset([a, b])
+        >>> len(both), both[3]
+        (5, (tensor(10),))
+    """
 
     def __init__(self, datasets):
         self.datasets = list(datasets)
@@ -112,6 +142,8 @@ def random_split(dataset, lengths, generator=default_generator):
     Example::
 
         >>> train, val = random_split(range(10), [0.8, 0.2], generator=minigrad.Generator().manual_seed(42))
+        >>> len(train), len(val), sorted(list(train) + list(val))
+        (8, 2, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
     """
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
@@ -135,7 +167,22 @@ def random_split(dataset, lengths, generator=default_generator):
 
 # ====================================================================== samplers
 class Sampler:
-    """Base class of index samplers (iterables of dataset indices)."""
+    """Base class of index samplers: iterables of dataset indices (define ``__iter__``, and
+    ``__len__`` when known), to pass to ``DataLoader(sampler=...)``.
+
+    Example::
+
+        >>> class Reverse(Sampler):
+        ...     def __init__(self, n):
+        ...         self.n = n
+        ...     def __iter__(self):
+        ...         return iter(range(self.n - 1, -1, -1))
+        ...     def __len__(self):
+        ...         return self.n
+        >>> ds = TensorDataset(minigrad.arange(4))
+        >>> [b[0].tolist() for b in DataLoader(ds, batch_size=2, sampler=Reverse(4))]
+        [[3, 2], [1, 0]]
+    """
 
     def __init__(self, data_source=None):
         pass
@@ -145,7 +192,13 @@ class Sampler:
 
 
 class SequentialSampler(Sampler):
-    """Indices 0, 1, ..., len(data_source) - 1."""
+    """The indices 0, 1, ..., len(data_source) - 1, in order (a ``DataLoader``'s default).
+
+    Example::
+
+        >>> list(SequentialSampler(range(4)))
+        [0, 1, 2, 3]
+    """
 
     def __init__(self, data_source):
         self.data_source = data_source
@@ -159,7 +212,15 @@ class SequentialSampler(Sampler):
 
 class RandomSampler(Sampler):
     """A random permutation of the indices (a new one per epoch), from ``generator`` or the
-    default generator; with ``replacement=True``, ``num_samples`` independent draws."""
+    default generator; with ``replacement=True``, ``num_samples`` independent draws.
+
+    Example::
+
+        >>> sorted(RandomSampler(range(5)))
+        [0, 1, 2, 3, 4]
+        >>> len(list(RandomSampler(range(5), replacement=True, num_samples=8)))
+        8
+    """
 
     def __init__(self, data_source, replacement=False, num_samples=None, generator=None):
         self.data_source = data_source
@@ -175,6 +236,7 @@ class RandomSampler(Sampler):
 
     @property
     def num_samples(self):
+        """The number of indices one epoch yields (the dataset's length unless ``num_samples`` was given)."""
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
@@ -194,7 +256,16 @@ class RandomSampler(Sampler):
 
 
 class BatchSampler(Sampler):
-    """Groups the indices of ``sampler`` into lists of ``batch_size``."""
+    """Groups the indices of ``sampler`` into lists of ``batch_size`` (the last one shorter, unless
+    ``drop_last``).
+
+    Example::
+
+        >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=False))
+        [[0, 1], [2, 3], [4]]
+        >>> list(BatchSampler(SequentialSampler(range(5)), batch_size=2, drop_last=True))
+        [[0, 1], [2, 3]]
+    """
 
     def __init__(self, sampler, batch_size, drop_last):
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0:
@@ -298,9 +369,12 @@ class DataLoader:
 
     Example::
 
+        >>> X, y = minigrad.randn(100, 3), minigrad.randint(0, 2, (100,))
         >>> loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True)
-        >>> for xb, yb in loader:
-        ...     ...
+        >>> [tuple(xb.shape) for xb, yb in loader]
+        [(32, 3), (32, 3), (32, 3), (4, 3)]
+        >>> len(loader)
+        4
     """
 
     def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None,

@@ -83,8 +83,9 @@ class Softmax(_DimModule):
 
     Example::
 
-        >>> nn.Softmax(dim=1)(minigrad.randn(2, 3)).sum(1)
-        tensor([1.0000, 1.0000])
+        >>> nn.Softmax(dim=1)(minigrad.tensor([[1., 2., 3.], [0., 0., 0.]]))
+        tensor([[0.0900, 0.2447, 0.6652],
+                [0.3333, 0.3333, 0.3333]])
     """
 
     _function = staticmethod(F.softmax)
@@ -100,7 +101,14 @@ class LogSoftmax(_DimModule):
 
 
 class Softmin(_DimModule):
-    """Applies softmax(-x) along ``dim``. Shape: input :math:`(*)`, output the same."""
+    """Applies softmax(-x) along ``dim``: the smallest elements get the largest probabilities.
+    Shape: input :math:`(*)`, output the same.
+
+    Example::
+
+        >>> nn.Softmin(dim=0)(minigrad.tensor([0., 1.]))
+        tensor([0.7311, 0.2689])
+    """
 
     _function = staticmethod(F.softmin)
 
@@ -126,7 +134,13 @@ class LeakyReLU(Module):
 
 
 class ELU(Module):
-    """Applies x for x > 0 and alpha * (exp(x) - 1) otherwise. Shape: :math:`(*)` to the same."""
+    """Applies x for x > 0 and alpha * (exp(x) - 1) otherwise. Shape: :math:`(*)` to the same.
+
+    Example::
+
+        >>> nn.ELU(alpha=2.0)(minigrad.tensor([-1., 1.]))
+        tensor([-1.2642,  1.0000])
+    """
 
     __constants__ = ["alpha", "inplace"]
 
@@ -161,7 +175,13 @@ class SELU(Module):
 
 class GELU(Module):
     """Applies x * Φ(x) (``approximate='none'``) or its tanh approximation.
-    Shape: :math:`(*)` to the same."""
+    Shape: :math:`(*)` to the same.
+
+    Example::
+
+        >>> nn.GELU()(minigrad.tensor([-1., 1.]))
+        tensor([-0.1587,  0.8413])
+    """
 
     __constants__ = ["approximate"]
 
@@ -177,7 +197,13 @@ class GELU(Module):
 
 
 class SiLU(Module):
-    """Applies x * sigmoid(x). Shape: :math:`(*)` to the same."""
+    """Applies x * sigmoid(x). Shape: :math:`(*)` to the same.
+
+    Example::
+
+        >>> nn.SiLU()(minigrad.tensor([-1., 1.]))
+        tensor([-0.2689,  0.7311])
+    """
 
     __constants__ = ["inplace"]
 
@@ -193,7 +219,14 @@ class SiLU(Module):
 
 
 class Softplus(Module):
-    """Applies log(1 + exp(beta * x)) / beta. Shape: :math:`(*)` to the same."""
+    """Applies log(1 + exp(beta * x)) / beta, a smooth ReLU (linear where beta * x > threshold).
+    Shape: :math:`(*)` to the same.
+
+    Example::
+
+        >>> nn.Softplus(beta=2.0)(minigrad.tensor([-1., 0., 1.]))
+        tensor([0.0635, 0.3466, 1.0635])
+    """
 
     __constants__ = ["beta", "threshold"]
 

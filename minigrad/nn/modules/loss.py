@@ -108,7 +108,8 @@ class NLLLoss(_WeightedLoss):
 
         >>> m = nn.LogSoftmax(dim=1)
         >>> loss = nn.NLLLoss()
-        >>> loss(m(minigrad.randn(3, 5)), minigrad.tensor([1, 0, 4]))
+        >>> loss(m(minigrad.tensor([[2., 0., 0.], [0., 0., 3.]])), minigrad.tensor([0, 2]))
+        tensor(0.1672)
     """
 
     __constants__ = ["ignore_index", "reduction"]
@@ -151,7 +152,8 @@ class BCEWithLogitsLoss(_Loss):
     Example::
 
         >>> loss = nn.BCEWithLogitsLoss(pos_weight=minigrad.tensor([2.]))
-        >>> loss(minigrad.randn(3, 1), minigrad.tensor([[0.], [1.], [1.]]))
+        >>> loss(minigrad.tensor([[0.], [0.], [0.]]), minigrad.tensor([[0.], [1.], [1.]]))
+        tensor(1.1552)
     """
 
     def __init__(self, weight=None, size_average=None, reduce=None, reduction="mean",

@@ -139,13 +139,35 @@ class Module:
         return output
 
     def register_forward_pre_hook(self, hook):
-        """Call ``hook(module, args)`` before every forward; it may return replacement args."""
+        """Call ``hook(module, args)`` before every forward; it may return replacement args (a tuple, or
+        a single value). Returns a handle whose ``.remove()`` unregisters the hook.
+
+        Example::
+
+            >>> lin = nn.Linear(2, 2)
+            >>> h = lin.register_forward_pre_hook(lambda m, args: (args[0] * 0,))
+            >>> minigrad.equal(lin(minigrad.ones(1, 2)), lin.bias.detach().unsqueeze(0))
+            True
+            >>> h.remove()
+        """
         handle = RemovableHandle(self._forward_pre_hooks)
         self._forward_pre_hooks[handle.id] = hook
         return handle
 
     def register_forward_hook(self, hook):
-        """Call ``hook(module, args, output)`` after every forward; it may return a new output."""
+        """Call ``hook(module, args, output)`` after every forward; it may return a new output. Returns a
+        handle whose ``.remove()`` unregisters the hook.
+
+        Example::
+
+            >>> seen = []
+            >>> net = nn.Sequential(nn.Linear(4, 3), nn.ReLU())
+            >>> h = net[0].register_forward_hook(lambda m, args, out: seen.append(tuple(out.shape)))
+            >>> _ = net(minigrad.zeros(5, 4))
+            >>> seen
+            [(5, 3)]
+            >>> h.remove()
+        """
         handle = RemovableHandle(self._forward_hooks)
         self._forward_hooks[handle.id] = hook
         return handle
@@ -154,11 +176,20 @@ class Module:
     def register_buffer(self, name, tensor, persistent=True):
         """Add a tensor that is module state but not a parameter (e.g. running statistics).
 
-        Buffers appear in ``buffers()`` and, if ``persistent``, in the ``state_dict``.
+        Buffers appear in ``buffers()`` and, if ``persistent``, in the ``state_dict``; they are
+        converted by ``to()`` but not trained.
 
         Example::
 
-            >>> self.register_buffer("running_mean", minigrad.zeros(num_features))
+            >>> class Norm(nn.Module):
+            ...     def __init__(self, num_features):
+            ...         super().__init__()
+            ...         self.register_buffer("running_mean", minigrad.zeros(num_features))
+            >>> m = Norm(3)
+            >>> m.running_mean
+            tensor([0., 0., 0.])
+            >>> list(m.state_dict()), list(m.parameters())
+            (['running_mean'], [])
         """
         if "_buffers" not in self.__dict__:
             raise AttributeError("cannot assign buffer before Module.__init__() call")
@@ -185,7 +216,16 @@ class Module:
             self._non_persistent_buffers_set.add(name)
 
     def register_parameter(self, name, param):
-        """Add a parameter (a ``nn.Parameter`` or None) under ``name``."""
+        """Add a parameter (a ``nn.Parameter`` or None) under ``name`` (the same as assigning
+        ``self.<name> = parameter``).
+
+        Example::
+
+            >>> m = nn.Module()
+            >>> m.register_parameter("scale", nn.Parameter(minigrad.ones(2)))
+            >>> [name for name, _ in m.named_parameters()]
+            ['scale']
+        """
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
         if not isinstance(name, str):
@@ -213,7 +253,18 @@ class Module:
             self._parameters[name] = param
 
     def add_module(self, name, module):
-        """Add a child module under ``name`` (same as assigning ``self.<name> = module``)."""
+        """Add a child module under ``name`` (the same as assigning ``self.<name> = module``, for names
+        that are not identifiers).
+
+        Example::
+
+            >>> m = nn.Module()
+            >>> m.add_module("fc", nn.Linear(2, 2))
+            >>> m
+            Module(
+              (fc): Linear(in_features=2, out_features=2, bias=True)
+            )
+        """
         if not isinstance(module, Module) and module is not None:
             raise TypeError(f"{typename(module)} is not a Module subclass")
         if not isinstance(name, str):
@@ -231,7 +282,14 @@ class Module:
         self.add_module(name, module)
 
     def get_submodule(self, target):
-        """The descendant named by a dotted path such as ``"encoder.0"`` ("" is the module)."""
+        """The descendant named by a dotted path such as ``"encoder.0"`` ("" is the module itself).
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1)))
+            >>> net.get_submodule("1.1")
+            Linear(in_features=3, out_features=1, bias=True)
+        """
         if target == "":
             return self
         mod = self
@@ -244,7 +302,14 @@ class Module:
         return mod
 
     def get_parameter(self, target):
-        """The parameter named by a dotted path such as ``"fc.weight"``."""
+        """The parameter named by a dotted path such as ``"fc.weight"``.
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 3))
+            >>> net.get_parameter("0.bias").shape
+            minigrad.Size([3])
+        """
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, name):
@@ -255,7 +320,7 @@ class Module:
         return param
 
     def get_buffer(self, target):
-        """The buffer named by a dotted path."""
+        """The buffer named by a dotted path such as ``"norm.running_mean"``."""
         module_path, _, name = target.rpartition(".")
         mod = self.get_submodule(module_path)
         if not hasattr(mod, name):
@@ -353,8 +418,15 @@ class Module:
 
     # ------------------------------------------------------------------ iteration
     def named_modules(self, memo=None, prefix="", remove_duplicate=True):
-        """Yield ``(name, module)`` for this module and every descendant, depth first; a module
-        reachable by several paths is yielded once (unless ``remove_duplicate=False``)."""
+        """Yield ``(name, module)`` for this module and every descendant, depth first; a module reachable
+        by several paths is yielded once (unless ``remove_duplicate=False``).
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+            >>> [name for name, _ in net.named_modules()]
+            ['', '0', '1']
+        """
         if memo is None:
             memo = set()
         if self in memo:
@@ -369,12 +441,26 @@ class Module:
             yield from module.named_modules(memo, sub_prefix, remove_duplicate)
 
     def modules(self):
-        """This module and every descendant (each once)."""
+        """This module and every descendant (each once), depth first.
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+            >>> [type(m).__name__ for m in net.modules()]
+            ['Sequential', 'Linear', 'ReLU']
+        """
         for _, module in self.named_modules():
             yield module
 
     def named_children(self):
-        """Yield ``(name, child)`` for the direct children (each once)."""
+        """Yield ``(name, child)`` for the direct children (each once).
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU()))
+            >>> [name for name, _ in net.named_children()]
+            ['0', '1']
+        """
         memo = set()
         for name, module in self._modules.items():
             if module is not None and module not in memo:
@@ -382,7 +468,14 @@ class Module:
                 yield name, module
 
     def children(self):
-        """The direct children."""
+        """The direct children (each once), not their descendants.
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU()))
+            >>> [type(m).__name__ for m in net.children()]
+            ['Linear', 'Sequential']
+        """
         for _, module in self.named_children():
             yield module
 
@@ -401,29 +494,60 @@ class Module:
                 yield module_prefix + ("." if module_prefix else "") + name, value
 
     def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
-        """Yield ``(name, parameter)`` pairs such as ``("fc1.weight", Parameter)``; a parameter
-        shared by several modules appears once (at its first name)."""
+        """Yield ``(name, parameter)`` pairs such as ``("0.weight", Parameter)``; a parameter shared by
+        several modules appears once (at its first name). ``recurse=False``: this module's own only.
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> [(name, tuple(p.shape)) for name, p in net.named_parameters()]
+            [('0.weight', (3, 2)), ('0.bias', (3,)), ('2.weight', (1, 3)), ('2.bias', (1,))]
+        """
         return self._named_members(lambda m: m._parameters.items(), prefix, recurse,
                                    remove_duplicate)
 
     def parameters(self, recurse=True):
-        """The module's parameters (each once), e.g. for an optimizer."""
+        """The module's parameters (each once), e.g. for an optimizer.
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
+            >>> sum(p.numel() for p in net.parameters())
+            13
+            >>> opt = minigrad.optim.SGD(net.parameters(), lr=0.1)
+        """
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
     def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
-        """Yield ``(name, buffer)`` pairs."""
+        """Yield ``(name, buffer)`` pairs (dotted names, as ``named_parameters``).
+
+        Example::
+
+            >>> m = nn.Module()
+            >>> m.register_buffer("steps", minigrad.zeros(1))
+            >>> [name for name, _ in m.named_buffers()]
+            ['steps']
+        """
         return self._named_members(lambda m: m._buffers.items(), prefix, recurse,
                                    remove_duplicate)
 
     def buffers(self, recurse=True):
-        """The module's buffers."""
+        """The module's buffers (each once)."""
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
     # ------------------------------------------------------------------ modes and gradients
     def train(self, mode=True):
-        """Set training mode on this module and every descendant (dropout active); returns self."""
+        """Set training mode (``mode=True``) or evaluation mode on this module and every descendant:
+        layers such as dropout behave differently in each. Returns self.
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+            >>> net.train().training, net[1].training
+            (True, True)
+        """
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
         self.training = mode
@@ -432,17 +556,41 @@ class Module:
         return self
 
     def eval(self):
-        """Set evaluation mode (``train(False)``): dropout becomes the identity; returns self."""
+        """Set evaluation mode (``train(False)``): dropout becomes the identity. Returns self.
+
+        Example::
+
+            >>> net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+            >>> net.eval()[1].training
+            False
+        """
         return self.train(False)
 
     def requires_grad_(self, requires_grad=True):
-        """Set ``requires_grad`` on every parameter (e.g. ``False`` to freeze); returns self."""
+        """Set ``requires_grad`` on every parameter (e.g. ``False`` to freeze the module). Returns self.
+
+        Example::
+
+            >>> lin = nn.Linear(2, 2).requires_grad_(False)
+            >>> [p.requires_grad for p in lin.parameters()]
+            [False, False]
+        """
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
     def zero_grad(self, set_to_none=True):
-        """Reset the gradients of all parameters: to None (default) or to zeros."""
+        """Reset the gradients of all parameters: to None (default) or, with ``set_to_none=False``, to
+        zeros.
+
+        Example::
+
+            >>> lin = nn.Linear(2, 1)
+            >>> lin(minigrad.ones(1, 2)).sum().backward()
+            >>> lin.zero_grad()
+            >>> lin.weight.grad is None
+            True
+        """
         for p in self.parameters():
             if p._grad is not None:
                 if set_to_none:
@@ -455,15 +603,19 @@ class Module:
                     g._vc[0] += 1
 
     def apply(self, fn):
-        """Call ``fn`` on every descendant (children first) and then on this module; returns
-        self. Typical use: custom initialisation.
+        """Call ``fn`` on every descendant (children first) and then on this module; returns self.
+        Typical use: custom initialisation.
 
         Example::
 
             >>> def init_weights(m):
             ...     if isinstance(m, nn.Linear):
             ...         nn.init.zeros_(m.bias)
-            >>> net.apply(init_weights)
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))
+            >>> _ = net.apply(init_weights)
+            >>> net[0].bias
+            Parameter containing:
+            tensor([0., 0., 0.], requires_grad=True)
         """
         for module in self.children():
             module.apply(fn)
@@ -491,8 +643,18 @@ class Module:
         return self
 
     def to(self, *args, **kwargs):
-        """Convert floating-point parameters and buffers to a dtype (``model.to(minigrad.float64)``);
-        devices other than the CPU are an error. Returns self."""
+        """Convert the floating-point parameters and buffers to a dtype (``model.to(minigrad.float64)``),
+        in place (the Parameter objects stay the same, so an optimizer keeps working); devices other
+        than the CPU are an error. Returns self.
+
+        Example::
+
+            >>> lin = nn.Linear(2, 2).to(minigrad.float64)
+            >>> lin.weight.dtype
+            minigrad.float64
+            >>> lin.to("cpu") is lin
+            True
+        """
         dtype = kwargs.pop("dtype", None)
         device = kwargs.pop("device", None)
         kwargs.pop("non_blocking", None)
@@ -524,21 +686,35 @@ class Module:
         return self._apply(lambda t: t.to(dtype) if t.is_floating_point() else t)
 
     def float(self):
-        """Cast floating-point parameters and buffers to float32; returns self."""
+        """Cast the floating-point parameters and buffers to float32; returns self.
+
+        Example::
+
+            >>> nn.Linear(2, 2).double().float().weight.dtype
+            minigrad.float32
+        """
         from ... import _dtype
 
         return self.to(_dtype.float32)
 
     def double(self):
-        """Cast floating-point parameters and buffers to float64; returns self."""
+        """Cast the floating-point parameters and buffers to float64; returns self.
+
+        Example::
+
+            >>> nn.Linear(2, 2).double().bias.dtype
+            minigrad.float64
+        """
         from ... import _dtype
 
         return self.to(_dtype.float64)
 
     def half(self):
+        """An error: minigrad has no float16 dtype."""
         raise RuntimeError("minigrad has no float16 dtype: Module.half() is not supported")
 
     def bfloat16(self):
+        """An error: minigrad has no bfloat16 dtype."""
         raise RuntimeError("minigrad has no bfloat16 dtype: Module.bfloat16() is not supported")
 
     def type(self, dst_type):
@@ -550,11 +726,13 @@ class Module:
         return self
 
     def cuda(self, device=None):
+        """An error: minigrad runs on the CPU only (CUDA is not available)."""
         from ..._device import device as _device_cls
 
         _device_cls("cuda")
 
     def share_memory(self):
+        """Returns self (kept for PyTorch compatibility; minigrad has no shared-memory tensors for multiprocessing)."""
         return self
 
     # ------------------------------------------------------------------ state dict
@@ -595,11 +773,32 @@ class Module:
         return destination
 
     def get_extra_state(self):
+        """Override (with ``set_extra_state``) to store extra, non-tensor state in the ``state_dict`` under
+        ``"_extra_state"``; the base class has none.
+
+        Example::
+
+            >>> class Counter(nn.Module):
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         self.calls = 0
+            ...     def get_extra_state(self):
+            ...         return {"calls": self.calls}
+            ...     def set_extra_state(self, state):
+            ...         self.calls = state["calls"]
+            >>> c = Counter()
+            >>> c.calls = 5
+            >>> c2 = Counter()
+            >>> _ = c2.load_state_dict(c.state_dict())
+            >>> c2.calls
+            5
+        """
         raise RuntimeError(
             "Reached a code path in Module.get_extra_state() that should never be called."
         )
 
     def set_extra_state(self, state):
+        """Restore the extra state returned by ``get_extra_state`` (override both; see there)."""
         raise RuntimeError(
             "Reached a code path in Module.set_extra_state() that should never be called."
         )
@@ -677,8 +876,11 @@ class Module:
 
         Example::
 
-            >>> model.load_state_dict(minigrad.load("model.mg"))
+            >>> src, dst = nn.Linear(2, 1), nn.Linear(2, 1)
+            >>> dst.load_state_dict(src.state_dict())
             <All keys matched successfully>
+            >>> minigrad.equal(dst.weight, src.weight)
+            True
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
@@ -724,7 +926,13 @@ class Module:
         return type(self).__name__
 
     def extra_repr(self):
-        """The text inside this module's parentheses in ``repr`` (override in layers)."""
+        """The text inside this module's parentheses in ``repr`` (override in layers).
+
+        Example::
+
+            >>> nn.Linear(2, 3).extra_repr()
+            'in_features=2, out_features=3, bias=True'
+        """
         return ""
 
     def __repr__(self):

@@ -32,9 +32,11 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
     Example::
 
-        >>> loss.backward()
-        >>> nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
-        >>> optimizer.step()
+        >>> model = nn.Linear(2, 1)
+        >>> (model(minigrad.full((1, 2), 100.)) ** 2).sum().backward()
+        >>> total = nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+        >>> bool(total > 1), round(nn.utils.parameters_to_vector([p.grad for p in model.parameters()]).norm().item(), 4)
+        (True, 1.0)
     """
     grads = _grads(parameters)
     max_norm = float(max_norm)
@@ -58,7 +60,16 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
 
 
 def clip_grad_value_(parameters, clip_value, foreach=None):
-    """Clamp every gradient element of ``parameters`` to [-clip_value, clip_value] in place."""
+    """Clamp every gradient element of ``parameters`` to [-clip_value, clip_value], in place.
+
+    Example::
+
+        >>> w = nn.Parameter(minigrad.tensor([1., 2.]))
+        >>> (w * 10).sum().backward()
+        >>> nn.utils.clip_grad_value_([w], clip_value=0.5)
+        >>> w.grad
+        tensor([0.5000, 0.5000])
+    """
     clip_value = float(clip_value)
     for g in _grads(parameters):
         np.clip(g._data, -clip_value, clip_value, out=g._data)

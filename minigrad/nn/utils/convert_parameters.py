@@ -19,8 +19,16 @@ def parameters_to_vector(parameters):
 
 
 def vector_to_parameters(vec, parameters):
-    """Copy slices of the 1-D tensor ``vec`` into ``parameters`` (the inverse of
-    ``parameters_to_vector``)."""
+    """Copy slices of the 1-d tensor ``vec`` into ``parameters``, in order (the inverse of
+    ``parameters_to_vector``).
+
+    Example::
+
+        >>> lin = nn.Linear(2, 1)
+        >>> nn.utils.vector_to_parameters(minigrad.tensor([1., 2., 3.]), lin.parameters())
+        >>> lin.weight.data, lin.bias.data
+        (tensor([[1., 2.]]), tensor([3.]))
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
     offset = 0
