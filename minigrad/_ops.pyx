@@ -62,7 +62,7 @@ cdef int64_t _chunk = 32768
 
 # Below these sizes a kernel runs on the calling thread only: waking a
 # second thread costs a few microseconds, which is more than the work.
-# Measured on the 2-core Zen 3 box with back-to-back calls (see NOTES.md):
+# Measured on a 2-core Zen 3 machine with back-to-back calls:
 # two threads win from ~4K elements for dropout (~0.45 ns/element) and from
 # ~16K for ReLU / dropout backward (~0.15 ns/element); the thresholds are
 # twice that, because a worker thread that has gone to sleep costs far more

@@ -69,8 +69,8 @@ mg_gemm_init()
 
 # Products with fewer flops (2*M*N*K) than this run on one thread: below it
 # the OpenMP fork/join and the barrier between B packing and compute cost
-# more than the second core saves.  Measured on the 2-core Zen 3 box (see
-# the GEMM notes): 2 threads break even around 64^3..80^3 (0.5-1 MFLOP).
+# more than the second core saves.  Measured on a 2-core Zen 3: 2 threads
+# break even around 64^3..80^3 (0.5-1 MFLOP).
 cdef int64_t _par_min_flops = 1 << 20
 
 # bmm: a batch of matrices each smaller than this is split over the batch

@@ -97,7 +97,7 @@ enum { MG_VARIANT_AUTO = 0, MG_VARIANT_GENERIC = 1, MG_VARIANT_AVX2_FMA = 2,
  *     float32 384 x 16 x 4 B = 24 KB of the 32 KB L1d, plus a 9 KB A
  *     micro-panel streaming through.  Measured 1-3% faster than the
  *     textbook 256 (16 KB) on 1024^3 and on the MLP shapes, no change at
- *     256..512 (see NOTES.md).  float64 keeps 256 x 8 x 8 B = 16 KB.
+ *     256..512.  float64 keeps 256 x 8 x 8 B = 16 KB.
  *     K is split into ceil(K/KC) equal blocks (K=1000 -> 3 x 334, not
  *     384+384+232) so no step runs a short, inefficient K block.
  *     Small M (<= MG_SMALL_M = 512 rows, e.g. a batch of 128 through a
@@ -116,7 +116,7 @@ enum { MG_VARIANT_AUTO = 0, MG_VARIANT_GENERIC = 1, MG_VARIANT_AVX2_FMA = 2,
  * NC: the packed B block (KC x NC) lives in L3 and is shared by all
  *     threads: 384 x 4080 x 4 B = 6 MB (x2, double-buffered), inside the
  *     32 MB L3.  Only matrices wider than NC pay a second pass over A.
- * (See NOTES.md for the measurements behind these numbers.)
+ * (All measured on a 2-core Zen 3; benchmarks/run.py times the square cases.)
  */
 #ifndef MG_KC_F32
 #define MG_KC_F32 384
