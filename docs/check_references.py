@@ -5,7 +5,8 @@
 
 The guide cites code as Markdown links with a line anchor, for example
 [`_run`](../minigrad/autograd/engine.py#L144): the file must exist, and the name in the link
-text (its last dotted part, without "()") must appear on that line. Code moves as minigrad
+text (its last dotted part, without "()") must appear on that line, in code rather than in a
+comment (unless comments are the only place it appears). Code moves as minigrad
 evolves; ``--fix`` looks the name up again (``def name``, ``class name``, ``name =``, or any
 mention) and rewrites the anchor, so the guide stays clickable. A name that is no longer in the
 file is an error that needs a human: the text around it is probably out of date too.
@@ -34,25 +35,41 @@ def identifier(text):
     return dotted(text)[-1]
 
 
-def find_line(lines, name, owner=None):
+def find_line(lines, name, owner=None, methods_first=False):
     """1-based line of the best definition of `name` in `lines` (after the definition of
     `owner`, a class, when that is found), or None."""
     if owner is not None:
         start = find_line(lines, owner)
         if start is not None and re.search(rf"\bclass\s+{re.escape(owner)}\b", lines[start - 1]):
-            found = find_line(lines[start:], name)
+            found = find_line(lines[start:], name, methods_first=True)
             if found is not None:
                 return start + found
-    patterns = [rf"^\s*(?:cdef\s+|cpdef\s+|async\s+)?(?:def|class)\s+{re.escape(name)}\b",
-                rf"^\s*(?:cdef\s+)?[\w\s\*]*\b{re.escape(name)}\s*\(",   # C / cdef functions
-                rf"^\s*#define\s+{re.escape(name)}\b",
-                rf"^\s*{re.escape(name)}\s*=",
-                rf"\b{re.escape(name)}\b"]
+    word = re.escape(name)
+    patterns = [rf"^(?:cdef\s+|cpdef\s+|async\s+)?(?:def|class)\s+{word}\b",       # module level first
+                rf"^\s*(?:cdef\s+|cpdef\s+|async\s+)?(?:def|class)\s+{word}\b",   # then methods
+                rf"^\s*#\s*define\s+{word}\b",
+                rf"^\s*(?:cdef\s+)?[\w\s\*]*\b{word}\s*\(",   # C / cdef functions
+                rf"^\s*{word}\s*=",
+                rf"\b{word}\b"]
+    if methods_first:  # inside a class: its methods before later module-level functions
+        patterns[0], patterns[1] = patterns[1], patterns[0]
     for pattern in patterns:
         for i, line in enumerate(lines, 1):
-            if re.search(pattern, line):
+            if not is_comment(line) and re.search(pattern, line):
                 return i
+    for i, line in enumerate(lines, 1):  # only mentioned in comments
+        if re.search(rf"\b{word}\b", line):
+            return i
     return None
+
+
+def is_comment(line):
+    """True for a comment line of Python/Cython (``# ...``, but not ``#define``) or C (``/* ...``,
+    `` * ...``, ``// ...``)."""
+    stripped = line.lstrip()
+    if stripped.startswith("#"):
+        return not re.match(r"#\s*(define|include|if|ifdef|ifndef|endif|else|undef)\b", stripped)
+    return stripped.startswith(("/*", "*", "//"))
 
 
 def in_class(lines, n, owner):
@@ -96,10 +113,10 @@ def check(fix=False):
             parts = dotted(label)
             owner = parts[-2] if len(parts) > 1 else None
             n = int(line)
-            if 1 <= n <= len(lines) and re.search(rf"\b{re.escape(name)}\b", lines[n - 1]) \
-                    and in_class(lines, n, owner):
-                return m.group(0)
             found = find_line(lines, name, owner)
+            if 1 <= n <= len(lines) and re.search(rf"\b{re.escape(name)}\b", lines[n - 1]) \
+                    and in_class(lines, n, owner) and (n == found or not is_comment(lines[n - 1])):
+                return m.group(0)
             if found is None:
                 errors.append(f"{where}: '{name}' is not in {os.path.relpath(path, os.path.dirname(DOCS))}")
                 return m.group(0)
