@@ -207,10 +207,31 @@ cdef double _dropout_p(p) except? -1.0:
     return float(p)
 
 
-cdef uint32_t _threshold(double p) noexcept:
-    """T = round((1 - p) * 65536); keep iff a 16-bit half < T."""
+# The 16-bit path compares two 16-bit halves of each 32-bit draw with T = round(q * 65536), so
+# its keep probability is T/65536, not q. That is kept only where it is accurate to 1e-4 relative
+# (of both q and p: a drop rate of 1e-5 must not become 1.5e-5); elsewhere each element gets a
+# whole 32-bit draw (half the throughput of random bits). See csrc/rng.h for the layout.
+cdef double _T16_REL_ERR = 1e-4
+
+
+cdef int _threshold(double p, uint64_t *thr) noexcept:
+    """The mask path for drop probability p: returns 0 (16-bit, T in [0, 2^16]) or 1 (32-bit,
+    T in [0, 2^32]) and stores T; keep iff draw < T. A function of p only, so dropout_forward
+    and bernoulli_mask always agree."""
     cdef double q = 1.0 - p
-    return <uint32_t>(q * 65536.0 + 0.5)
+    cdef uint64_t t16 = <uint64_t>(q * 65536.0 + 0.5)
+    if abs(<double>t16 / 65536.0 - q) <= _T16_REL_ERR * min(p, q):
+        thr[0] = t16
+        return 0
+    thr[0] = <uint64_t>(q * 4294967296.0 + 0.5)   # q * 2^32 is exact: only the rounding errs
+    return 1
+
+
+def _dropout_threshold(p):
+    """Tests/docs: (bits, T) used for drop probability p: bits 16 or 32, keep iff draw < T."""
+    cdef uint64_t thr
+    cdef int wide = _threshold(_dropout_p(p), &thr)
+    return (32 if wide else 16, int(thr))
 
 
 def dropout_scale(p, dtype):

@@ -30,13 +30,13 @@ cdef extern from "rng.h" nogil:
                        uint64_t offset, double mean, double std)
 
     void mg_dropout_fwd_f32(const float *x, float *y, uint8_t *mask,
-                            int64_t start, int64_t end, uint32_t thr,
+                            int64_t start, int64_t end, uint64_t thr, int wide,
                             float scale, uint64_t seed, uint64_t offset)
     void mg_dropout_fwd_f64(const double *x, double *y, uint8_t *mask,
-                            int64_t start, int64_t end, uint32_t thr,
+                            int64_t start, int64_t end, uint64_t thr, int wide,
                             double scale, uint64_t seed, uint64_t offset)
     void mg_bernoulli_mask(uint8_t *mask, int64_t start, int64_t end,
-                           uint32_t thr, uint64_t seed, uint64_t offset)
+                           uint64_t thr, int wide, uint64_t seed, uint64_t offset)
     void mg_dropout_bwd_f32(const float *dy, const uint8_t *mask, float *dx,
                             int64_t start, int64_t end, float scale)
     void mg_dropout_bwd_f64(const double *dy, const uint8_t *mask, double *dx,
@@ -93,7 +93,8 @@ def dropout_forward(x, p, seed, offset, out=None):
     if n == 0:
         return out, mask
     cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
-    cdef uint32_t thr = _threshold(pd)
+    cdef uint64_t thr
+    cdef int wide = _threshold(pd, &thr)
     cdef double scale = dropout_scale(pd, x.dtype)
     cdef uint8_t[::1] mv = mask
     cdef uint8_t *mp = &mv[0]
@@ -115,14 +116,14 @@ def dropout_forward(x, p, seed, offset, out=None):
         xfp = &xf[0]
         yfp = &yf[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
-            mg_dropout_fwd_f32(xfp, yfp, mp, c * cs, min(c * cs + cs, n), thr, sf, s, o)
+            mg_dropout_fwd_f32(xfp, yfp, mp, c * cs, min(c * cs + cs, n), thr, wide, sf, s, o)
     else:
         xd = x.reshape(-1)
         yd = out.reshape(-1)
         xdp = &xd[0]
         ydp = &yd[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
-            mg_dropout_fwd_f64(xdp, ydp, mp, c * cs, min(c * cs + cs, n), thr, scale, s, o)
+            mg_dropout_fwd_f64(xdp, ydp, mp, c * cs, min(c * cs + cs, n), thr, wide, scale, s, o)
     return out, mask
 
 
@@ -196,14 +197,15 @@ def bernoulli_mask(n, p, seed, offset):
     if nn == 0:
         return mask
     cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
-    cdef uint32_t thr = _threshold(pd)
+    cdef uint64_t thr
+    cdef int wide = _threshold(pd, &thr)
     cdef uint8_t[::1] mv = mask
     cdef uint8_t *mp = &mv[0]
     cdef int nt
     cdef int64_t c, cs, nch
     _plan(nn, _par_min_rng, &nt, &cs, &nch)
     for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
-        mg_bernoulli_mask(mp, c * cs, min(c * cs + cs, nn), thr, s, o)
+        mg_bernoulli_mask(mp, c * cs, min(c * cs + cs, nn), thr, wide, s, o)
     return mask
 
 

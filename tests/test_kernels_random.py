@@ -67,13 +67,27 @@ def threshold(p):
     return int((1.0 - p) * 65536.0 + 0.5)
 
 
+def mask_path(p):
+    """(bits, T) from the spec: the 16-bit threshold when T/65536 is within
+    1e-4 * min(p, q) of q = 1 - p, else a 32-bit one."""
+    q = 1.0 - p
+    t16 = threshold(p)
+    if abs(t16 / 65536 - q) <= 1e-4 * min(p, q):
+        return 16, t16
+    return 32, int(q * 2.0 ** 32 + 0.5)
+
+
 def keep_ref(n, p, seed, offset):
-    """keep_i: 16-bit half (i % 2) of s[i // 2] < T."""
+    """16-bit path: keep_i = 16-bit half (i % 2) of s[i // 2] < T;
+    32-bit path: keep_i = s[i] < T."""
+    bits, T = mask_path(p)
+    if bits == 32:
+        return words_ref(seed, offset, n).astype(np.uint64) < T
     w = words_ref(seed, offset, (n + 1) // 2).astype(np.uint32)
     halves = np.empty(2 * len(w), dtype=np.uint32)
     halves[0::2] = w & 0xFFFF
     halves[1::2] = w >> 16
-    return halves[:n] < threshold(p)
+    return halves[:n] < T
 
 
 def scale_ref(p, dtype):
@@ -211,7 +225,7 @@ def test_streams_match_reference(variant, n):
                                rtol=2e-7, atol=1e-7)
     assert bits_equal(z32, z.astype(np.float32))  # same doubles, then rounded
     # dropout mask / bernoulli mask
-    for p in (0.0, 0.3, 0.5, 1.0):
+    for p in (0.0, 0.3, 0.5, 1.0, 1e-3, 0.99999, 1e-12, 1 - 1e-12):
         keep = keep_ref(n, p, seed, offset)
         want = np.packbits(keep, bitorder="little")
         assert np.array_equal(R.bernoulli_mask(n, p, seed, offset), want)
@@ -275,10 +289,14 @@ def _run_all(n, seed=1234, offset=99):
         res["drop_y" + k], res["drop_m" + k] = y, m
         res["drop_bwd" + k] = R.dropout_backward(g, m, 0.3)
         res["unpack" + k] = R.unpack_mask(m, n, 1.25, dt)
+        # p = 1e-3 takes the 32-bit (precise) mask path
+        res["drop32_y" + k], res["drop32_m" + k] = R.dropout_forward(x, 1e-3, seed, offset)
+        res["drop32_bwd" + k] = R.dropout_backward(g, res["drop32_m" + k], 1e-3)
         r = R.relu_forward(x)
         res["relu" + k] = r
         res["relu_bwd" + k] = R.relu_backward(g, r)
     res["bern"] = R.bernoulli_mask(n, 0.77, seed, offset)
+    res["bern32"] = R.bernoulli_mask(n, 0.999, seed, offset)
     return res
 
 
@@ -400,6 +418,70 @@ def test_keep_rate_per_position_is_unbiased():
     keep = np.unpackbits(R.bernoulli_mask(n, 0.5, 3, 3), bitorder="little").reshape(-1, 8)
     rates = keep.mean(axis=0)
     assert np.all(np.abs(rates - 0.5) < 5 * math.sqrt(0.25 / (n / 8)))
+
+
+# Binomial bound: the number of kept elements K ~ Binomial(n, q) lies within Z_BOUND standard
+# deviations of n*q except with probability < 1e-8 (normal tail; the seeds are fixed, so a pass
+# is reproducible).  n is large enough that the old 16-bit threshold's bias at p = 1e-6, 1e-5 and
+# 0.99999 (keep rates 1, 1 - 1.53e-5 and 1.53e-5) is more than 8 standard deviations out.
+Z_BOUND = 6.0
+N_RATE = 1 << 26
+
+
+@pytest.mark.parametrize("p", [1e-6, 1e-5, 1e-3, 0.3, 0.5, 0.999, 0.99999])
+def test_keep_rate_at_extreme_p_is_binomial(p):
+    q = 1.0 - p
+    mask = R.bernoulli_mask(N_RATE, p, 101, 202)
+    kept = int(np.bitwise_count(mask).sum(dtype=np.int64))
+    sd = math.sqrt(N_RATE * q * p)
+    assert abs(kept - N_RATE * q) <= Z_BOUND * sd, (p, kept, N_RATE * q, sd)
+    # dropout_forward draws the same bits (checked on a prefix, to keep memory small)
+    n = 1 << 20
+    _, m = R.dropout_forward(np.ones(n, np.float32), p, 101, 202)
+    assert np.array_equal(m, mask[: n // 8])
+
+
+def test_mask_path_choice_keeps_probability_accurate():
+    # Wherever the 32-bit resolution allows it (min(p, q) >= 2e-6), the realised keep probability
+    # T / 2^bits is within 1e-4 * min(p, q) of q: the spec's accuracy requirement.
+    ps = np.concatenate([np.logspace(-5.7, -0.31, 400), 1 - np.logspace(-5.7, -0.31, 400),
+                         [0.0, 0.1, 0.2, 0.25, 0.3, 0.5, 0.75, 0.9, 1.0]])
+    for p in ps.tolist():
+        bits, T = R._dropout_threshold(p)
+        assert (bits, T) == mask_path(p), p
+        q = 1.0 - p
+        assert abs(T / 2.0 ** bits - q) <= 1e-4 * min(p, q), (p, bits, T)
+    # the common rates keep the fast 16-bit path; extreme ones get 32 bits
+    assert [R._dropout_threshold(p)[0] for p in (0.0, 0.1, 0.2, 0.5, 0.9, 1.0)] == [16] * 6
+    assert [R._dropout_threshold(p)[0] for p in (1e-5, 1e-3, 0.999, 0.99999)] == [32] * 4
+    # p so close to 0 or 1 that even 32 bits round to all/nothing
+    assert R._dropout_threshold(1e-12) == (32, 1 << 32)
+    assert R._dropout_threshold(1 - 1e-12) == (32, 0)
+
+
+@pytest.mark.parametrize("p", [1e-5, 0.999])
+@pytest.mark.parametrize("dt", [np.float32, np.float64])
+def test_precise_path_threads_variants_and_backward(p, dt):
+    n = 100_003
+    x = np.random.default_rng(5).standard_normal(n).astype(dt)
+    R._set_parallel_threshold(rng=0, mem=0)
+    R.set_num_threads(1)
+    y1, m1 = R.dropout_forward(x, p, 7, 8)
+    keep = keep_ref(n, p, 7, 8)
+    assert np.array_equal(m1, np.packbits(keep, bitorder="little"))
+    assert bits_equal(y1, x * np.where(keep, scale_ref(p, dt), dt(0)))
+    for threads in (2, 3):
+        for chunk in (64, 4096, 32768):
+            R.set_num_threads(threads)
+            R._set_chunk_size(chunk)
+            for v in VARIANTS:
+                R.set_rng_variant(v)
+                y, m = R.dropout_forward(x, p, 7, 8)
+                assert bits_equal(y, y1) and np.array_equal(m, m1), (threads, chunk, v)
+                assert np.array_equal(R.bernoulli_mask(n, p, 7, 8), m1)
+    # backward reads the same bits
+    g = np.ones(n, dt)
+    assert bits_equal(R.dropout_backward(g, m1, p), np.where(keep, scale_ref(p, dt), dt(0)))
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

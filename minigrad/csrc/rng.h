@@ -38,11 +38,19 @@
  *                 double, then mean + std*z, rounded to float32 for f32.
  *                 Same for f32 and f64 (one block per pair either way).
  *                 For an odd length the last pair's sine value is unused.
- *   dropout/bernoulli mask
- *                 element i uses the 16-bit half (i % 2) (0 = low) of
+ *   dropout/bernoulli mask, two paths chosen from p alone (q = 1 - p):
+ *     16-bit      element i uses the 16-bit half (i % 2) (0 = low) of
  *                 s[i / 2], i.e. block i/8, word (i%8)/2; keep iff
- *                 half < T, T = round(q * 65536) in [0, 65536], q = 1 - p.
+ *                 half < T, T = round(q * 65536) in [0, 65536].
  *                 So one block = 8 elements = exactly one mask byte.
+ *                 Used when |T/65536 - q| <= 1e-4 * min(p, q), i.e. the
+ *                 realised keep probability T/65536 is accurate to 1e-4
+ *                 relative (of q and of p): p = 0, 1, 0.5, 0.1, 0.3 ...
+ *     32-bit      otherwise (p like 1e-5, 1e-3, 0.999): element i uses the
+ *     (precise)   whole word s[i] (block i/4, word i%4); keep iff
+ *                 s[i] < T, T = round(q * 2^32) in [0, 2^32].
+ *                 Two blocks = 8 elements = one mask byte.
+ *                 The caller (_ops_random.pxi) picks the path and T.
  *
  * Floating point: only IEEE-exact single operations, libm calls and no
  * contraction-sensitive code inside the variant-specific (SIMD) functions;
@@ -551,9 +559,10 @@ MG__DEFINE_NORMAL(mg_normal_f64, double)
 /* ------------------------------------------------------------------------
  * Dropout / Bernoulli masks.
  *
- * One block -> 8 elements -> one mask byte; bit k of mask byte b is element
- * 8b + k (np.packbits(..., bitorder='little')).  T is an int in [0, 65536]:
- * keep iff half < T, so T = 65536 keeps everything and T = 0 nothing. */
+ * Bit k of mask byte b is element 8b + k (np.packbits(..., bitorder='little')).
+ * 16-bit path: one block -> 8 elements -> one mask byte; T is an int in
+ * [0, 65536]: keep iff half < T, so T = 65536 keeps everything and T = 0
+ * nothing.  32-bit (precise) path: two blocks per mask byte, see below. */
 
 /* Keep bits of the 8 elements of a block (w = its 4 words). */
 static inline unsigned mg__keep_byte(const uint32_t w[4], uint32_t T)
@@ -598,6 +607,39 @@ static void NAME(int variant, const T *x, T *y, uint8_t *mask, int64_t start,   
 }
 MG__DEFINE_DROPOUT_PORTABLE(mg__dropout_portable_f32, float)
 MG__DEFINE_DROPOUT_PORTABLE(mg__dropout_portable_f64, double)
+
+/* The precise (32-bit) path, any variant: groups of 64 elements = 16 blocks
+ * generated with the variant's block generator (the costly part), then the
+ * same portable transform for every variant.  keep iff word < T with T a
+ * 64-bit number in [0, 2^32] (2^32 keeps everything, 0 nothing).
+ * x == NULL: mask only; mask == NULL: mask not stored. */
+#define MG__DEFINE_DROPOUT32(NAME, T)                                           \
+static void NAME(int variant, const T *x, T *y, uint8_t *mask, int64_t start,   \
+                 int64_t end, uint64_t thr, T scale, const mg_philox_ctx *c)   \
+{                                                                               \
+    uint32_t buf[64];                                                           \
+    const T mult[2] = { (T)0, scale };                                          \
+    for (int64_t g = start; g < end; g += 64) {                                 \
+        int64_t n = mg__min64(end - g, 64);                                     \
+        int nbytes = (int)((n + 7) / 8);                                        \
+        /* whole bytes' worth of words, so no word read is uninitialised */    \
+        mg__blocks(variant, c, (uint64_t)(g >> 2), 2 * nbytes, buf);            \
+        for (int b = 0; b < nbytes; b++) {                                      \
+            unsigned byte = 0;                                                  \
+            for (int k = 0; k < 8; k++)                                         \
+                byte |= (unsigned)((uint64_t)buf[8 * b + k] < thr) << k;        \
+            int64_t e0 = g + 8 * b;                                             \
+            int m = (int)mg__min64(end - e0, 8);                                \
+            if (m < 8) byte &= (1u << m) - 1u;  /* zero padding bits */         \
+            if (mask) mask[e0 >> 3] = (uint8_t)byte;                            \
+            if (x)                                                              \
+                for (int k = 0; k < m; k++)                                     \
+                    y[e0 + k] = x[e0 + k] * mult[(byte >> k) & 1u];             \
+        }                                                                       \
+    }                                                                           \
+}
+MG__DEFINE_DROPOUT32(mg__dropout32_f32, float)
+MG__DEFINE_DROPOUT32(mg__dropout32_f64, double)
 
 #if MG_HAVE_X86
 /* AVX2 dropout, float32: 16 blocks = 128 elements per iteration.  Per block:
@@ -689,42 +731,46 @@ MG_AVX2 static void mg__dropout_avx2_f64(const double *x, double *y, uint8_t *ma
 
 /* Dropout forward on elements [start, end) (start % 8 == 0):
  *   y[i] = x[i] * (keep_i ? scale : +0.0),  mask bit i = keep_i.
- * y may equal x (in place).  thr = T = round((1-p) * 65536). */
+ * y may equal x (in place).  wide = 0: the 16-bit path, thr = T =
+ * round((1-p) * 65536); wide = 1: the 32-bit path, thr = round((1-p) * 2^32). */
 MG_FN void mg_dropout_fwd_f32(const float *x, float *y, uint8_t *mask,
-                               int64_t start, int64_t end, uint32_t thr,
+                               int64_t start, int64_t end, uint64_t thr, int wide,
                                float scale, uint64_t seed, uint64_t offset)
 {
     mg_philox_ctx c = mg_philox_make_ctx(seed, offset);
     int v = mg_rng_variant;
+    if (wide) { mg__dropout32_f32(v, x, y, mask, start, end, thr, scale, &c); return; }
 #if MG_HAVE_X86
-    if (v == MG_RNG_AVX2) { mg__dropout_avx2_f32(x, y, mask, start, end, thr, scale, &c); return; }
+    if (v == MG_RNG_AVX2) { mg__dropout_avx2_f32(x, y, mask, start, end, (uint32_t)thr, scale, &c); return; }
 #endif
-    mg__dropout_portable_f32(v, x, y, mask, start, end, thr, scale, &c);
+    mg__dropout_portable_f32(v, x, y, mask, start, end, (uint32_t)thr, scale, &c);
 }
 
 MG_FN void mg_dropout_fwd_f64(const double *x, double *y, uint8_t *mask,
-                               int64_t start, int64_t end, uint32_t thr,
+                               int64_t start, int64_t end, uint64_t thr, int wide,
                                double scale, uint64_t seed, uint64_t offset)
 {
     mg_philox_ctx c = mg_philox_make_ctx(seed, offset);
     int v = mg_rng_variant;
+    if (wide) { mg__dropout32_f64(v, x, y, mask, start, end, thr, scale, &c); return; }
 #if MG_HAVE_X86
-    if (v == MG_RNG_AVX2) { mg__dropout_avx2_f64(x, y, mask, start, end, thr, scale, &c); return; }
+    if (v == MG_RNG_AVX2) { mg__dropout_avx2_f64(x, y, mask, start, end, (uint32_t)thr, scale, &c); return; }
 #endif
-    mg__dropout_portable_f64(v, x, y, mask, start, end, thr, scale, &c);
+    mg__dropout_portable_f64(v, x, y, mask, start, end, (uint32_t)thr, scale, &c);
 }
 
 /* Keep mask only (start % 8 == 0): the same bits dropout_fwd would store
- * for the same (seed, offset, T).  Used for channel-wise dropout. */
+ * for the same (seed, offset, thr, wide).  Used for channel-wise dropout. */
 MG_FN void mg_bernoulli_mask(uint8_t *mask, int64_t start, int64_t end,
-                              uint32_t thr, uint64_t seed, uint64_t offset)
+                              uint64_t thr, int wide, uint64_t seed, uint64_t offset)
 {
     mg_philox_ctx c = mg_philox_make_ctx(seed, offset);
     int v = mg_rng_variant;
+    if (wide) { mg__dropout32_f32(v, NULL, NULL, mask, start, end, thr, 0.0f, &c); return; }
 #if MG_HAVE_X86
-    if (v == MG_RNG_AVX2) { mg__dropout_avx2_f32(NULL, NULL, mask, start, end, thr, 0.0f, &c); return; }
+    if (v == MG_RNG_AVX2) { mg__dropout_avx2_f32(NULL, NULL, mask, start, end, (uint32_t)thr, 0.0f, &c); return; }
 #endif
-    mg__dropout_portable_f32(v, NULL, NULL, mask, start, end, thr, 0.0f, &c);
+    mg__dropout_portable_f32(v, NULL, NULL, mask, start, end, (uint32_t)thr, 0.0f, &c);
 }
 
 /* ------------------------------------------------------------------------
