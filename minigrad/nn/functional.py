@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 
 from .. import _ops
+from .._dtype import from_numpy_dtype
 from ..autograd.function import Op
 from ..ops import linalg as _linalg
 from ..ops import loss as _loss
@@ -582,16 +583,30 @@ def _class_weight(input, weight, n_classes):
     return weight._data
 
 
+def _check_tensor_args(fn, **named):
+    """PyTorch's TypeError for a non-tensor argument (``None`` is allowed for optional ones)."""
+    for pos, (name, (value, optional)) in enumerate(named.items(), 1):
+        if not isinstance(value, Tensor) and not (optional and value is None):
+            raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(value).__name__}")
+
+
+def _not_implemented(kernel, t):
+    # the kernel names PyTorch's messages mention, so that the text is the same
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(t)}'")
+
+
 def _check_class_targets(input, target, ignore_index):
-    """PyTorch's shape, dtype and range checks for class-index targets."""
-    if target._data.dtype not in (np.int64, np.uint8):
-        raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {_type_name(target)}"
-        )
+    """PyTorch's shape, dtype and range checks for class-index targets: (flat targets, C)."""
     ishape, tshape = tuple(input.shape), tuple(target.shape)
     if len(ishape) == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    if len(ishape) >= 2 and tshape[:1] != ishape[:1]:
+    if len(ishape) == 1 and len(tshape) == 1:
+        if tshape[0] != 1:
+            raise ValueError(
+                f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}"
+            )
+    elif len(ishape) >= 2 and tshape[:1] != ishape[:1]:
         got = tshape[0] if tshape else 1
         raise ValueError(
             f"Expected input batch_size ({ishape[0]}) to match target batch_size ({got})."
@@ -599,10 +614,6 @@ def _check_class_targets(input, target, ignore_index):
     if len(ishape) <= 2:
         if len(tshape) > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        if len(ishape) == 1 and len(tshape) != 0:
-            raise RuntimeError(
-                f"size mismatch (got input: {list(ishape)}, target: {list(tshape)})"
-            )
     elif tshape != ishape[:1] + ishape[2:]:
         if len(ishape) == 4:
             raise RuntimeError(
@@ -611,12 +622,29 @@ def _check_class_targets(input, target, ignore_index):
         raise RuntimeError(
             f"Expected target size {list(ishape[:1] + ishape[2:])}, got {list(tshape)}"
         )
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_type_name(target)}"
+        )
     t = target._data.reshape(-1).astype(np.int64, copy=False)
     n_classes = ishape[1] if len(ishape) >= 2 else ishape[0]
     bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
     if bad.any():
         raise IndexError(f"Target {int(t[np.argmax(bad)])} is out of bounds.")
     return t, n_classes
+
+
+def _index_out_shape(input, target):
+    """reduction='none' shape for class-index targets: the target's, except that an unbatched
+    input's 1-element target gives a 0-d loss (as PyTorch)."""
+    return () if input.dim() == 1 else tuple(target.shape)
+
+
+def _check_label_smoothing(label_smoothing):
+    # PyTorch ignores a negative or NaN label_smoothing; we refuse it (documented difference)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    return float(label_smoothing)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -633,35 +661,68 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     divided by the total weight of the non-ignored targets, as in PyTorch.
     ``label_smoothing`` in [0, 1] mixes the target with the uniform distribution.
 
+    With probability targets the computation happens in the promoted dtype of input, target and
+    weight (float32 logits with float64 probabilities give a float64 loss), as PyTorch;
+    ``ignore_index`` must then stay negative (PyTorch's error otherwise).
+
+    Differences from PyTorch: a negative or NaN ``label_smoothing`` is an error (PyTorch
+    silently ignores it); an unbatched input with a 1-element target and label smoothing works
+    (PyTorch fails on a broadcast shape).
+
     Example::
 
         >>> logits = minigrad.randn(3, 5, requires_grad=True)
         >>> loss = F.cross_entropy(logits, minigrad.tensor([1, 0, 4]))
         >>> loss.backward()
     """
+    _check_tensor_args("cross_entropy_loss", input=(input, False), target=(target, False),
+                       weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.shape == target.shape:
+        return _cross_entropy_prob(input, target, weight, ignore_index, reduction,
+                                   label_smoothing)
     if input._data.dtype.kind != "f":
-        raise RuntimeError(f"\"log_softmax\" not implemented for '{_type_name(input)}'")
-    x = input._data
-    if input.shape == target.shape and input.dim() >= 1:
-        if target._data.dtype.kind != "f":
-            raise RuntimeError(
-                f"Expected floating point type for target with class probabilities, got "
-                f"{_type_name(target)}"
-            )
-        _check_same_type(input, target)
-        n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
-        w = _class_weight(input, weight, n_classes)
-        out_shape = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
-        rows, trows = _rows(input), _rows(target)
-        return _loss.CrossEntropyProb.apply(rows, trows, w, reduction, float(label_smoothing),
-                                            out_shape)
+        lastdim = input.dim() <= 2
+        raise _not_implemented("log_softmax_lastdim_kernel_impl" if lastdim else
+                               "log_softmax_kernel_impl", input)
+    eps = _check_label_smoothing(label_smoothing)
     t, n_classes = _check_class_targets(input, target, ignore_index)
     w = _class_weight(input, weight, n_classes)
-    return _loss.CrossEntropyIndex.apply(_rows(input), t, w, ignore_index, reduction,
-                                         float(label_smoothing), tuple(target.shape))
+    return _loss.CrossEntropyIndex.apply(_rows(input), t, w, ignore_index, reduction, eps,
+                                         _index_out_shape(input, target))
+
+
+def _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_smoothing):
+    """cross_entropy with class probabilities (``target`` has the input's shape)."""
+    if target._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"Expected floating point type for target with class probabilities, got "
+            f"{_type_name(target)}"
+        )
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    if input._data.dtype.kind != "f":
+        raise _not_implemented("log_softmax_lastdim_kernel_impl" if input.dim() <= 2 else
+                               "log_softmax_kernel_impl", input)
+    eps = _check_label_smoothing(label_smoothing)
+    x = input._data
+    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
+    if weight is not None and (weight._data.ndim != 1 or weight._data.size != n_classes):
+        raise RuntimeError(
+            f"cross_entropy: weight tensor should be defined either for all {n_classes} classes "
+            f"or no classes but got weight tensor of shape: {list(weight._data.shape)}"
+        )
+    # PyTorch computes -(w * target * log_softmax(input)) with ordinary type promotion
+    dtype = np.result_type(x.dtype, target._data.dtype,
+                           *(() if weight is None else (weight._data.dtype,)))
+    common = from_numpy_dtype(dtype)
+    input, target = input.to(common), target.to(common)
+    w = None if weight is None else weight._data.astype(dtype, copy=False)
+    out_shape = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
+    return _loss.CrossEntropyProb.apply(_rows(input), _rows(target), w, reduction, eps,
+                                        out_shape)
 
 
 class _Rows(Op):
@@ -702,10 +763,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         >>> F.nll_loss(logp, minigrad.tensor([0, 2]))
         tensor(0.1672)
     """
+    _check_tensor_args("nll_loss_nd", input=(input, False), target=(target, False),
+                       weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
     t, n_classes = _check_class_targets(input, target, ignore_index)
     w = _class_weight(input, weight, n_classes)
-    return _loss.NLL.apply(_rows(input), t, w, ignore_index, reduction, tuple(target.shape))
+    if input._data.dtype.kind != "f":
+        raise _not_implemented("nll_loss_out_frame" if input.dim() <= 2 else
+                               "nll_loss2d_forward_out_frame", input)
+    return _loss.NLL.apply(_rows(input), t, w, ignore_index, reduction,
+                           _index_out_shape(input, target))
 
 
 def _pointwise_loss(input, target, reduction, kind, stacklevel=3):
