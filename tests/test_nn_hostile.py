@@ -32,9 +32,8 @@ MG, TH = _Lib(minigrad), _Lib(torch)
 
 def _summary(value, lib):
     if isinstance(value, lib.T.Tensor):
-        arr = value.detach().numpy().astype(np.float64)
-        return ("tensor", tuple(value.shape), str(value.dtype).split(".")[-1],
-                repr(np.round(arr, 4).tolist()))
+        arr = np.round(value.detach().numpy().astype(np.float64), 4) + 0.0  # -0.0 counts as 0.0
+        return ("tensor", tuple(value.shape), str(value.dtype).split(".")[-1], repr(arr.tolist()))
     if isinstance(value, (tuple, list)):
         return tuple(_summary(v, lib) for v in value)
     if isinstance(value, (bool, int, float, str, type(None))):
@@ -166,6 +165,97 @@ def test_cross_entropy_and_nll_like_torch(name):
     assert_same_as_torch(CROSS_ENTROPY[name])
 
 
+# ============================================================ 2. binary cross entropy
+def _both_grads(fn, a, b, **kw):
+    fn(a, b, **kw).backward()
+    return a.grad, b.grad
+
+
+BCE_X, BCE_Y = [0.2, 0.7, 0.9], [0., 1., 1.]
+BINARY_CROSS_ENTROPY = {
+    "bce": lambda L: L.F.binary_cross_entropy(L.T.tensor(BCE_X), L.T.tensor(BCE_Y)),
+    "bce-input-above-1": lambda L: L.F.binary_cross_entropy(L.T.tensor([1.5, 0.2]), L.T.tensor([1., 0.])),
+    "bce-input-negative": lambda L: L.F.binary_cross_entropy(L.T.tensor([-0.5, 0.2]), L.T.tensor([1., 0.])),
+    "bce-input-nan": lambda L: L.F.binary_cross_entropy(L.T.tensor([float("nan"), 0.2]), L.T.tensor([1., 0.])),
+    "bce-target-out-of-range": lambda L: L.F.binary_cross_entropy(L.T.tensor(BCE_X), L.T.tensor([2., -1., 1.])),
+    "bce-target-nan": lambda L: L.F.binary_cross_entropy(L.T.tensor([0.5, 0.5]), L.T.tensor([0.5, float("nan")])),
+    "bce-both-out-of-range-target-first": lambda L: L.F.binary_cross_entropy(L.T.tensor([0.5, 2.]), L.T.tensor([3., 0.])),
+    "bce-int-target": lambda L: L.F.binary_cross_entropy(L.T.tensor(BCE_X), L.T.tensor([0, 1, 1])),
+    "bce-int-input": lambda L: L.F.binary_cross_entropy(L.T.tensor([0, 1, 1]), L.T.tensor(BCE_Y)),
+    "bce-int-both": lambda L: L.F.binary_cross_entropy(L.T.tensor([0, 1]), L.T.tensor([0, 1])),
+    "bce-f64-target": lambda L: L.F.binary_cross_entropy(L.T.tensor(BCE_X), L.T.tensor(BCE_Y, dtype=L.T.float64)),
+    "bce-f64-input-out-of-range-f32-target": lambda L: L.F.binary_cross_entropy(
+        L.T.ones(3, dtype=L.T.float64) * 2, L.T.ones(3)),
+    "bce-shape-mismatch": lambda L: L.F.binary_cross_entropy(L.T.tensor(BCE_X), L.T.tensor([1.])),
+    "bce-shape-mismatch-2d": lambda L: L.F.binary_cross_entropy(L.T.ones(2, 3) / 2, L.T.ones(3)),
+    "bce-weight-broadcast": lambda L: L.F.binary_cross_entropy(
+        L.T.ones(2, 3) / 3, L.T.ones(2, 3), weight=L.T.tensor([1., 2., 3.])),
+    "bce-weight-broadcast-none": lambda L: L.F.binary_cross_entropy(
+        L.T.ones(2, 3) / 3, L.T.ones(2, 3), weight=L.T.tensor([1., 2., 3.]), reduction="none"),
+    "bce-weight-larger-than-input": lambda L: L.F.binary_cross_entropy(
+        L.T.ones(3) / 3, L.T.ones(3), weight=L.T.ones(2, 3), reduction="none"),
+    "bce-weight-not-broadcastable": lambda L: L.F.binary_cross_entropy(L.T.ones(2, 3) / 3, L.T.ones(2, 3), weight=L.T.ones(2)),
+    "bce-weight-f64-keeps-input-dtype": lambda L: L.F.binary_cross_entropy(
+        L.T.ones(2, 3) / 3, L.T.ones(2, 3), weight=L.T.ones(3, dtype=L.T.float64)),
+    "bce-weight-long": lambda L: L.F.binary_cross_entropy(L.T.ones(3) / 2, L.T.ones(3), weight=L.T.ones(3, dtype=L.T.long)),
+    "bce-empty": lambda L: L.F.binary_cross_entropy(L.T.ones(0), L.T.ones(0)),
+    "bce-0d": lambda L: L.F.binary_cross_entropy(L.T.tensor(0.3), L.T.tensor(1.)),
+    "bce-at-0-and-1": lambda L: L.F.binary_cross_entropy(L.T.tensor([0., 1.]), L.T.tensor([1., 0.]), reduction="none"),
+    "bce-input-grad-at-0-and-1": lambda L: _both_grads(
+        L.F.binary_cross_entropy, L.T.tensor([0., 1., 0.5], requires_grad=True),
+        L.T.tensor([1., 0., 0.25], requires_grad=True), reduction="sum"),
+    "bce-module-weighted": lambda L: L.nn.BCELoss(weight=L.T.tensor([1., 2., 3.]))(L.T.ones(2, 3) / 3, L.T.ones(2, 3)),
+    "bce-bad-reduction": lambda L: L.F.binary_cross_entropy(L.T.tensor(BCE_X), L.T.tensor(BCE_Y), reduction="x"),
+    "logits": lambda L: L.F.binary_cross_entropy_with_logits(L.T.tensor(BCE_X), L.T.tensor(BCE_Y)),
+    "logits-int-target": lambda L: L.F.binary_cross_entropy_with_logits(L.T.tensor(BCE_X), L.T.tensor([0, 1, 1])),
+    "logits-int-input": lambda L: L.F.binary_cross_entropy_with_logits(L.T.tensor([0, 1, 1]), L.T.tensor(BCE_Y)),
+    "logits-bool-target": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.tensor(BCE_X), L.T.tensor([False, True, True])),
+    "logits-f64-target": lambda L: L.F.binary_cross_entropy_with_logits(L.T.tensor(BCE_X), L.T.tensor(BCE_Y, dtype=L.T.float64)),
+    "logits-f64-input-has-target-dtype": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.tensor(BCE_X, dtype=L.T.float64), L.T.tensor(BCE_Y)),
+    "logits-mixed-dtype-grads": lambda L: _both_grads(
+        L.F.binary_cross_entropy_with_logits, L.T.tensor(BCE_X, dtype=L.T.float64, requires_grad=True),
+        L.T.tensor(BCE_Y, requires_grad=True)),
+    "logits-mixed-dtype-grads-2": lambda L: _both_grads(
+        L.F.binary_cross_entropy_with_logits, L.T.tensor(BCE_X, requires_grad=True),
+        L.T.tensor(BCE_Y, dtype=L.T.float64, requires_grad=True)),
+    "logits-shape-mismatch": lambda L: L.F.binary_cross_entropy_with_logits(L.T.tensor(BCE_X), L.T.tensor([1.])),
+    "logits-shape-mismatch-2d": lambda L: L.F.binary_cross_entropy_with_logits(L.T.ones(2, 3), L.T.ones(3)),
+    "logits-pos-weight": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(2, 3), L.T.ones(2, 3), pos_weight=L.T.tensor([1., 2., 3.]), reduction="none"),
+    "logits-pos-weight-not-broadcastable": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(2, 3), L.T.ones(2, 3), pos_weight=L.T.tensor([1., 2.])),
+    "logits-pos-weight-larger-than-input": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(3), L.T.ones(3), pos_weight=L.T.ones(2, 3), reduction="none"),
+    "logits-pos-weight-f64": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(3), L.T.ones(3), pos_weight=L.T.ones(3, dtype=L.T.float64)),
+    "logits-pos-weight-int": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(3), L.T.ones(3), pos_weight=L.T.tensor([1, 2, 3])),
+    "logits-pos-weight-list": lambda L: L.F.binary_cross_entropy_with_logits(L.T.ones(3), L.T.ones(3), pos_weight=[1., 2., 3.]),
+    "logits-weight-broadcast": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(2, 3), L.T.ones(2, 3), weight=L.T.tensor([1., 2., 3.]), reduction="none"),
+    "logits-weight-not-broadcastable": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(2, 3), L.T.ones(2, 3), weight=L.T.ones(2)),
+    "logits-weight-larger-than-input": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(3), L.T.ones(3), weight=L.T.ones(2, 3), reduction="none"),
+    "logits-weight-f64-keeps-dtype": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(3), L.T.ones(3), weight=L.T.ones(3, dtype=L.T.float64)),
+    "logits-weight-long": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.ones(3), L.T.ones(3), weight=L.T.ones(3, dtype=L.T.long)),
+    "logits-empty": lambda L: L.F.binary_cross_entropy_with_logits(L.T.ones(0), L.T.ones(0)),
+    "logits-inf-and-nan": lambda L: L.F.binary_cross_entropy_with_logits(
+        L.T.tensor([float("inf"), -float("inf"), float("nan")]), L.T.tensor([1., 0., 1.]), reduction="none"),
+    "logits-module-pos-weight": lambda L: L.nn.BCEWithLogitsLoss(pos_weight=L.T.tensor([1., 2., 3.]))(
+        L.T.ones(2, 3), L.T.ones(2, 3)),
+}
+
+
+@pytest.mark.parametrize("name", list(BINARY_CROSS_ENTROPY))
+def test_binary_cross_entropy_like_torch(name):
+    assert_same_as_torch(BINARY_CROSS_ENTROPY[name])
+
+
 # ============================================================ deliberate differences
 def test_negative_or_nan_label_smoothing_is_an_error():
     """PyTorch silently ignores a negative or NaN label_smoothing (it only checks values above 0);
@@ -188,3 +278,35 @@ def test_unbatched_one_element_target_with_smoothing_works():
                                                 label_smoothing=0.1, reduction=reduction)
         assert tuple(ours.shape) == tuple(ref.shape) == ()
         assert math.isclose(ours.item(), ref.item(), rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("fn", ["binary_cross_entropy", "binary_cross_entropy_with_logits"])
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_binary_cross_entropy_non_tensor_argument_is_a_type_error(fn, position):
+    """PyTorch raises AttributeError ("'list' object has no attribute 'size'") for a list input
+    or target and accepts a list weight of binary_cross_entropy by accident; minigrad names the
+    argument in a TypeError, as PyTorch does for its other loss arguments."""
+    args = [minigrad.ones(3) / 2, minigrad.ones(3), minigrad.ones(3)]
+    args[position] = [0.5, 0.5, 0.5]
+    name = ["input", "target", "weight"][position]
+    with pytest.raises(TypeError, match=rf"{fn}\(\): argument '{name}' \(position {position + 1}\) "
+                                        r"must be Tensor, not list"):
+        getattr(minigrad.nn.functional, fn)(args[0], args[1], weight=args[2])
+
+
+def test_bce_with_logits_weights_may_require_grad():
+    """PyTorch refuses a weight or pos_weight that requires grad; minigrad gives its gradient
+    (checked against the formula the loss is)."""
+    x = minigrad.tensor([[0.5, -1., 2.]], dtype=minigrad.float64, requires_grad=True)
+    y = minigrad.tensor([[1., 0., 0.3]], dtype=minigrad.float64)
+    pw = minigrad.tensor([1., 2., 3.], dtype=minigrad.float64, requires_grad=True)
+    w = minigrad.tensor([2., 1., .5], dtype=minigrad.float64, requires_grad=True)
+    minigrad.nn.functional.binary_cross_entropy_with_logits(x, y, weight=w, pos_weight=pw).backward()
+    tx, ty = torch.tensor(x.tolist(), dtype=torch.float64), torch.tensor(y.tolist(), dtype=torch.float64)
+    tpw = torch.tensor(pw.tolist(), dtype=torch.float64, requires_grad=True)
+    tw = torch.tensor(w.tolist(), dtype=torch.float64, requires_grad=True)
+    ref = -tw * (tpw * ty * torch.nn.functional.logsigmoid(tx)
+                 + (1 - ty) * torch.nn.functional.logsigmoid(-tx))
+    ref.mean().backward()
+    np.testing.assert_allclose(pw.grad.numpy(), tpw.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)

@@ -12,6 +12,7 @@ Example::
     >>> F.cross_entropy(x, minigrad.tensor([0, 2, 1, 0]))
     tensor(...)
 """
+import functools
 import math
 import numbers
 import warnings
@@ -20,7 +21,7 @@ import numpy as np
 
 from .. import _ops
 from .._dtype import from_numpy_dtype
-from ..autograd.function import Op
+from ..autograd.function import Op, broadcast_error
 from ..ops import linalg as _linalg
 from ..ops import loss as _loss
 from ..ops import pointwise as _pw
@@ -38,6 +39,19 @@ __all__ = [
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
 ]
+
+
+def _fp_quiet(fn):
+    """Run ``fn`` with numpy's floating-point warnings off: inf and NaN propagate silently, as in
+    PyTorch, whatever warnings filter the user has set (minigrad's module filter does not apply
+    under ``simplefilter("always")``)."""
+
+    @functools.wraps(fn)
+    def quiet(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+
+    return quiet
 
 
 # ====================================================================== layers and activations
@@ -827,9 +841,42 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return _pointwise_loss(input, target, reduction, "l1")
 
 
+def _broadcast_shapes(*shapes):
+    """``torch.broadcast_shapes``, with its error text (``expand`` of a loss weight uses it)."""
+    result = [1] * max(len(s) for s in shapes)
+    for i, shape in enumerate(shapes):
+        for j in range(-1, -1 - len(shape), -1):
+            if shape[j] != 1 and shape[j] != result[j]:
+                if result[j] != 1:
+                    raise RuntimeError(
+                        f"Attempting to broadcast a dimension of length {shape[j]} at {j}! "
+                        f"Mismatching argument at index {i} had {shape}; but expected shape "
+                        f"should be broadcastable to {result}"
+                    )
+                result[j] = shape[j]
+    return tuple(result)
+
+
+def _broadcast_pair(a_shape, b_shape):
+    """The broadcast shape of ``a op b``, or PyTorch's "size of tensor a ..." error."""
+    err = broadcast_error(tuple(a_shape), tuple(b_shape))
+    if err is not None:
+        raise err
+    return np.broadcast_shapes(tuple(a_shape), tuple(b_shape))
+
+
+def _check_into(out_shape, other_shape):
+    """PyTorch's errors for ``out.mul_(other)`` when ``other`` does not broadcast into ``out``."""
+    full = _broadcast_pair(out_shape, other_shape)
+    if tuple(full) != tuple(out_shape):
+        raise RuntimeError(
+            f"output with shape {list(out_shape)} doesn't match the broadcast shape {list(full)}"
+        )
+
+
 def _apply_weight_and_reduction(loss, weight, reduction):
     if weight is not None:
-        loss = loss * weight
+        loss = loss * weight.to(loss.dtype)  # in place in PyTorch: the loss keeps its dtype
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -837,48 +884,84 @@ def _apply_weight_and_reduction(loss, weight, reduction):
     return loss
 
 
+@_fp_quiet
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     """Sigmoid and binary cross entropy fused (stable for any logit):
     ``-w * [pos_weight * y * log σ(x) + (1 - y) * log(1 - σ(x))]``.
 
-    Shapes: input (*), target of the same shape; ``weight`` broadcastable to it;
-    ``pos_weight`` broadcastable along the last (class) dimension.
+    Shapes: input (*), target of the same shape; ``weight`` and ``pos_weight`` broadcastable
+    to it (``pos_weight`` typically (C,), one weight per class of the last dimension). The loss
+    has the target's dtype, as in PyTorch.
+
+    Differences from PyTorch: a non-tensor ``input`` or ``target`` is a TypeError (PyTorch: an
+    AttributeError); ``weight`` and ``pos_weight`` may require grad (PyTorch refuses them).
 
     Example::
 
         >>> F.binary_cross_entropy_with_logits(minigrad.tensor([0., 100.]), minigrad.tensor([1., 1.]))
         tensor(0.3466)
     """
+    _check_tensor_args("binary_cross_entropy_with_logits", input=(input, False),
+                       target=(target, False), weight=(weight, True),
+                       pos_weight=(pos_weight, True))
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
-    pw = pos_weight
-    return _apply_weight_and_reduction(_loss.BCEWithLogits.apply(input, target, pw), weight,
-                                       reduction)
+    if input._data.dtype.kind != "f":
+        raise _not_implemented("log_sigmoid_cpu", input)
+    if target._data.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if target._data.dtype.kind != "f":  # (1 - target).mul_(input) in PyTorch
+        raise RuntimeError(f"result type {_type_name(input)} can't be cast to the desired output "
+                           f"type {_type_name(target)}")
+    if pos_weight is not None:
+        _check_into(input.shape, _broadcast_pair(pos_weight.shape, target.shape))
+    if weight is not None:
+        _check_into(input.shape, weight.shape)
+    loss = _loss.BCEWithLogits.apply(input, target, pos_weight)
+    return _apply_weight_and_reduction(loss, weight, reduction)
 
 
+@_fp_quiet
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
-    """Binary cross entropy of probabilities ``input`` (in [0, 1]) against ``target``:
-    ``-w * [y * log x + (1 - y) * log(1 - x)]``, logs clamped at -100 as PyTorch.
+    """Binary cross entropy of probabilities ``input`` (in [0, 1]) against ``target`` (in [0, 1],
+    the input's dtype): ``-w * [y * log x + (1 - y) * log(1 - x)]``, logs clamped at -100 as
+    PyTorch.
 
-    Shapes: input (*), target of the same shape.
+    Shapes: input (*), target of the same shape, ``weight`` broadcastable to it.
+
+    Difference from PyTorch: a non-tensor argument is a TypeError (PyTorch: an AttributeError,
+    or for ``weight`` a list accepted by accident).
 
     Example::
 
         >>> F.binary_cross_entropy(minigrad.tensor([0.5, 0.9]), minigrad.tensor([1., 1.]))
         tensor(0.3993)
     """
+    _check_tensor_args("binary_cross_entropy", input=(input, False), target=(target, False),
+                       weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
-    x = input._data
-    if x.size and (np.any(x < 0) or np.any(x > 1) or np.any(np.isnan(x))):
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    if weight is not None:
+        _check_into(input.shape, _broadcast_shapes(target.shape, weight.shape))
+    x, y = input._data, target._data
+    if y.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {_type_name(target)} but expected {_type_name(input)}")
+    if x.dtype.kind != "f":
+        raise _not_implemented("binary_cross_entropy", input)
+    # PyTorch checks element by element, input before target: the first bad element is named
+    bad_x = ~((x >= 0) & (x <= 1))
+    bad = bad_x | ~((y >= 0) & (y <= 1))
+    if bad.any():
+        which = "input" if bad_x.reshape(-1)[np.argmax(bad.reshape(-1))] else "target"
+        raise RuntimeError(f"all elements of {which} should be between 0 and 1")
     return _apply_weight_and_reduction(_loss.BCE.apply(input, target), weight, reduction)
