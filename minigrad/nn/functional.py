@@ -12,6 +12,7 @@ Example::
     >>> F.cross_entropy(x, minigrad.tensor([0, 2, 1, 0]))
     tensor(...)
 """
+import functools
 import math
 import numbers
 import warnings
@@ -19,7 +20,8 @@ import warnings
 import numpy as np
 
 from .. import _ops
-from ..autograd.function import Op
+from .._dtype import from_numpy_dtype
+from ..autograd.function import Op, broadcast_error
 from ..ops import linalg as _linalg
 from ..ops import loss as _loss
 from ..ops import pointwise as _pw
@@ -37,6 +39,19 @@ __all__ = [
     "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
 ]
+
+
+def _fp_quiet(fn):
+    """Run ``fn`` with numpy's floating-point warnings off: inf and NaN propagate silently, as in
+    PyTorch, whatever warnings filter the user has set (minigrad's module filter does not apply
+    under ``simplefilter("always")``)."""
+
+    @functools.wraps(fn)
+    def quiet(*args, **kwargs):
+        with np.errstate(all="ignore"):
+            return fn(*args, **kwargs)
+
+    return quiet
 
 
 # ====================================================================== layers and activations
@@ -582,16 +597,30 @@ def _class_weight(input, weight, n_classes):
     return weight._data
 
 
+def _check_tensor_args(fn, **named):
+    """PyTorch's TypeError for a non-tensor argument (``None`` is allowed for optional ones)."""
+    for pos, (name, (value, optional)) in enumerate(named.items(), 1):
+        if not isinstance(value, Tensor) and not (optional and value is None):
+            raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                            f"{type(value).__name__}")
+
+
+def _not_implemented(kernel, t):
+    # the kernel names PyTorch's messages mention, so that the text is the same
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(t)}'")
+
+
 def _check_class_targets(input, target, ignore_index):
-    """PyTorch's shape, dtype and range checks for class-index targets."""
-    if target._data.dtype not in (np.int64, np.uint8):
-        raise RuntimeError(
-            f"expected target dtype to be Long or Byte, but got {_type_name(target)}"
-        )
+    """PyTorch's shape, dtype and range checks for class-index targets: (flat targets, C)."""
     ishape, tshape = tuple(input.shape), tuple(target.shape)
     if len(ishape) == 0:
         raise ValueError("Expected 1 or more dimensions (got 0)")
-    if len(ishape) >= 2 and tshape[:1] != ishape[:1]:
+    if len(ishape) == 1 and len(tshape) == 1:
+        if tshape[0] != 1:
+            raise ValueError(
+                f"For 1D input, 1D target must have size 1, but got target size: {tshape[0]}"
+            )
+    elif len(ishape) >= 2 and tshape[:1] != ishape[:1]:
         got = tshape[0] if tshape else 1
         raise ValueError(
             f"Expected input batch_size ({ishape[0]}) to match target batch_size ({got})."
@@ -599,10 +628,6 @@ def _check_class_targets(input, target, ignore_index):
     if len(ishape) <= 2:
         if len(tshape) > 1:
             raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-        if len(ishape) == 1 and len(tshape) != 0:
-            raise RuntimeError(
-                f"size mismatch (got input: {list(ishape)}, target: {list(tshape)})"
-            )
     elif tshape != ishape[:1] + ishape[2:]:
         if len(ishape) == 4:
             raise RuntimeError(
@@ -611,12 +636,29 @@ def _check_class_targets(input, target, ignore_index):
         raise RuntimeError(
             f"Expected target size {list(ishape[:1] + ishape[2:])}, got {list(tshape)}"
         )
+    if target._data.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(
+            f"expected target dtype to be Long or Byte, but got {_type_name(target)}"
+        )
     t = target._data.reshape(-1).astype(np.int64, copy=False)
     n_classes = ishape[1] if len(ishape) >= 2 else ishape[0]
     bad = (t != ignore_index) & ((t < 0) | (t >= n_classes))
     if bad.any():
         raise IndexError(f"Target {int(t[np.argmax(bad)])} is out of bounds.")
     return t, n_classes
+
+
+def _index_out_shape(input, target):
+    """reduction='none' shape for class-index targets: the target's, except that an unbatched
+    input's 1-element target gives a 0-d loss (as PyTorch)."""
+    return () if input.dim() == 1 else tuple(target.shape)
+
+
+def _check_label_smoothing(label_smoothing):
+    # PyTorch ignores a negative or NaN label_smoothing; we refuse it (documented difference)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    return float(label_smoothing)
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
@@ -633,35 +675,68 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     divided by the total weight of the non-ignored targets, as in PyTorch.
     ``label_smoothing`` in [0, 1] mixes the target with the uniform distribution.
 
+    With probability targets the computation happens in the promoted dtype of input, target and
+    weight (float32 logits with float64 probabilities give a float64 loss), as PyTorch;
+    ``ignore_index`` must then stay negative (PyTorch's error otherwise).
+
+    Differences from PyTorch: a negative or NaN ``label_smoothing`` is an error (PyTorch
+    silently ignores it); an unbatched input with a 1-element target and label smoothing works
+    (PyTorch fails on a broadcast shape).
+
     Example::
 
         >>> logits = minigrad.randn(3, 5, requires_grad=True)
         >>> loss = F.cross_entropy(logits, minigrad.tensor([1, 0, 4]))
         >>> loss.backward()
     """
+    _check_tensor_args("cross_entropy_loss", input=(input, False), target=(target, False),
+                       weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    if input.shape == target.shape:
+        return _cross_entropy_prob(input, target, weight, ignore_index, reduction,
+                                   label_smoothing)
     if input._data.dtype.kind != "f":
-        raise RuntimeError(f"\"log_softmax\" not implemented for '{_type_name(input)}'")
-    x = input._data
-    if input.shape == target.shape and input.dim() >= 1:
-        if target._data.dtype.kind != "f":
-            raise RuntimeError(
-                f"Expected floating point type for target with class probabilities, got "
-                f"{_type_name(target)}"
-            )
-        _check_same_type(input, target)
-        n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
-        w = _class_weight(input, weight, n_classes)
-        out_shape = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
-        rows, trows = _rows(input), _rows(target)
-        return _loss.CrossEntropyProb.apply(rows, trows, w, reduction, float(label_smoothing),
-                                            out_shape)
+        lastdim = input.dim() <= 2
+        raise _not_implemented("log_softmax_lastdim_kernel_impl" if lastdim else
+                               "log_softmax_kernel_impl", input)
+    eps = _check_label_smoothing(label_smoothing)
     t, n_classes = _check_class_targets(input, target, ignore_index)
     w = _class_weight(input, weight, n_classes)
-    return _loss.CrossEntropyIndex.apply(_rows(input), t, w, ignore_index, reduction,
-                                         float(label_smoothing), tuple(target.shape))
+    return _loss.CrossEntropyIndex.apply(_rows(input), t, w, ignore_index, reduction, eps,
+                                         _index_out_shape(input, target))
+
+
+def _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_smoothing):
+    """cross_entropy with class probabilities (``target`` has the input's shape)."""
+    if target._data.dtype.kind != "f":
+        raise RuntimeError(
+            f"Expected floating point type for target with class probabilities, got "
+            f"{_type_name(target)}"
+        )
+    if ignore_index >= 0:
+        raise RuntimeError("ignore_index is not supported for floating point target")
+    if input.dim() == 0:
+        raise IndexError("Dimension specified as 1 but tensor has no dimensions")
+    if input._data.dtype.kind != "f":
+        raise _not_implemented("log_softmax_lastdim_kernel_impl" if input.dim() <= 2 else
+                               "log_softmax_kernel_impl", input)
+    eps = _check_label_smoothing(label_smoothing)
+    x = input._data
+    n_classes = x.shape[1] if x.ndim >= 2 else x.shape[0]
+    if weight is not None and (weight._data.ndim != 1 or weight._data.size != n_classes):
+        raise RuntimeError(
+            f"cross_entropy: weight tensor should be defined either for all {n_classes} classes "
+            f"or no classes but got weight tensor of shape: {list(weight._data.shape)}"
+        )
+    # PyTorch computes -(w * target * log_softmax(input)) with ordinary type promotion
+    dtype = np.result_type(x.dtype, target._data.dtype,
+                           *(() if weight is None else (weight._data.dtype,)))
+    common = from_numpy_dtype(dtype)
+    input, target = input.to(common), target.to(common)
+    w = None if weight is None else weight._data.astype(dtype, copy=False)
+    out_shape = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
+    return _loss.CrossEntropyProb.apply(_rows(input), _rows(target), w, reduction, eps,
+                                        out_shape)
 
 
 class _Rows(Op):
@@ -702,10 +777,16 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         >>> F.nll_loss(logp, minigrad.tensor([0, 2]))
         tensor(0.1672)
     """
+    _check_tensor_args("nll_loss_nd", input=(input, False), target=(target, False),
+                       weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
     t, n_classes = _check_class_targets(input, target, ignore_index)
     w = _class_weight(input, weight, n_classes)
-    return _loss.NLL.apply(_rows(input), t, w, ignore_index, reduction, tuple(target.shape))
+    if input._data.dtype.kind != "f":
+        raise _not_implemented("nll_loss_out_frame" if input.dim() <= 2 else
+                               "nll_loss2d_forward_out_frame", input)
+    return _loss.NLL.apply(_rows(input), t, w, ignore_index, reduction,
+                           _index_out_shape(input, target))
 
 
 def _pointwise_loss(input, target, reduction, kind, stacklevel=3):
@@ -760,9 +841,42 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return _pointwise_loss(input, target, reduction, "l1")
 
 
+def _broadcast_shapes(*shapes):
+    """``torch.broadcast_shapes``, with its error text (``expand`` of a loss weight uses it)."""
+    result = [1] * max(len(s) for s in shapes)
+    for i, shape in enumerate(shapes):
+        for j in range(-1, -1 - len(shape), -1):
+            if shape[j] != 1 and shape[j] != result[j]:
+                if result[j] != 1:
+                    raise RuntimeError(
+                        f"Attempting to broadcast a dimension of length {shape[j]} at {j}! "
+                        f"Mismatching argument at index {i} had {shape}; but expected shape "
+                        f"should be broadcastable to {result}"
+                    )
+                result[j] = shape[j]
+    return tuple(result)
+
+
+def _broadcast_pair(a_shape, b_shape):
+    """The broadcast shape of ``a op b``, or PyTorch's "size of tensor a ..." error."""
+    err = broadcast_error(tuple(a_shape), tuple(b_shape))
+    if err is not None:
+        raise err
+    return np.broadcast_shapes(tuple(a_shape), tuple(b_shape))
+
+
+def _check_into(out_shape, other_shape):
+    """PyTorch's errors for ``out.mul_(other)`` when ``other`` does not broadcast into ``out``."""
+    full = _broadcast_pair(out_shape, other_shape)
+    if tuple(full) != tuple(out_shape):
+        raise RuntimeError(
+            f"output with shape {list(out_shape)} doesn't match the broadcast shape {list(full)}"
+        )
+
+
 def _apply_weight_and_reduction(loss, weight, reduction):
     if weight is not None:
-        loss = loss * weight
+        loss = loss * weight.to(loss.dtype)  # in place in PyTorch: the loss keeps its dtype
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -770,48 +884,84 @@ def _apply_weight_and_reduction(loss, weight, reduction):
     return loss
 
 
+@_fp_quiet
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
                                      reduction="mean", pos_weight=None):
     """Sigmoid and binary cross entropy fused (stable for any logit):
     ``-w * [pos_weight * y * log σ(x) + (1 - y) * log(1 - σ(x))]``.
 
-    Shapes: input (*), target of the same shape; ``weight`` broadcastable to it;
-    ``pos_weight`` broadcastable along the last (class) dimension.
+    Shapes: input (*), target of the same shape; ``weight`` and ``pos_weight`` broadcastable
+    to it (``pos_weight`` typically (C,), one weight per class of the last dimension). The loss
+    has the target's dtype, as in PyTorch.
+
+    Differences from PyTorch: a non-tensor ``input`` or ``target`` is a TypeError (PyTorch: an
+    AttributeError); ``weight`` and ``pos_weight`` may require grad (PyTorch refuses them).
 
     Example::
 
         >>> F.binary_cross_entropy_with_logits(minigrad.tensor([0., 100.]), minigrad.tensor([1., 1.]))
         tensor(0.3466)
     """
+    _check_tensor_args("binary_cross_entropy_with_logits", input=(input, False),
+                       target=(target, False), weight=(weight, True),
+                       pos_weight=(pos_weight, True))
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(
             f"Target size ({target.shape}) must be the same as input size ({input.shape})"
         )
-    pw = pos_weight
-    return _apply_weight_and_reduction(_loss.BCEWithLogits.apply(input, target, pw), weight,
-                                       reduction)
+    if input._data.dtype.kind != "f":
+        raise _not_implemented("log_sigmoid_cpu", input)
+    if target._data.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if target._data.dtype.kind != "f":  # (1 - target).mul_(input) in PyTorch
+        raise RuntimeError(f"result type {_type_name(input)} can't be cast to the desired output "
+                           f"type {_type_name(target)}")
+    if pos_weight is not None:
+        _check_into(input.shape, _broadcast_pair(pos_weight.shape, target.shape))
+    if weight is not None:
+        _check_into(input.shape, weight.shape)
+    loss = _loss.BCEWithLogits.apply(input, target, pos_weight)
+    return _apply_weight_and_reduction(loss, weight, reduction)
 
 
+@_fp_quiet
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
-    """Binary cross entropy of probabilities ``input`` (in [0, 1]) against ``target``:
-    ``-w * [y * log x + (1 - y) * log(1 - x)]``, logs clamped at -100 as PyTorch.
+    """Binary cross entropy of probabilities ``input`` (in [0, 1]) against ``target`` (in [0, 1],
+    the input's dtype): ``-w * [y * log x + (1 - y) * log(1 - x)]``, logs clamped at -100 as
+    PyTorch.
 
-    Shapes: input (*), target of the same shape.
+    Shapes: input (*), target of the same shape, ``weight`` broadcastable to it.
+
+    Difference from PyTorch: a non-tensor argument is a TypeError (PyTorch: an AttributeError,
+    or for ``weight`` a list accepted by accident).
 
     Example::
 
         >>> F.binary_cross_entropy(minigrad.tensor([0.5, 0.9]), minigrad.tensor([1., 1.]))
         tensor(0.3993)
     """
+    _check_tensor_args("binary_cross_entropy", input=(input, False), target=(target, False),
+                       weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
     if target.shape != input.shape:
         raise ValueError(
             f"Using a target size ({target.shape}) that is different to the input size "
             f"({input.shape}) is deprecated. Please ensure they have the same size."
         )
-    x = input._data
-    if x.size and (np.any(x < 0) or np.any(x > 1) or np.any(np.isnan(x))):
-        raise RuntimeError("all elements of input should be between 0 and 1")
+    if weight is not None:
+        _check_into(input.shape, _broadcast_shapes(target.shape, weight.shape))
+    x, y = input._data, target._data
+    if y.dtype != x.dtype:
+        raise RuntimeError(f"Found dtype {_type_name(target)} but expected {_type_name(input)}")
+    if x.dtype.kind != "f":
+        raise _not_implemented("binary_cross_entropy", input)
+    # PyTorch checks element by element, input before target: the first bad element is named
+    bad_x = ~((x >= 0) & (x <= 1))
+    bad = bad_x | ~((y >= 0) & (y <= 1))
+    if bad.any():
+        which = "input" if bad_x.reshape(-1)[np.argmax(bad.reshape(-1))] else "target"
+        raise RuntimeError(f"all elements of {which} should be between 0 and 1")
     return _apply_weight_and_reduction(_loss.BCE.apply(input, target), weight, reduction)

@@ -241,7 +241,7 @@ class BCEWithLogits(Op):
             out = (1 - y) * x + (1 + (pos_weight - 1) * y) * sp
         ctx.save_for_backward(x, y, pos_weight)
         ctx.meta = (np.shape(x), np.shape(y), np.shape(pos_weight))
-        return out.astype(np.result_type(x, y), copy=False)
+        return out.astype(y.dtype, copy=False)  # PyTorch: (1 - y).mul_(x)..., the target's dtype
 
     @staticmethod
     def backward(ctx, grad):
@@ -253,7 +253,7 @@ class BCEWithLogits(Op):
         dx = dy = dpw = None
         if need_x:
             d = sig - y if pw is None else sig * (pw * y + 1 - y) - pw * y
-            dx = sum_to((grad * d).astype(grad.dtype, copy=False), sx)
+            dx = sum_to((grad * d).astype(x.dtype, copy=False), sx)
         if need_y or need_pw:
             sp = _softplus_neg(x)  # -log σ(x)
             if need_y:
@@ -262,9 +262,9 @@ class BCEWithLogits(Op):
                 else:
                     spx = _softplus_neg(-x)  # -log(1 - σ(x)), stable (x + sp is inf - inf at -inf)
                     d = pw * sp - spx
-                dy = sum_to((grad * d).astype(grad.dtype, copy=False), sy)
+                dy = sum_to((grad * d).astype(y.dtype, copy=False), sy)
             if need_pw:
-                dpw = sum_to((grad * y * sp).astype(grad.dtype, copy=False), spw)
+                dpw = sum_to((grad * y * sp).astype(pw.dtype, copy=False), spw)
         return dx, dy, dpw
 
     def name(self):
