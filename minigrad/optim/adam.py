@@ -72,7 +72,16 @@ class Adam(Optimizer):
         for group in self.param_groups:
             group.setdefault("amsgrad", False)
             group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
             group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("fused", None)
+            for p in group["params"]:
+                p_state = self.state.get(p)
+                if p_state and not isinstance(p_state["step"], Tensor):
+                    # old checkpoints stored the step as a number: PyTorch makes it a float32 tensor
+                    p_state["step"] = _wrap(np.array(float(p_state["step"]), np.float32))
 
     def step(self, closure=None):
         """Perform one optimization step; returns ``closure()``'s loss if given."""

@@ -63,6 +63,9 @@ class SGD(Optimizer):
         for group in self.param_groups:
             group.setdefault("nesterov", False)
             group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
 
     def step(self, closure=None):
         """Perform one optimization step; returns ``closure()``'s loss if given."""
