@@ -156,7 +156,8 @@ def test_load_state_dict_errors():
             "checkpoint, the shape in current model is minigrad.Size([3, 4]).") in msg
     del sd["fc1.weight"]
     r = net.load_state_dict(sd, strict=False)
-    assert r.missing_keys == [] and r.unexpected_keys == []  # non-strict: not reported
+    # non-strict: not an error, but reported (as PyTorch does)
+    assert r.missing_keys == ["fc1.weight", "fc2.bias"] and r.unexpected_keys == ["fc3.weight"]
     with pytest.raises(TypeError, match="Expected state_dict to be dict-like"):
         net.load_state_dict([1, 2])
 

@@ -1,9 +1,9 @@
 """``Adam`` (and the decoupled weight decay that ``AdamW`` uses)."""
-import math
 
 import numpy as np
 
 from ..tensor import Tensor, _wrap
+from ._fma import fma
 from .optimizer import Optimizer
 
 __all__ = ["Adam"]
@@ -72,7 +72,16 @@ class Adam(Optimizer):
         for group in self.param_groups:
             group.setdefault("amsgrad", False)
             group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
             group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("fused", None)
+            for p in group["params"]:
+                p_state = self.state.get(p)
+                if p_state and not isinstance(p_state["step"], Tensor):
+                    # old checkpoints stored the step as a number: PyTorch makes it a float32 tensor
+                    p_state["step"] = _wrap(np.array(float(p_state["step"]), np.float32))
 
     def step(self, closure=None):
         """Perform one optimization step; returns ``closure()``'s loss if given."""
@@ -102,20 +111,37 @@ class Adam(Optimizer):
                 step_t = st["step"]
                 np.add(step_t._data, 1, out=step_t._data)
                 step = float(step_t._data)
+                # float64: PyTorch's fused multiply-adds (add with alpha, lerp, addcmul) emulated
+                # exactly; float32 keeps numpy's faster unfused arithmetic (see _fma.py)
+                fused = d.dtype == np.float64
                 if weight_decay != 0:
                     if decoupled:
                         d *= 1 - lr * weight_decay
+                    elif fused:
+                        grad = fma(weight_decay, d, grad)
                     else:
                         grad = grad + weight_decay * d
                 m = st["exp_avg"]._data
                 v = st["exp_avg_sq"]._data
-                m += (1 - beta1) * (grad - m)  # lerp(m, grad, 1 - beta1)
+                weight = 1 - beta1
+                if weight < 0.5:  # torch.lerp(m, grad, weight)'s two formulas
+                    if fused:
+                        fma(weight, grad - m, m, out=m)
+                    else:
+                        m += weight * (grad - m)
+                elif fused:
+                    fma(m - grad, 1 - weight, grad, out=m)
+                else:
+                    m[...] = grad - (grad - m) * (1 - weight)
                 v *= beta2
-                v += ((1 - beta2) * grad) * grad  # addcmul's order of operations
+                if fused:
+                    fma((1 - beta2) * grad, grad, v, out=v)
+                else:
+                    v += ((1 - beta2) * grad) * grad  # addcmul's order of operations
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
                 step_size = lr / bias_correction1
-                bias_correction2_sqrt = math.sqrt(bias_correction2)
+                bias_correction2_sqrt = bias_correction2 ** 0.5  # as PyTorch (not math.sqrt)
                 if amsgrad:
                     vmax = st["max_exp_avg_sq"]._data
                     np.maximum(vmax, v, out=vmax)

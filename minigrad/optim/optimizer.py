@@ -40,8 +40,8 @@ def _cast_state(param, value, key=None):
                 f"loaded optimizer state {key!r} has shape {list(value._data.shape)}, but its "
                 f"parameter has shape {list(param._data.shape)}"
             )
-        if key != "step" and param.is_floating_point() and value.is_floating_point():
-            return value.to(param.dtype)
+        if key != "step" and param.is_floating_point():
+            return value.to(param.dtype)  # as PyTorch: every tensor but 'step' takes the dtype
         return value
     if isinstance(value, dict):
         return {k: _cast_state(param, v, k) for k, v in value.items()}
@@ -92,7 +92,10 @@ class Optimizer:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
     def __setstate__(self, state):
+        # Also what load_state_dict ends with (as in PyTorch): subclasses fill in the group keys an
+        # older state dict lacks.
         self.__dict__.update(state)
+        self.defaults.setdefault("differentiable", False)
 
     def __repr__(self):
         text = self.__class__.__name__ + " ("
@@ -108,7 +111,7 @@ class Optimizer:
         """Add a group of parameters (a dict with ``'params'`` and optional hyper-parameters;
         missing ones take the optimizer's defaults)."""
         if not isinstance(param_group, dict):
-            raise TypeError(f"param_group must be a dict, but got {type(param_group).__name__}")
+            raise TypeError(f"param_group must be a dict, but got {type(param_group)}")
         params = param_group["params"]
         if isinstance(params, Tensor):
             param_group["params"] = [params]
@@ -155,7 +158,15 @@ class Optimizer:
                 "information",
                 stacklevel=3,
             )
-        existing = {id(p) for group in self.param_groups for p in group["params"]}
+        existing = set()
+        for group in self.param_groups:
+            existing.update(id(p) for p in group["params"])
+            if ("param_names" in param_group) != ("param_names" in group):
+                current = "with names" if "param_names" in param_group else "without names"
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. "
+                    f"cannot add param group {current} to the optimizer"
+                )
         if any(id(p) in existing for p in params):
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
@@ -213,7 +224,7 @@ class Optimizer:
     def load_state_dict(self, state_dict):
         """Load a state from ``state_dict()`` (of this optimizer or of one built the same way,
         e.g. in PyTorch). Tensors are copied and cast to their parameter's dtype ('step'
-        counters excepted)."""
+        counters excepted); group keys an older state dict lacks get their defaults."""
         groups = self.param_groups
         saved_groups = copy.deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
@@ -238,5 +249,4 @@ class Optimizer:
             if "param_names" in group and "param_names" not in saved:
                 saved["param_names"] = group["param_names"]
             new_groups.append(saved)
-        self.state = state
-        self.param_groups = new_groups
+        self.__setstate__({"state": state, "param_groups": new_groups})

@@ -2,6 +2,7 @@
 import numpy as np
 
 from ..tensor import Tensor, _wrap
+from ._fma import fma
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -63,6 +64,9 @@ class SGD(Optimizer):
         for group in self.param_groups:
             group.setdefault("nesterov", False)
             group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
 
     def step(self, closure=None):
         """Perform one optimization step; returns ``closure()``'s loss if given."""
@@ -82,6 +86,10 @@ class SGD(Optimizer):
                     continue
                 d = p._data
                 grad = g._data
+                if d.dtype == np.float64:
+                    self._fused_update(p, grad, lr, momentum, dampening, weight_decay, nesterov,
+                                       maximize)
+                    continue
                 if plain:  # the common case: p += (-lr) * grad
                     d += (-lr) * grad
                     p._vc[0] += 1
@@ -105,3 +113,27 @@ class SGD(Optimizer):
                 d += (-lr) * grad
                 p._vc[0] += 1
         return loss
+
+    def _fused_update(self, p, grad, lr, momentum, dampening, weight_decay, nesterov, maximize):
+        """One float64 update with PyTorch's roundings: its ``add(x, alpha=a)`` is a fused
+        multiply-add, emulated exactly by ``fma`` (slower than numpy's unfused arithmetic, which
+        float32 parameters keep: there the results may differ from PyTorch's in the last bit)."""
+        d = p._data
+        if maximize:
+            grad = -grad
+        if weight_decay != 0:
+            grad = fma(weight_decay, d, grad)  # grad.add(param, alpha=weight_decay)
+        if momentum != 0:
+            st = self.state[p]
+            buf = st.get("momentum_buffer")
+            if buf is None:
+                buf = _wrap(np.array(grad, dtype=d.dtype, order="C"))
+                st["momentum_buffer"] = buf
+            else:
+                b = buf._data
+                b *= momentum
+                fma(1 - dampening, grad, b, out=b)  # buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                buf._vc[0] += 1
+            grad = fma(momentum, buf._data, grad) if nesterov else buf._data
+        fma(-lr, grad, d, out=d)  # param.add_(grad, alpha=-lr)
+        p._vc[0] += 1

@@ -15,8 +15,11 @@ names are looked up by ``__getattr__`` only after the normal attribute lookup mi
 import itertools
 import numbers
 import threading
+import warnings
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
+
+import numpy as np
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Size, Tensor, _wrap
@@ -758,13 +761,26 @@ class Module:
             ['weight', 'bias']
         """
         if args:  # PyTorch's deprecated positional form: (destination, prefix, keep_vars)
-            destination = args[0]
-            if len(args) > 1:
+            warnings.warn(
+                "Positional args are being deprecated, use kwargs instead. Refer to "
+                "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                " for details.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            if destination is None:
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
                 prefix = args[1]
-            if len(args) > 2:
+            if len(args) > 2 and keep_vars is False:
                 keep_vars = args[2]
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        # Each module's version, keyed by its prefix without the trailing dot, as PyTorch stores it:
+        # _load_from_state_dict receives it back as local_metadata.
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = {"version": self._version}
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
@@ -803,26 +819,26 @@ class Module:
             "Reached a code path in Module.set_extra_state() that should never be called."
         )
 
-    def _load_from_state_dict(self, state_dict, prefix, strict, missing_keys, unexpected_keys,
-                              error_msgs, assign):
+    def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys,
+                              unexpected_keys, error_msgs):
+        """Copy this module's own entries of ``state_dict`` (not its children's); PyTorch's signature,
+        so subclasses written for PyTorch can override it. ``local_metadata`` is this module's entry
+        of ``state_dict._metadata`` (``{"version": ...}``) plus ``assign_to_params_buffers``."""
         persistent = {k: v for k, v in self._buffers.items()
                       if k not in self._non_persistent_buffers_set}
         local_state = {k: v for k, v in itertools.chain(self._parameters.items(), persistent.items())
                        if v is not None}
+        assign = local_metadata.get("assign_to_params_buffers", False)
         for name, param in local_state.items():
             key = prefix + name
             if key not in state_dict:
                 if strict:
                     missing_keys.append(key)
                 continue
-            value = state_dict[key]
-            if not isinstance(value, Tensor):
-                error_msgs.append(
-                    f'While copying the parameter named "{key}", expected minigrad.Tensor or '
-                    f"Tensor-like object from checkpoint but received {type(value)}"
-                )
+            value = _checkpoint_tensor(state_dict[key], key, error_msgs)
+            if value is None:
                 continue
-            if param._data.ndim == 0 and value._data.ndim == 1:
+            if param._data.ndim == 0 and value._data.shape == (1,):
                 value = value[0]  # PyTorch's backward compatibility with 0.3-era checkpoints
             if value._data.shape != param._data.shape:
                 error_msgs.append(
@@ -850,13 +866,15 @@ class Module:
                     f"exception occurred : {exc.args}."
                 )
         extra_key = prefix + "_extra_state"
-        extra = getattr(type(self), "set_extra_state", None)
-        if extra is not None and extra is not Module.set_extra_state:
+        extra = getattr(type(self), "set_extra_state", Module.set_extra_state)
+        if extra is not Module.set_extra_state:
             if extra_key in state_dict:
                 if not _LOADING.dry_run:
                     self.set_extra_state(state_dict[extra_key])
             elif strict:
                 missing_keys.append(extra_key)
+        elif strict and extra_key in state_dict:
+            unexpected_keys.append(extra_key)
         if strict:
             for key in state_dict:
                 if key.startswith(prefix) and key != extra_key:
@@ -870,9 +888,13 @@ class Module:
     def load_state_dict(self, state_dict, strict=True, assign=False):
         """Copy parameters and buffers from ``state_dict`` into this module (in place).
 
+        Values may be minigrad tensors or numpy arrays; they are converted to the dtype of the
+        parameter they are copied into (``assign=True`` instead puts the checkpoint's tensors
+        themselves into the module, keeping each parameter's ``requires_grad``).
         With ``strict=True`` (default) the keys must match ``self.state_dict()`` exactly: missing
-        or unexpected keys and shape mismatches raise a RuntimeError listing all of them. Returns
-        ``_IncompatibleKeys(missing_keys, unexpected_keys)``.
+        or unexpected keys and shape mismatches raise a RuntimeError listing all of them; a model
+        that does not fit is left unchanged. Returns
+        ``_IncompatibleKeys(missing_keys, unexpected_keys)`` (also for ``strict=False``).
 
         Example::
 
@@ -884,11 +906,19 @@ class Module:
         """
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        metadata = getattr(state_dict, "_metadata", None)
         state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata
 
         def load(module, local_state_dict, prefix=""):
-            module._load_from_state_dict(local_state_dict, prefix, strict, missing_keys,
-                                         unexpected_keys, error_msgs, assign)
+            local_metadata = {} if metadata is None else dict(metadata.get(prefix[:-1], {}))
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
+            # strict=True here as in PyTorch: missing and unexpected keys are always collected (and
+            # returned); only the raising below depends on `strict`.
+            module._load_from_state_dict(local_state_dict, prefix, local_metadata, True,
+                                         missing_keys, unexpected_keys, error_msgs)
             for name, child in module._modules.items():
                 if child is not None:
                     child_prefix = prefix + name + "."
@@ -948,6 +978,26 @@ class Module:
             else:
                 main += "\n  " + "\n  ".join(lines) + "\n"
         return main + ")"
+
+
+def _checkpoint_tensor(value, key, error_msgs):
+    """``value`` as a tensor (numpy arrays are accepted, as minigrad tensors), or None after adding
+    PyTorch's error message for anything else."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, (np.ndarray, np.generic)):
+        from ...creation import as_tensor
+
+        try:
+            return as_tensor(np.asarray(value))
+        except (TypeError, ValueError) as exc:
+            error_msgs.append(f'While copying the parameter named "{key}": {exc}')
+            return None
+    error_msgs.append(
+        f'While copying the parameter named "{key}", expected minigrad.Tensor or Tensor-like '
+        f"object from checkpoint but received {type(value)}"
+    )
+    return None
 
 
 def _remove_from(name, *containers):
