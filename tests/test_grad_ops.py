@@ -499,6 +499,8 @@ case("prod-zeros", lambda a: (a * (a > 0.5)).prod(1), shapes((3, 4)))
 case("cumprod-zeros", lambda a: (a * (a > 0.5)).cumprod(1), shapes((3, 4)))
 case("logsumexp", lambda a: minigrad.logsumexp(a, (0, 1)), shapes((3, 4)))
 case("index_select", lambda a: a.index_select(1, minigrad.tensor([3, 0, 3])), shapes((3, 4)))
+case("einsum-matmul", lambda a, b: minigrad.einsum("ij,jk->ik", a, b), shapes((2, 3), (3, 4)))
+case("einsum-diagonal-broadcast", lambda a, b: minigrad.einsum("ii,...i->...", a, b), shapes((3, 3), (2, 1, 3)))
 
 # ------------------------------------------------------------------ compositions
 case("mlp", lambda x, w1, w2: ((x @ w1).tanh() @ w2).log_softmax(1), shapes((4, 3), (3, 5), (5, 2)))

@@ -155,6 +155,19 @@ OPS = {
     "split-list": (lambda L, a: a.split([1, 3], dim=1), [R(3, 4)]),
     "chunk": (lambda L, a: L.chunk(a, 3, 1), [R(3, 4)]),
     "unbind": (lambda L, a: a.unbind(1), [R(3, 4)]),
+    # einsum
+    "einsum-matmul": (lambda L, a, b: L.einsum("ij,jk->ik", a, b), [R(2, 3), R(3, 4)]),
+    "einsum-implicit": (lambda L, a, b: L.einsum("jk,ij", a, b), [R(3, 4), R(2, 3)]),
+    "einsum-list": (lambda L, a, b: L.einsum("bij,bjk->bik", [a, b]), [R(2, 2, 3), R(2, 3, 4)]),
+    "einsum-trace": (lambda L, a: L.einsum("ii", a), [R(3, 3)]),
+    "einsum-diagonal": (lambda L, a: L.einsum("iij->ji", a), [R(3, 3, 2)]),
+    "einsum-sum-one-operand": (lambda L, a, b: L.einsum("ij,j->", a, b), [R(2, 3), R(3)]),
+    "einsum-outer": (lambda L, a, b: L.einsum("i, j -> ij", a, b), [R(2), R(3)]),
+    "einsum-ellipsis": (lambda L, a, b: L.einsum("...ij,...jk", a, b), [R(5, 1, 2, 3), R(4, 3, 2)]),
+    "einsum-broadcast-label": (lambda L, a, b: L.einsum("i,i", a, b), [R(3), R(1)]),
+    "einsum-three": (lambda L, a, b, c: L.einsum("ij,jk,kl->il", a, b, c),
+                     [R(2, 3), R(3, 4), R(4, 2)]),
+    "einsum-int": (lambda L, a, b: L.einsum("i,i", a, b), [np.array([1, 2]), np.array([3, 4])]),
 }
 
 
@@ -323,6 +336,13 @@ ERRORS = {
     "finfo-int": "L.finfo(L.int64)",
     "iinfo-float": "L.iinfo(L.float32)",
     "iinfo-bool": "L.iinfo(L.bool)",
+    "einsum-size": "L.einsum('ij,jk', L.ones(2, 3), L.ones(4, 2))",
+    "einsum-few-operands": "L.einsum('ij,jk->ik', L.ones(2, 3))",
+    "einsum-ndim": "L.einsum('ijk,jk->ik', L.ones(2, 3), L.ones(3, 2))",
+    "einsum-dtypes": "L.einsum('ij,jk->ik', L.ones(2, 3), L.ones(3, 2, dtype=L.float64))",
+    "einsum-output-label": "L.einsum('ij->k', L.ones(2, 3))",
+    "einsum-repeated-sizes": "L.einsum('ii', L.ones(2, 3))",
+    "einsum-repeated-output": "L.einsum('ij->ii', L.ones(2, 2))",
 }
 
 

@@ -31,9 +31,10 @@ from .reduction_more import *  # noqa: F401,F403
 from .shape_more import *  # noqa: F401,F403
 from .inplace_math import *  # noqa: F401,F403
 from .typeinfo import *  # noqa: F401,F403
+from .einsum import einsum  # noqa: F401
 from .methods import is_nonzero  # noqa: F401
 
 __all__ = (arithmetic.__all__ + pointwise.__all__ + reduction.__all__ + shape.__all__
            + sorting.__all__ + indexing.__all__ + linalg.__all__ + inplace.__all__ + ["dropout"]
            + special.__all__ + reduction_more.__all__ + shape_more.__all__ + inplace_math.__all__
-           + typeinfo.__all__ + ["is_nonzero"])
+           + typeinfo.__all__ + ["is_nonzero", "einsum"])
