@@ -484,6 +484,23 @@ case("clamp_min", lambda a: a.clamp_min(0.3), shapes((4, 5), away_from=[0.3]))
 case("clamp_max-tensor", lambda a, b: minigrad.clamp_max(a, b), lambda: (_t((3, 4), 1), _t((4,), 2, shift=0.0123)))
 case("clamp_min_", lambda a: (a * 1).clamp_min_(-0.2), shapes((4, 5), away_from=[-0.2]))
 
+# the wider op surface (special.py, reduction_more.py, shape_more.py); more in test_ops_more.py
+case("frac", lambda a: a.frac(), shapes((3, 4), away_from=[-2, -1, 0, 1, 2]))
+case("reciprocal", lambda a: a.reciprocal(), shapes((3, 4), positive=True))
+case("rsqrt", lambda a: a.rsqrt(), shapes((3, 4), positive=True))
+case("exp2", lambda a: minigrad.exp2(a), shapes((3, 4)))
+case("log2", lambda a: a.log2(), shapes((3, 4), positive=True))
+case("log10", lambda a: minigrad.log10(a), shapes((3, 4), positive=True))
+case("expm1", lambda a: a.expm1(), shapes((3, 4)))
+case("tan", lambda a: minigrad.tan(a * 0.5), shapes((3, 4)))
+case("fmod", lambda a, b: minigrad.fmod(a * 3, b), lambda: (_t((3, 4), 0), _t((4,), 1, positive=True, shift=0.013)))
+case("nan_to_num", lambda a: a.nan_to_num(), shapes((3, 4)))
+case("prod-zeros", lambda a: (a * (a > 0.5)).prod(1), shapes((3, 4)))
+case("cumprod-zeros", lambda a: (a * (a > 0.5)).cumprod(1), shapes((3, 4)))
+case("logsumexp", lambda a: minigrad.logsumexp(a, (0, 1)), shapes((3, 4)))
+case("index_select", lambda a: a.index_select(1, minigrad.tensor([3, 0, 3])), shapes((3, 4)))
+case("einsum-matmul", lambda a, b: minigrad.einsum("ij,jk->ik", a, b), shapes((2, 3), (3, 4)))
+case("einsum-diagonal-broadcast", lambda a, b: minigrad.einsum("ii,...i->...", a, b), shapes((3, 3), (2, 1, 3)))
 
 # ------------------------------------------------------------------ compositions
 case("mlp", lambda x, w1, w2: ((x @ w1).tanh() @ w2).log_softmax(1), shapes((4, 3), (3, 5), (5, 2)))

@@ -854,12 +854,9 @@ def clamp(input, min=None, max=None):  # noqa: A002
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, min)
-        if max is not None:
-            out = minimum(out, max)
-        return out
+        from .special import clamp_tensors  # PyTorch's gradients at the bounds
+
+        return clamp_tensors(input, min, max)
     if input._data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
         input = input.to(get_default_dtype())
     return Clamp.apply(input, min, max)

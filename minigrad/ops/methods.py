@@ -3,6 +3,7 @@
 import numpy as np
 
 from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
+from . import inplace_math, reduction_more, shape_more, special
 
 
 def _where(self, condition, other):
@@ -84,6 +85,45 @@ def _normal_(self, mean=0.0, std=1.0, *, generator=None):
     return inplace.copy_(self, _wrap(fill_normal(np.empty(self._data.shape, self._data.dtype), generator, mean, std)))
 
 
+def _type_as(self, other):
+    """``x.type_as(other)``: ``x`` converted to ``other``'s dtype (``x`` itself if it already has
+    it).
+
+    Example::
+
+        >>> minigrad.tensor([1.7, 2.2]).type_as(minigrad.tensor([0]))
+        tensor([1, 2])
+    """
+    return self.to(other.dtype)
+
+
+def _ndimension(self):
+    """``x.ndimension()``: the number of dimensions (``x.dim()``).
+
+    Example::
+
+        >>> minigrad.zeros(2, 3).ndimension()
+        2
+    """
+    return self._data.ndim
+
+
+def is_nonzero(input):
+    """``True`` if the single element of ``input`` is non-zero (an error for zero or several
+    elements, as in PyTorch).
+
+    Example::
+
+        >>> minigrad.is_nonzero(minigrad.tensor([0.5]))
+        True
+    """
+    if input._data.size == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if input._data.size > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input._data.reshape(()))
+
+
 _METHODS = {
     # arithmetic
     "add": arithmetic.add, "sub": arithmetic.sub, "subtract": arithmetic.sub, "mul": arithmetic.mul,
@@ -130,6 +170,18 @@ _METHODS = {
     "clamp_": inplace.clamp_, "clamp_min_": inplace.clamp_min_, "clamp_max_": inplace.clamp_max_,
     "fill_": inplace.fill_, "zero_": inplace.zero_, "copy_": inplace.copy_,
     "uniform_": _uniform_, "normal_": _normal_,
+    # more pointwise, reductions, shape and in-place ops (special.py, reduction_more.py,
+    # shape_more.py, inplace_math.py)
+    "floor": special.floor, "ceil": special.ceil, "round": special.round, "trunc": special.trunc,
+    "fix": special.trunc, "frac": special.frac, "reciprocal": special.reciprocal,
+    "rsqrt": special.rsqrt, "exp2": special.exp2, "log2": special.log2, "log10": special.log10,
+    "expm1": special.expm1, "tan": special.tan, "fmod": special.fmod,
+    "nan_to_num": special.nan_to_num, "isclose": special.isclose, "lerp": special.lerp,
+    "addcmul": special.addcmul, "addcdiv": special.addcdiv,
+    "prod": reduction_more.prod, "cumprod": reduction_more.cumprod,
+    "logsumexp": reduction_more.logsumexp, "count_nonzero": reduction_more.count_nonzero,
+    "type_as": _type_as, "is_nonzero": is_nonzero, "ndimension": _ndimension,
+    **shape_more.METHODS, **inplace_math.METHODS,
 }
 
 

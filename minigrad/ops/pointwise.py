@@ -297,6 +297,8 @@ def square(input):
         >>> minigrad.tensor([-2., 3.]).square()
         tensor([4., 9.])
     """
+    if input._data.dtype == np.bool_:
+        input = input.to(np.int64)  # as PyTorch's pow(x, 2): bool squares to int64
     return input * input
 
 

@@ -416,6 +416,13 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
 
 
+def _bool_reduce_dims(dim, ndim):
+    """all/any take one dim or (as in PyTorch 2) a tuple of dims."""
+    if isinstance(dim, (tuple, list)):
+        return canonical_dims(dim, ndim)
+    return canonical_dim(dim, ndim)
+
+
 def all(input, dim=None, keepdim=False):  # noqa: A001
     """``True`` if all elements of ``input`` (or of each slice along ``dim``) are non-zero, as a bool
     tensor.
@@ -428,7 +435,7 @@ def all(input, dim=None, keepdim=False):  # noqa: A001
         >>> minigrad.all(x, dim=1)
         tensor([False,  True])
     """
-    axes = None if dim is None else canonical_dim(dim, input._data.ndim)
+    axes = None if dim is None else _bool_reduce_dims(dim, input._data.ndim)
     return _wrap(np.all(input._data, axis=axes, keepdims=keepdim))
 
 
@@ -444,7 +451,7 @@ def any(input, dim=None, keepdim=False):  # noqa: A001
         >>> minigrad.any(x, dim=1)
         tensor([False,  True])
     """
-    axes = None if dim is None else canonical_dim(dim, input._data.ndim)
+    axes = None if dim is None else _bool_reduce_dims(dim, input._data.ndim)
     return _wrap(np.any(input._data, axis=axes, keepdims=keepdim))
 
 
