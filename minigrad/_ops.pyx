@@ -19,6 +19,8 @@
 # setup.py. Without OpenMP (MINIGRAD_NO_OPENMP=1 or a compiler without it), the same code builds
 # and every prange runs on the calling thread.
 
+import numbers
+import operator
 import os
 
 import numpy as np
@@ -145,21 +147,72 @@ cdef inline void _plan(int64_t n, int64_t par_min, int *nt, int64_t *cs,
 # Argument checking (Python level; the kernels trust what they get)
 
 _U64 = (1 << 64) - 1
+# Seeds and offsets: what torch.manual_seed accepts, [-2^63, 2^64), taken mod 2^64.
+_SEED_MIN = -(1 << 63)
+# Element counts: anything larger cannot be allocated, and n * 8 bytes must fit an int64.
+_MAX_COUNT = 1 << 60
 
 
 cdef uint64_t _u64(v, str name) except? 0:
-    """A 64-bit seed/offset: any Python integer, taken mod 2^64 (as
+    """A 64-bit seed/offset: an integer in [-2^63, 2^64), taken mod 2^64 (as
     torch.manual_seed does for negative seeds)."""
+    if isinstance(v, (float, complex, str, bytes)) or v is None:
+        raise TypeError(f"{name} must be an integer, got {type(v).__name__}")
     try:
-        v = v.__index__()
-    except AttributeError:
+        v = operator.index(v)
+    except TypeError:
         raise TypeError(f"{name} must be an integer, got {type(v).__name__}") from None
+    if v < _SEED_MIN or v > _U64:
+        raise ValueError(f"{name} must be in [-2**63, 2**64), got {v}")
     return <uint64_t>(v & _U64)
 
 
-cdef _float_array(a, str name):
+cdef int64_t _count(n, str name="n") except -1:
+    """An element count: an integer (not a float: 3.7 elements is a bug) in [0, 2^60]."""
+    if isinstance(n, bool) or isinstance(n, float):
+        raise TypeError(f"{name} must be an integer, got {type(n).__name__}")
+    try:
+        n = operator.index(n)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {type(n).__name__}") from None
+    if n < 0:
+        raise ValueError(f"{name} must be >= 0, got {n}")
+    if n > _MAX_COUNT:
+        raise ValueError(f"{name} must be at most 2**60, got {n}")
+    return n
+
+
+cdef double _real(v, str name) except? -1.0:
+    """A real number (Python or numpy scalar); strings, None and complex are refused, not parsed."""
+    if isinstance(v, (str, bytes, complex)) or v is None or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
+    return float(v)
+
+
+cdef _plain_array(a, str name):
+    """The kernels read raw memory, so `a` must be a numpy.ndarray itself (a subclass such as
+    np.matrix changes what reshape and indexing return) with native byte order (a '>f4' array
+    would be read as garbage)."""
     if not isinstance(a, np.ndarray):
         raise TypeError(f"{name} must be a numpy.ndarray, got {type(a).__name__}")
+    if type(a) is not np.ndarray:
+        raise TypeError(f"{name} must be a plain numpy.ndarray, got the subclass "
+                        f"{type(a).__module__}.{type(a).__name__}; pass np.asarray({name})")
+    if not a.dtype.isnative:
+        raise ValueError(f"{name} has non-native byte order (dtype '{a.dtype.str}'); convert it "
+                         f"with {name}.astype({name}.dtype.newbyteorder('='))")
+    return a
+
+
+cdef _aligned(a):
+    """`a`, or an aligned copy of it: a float32 view at an odd byte offset into a bytes buffer
+    is legal numpy, but C reads of a misaligned float are undefined behaviour (and vectorised
+    loops may fault on them)."""
+    return a if a.flags.aligned else a.copy()
+
+
+cdef _float_array(a, str name):
+    _plain_array(a, name)
     if a.dtype != np.float32 and a.dtype != np.float64:
         raise TypeError(f"{name} must have dtype float32 or float64, got {a.dtype}")
     if not a.flags.c_contiguous:
@@ -173,8 +226,7 @@ cdef _out_array(out, like, str name="out"):
     overlap it at all."""
     if out is None:
         return np.empty_like(like)
-    if not isinstance(out, np.ndarray):
-        raise TypeError(f"{name} must be a numpy.ndarray, got {type(out).__name__}")
+    _plain_array(out, name)
     if out.dtype != like.dtype:
         raise TypeError(f"{name} must have dtype {like.dtype}, got {out.dtype}")
     if out.shape != like.shape:
@@ -187,7 +239,20 @@ cdef _out_array(out, like, str name="out"):
     return out
 
 
+cdef _aligned_target(out):
+    """Where a kernel writes: `out`, or a fresh aligned buffer when `out` is misaligned (the
+    caller copies it back with _copy_back)."""
+    return out if out.flags.aligned else np.empty_like(out)
+
+
+cdef _copy_back(dst, out):
+    if dst is not out:
+        out[...] = dst
+    return out
+
+
 cdef _check_overlap(out, a, str name):
+    # Both are C-contiguous: their byte ranges overlap exactly when may_share_memory says so.
     if np.may_share_memory(out, a) and (
             out.__array_interface__["data"][0] != a.__array_interface__["data"][0]):
         raise ValueError(f"{name} partially overlaps an input; use the input itself for in-place")
@@ -201,7 +266,10 @@ cdef _same_shape_dtype(a, b, str na, str nb):
 
 
 cdef double _dropout_p(p) except? -1.0:
-    # Same check and message as torch.nn.functional.dropout.
+    # Same range check and message as torch.nn.functional.dropout; a non-number is a TypeError.
+    if isinstance(p, (str, bytes, complex)) or p is None or not isinstance(p, numbers.Real):
+        raise TypeError(f"dropout probability must be a real number, got {type(p).__name__}")
+    p = float(p)
     if p < 0.0 or p > 1.0 or p != p:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     return float(p)

@@ -26,6 +26,8 @@ def relu_forward(x, out=None):
     cdef int64_t n = x.size
     if n == 0:
         return out
+    x = _aligned(x)
+    dst = _aligned_target(out)
     cdef int nt
     cdef int64_t c, cs, nch
     _plan(n, _par_min_mem, &nt, &cs, &nch)
@@ -39,19 +41,19 @@ def relu_forward(x, out=None):
     cdef double *ydp
     if x.dtype == np.float32:
         xf = x.reshape(-1)
-        yf = out.reshape(-1)
+        yf = dst.reshape(-1)
         xfp = &xf[0]
         yfp = &yf[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_relu_fwd_f32(xfp, yfp, c * cs, min(c * cs + cs, n))
     else:
         xd = x.reshape(-1)
-        yd = out.reshape(-1)
+        yd = dst.reshape(-1)
         xdp = &xd[0]
         ydp = &yd[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_relu_fwd_f64(xdp, ydp, c * cs, min(c * cs + cs, n))
-    return out
+    return _copy_back(dst, out)
 
 
 def relu_backward(grad, result, out=None):
@@ -66,6 +68,9 @@ def relu_backward(grad, result, out=None):
     cdef int64_t n = grad.size
     if n == 0:
         return out
+    grad = _aligned(grad)
+    result = _aligned(result)
+    dst = _aligned_target(out)
     cdef int nt
     cdef int64_t c, cs, nch
     _plan(n, _par_min_mem, &nt, &cs, &nch)
@@ -82,7 +87,7 @@ def relu_backward(grad, result, out=None):
     if grad.dtype == np.float32:
         gf = grad.reshape(-1)
         rf = result.reshape(-1)
-        of = out.reshape(-1)
+        of = dst.reshape(-1)
         gfp = &gf[0]
         rfp = &rf[0]
         ofp = &of[0]
@@ -91,10 +96,10 @@ def relu_backward(grad, result, out=None):
     else:
         gd = grad.reshape(-1)
         rd = result.reshape(-1)
-        od = out.reshape(-1)
+        od = dst.reshape(-1)
         gdp = &gd[0]
         rdp = &rd[0]
         odp = &od[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_relu_bwd_f64(gdp, rdp, odp, c * cs, min(c * cs + cs, n))
-    return out
+    return _copy_back(dst, out)

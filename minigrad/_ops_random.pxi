@@ -88,11 +88,13 @@ def dropout_forward(x, p, seed, offset, out=None):
     cdef double pd = _dropout_p(p)
     _float_array(x, "x")
     out = _out_array(out, x)
+    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
     cdef int64_t n = x.size
     mask = np.empty((n + 7) // 8, dtype=np.uint8)
     if n == 0:
         return out, mask
-    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
+    x = _aligned(x)
+    dst = _aligned_target(out)
     cdef uint64_t thr
     cdef int wide = _threshold(pd, &thr)
     cdef double scale = dropout_scale(pd, x.dtype)
@@ -112,24 +114,23 @@ def dropout_forward(x, p, seed, offset, out=None):
     cdef float sf = <float>scale
     if x.dtype == np.float32:
         xf = x.reshape(-1)
-        yf = out.reshape(-1)
+        yf = dst.reshape(-1)
         xfp = &xf[0]
         yfp = &yf[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_dropout_fwd_f32(xfp, yfp, mp, c * cs, min(c * cs + cs, n), thr, wide, sf, s, o)
     else:
         xd = x.reshape(-1)
-        yd = out.reshape(-1)
+        yd = dst.reshape(-1)
         xdp = &xd[0]
         ydp = &yd[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_dropout_fwd_f64(xdp, ydp, mp, c * cs, min(c * cs + cs, n), thr, wide, scale, s, o)
-    return out, mask
+    return _copy_back(dst, out), mask
 
 
 cdef _check_mask(mask, int64_t n):
-    if not isinstance(mask, np.ndarray):
-        raise TypeError(f"mask must be a numpy.ndarray, got {type(mask).__name__}")
+    _plain_array(mask, "mask")
     if mask.dtype != np.uint8:
         raise TypeError(f"mask must have dtype uint8, got {mask.dtype}")
     if mask.ndim != 1 or mask.shape[0] != (n + 7) // 8:
@@ -148,8 +149,13 @@ def dropout_backward(grad, mask, p, out=None):
     cdef int64_t n = grad.size
     _check_mask(mask, n)
     out = _out_array(out, grad)
+    if np.may_share_memory(out, mask):
+        # the kernel would overwrite mask bytes it has yet to read
+        raise ValueError("out must not overlap the mask")
     if n == 0:
         return out
+    grad = _aligned(grad)
+    dst = _aligned_target(out)
     cdef double scale = dropout_scale(pd, grad.dtype)
     cdef const uint8_t[::1] mv = mask
     cdef const uint8_t *mp = &mv[0]
@@ -167,19 +173,19 @@ def dropout_backward(grad, mask, p, out=None):
     cdef float sf = <float>scale
     if grad.dtype == np.float32:
         gf = grad.reshape(-1)
-        of = out.reshape(-1)
+        of = dst.reshape(-1)
         gfp = &gf[0]
         ofp = &of[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_dropout_bwd_f32(gfp, mp, ofp, c * cs, min(c * cs + cs, n), sf)
     else:
         gd = grad.reshape(-1)
-        od = out.reshape(-1)
+        od = dst.reshape(-1)
         gdp = &gd[0]
         odp = &od[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_dropout_bwd_f64(gdp, mp, odp, c * cs, min(c * cs + cs, n), scale)
-    return out
+    return _copy_back(dst, out)
 
 
 def bernoulli_mask(n, p, seed, offset):
@@ -189,14 +195,11 @@ def bernoulli_mask(n, p, seed, offset):
     the same (n, p, seed, offset) -- use it for channel-wise dropout, where
     the mask is per (N, C) and broadcast by the caller."""
     cdef double pd = _dropout_p(p)
-    n = int(n)
-    if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
-    mask = np.empty((n + 7) // 8, dtype=np.uint8)
-    cdef int64_t nn = n
+    cdef int64_t nn = _count(n)
+    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
+    mask = np.empty((nn + 7) // 8, dtype=np.uint8)
     if nn == 0:
         return mask
-    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
     cdef uint64_t thr
     cdef int wide = _threshold(pd, &thr)
     cdef uint8_t[::1] mv = mask
@@ -213,15 +216,13 @@ def unpack_mask(bits, n, scale, dtype=np.float32):
     """Float mask of n elements: bit ? scale : 0.0 (dtype float32/float64).
     For channel-wise dropout: y = x * unpack_mask(...).reshape(N, C, 1, 1)
     reproduces torch's `input * noise` (NaN * 0 = NaN) in one numpy pass."""
-    n = int(n)
-    if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
+    cdef int64_t nn = _count(n)
+    cdef double sd = _real(scale, "scale")
     dtype = np.dtype(dtype)
     if dtype != np.float32 and dtype != np.float64:
         raise TypeError(f"dtype must be float32 or float64, got {dtype}")
-    _check_mask(bits, n)
-    out = np.empty(n, dtype=dtype)
-    cdef int64_t nn = n
+    _check_mask(bits, nn)
+    out = np.empty(nn, dtype=dtype)
     if nn == 0:
         return out
     cdef const uint8_t[::1] mv = bits
@@ -233,7 +234,6 @@ def unpack_mask(bits, n, scale, dtype=np.float32):
     cdef double[::1] od
     cdef float *ofp
     cdef double *odp
-    cdef double sd = float(scale)
     cdef float sf = <float>sd
     if dtype == np.float32:
         of = out
@@ -262,15 +262,17 @@ def uniform_(out, seed, offset, low=0.0, high=1.0):
     """Fill out (float32/float64, C-contiguous) with uniform numbers in
     [low, high); element i depends only on (seed, offset, i).  Returns out."""
     _fill_target(out)
-    cdef double lo = float(low), hi = float(high)
+    cdef double lo = _real(low, "low"), hi = _real(high, "high")
     if not (lo <= hi):
         raise ValueError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
     if not (np.isfinite(lo) and np.isfinite(hi)):
         raise ValueError(f"uniform_ expects finite bounds, got from={low}, to={high}")
+    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
     cdef int64_t n = out.size
     if n == 0:
         return out
-    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
+    target = out
+    out = _aligned_target(target)
     cdef int nt
     cdef int64_t c, cs, nch
     _plan(n, _par_min_rng, &nt, &cs, &nch)
@@ -288,7 +290,7 @@ def uniform_(out, seed, offset, low=0.0, high=1.0):
         odp = &od[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_uniform_f64(odp, c * cs, min(c * cs + cs, n), s, o, lo, hi)
-    return out
+    return _copy_back(out, target)
 
 
 def normal_(out, seed, offset, mean=0.0, std=1.0):
@@ -296,13 +298,15 @@ def normal_(out, seed, offset, mean=0.0, std=1.0):
     (Box-Muller in double precision); element i depends only on
     (seed, offset, i).  Returns out."""
     _fill_target(out)
-    cdef double mu = float(mean), sd = float(std)
+    cdef double mu = _real(mean, "mean"), sd = _real(std, "std")
     if not (sd >= 0.0):
         raise ValueError(f"normal expects std >= 0.0, but found std {std}")
+    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
     cdef int64_t n = out.size
     if n == 0:
         return out
-    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
+    target = out
+    out = _aligned_target(target)
     # Box-Muller costs ~20 ns per element (libm), parallel from small sizes.
     cdef int nt
     cdef int64_t c, cs, nch
@@ -321,19 +325,16 @@ def normal_(out, seed, offset, mean=0.0, std=1.0):
         odp = &od[0]
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_normal_f64(odp, c * cs, min(c * cs + cs, n), s, o, mu, sd)
-    return out
+    return _copy_back(out, target)
 
 
 def random_bits(n, seed, offset):
     """n raw 32-bit words: element i = word i%4 of Philox block i//4."""
-    n = int(n)
-    if n < 0:
-        raise ValueError(f"n must be >= 0, got {n}")
-    out = np.empty(n, dtype=np.uint32)
-    cdef int64_t nn = n
+    cdef int64_t nn = _count(n)
+    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
+    out = np.empty(nn, dtype=np.uint32)
     if nn == 0:
         return out
-    cdef uint64_t s = _u64(seed, "seed"), o = _u64(offset, "offset")
     cdef uint32_t[::1] ov = out
     cdef uint32_t *op = &ov[0]
     cdef int nt
@@ -349,9 +350,7 @@ def _philox_blocks(seed, offset, first_block, nblocks):
     first_block) with the current variant, as an (nblocks, 4) uint32 array.
     Block b = philox4x32_10(counter=(b lo, b hi, offset lo, offset hi),
     key=(seed lo, seed hi))."""
-    nb = int(nblocks)
-    if nb < 0:
-        raise ValueError("nblocks must be >= 0")
+    nb = _count(nblocks, "nblocks")
     out = np.empty((nb, 4), dtype=np.uint32)
     if nb == 0:
         return out

@@ -82,9 +82,19 @@ def _ragged_error(data):
     return ValueError("could not build a tensor from ragged nested sequences")
 
 
+def _check_native_byte_order(arr):
+    """PyTorch refuses numpy arrays in the other byte order (tensor, as_tensor, from_numpy alike)."""
+    if isinstance(arr, np.ndarray) and not arr.dtype.isnative:
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. Conversion "
+            "between byte orders is currently not supported."
+        )
+
+
 def _array_from_data(data):
     if isinstance(data, Tensor):
         return data._data
+    _check_native_byte_order(data)
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
@@ -174,6 +184,7 @@ def as_tensor(data, dtype=None, device=None):
     """
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
+    _check_native_byte_order(data)
     if isinstance(data, np.ndarray) and (dtype is None or to_dtype(dtype).np == data.dtype):
         from_numpy_dtype(data.dtype)
         return _wrap(data)
@@ -195,11 +206,7 @@ def from_numpy(ndarray):
     """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    if not ndarray.dtype.isnative:
-        raise ValueError(
-            "given numpy array has byte order different from the native byte order. Conversion "
-            "between byte orders is currently not supported."
-        )
+    _check_native_byte_order(ndarray)
     from_numpy_dtype(ndarray.dtype)
     return _wrap(ndarray)
 

@@ -484,3 +484,37 @@ def test_default_threads_from_environment(env, expected):
                          env={**os.environ, "OMP_NUM_THREADS": env}, check=True)
     got, cores = map(int, res.stdout.split())
     assert got == (expected if expected is not None else cores)
+
+
+# --------------------------------------------------------------------------
+# run-time dispatch on the machine running the tests
+# --------------------------------------------------------------------------
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return None
+
+
+def test_dispatch_follows_the_cpu_flags():
+    # The AVX2+FMA kernels run wherever the CPU has AVX2 and FMA, AVX-512 CPUs included (they have
+    # both; there is no AVX-512 kernel), and the portable one elsewhere. A fresh interpreter shows
+    # the import-time choice, untouched by the variant overrides of other tests.
+    flags = _cpu_flags()
+    if flags is None:
+        pytest.skip("needs /proc/cpuinfo (Linux) to know the CPU's features")
+    x86 = "sse2" in flags
+    gemm_want = "avx2_fma" if x86 and {"avx2", "fma"} <= flags else "generic"
+    rng_want = "avx2" if x86 and "avx2" in flags else "generic"
+    assert ("avx2_fma" in g.available_gemm_variants()) == (gemm_want == "avx2_fma")
+    assert ("avx2" in g.available_rng_variants()) == (rng_want == "avx2")
+    env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-m", "minigrad"], capture_output=True, text=True,
+                         check=True, env=env).stdout
+    assert f"matmul kernel: {gemm_want}\n" in out
+    assert f"random/elementwise kernel: {rng_want}" in out

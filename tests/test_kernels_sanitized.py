@@ -195,7 +195,7 @@ def test_relu_sizes(n, dtype, rng_variant):
 
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("n", SIZES + [8, 9, 4095, 4097])
-@pytest.mark.parametrize("p", [0.0, 0.1, 0.5, 1.0])
+@pytest.mark.parametrize("p", [0.0, 0.1, 0.5, 1.0, 1e-3, 0.999])  # the last two: 32-bit path
 def test_dropout_sizes(n, p, dtype, rng_variant):
     x = _rand(n, dtype)
     y, mask = _ops.dropout_forward(x, p, 12345, 67)
@@ -255,3 +255,44 @@ def test_public_api_at_odd_sizes(n):
     t = minigrad.randn(3, n, 5, requires_grad=True)
     (t @ minigrad.randn(5, 7)).sum().backward()
     (t.transpose(1, 2)[:, ::2] @ minigrad.randn(n, 2)).sum().backward()
+
+
+def _misaligned(a):
+    """A copy of `a` one byte past an aligned address (a view into a bytes buffer): reading it as
+    float in C is a misaligned access, which UBSan reports; the wrappers must copy it first."""
+    buf = np.zeros(a.nbytes + 1, np.uint8)
+    m = buf[1:].view(a.dtype).reshape(a.shape)
+    m[...] = a
+    return m
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", [1, 17, 1000])
+def test_misaligned_arrays(n, dtype, rng_variant):
+    x, g = _rand(n, dtype), _rand(n, dtype)
+    xm, gm = _misaligned(x), _misaligned(g)
+    np.testing.assert_array_equal(_ops.relu_forward(xm), _ops.relu_forward(x))
+    out = _misaligned(np.zeros(n, dtype))
+    _ops.relu_forward(x, out=out)
+    np.testing.assert_array_equal(out, _ops.relu_forward(x))
+    np.testing.assert_array_equal(_ops.relu_backward(gm, xm), _ops.relu_backward(g, x))
+    for p in (0.5, 1e-3):
+        y, mask = _ops.dropout_forward(x, p, 1, 2)
+        np.testing.assert_array_equal(_ops.dropout_forward(xm, p, 1, 2, out=out)[0], y)
+        np.testing.assert_array_equal(_ops.dropout_backward(gm, mask, p, out=out),
+                                      _ops.dropout_backward(g, mask, p))
+    np.testing.assert_array_equal(_ops.uniform_(out, 3, 4), _ops.uniform_(np.empty(n, dtype), 3, 4))
+    np.testing.assert_array_equal(_ops.normal_(out, 3, 4), _ops.normal_(np.empty(n, dtype), 3, 4))
+    a, b = _rand((n, 9), dtype), _rand((9, 5), dtype)
+    c = _misaligned(np.zeros((n, 5), dtype))
+    _ops.matmul(_misaligned(a), _misaligned(b), out=c)
+    np.testing.assert_array_equal(c, _ops.matmul(a, b))
+    np.testing.assert_array_equal(_ops.sum_rows(_misaligned(a)), _ops.sum_rows(a))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("rows", SIZES + [128, 129, 100_000])
+@pytest.mark.parametrize("cols", [1, 63, 64, 65, 130])
+def test_sum_rows_sizes(rows, cols, dtype):
+    g = _rand((rows, cols), dtype)
+    np.testing.assert_allclose(_ops.sum_rows(g), g.astype(np.float64).sum(0), **_tol(dtype, rows))

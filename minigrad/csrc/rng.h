@@ -727,6 +727,64 @@ MG_AVX2 static void mg__dropout_avx2_f64(const double *x, double *y, uint8_t *ma
     if (g < end)
         mg__dropout_portable_f64(MG_RNG_AVX2, x, y, mask, g, end, thr, scale, c);
 }
+
+/* AVX2 consumer of the 32-bit (precise) path: 16 blocks = 64 words = 64 elements per
+ * iteration, 8 per register.  keep iff w < T, i.e. w <= T - 1 unsigned, tested as
+ * min_epu32(w, T - 1) == w; that needs T >= 1 (T = 2^32 gives T - 1 = 0xffffffff: all kept),
+ * so T = 0 is left to the portable code.  The keep lanes AND scale give the multiplier
+ * (scale or +0.0), as in the portable code, so the products are the same bits. */
+MG_AVX2 static void mg__dropout32_avx2_f32(const float *x, float *y, uint8_t *mask,
+                                           int64_t start, int64_t end, uint64_t thr,
+                                           float scale, const mg_philox_ctx *c)
+{
+    const __m256i tm1 = _mm256_set1_epi32((int)(uint32_t)(thr - 1));
+    const __m256 sv = _mm256_set1_ps(scale);
+    uint32_t buf[64];
+    int64_t g = start;
+    for (; g + 64 <= end; g += 64) {
+        mg__gen16_avx2((uint64_t)(g >> 2), c, buf);
+        for (int b = 0; b < 8; b++) {
+            __m256i w = _mm256_loadu_si256((const __m256i *)(buf + 8 * b));
+            __m256 keep = _mm256_castsi256_ps(_mm256_cmpeq_epi32(_mm256_min_epu32(w, tm1), w));
+            if (mask) mask[(g >> 3) + b] = (uint8_t)_mm256_movemask_ps(keep);
+            if (x) {
+                __m256 xv = _mm256_loadu_ps(x + g + 8 * b);
+                _mm256_storeu_ps(y + g + 8 * b, _mm256_mul_ps(xv, _mm256_and_ps(keep, sv)));
+            }
+        }
+    }
+    if (g < end)
+        mg__dropout32_f32(MG_RNG_AVX2, x, y, mask, g, end, thr, scale, c);
+}
+
+MG_AVX2 static void mg__dropout32_avx2_f64(const double *x, double *y, uint8_t *mask,
+                                           int64_t start, int64_t end, uint64_t thr,
+                                           double scale, const mg_philox_ctx *c)
+{
+    const __m256i tm1 = _mm256_set1_epi32((int)(uint32_t)(thr - 1));
+    const __m256d sv = _mm256_set1_pd(scale);
+    uint32_t buf[64];
+    int64_t g = start;
+    for (; g + 64 <= end; g += 64) {
+        mg__gen16_avx2((uint64_t)(g >> 2), c, buf);
+        for (int b = 0; b < 8; b++) {
+            __m256i w = _mm256_loadu_si256((const __m256i *)(buf + 8 * b));
+            __m256i keep = _mm256_cmpeq_epi32(_mm256_min_epu32(w, tm1), w);
+            if (mask) mask[(g >> 3) + b] = (uint8_t)_mm256_movemask_ps(_mm256_castsi256_ps(keep));
+            if (x) {
+                /* widen the 8 lane masks to two registers of 4 64-bit masks */
+                __m256d ka = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm256_castsi256_si128(keep)));
+                __m256d kb = _mm256_castsi256_pd(_mm256_cvtepi32_epi64(_mm256_extracti128_si256(keep, 1)));
+                const double *xp = x + g + 8 * b;
+                double *yp = y + g + 8 * b;
+                _mm256_storeu_pd(yp, _mm256_mul_pd(_mm256_loadu_pd(xp), _mm256_and_pd(ka, sv)));
+                _mm256_storeu_pd(yp + 4, _mm256_mul_pd(_mm256_loadu_pd(xp + 4), _mm256_and_pd(kb, sv)));
+            }
+        }
+    }
+    if (g < end)
+        mg__dropout32_f64(MG_RNG_AVX2, x, y, mask, g, end, thr, scale, c);
+}
 #endif
 
 /* Dropout forward on elements [start, end) (start % 8 == 0):
@@ -739,7 +797,13 @@ MG_FN void mg_dropout_fwd_f32(const float *x, float *y, uint8_t *mask,
 {
     mg_philox_ctx c = mg_philox_make_ctx(seed, offset);
     int v = mg_rng_variant;
-    if (wide) { mg__dropout32_f32(v, x, y, mask, start, end, thr, scale, &c); return; }
+    if (wide) {
+#if MG_HAVE_X86
+        if (v == MG_RNG_AVX2 && thr != 0) { mg__dropout32_avx2_f32(x, y, mask, start, end, thr, scale, &c); return; }
+#endif
+        mg__dropout32_f32(v, x, y, mask, start, end, thr, scale, &c);
+        return;
+    }
 #if MG_HAVE_X86
     if (v == MG_RNG_AVX2) { mg__dropout_avx2_f32(x, y, mask, start, end, (uint32_t)thr, scale, &c); return; }
 #endif
@@ -752,7 +816,13 @@ MG_FN void mg_dropout_fwd_f64(const double *x, double *y, uint8_t *mask,
 {
     mg_philox_ctx c = mg_philox_make_ctx(seed, offset);
     int v = mg_rng_variant;
-    if (wide) { mg__dropout32_f64(v, x, y, mask, start, end, thr, scale, &c); return; }
+    if (wide) {
+#if MG_HAVE_X86
+        if (v == MG_RNG_AVX2 && thr != 0) { mg__dropout32_avx2_f64(x, y, mask, start, end, thr, scale, &c); return; }
+#endif
+        mg__dropout32_f64(v, x, y, mask, start, end, thr, scale, &c);
+        return;
+    }
 #if MG_HAVE_X86
     if (v == MG_RNG_AVX2) { mg__dropout_avx2_f64(x, y, mask, start, end, (uint32_t)thr, scale, &c); return; }
 #endif
@@ -766,7 +836,13 @@ MG_FN void mg_bernoulli_mask(uint8_t *mask, int64_t start, int64_t end,
 {
     mg_philox_ctx c = mg_philox_make_ctx(seed, offset);
     int v = mg_rng_variant;
-    if (wide) { mg__dropout32_f32(v, NULL, NULL, mask, start, end, thr, 0.0f, &c); return; }
+    if (wide) {
+#if MG_HAVE_X86
+        if (v == MG_RNG_AVX2 && thr != 0) { mg__dropout32_avx2_f32(NULL, NULL, mask, start, end, thr, 0.0f, &c); return; }
+#endif
+        mg__dropout32_f32(v, NULL, NULL, mask, start, end, thr, 0.0f, &c);
+        return;
+    }
 #if MG_HAVE_X86
     if (v == MG_RNG_AVX2) { mg__dropout_avx2_f32(NULL, NULL, mask, start, end, (uint32_t)thr, 0.0f, &c); return; }
 #endif
