@@ -256,6 +256,258 @@ def test_binary_cross_entropy_like_torch(name):
     assert_same_as_torch(BINARY_CROSS_ENTROPY[name])
 
 
+# ============================================================ 3. F.linear and nn.Linear
+def _linear_grads(L, x_shape, b_shape):
+    x = L.T.ones(*x_shape, requires_grad=True)
+    w = L.T.ones(4, 3, requires_grad=True)
+    b = L.T.ones(b_shape, requires_grad=True)
+    L.F.linear(x, w, b).sum().backward()
+    return x.grad, w.grad, b.grad
+
+
+LINEAR = {
+    "dtype-f32-input-f64-weight": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3, dtype=L.T.float64)),
+    "dtype-f64-input-f32-weight": lambda L: L.F.linear(L.T.ones(2, 3, dtype=L.T.float64), L.T.ones(4, 3)),
+    "dtype-with-bias": lambda L: L.F.linear(L.T.ones(2, 3, dtype=L.T.float64), L.T.ones(4, 3), L.T.ones(4)),
+    "dtype-f64-bias": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.ones(4, dtype=L.T.float64)),
+    "dtype-long-bias": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.ones(4, dtype=L.T.long)),
+    "dtype-1d-input": lambda L: L.F.linear(L.T.ones(3), L.T.ones(4, 3, dtype=L.T.float64)),
+    "dtype-3d-input": lambda L: L.F.linear(L.T.ones(2, 2, 3), L.T.ones(4, 3, dtype=L.T.float64)),
+    "dtype-3d-input-f64-bias": lambda L: L.F.linear(L.T.ones(2, 2, 3), L.T.ones(4, 3), L.T.ones(4, dtype=L.T.float64)),
+    "dtype-3d-input-f64-2d-bias-is-cast": lambda L: L.F.linear(
+        L.T.ones(2, 2, 3), L.T.ones(4, 3), L.T.ones(2, 4, dtype=L.T.float64)),
+    "int-input-float-weight": lambda L: L.F.linear(L.T.ones(2, 3, dtype=L.T.long), L.T.ones(4, 3)),
+    "int-input-float-weight-bias": lambda L: L.F.linear(L.T.ones(2, 3, dtype=L.T.long), L.T.ones(4, 3), L.T.ones(4)),
+    "int-all": lambda L: L.F.linear(L.T.ones(2, 3, dtype=L.T.long), L.T.ones(4, 3, dtype=L.T.long)),
+    "int-all-bias": lambda L: L.F.linear(
+        L.T.ones(2, 3, dtype=L.T.long), L.T.ones(4, 3, dtype=L.T.long), L.T.ones(4, dtype=L.T.long)),
+    "int-all-3d": lambda L: L.F.linear(
+        L.T.ones(2, 2, 3, dtype=L.T.long), L.T.ones(4, 3, dtype=L.T.long), L.T.ones(4, dtype=L.T.long)),
+    "bias-wrong-length": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.ones(5)),
+    "bias-wrong-length-1d-input": lambda L: L.F.linear(L.T.ones(3), L.T.ones(4, 3), L.T.ones(5)),
+    "bias-wrong-length-3d-input": lambda L: L.F.linear(L.T.ones(2, 2, 3), L.T.ones(4, 3), L.T.ones(5)),
+    "bias-wrong-length-4d-input": lambda L: L.F.linear(L.T.ones(2, 2, 2, 3), L.T.ones(4, 3), L.T.ones(5)),
+    "bias-wrong-length-non-contiguous": lambda L: L.F.linear(
+        L.T.ones(2, 3, 2).transpose(1, 2), L.T.ones(4, 3), L.T.ones(5)),
+    "bias-2d-broadcast": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.ones(1, 4)),
+    "bias-2d-full": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.ones(2, 4)),
+    "bias-2d-bad": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.ones(3, 4)),
+    "bias-3d": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.ones(5, 2, 4)),
+    "bias-0d": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.tensor(1.)),
+    "bias-1-element": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), L.T.ones(1)),
+    "bias-1-element-3d-input": lambda L: L.F.linear(L.T.ones(2, 2, 3), L.T.ones(4, 3), L.T.ones(1)),
+    "bias-2d-3d-input": lambda L: L.F.linear(L.T.ones(2, 2, 3), L.T.ones(4, 3), L.T.ones(2, 4)),
+    "bias-2d-3d-input-bad": lambda L: L.F.linear(L.T.ones(2, 2, 3), L.T.ones(4, 3), L.T.ones(3, 4)),
+    "bias-2d-4d-input": lambda L: L.F.linear(L.T.ones(2, 2, 2, 3), L.T.ones(4, 3), L.T.ones(2, 4)),
+    "bias-3d-4d-input-bad": lambda L: L.F.linear(L.T.ones(2, 2, 2, 3), L.T.ones(4, 3), L.T.ones(3, 1, 4)),
+    "bias-larger-than-output": lambda L: L.F.linear(L.T.ones(2, 2, 2, 3), L.T.ones(4, 3), L.T.ones(2, 1, 2, 2, 4)),
+    "bias-3d-non-contiguous-bad": lambda L: L.F.linear(
+        L.T.ones(2, 3, 2).transpose(1, 2), L.T.ones(4, 3), L.T.ones(3, 1, 4)),
+    "bias-broadcast-grads": lambda L: _linear_grads(L, (2, 3), (1, 4)),
+    "bias-2d-3d-input-grads": lambda L: _linear_grads(L, (2, 2, 3), (2, 4)),
+    "bias-0d-grads": lambda L: _linear_grads(L, (2, 3), ()),
+    "shapes": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(5, 4)),
+    "shapes-with-bias": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(5, 4), L.T.ones(7)),
+    "shapes-3d": lambda L: L.F.linear(L.T.ones(2, 2, 3), L.T.ones(5, 4)),
+    "shapes-1d": lambda L: L.F.linear(L.T.ones(3), L.T.ones(5, 4)),
+    "0d-input": lambda L: L.F.linear(L.T.tensor(1.), L.T.ones(5, 4)),
+    "0d-weight": lambda L: L.F.linear(L.T.ones(2, 3), L.T.tensor(2.)),
+    "1d-weight": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(3)),
+    "1d-weight-1d-input": lambda L: L.F.linear(L.T.ones(3), L.T.ones(3)),
+    "1d-weight-bias": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(3), L.T.ones(2)),
+    "1d-weight-1d-input-bias": lambda L: L.F.linear(L.T.ones(3), L.T.ones(3), L.T.ones(1)),
+    "3d-weight": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(2, 4, 3)),
+    "list-input": lambda L: L.F.linear([[1., 2., 3.]], L.T.ones(4, 3)),
+    "list-weight": lambda L: L.F.linear(L.T.ones(2, 3), [[1., 2., 3.]]),
+    "list-bias": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), [1., 2., 3., 4.]),
+    "ndarray-input": lambda L: L.F.linear(np.ones((2, 3)), L.T.ones(4, 3)),
+    "float-bias": lambda L: L.F.linear(L.T.ones(2, 3), L.T.ones(4, 3), 1.0),
+    "empty-batch": lambda L: L.F.linear(L.T.ones(0, 3), L.T.ones(4, 3), L.T.ones(4)),
+    "zero-features": lambda L: L.F.linear(L.T.ones(2, 0), L.T.ones(4, 0), L.T.ones(4)),
+    "module-f64-input": lambda L: L.nn.Linear(3, 4)(L.T.ones(2, 3, dtype=L.T.float64)),
+    "module-int-input": lambda L: L.nn.Linear(3, 4)(L.T.ones(2, 3, dtype=L.T.long)),
+    "module-wrong-features": lambda L: L.nn.Linear(3, 4)(L.T.ones(2, 5)),
+    "module-negative-in": lambda L: L.nn.Linear(-1, 4),
+    "module-negative-out": lambda L: L.nn.Linear(3, -4),
+    "module-float-in": lambda L: L.nn.Linear(3.0, 4),
+    "module-float-out": lambda L: L.nn.Linear(3, 4.5),
+    "module-float-both": lambda L: L.nn.Linear(3.0, 4.0),
+    "module-numpy-float": lambda L: L.nn.Linear(3, np.float64(2)),
+    "module-str": lambda L: L.nn.Linear("3", 4),
+    "module-none": lambda L: L.nn.Linear(None, 4),
+    "module-bool": lambda L: L.nn.Linear(True, 4).weight.shape,
+    "module-numpy-int": lambda L: L.nn.Linear(np.int64(3), 4).weight.shape,
+    "module-0d-tensor": lambda L: L.nn.Linear(L.T.tensor(3), 4).weight.shape,
+    "module-1-element-tensor": lambda L: L.nn.Linear(3, L.T.tensor([2])).weight.shape,
+    "module-zero-in": lambda L: L.nn.Linear(0, 4).bias,
+    "module-zero-out": lambda L: L.nn.Linear(3, 0)(L.T.ones(2, 3)),
+    "module-int-dtype": lambda L: L.nn.Linear(3, 4, dtype=L.T.long),
+    "module-repr": lambda L: repr(L.nn.Linear(3, 4, bias=False)),
+}
+
+
+@pytest.mark.parametrize("name", list(LINEAR))
+def test_linear_like_torch(name):
+    assert_same_as_torch(LINEAR[name])
+
+
+# ============================================================ 4. the dropout family
+# (p = 1, p = 0, evaluation mode and wrong-dimension cases are deterministic; for the random
+# ones only the shape or the error is compared)
+DROPOUT = {
+    "p-0d-tensor": lambda L: L.F.dropout(L.T.ones(3), L.T.tensor(0.0)),
+    "p-0d-tensor-1": lambda L: L.F.dropout(L.T.ones(3), L.T.tensor(1.0)),
+    "p-0d-tensor-.5-shape": lambda L: L.F.dropout(L.T.ones(3), L.T.tensor(0.5)).shape,
+    "p-1d-tensor": lambda L: L.F.dropout(L.T.ones(3), L.T.tensor([0.5])).shape,
+    "p-np-float": lambda L: L.F.dropout(L.T.ones(3), np.float64(1.0)),
+    "p-np-float32": lambda L: L.F.dropout(L.T.ones(3), np.float32(0.0)),
+    "p-int-0": lambda L: L.F.dropout(L.T.ones(3), 0),
+    "p-int-1": lambda L: L.F.dropout(L.T.ones(3), 1),
+    "p-bool": lambda L: L.F.dropout(L.T.ones(3), True),
+    "p-bool-F": lambda L: L.F.dropout(L.T.ones(3), False),
+    "p-nan": lambda L: L.F.dropout(L.T.ones(3), float('nan')),
+    "p-1.5": lambda L: L.F.dropout(L.T.ones(3), 1.5),
+    "p--0.1": lambda L: L.F.dropout(L.T.ones(3), -0.1),
+    "p-str": lambda L: L.F.dropout(L.T.ones(3), "0.5"),
+    "p-None": lambda L: L.F.dropout(L.T.ones(3), None),
+    "p-int-tensor": lambda L: L.F.dropout(L.T.ones(3), L.T.tensor(0)),
+    "training-1": lambda L: L.F.dropout(L.T.ones(3), 0.0, 1),
+    "training-0": lambda L: L.F.dropout(L.T.ones(3), 1.0, 0),
+    "training-None": lambda L: L.F.dropout(L.T.ones(3), 1.0, None),
+    "training-str": lambda L: L.F.dropout(L.T.ones(3), 1.0, "yes"),
+    "training-tensor": lambda L: L.F.dropout(L.T.ones(3), 1.0, L.T.tensor(True)),
+    "training-np-bool": lambda L: L.F.dropout(L.T.ones(3), 1.0, np.bool_(False)),
+    "inplace-1": lambda L: L.F.dropout(L.T.ones(3), 1.0, True, 1),
+    "int-tensor": lambda L: L.F.dropout(L.T.ones(3, dtype=L.T.long), 0.5),
+    "int-tensor-p0": lambda L: L.F.dropout(L.T.ones(3, dtype=L.T.long), 0.0),
+    "int-tensor-p1": lambda L: L.F.dropout(L.T.ones(3, dtype=L.T.long), 1.0),
+    "int-tensor-eval": lambda L: L.F.dropout(L.T.ones(3, dtype=L.T.long), 0.5, False),
+    "bool-tensor": lambda L: L.F.dropout(L.T.ones(3, dtype=L.T.bool), 0.5),
+    "int-empty": lambda L: L.F.dropout(L.T.ones(0, dtype=L.T.long), 0.5),
+    "d1-int": lambda L: L.F.dropout1d(L.T.ones(2,3,dtype=L.T.long), 0.5),
+    "d2-int": lambda L: L.F.dropout2d(L.T.ones(2,3,4,dtype=L.T.long), 0.5),
+    "alpha-int": lambda L: L.F.alpha_dropout(L.T.ones(2,3,dtype=L.T.long), 0.5, True),
+    "falpha-int": lambda L: L.F.feature_alpha_dropout(L.T.ones(2,3,dtype=L.T.long), 0.5, True),
+    "Dropout-int": lambda L: L.nn.Dropout()(L.T.ones(2,3,dtype=L.T.long)),
+    "d1-1d": lambda L: L.F.dropout1d(L.T.ones(3), 0.5),
+    "d1-4d": lambda L: L.F.dropout1d(L.T.ones(2,3,4,5), 0.5),
+    "d1-2d-p1": lambda L: L.F.dropout1d(L.T.ones(2,3), 1.0),
+    "d1-3d-p1": lambda L: L.F.dropout1d(L.T.ones(2,3,4), 1.0),
+    "d2-2d": lambda L: L.F.dropout2d(L.T.ones(2,3), 1.0),
+    "d2-1d": lambda L: L.F.dropout2d(L.T.ones(3), 1.0),
+    "d2-0d": lambda L: L.F.dropout2d(L.T.tensor(1.), 1.0),
+    "d2-3d": lambda L: L.F.dropout2d(L.T.ones(2,3,4), 1.0),
+    "d2-5d": lambda L: L.F.dropout2d(L.T.ones(1,2,3,4,1), 1.0),
+    "d2-3d-eval": lambda L: L.F.dropout2d(L.T.ones(2,3,4), 0.5, False),
+    "d3-3d": lambda L: L.F.dropout3d(L.T.ones(2,3,4), 1.0),
+    "d3-2d": lambda L: L.F.dropout3d(L.T.ones(2,3), 1.0),
+    "d3-1d": lambda L: L.F.dropout3d(L.T.ones(3), 1.0),
+    "d3-6d": lambda L: L.F.dropout3d(L.T.ones(1,2,1,1,1,2), 1.0),
+    "d3-4d": lambda L: L.F.dropout3d(L.T.ones(2,1,1,2), 1.0),
+    "d3-eval-3d": lambda L: L.F.dropout3d(L.T.ones(2,3,4), 0.5, False),
+    "fa-1d": lambda L: L.F.feature_alpha_dropout(L.T.ones(3), 0.5, True),
+    "fa-1d-eval": lambda L: L.F.feature_alpha_dropout(L.T.ones(3), 0.5, False),
+    "fa-0d": lambda L: L.F.feature_alpha_dropout(L.T.tensor(1.), 0.5, True),
+    "fa-p1": lambda L: L.F.feature_alpha_dropout(L.T.ones(2,3), 1.0, True),
+    "alpha-p1": lambda L: L.F.alpha_dropout(L.T.ones(2,3), 1.0, True),
+    "alpha-p1-grad": lambda L: (lambda x: (L.F.alpha_dropout(x, 1.0, True).sum().backward(), x.grad)[1])(L.T.ones(2,3, requires_grad=True)),
+    "AlphaDropout-p1": lambda L: L.nn.AlphaDropout(1.0)(L.T.ones(2,3)),
+    "alpha-p1-nan": lambda L: L.F.alpha_dropout(L.T.tensor([float('nan'), 1.]), 1.0, True),
+    "dropout-p1-nan": lambda L: L.F.dropout(L.T.tensor([float('nan'), 1.]), 1.0, True),
+    "alpha-p0": lambda L: L.F.alpha_dropout(L.T.ones(2,3), 0.0, True),
+    "alpha-int-eval": lambda L: L.F.alpha_dropout(L.T.ones(2,3,dtype=L.T.long), 0.5, False),
+    "inplace-leaf": lambda L: L.F.dropout(L.T.ones(3, requires_grad=True), 0.5, True, True),
+    "inplace-leaf-p0": lambda L: L.F.dropout(L.T.ones(3, requires_grad=True), 0.0, True, True),
+    "inplace-leaf-p1": lambda L: L.F.dropout(L.T.ones(3, requires_grad=True), 1.0, True, True),
+    "inplace-leaf-eval": lambda L: L.F.dropout(L.T.ones(3, requires_grad=True), 0.5, False, True),
+    "inplace-leaf-d1": lambda L: L.F.dropout1d(L.T.ones(2,3, requires_grad=True), 0.5, True, True),
+    "inplace-leaf-d2": lambda L: L.F.dropout2d(L.T.ones(2,3,3, requires_grad=True), 0.5, True, True),
+    "inplace-leaf-alpha": lambda L: L.F.alpha_dropout(L.T.ones(2,3, requires_grad=True), 0.5, True, True),
+    "inplace-leaf-alpha-p1": lambda L: L.F.alpha_dropout(L.T.ones(2,3, requires_grad=True), 1.0, True, True),
+    "inplace-leaf-fa": lambda L: L.F.feature_alpha_dropout(L.T.ones(2,3, requires_grad=True), 0.5, True, True),
+    "inplace-Dropout-module": lambda L: L.nn.Dropout(0.5, inplace=True)(L.T.ones(3, requires_grad=True)),
+    "inplace-relu-leaf": lambda L: L.F.relu(L.T.ones(3, requires_grad=True), inplace=True),
+    "inplace-ReLU-leaf": lambda L: L.nn.ReLU(inplace=True)(L.T.ones(3, requires_grad=True)),
+    "inplace-elu-leaf": lambda L: L.F.elu(L.T.ones(3, requires_grad=True), inplace=True),
+    "inplace-leaky-leaf": lambda L: L.F.leaky_relu(L.T.ones(3, requires_grad=True), inplace=True),
+    "Dropout-p-tensor": lambda L: repr(L.nn.Dropout(L.T.tensor(0.5))),
+    "Dropout-p-2": lambda L: L.nn.Dropout(2),
+    "Dropout-p-str": lambda L: L.nn.Dropout("a"),
+    "Dropout-p-None": lambda L: L.nn.Dropout(None),
+    "Dropout-p-int": lambda L: repr(L.nn.Dropout(1)),
+    "Dropout-p-bool": lambda L: repr(L.nn.Dropout(True)),
+    "Dropout-p-np": lambda L: repr(L.nn.Dropout(np.float64(0.25))),
+    "Dropout-repr": lambda L: repr(L.nn.Dropout(0.25, inplace=True)),
+    "Dropout2d-2d": lambda L: L.nn.Dropout2d(1.0)(L.T.ones(2,3)),
+    "Dropout1d-4d": lambda L: L.nn.Dropout1d(1.0)(L.T.ones(1,2,3,4)),
+    "Dropout3d-3d": lambda L: L.nn.Dropout3d(1.0)(L.T.ones(2,3,4)),
+    "FeatureAlpha-1d": lambda L: L.nn.FeatureAlphaDropout(0.5)(L.T.ones(3)),
+    "AlphaDropout-repr": lambda L: repr(L.nn.AlphaDropout(0.2)),
+    "top-dropout-1.5": lambda L: L.T.dropout(L.T.ones(3), 1.5, True),
+    "top-dropout-nan": lambda L: L.T.dropout(L.T.ones(3), float('nan'), True),
+    "top-dropout-str": lambda L: L.T.dropout(L.T.ones(3), 'a', True),
+    "top-dropout-train-int": lambda L: L.T.dropout(L.T.ones(3), 0.5, 1),
+    "top-dropout-p=2": lambda L: L.T.dropout(L.T.ones(3), 2, True),
+    "top-dropout-p=-1e-7": lambda L: L.T.dropout(L.T.ones(3), -1e-7, True),
+    "d1-nan-1d": lambda L: L.F.dropout1d(L.T.ones(3), float('nan')),
+    "d1-nan-2d": lambda L: L.F.dropout1d(L.T.ones(2,2), float('nan')),
+    "d3-0d": lambda L: L.F.dropout3d(L.T.tensor(1.), 0.5),
+    "d3-0d-p1": lambda L: L.F.dropout3d(L.T.tensor(1.), 1.0),
+    "d3-0d-eval": lambda L: L.F.dropout3d(L.T.tensor(1.), 0.5, False),
+    "d2-1d-p.5": lambda L: L.F.dropout2d(L.T.ones(3), 0.5),
+    "inplace-p-tensor-1d": lambda L: L.F.dropout(L.T.ones(3), L.T.tensor([0.5]), True, True),
+    "alpha-inplace-p-tensor-1d": lambda L: L.F.alpha_dropout(L.T.ones(3), L.T.tensor([0.5]), True, True),
+    "fa-train-int": lambda L: L.F.feature_alpha_dropout(L.T.ones(3), 0.5, 1),
+    "d2-train-int": lambda L: L.F.dropout2d(L.T.ones(1,1,3), 0.5, 1),
+    "inplace-int": lambda L: L.F.dropout(L.T.ones(2,2), 1.0, True, 1),
+    "int-p1-inplace": lambda L: L.F.dropout(L.T.ones(3, dtype=L.T.long), 1.0, True, True),
+    "p1-nan-inplace-grad": lambda L: (lambda x: (L.F.dropout(x*1, 1.0, True, True).sum().backward(), x.grad)[1])(L.T.tensor([float('nan'), 1.], requires_grad=True)),
+    "p-tensor-multi": lambda L: L.F.dropout(L.T.ones(3), L.T.tensor([0.5, 0.5])),
+    "Dropout-tensor-fwd-p1": lambda L: L.nn.Dropout(L.T.tensor(1.0))(L.T.ones(3)),
+}
+
+
+@pytest.mark.parametrize("name", list(DROPOUT))
+def test_dropout_like_torch(name):
+    assert_same_as_torch(DROPOUT[name])
+
+
+# ============================================================ 6. nn.Parameter
+PARAMETER = {
+    "int-data": lambda L: L.nn.Parameter(L.T.ones(2, dtype=L.T.long)),
+    "bool-data": lambda L: L.nn.Parameter(L.T.ones(2, dtype=L.T.bool)),
+    "int-data-no-grad": lambda L: repr(L.nn.Parameter(L.T.ones(2, dtype=L.T.long), requires_grad=False)),
+    "int-data-no-grad-then-requires_grad_": lambda L: L.nn.Parameter(
+        L.T.ones(2, dtype=L.T.long), requires_grad=False).requires_grad_(),
+    "no-grad-repr": lambda L: repr(L.nn.Parameter(L.T.ones(2), requires_grad=False)),
+    "repr": lambda L: repr(L.nn.Parameter(L.T.ones(2))),
+    "0d-repr": lambda L: repr(L.nn.Parameter(L.T.tensor(1.5))),
+    "f64": lambda L: L.nn.Parameter(L.T.ones(2, dtype=L.T.float64)),
+    "of-a-parameter": lambda L: (lambda p: (type(L.nn.Parameter(p)).__name__, L.nn.Parameter(p).requires_grad,
+                                            L.nn.Parameter(p) is p))(L.nn.Parameter(L.T.ones(2))),
+    "of-a-parameter-no-grad": lambda L: (lambda p: (L.nn.Parameter(p, requires_grad=False).requires_grad,
+                                                    p.requires_grad))(L.nn.Parameter(L.T.ones(2))),
+    "of-a-parameter-repr": lambda L: repr(L.nn.Parameter(L.nn.Parameter(L.T.ones(2)))),
+    "none": lambda L: (lambda p: (tuple(p.shape), p.dtype == L.T.float32, p.requires_grad, repr(p)))(L.nn.Parameter(None)),
+    "no-args": lambda L: (lambda p: (tuple(p.shape), p.dtype == L.T.float32, p.requires_grad, repr(p)))(L.nn.Parameter()),
+    "no-args-no-grad": lambda L: (lambda p: (tuple(p.shape), p.requires_grad))(L.nn.Parameter(requires_grad=False)),
+    "of-a-non-leaf": lambda L: (lambda p: (p.is_leaf, p.grad_fn is None, p.requires_grad))(
+        L.nn.Parameter(L.T.ones(2, requires_grad=True) * 2)),
+    "shares-memory": lambda L: (lambda t: (L.nn.Parameter(t).data.add_(1) is not None, t.tolist()))(L.T.ones(2)),
+    "requires_grad-str": lambda L: L.nn.Parameter(L.T.ones(2), requires_grad="yes"),
+    "requires_grad-none": lambda L: L.nn.Parameter(L.T.ones(2), requires_grad=None),
+    "is-a-tensor": lambda L: isinstance(L.nn.Parameter(L.T.ones(2)), L.T.Tensor),
+    "deepcopy-no-grad": lambda L: repr(__import__("copy").deepcopy(L.nn.Parameter(L.T.ones(2), requires_grad=False))),
+    "buffer-repr": lambda L: repr(L.nn.Buffer(L.T.ones(2))),
+    "buffer-no-args": lambda L: repr(L.nn.Buffer()),
+}
+
+
+@pytest.mark.parametrize("name", list(PARAMETER))
+def test_parameter_like_torch(name):
+    assert_same_as_torch(PARAMETER[name])
+
+
 # ============================================================ deliberate differences
 def test_negative_or_nan_label_smoothing_is_an_error():
     """PyTorch silently ignores a negative or NaN label_smoothing (it only checks values above 0);
@@ -310,3 +562,13 @@ def test_bce_with_logits_weights_may_require_grad():
     ref.mean().backward()
     np.testing.assert_allclose(pw.grad.numpy(), tpw.grad.numpy(), rtol=1e-12)
     np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("cls", ["Parameter", "Buffer"])
+@pytest.mark.parametrize("data", [[1., 2.], 1.0, np.ones(2)])
+def test_parameter_of_a_non_tensor_is_a_type_error(cls, data):
+    """PyTorch fails with "'list' object has no attribute 'detach'" (AttributeError); minigrad
+    names the argument and the type it got."""
+    name = type(data).__qualname__ if type(data).__module__ == "builtins" else "numpy.ndarray"
+    with pytest.raises(TypeError, match=rf"{cls}\(\): argument 'data' must be a Tensor, not {name}$"):
+        getattr(minigrad.nn, cls)(data)

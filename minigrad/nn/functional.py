@@ -26,7 +26,7 @@ from ..ops import linalg as _linalg
 from ..ops import loss as _loss
 from ..ops import pointwise as _pw
 from ..ops._util import sum_to
-from ..ops.dropout import check_probability
+from ..ops.dropout import check_float, check_probability, zero_out
 from ..ops.dropout import dropout as _dropout
 from ..ops.inplace import apply_inplace
 from ..random import next_call
@@ -70,8 +70,51 @@ def linear(input, weight, bias=None):
         >>> w = minigrad.tensor([[1., 0.], [1., 1.], [0., -1.]])
         >>> F.linear(x, w, minigrad.tensor([0., 0., 10.]))
         tensor([[1., 3., 8.]])
+
+    As in PyTorch, the checks (and their messages) follow the route PyTorch takes: with a bias
+    and a 2-D input (or a contiguous input and a 1-D bias), ``addmm(bias, input, weight.T)``
+    on the input flattened to 2-D, where the bias may be anything that expands to the output;
+    otherwise ``matmul(input, weight.T)``, then ``bias`` added in place (broadcast into the
+    output). Integer tensors work (on the slower numpy path).
     """
-    return _linalg.linear(input, weight, bias)
+    _check_tensor_args("linear", input=(input, False), weight=(weight, False), bias=(bias, True))
+    x, w = input._data, weight._data
+    if x.ndim == 0 or w.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
+                           f"{x.ndim}D and {w.ndim}D")
+    fast = x.dtype == w.dtype and x.dtype.kind == "f" and w.ndim == 2
+    if bias is not None and (x.ndim == 2 or (bias._data.ndim == 1 and input.is_contiguous())):
+        _check_addmm(input, weight, bias)
+        if fast and bias._data.shape == (w.shape[0],):
+            return _linalg.linear(input, weight, bias)
+        out = _linalg.linear(input, weight) if fast else _linalg.matmul(input, weight.t())
+        return out + bias
+    out = _linalg.linear(input, weight) if fast else _linalg.matmul(input, weight.t())
+    if bias is None:
+        return out
+    _check_into(out.shape, bias.shape)  # output.add_(bias) in PyTorch
+    if out._data.dtype.kind != "f" and bias._data.dtype.kind == "f":
+        raise RuntimeError(f"result type {_type_name(bias)} can't be cast to the desired output "
+                           f"type {_type_name(out)}")
+    return out + bias.to(out.dtype)
+
+
+def _check_addmm(input, weight, bias):
+    """PyTorch's checks of ``addmm(bias, input.reshape(-1, k), weight.t())``, in its order."""
+    if bias._data.dtype != weight._data.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_name(bias)} "
+                           f"and {_type_name(weight)}")
+    if input._data.dtype != weight._data.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} "
+                           f"and {_type_name(weight)}")
+    if weight.dim() != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {weight.dim()}-D tensor")
+    k = input.shape[-1]
+    rows = math.prod(input.shape[:-1])
+    if k != weight.shape[1]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
+                           f"{weight.shape[1]}x{weight.shape[0]})")
+    bias.expand(rows, weight.shape[0])  # raises PyTorch's expand errors
 
 
 def relu(input, inplace=False):
@@ -390,15 +433,17 @@ def _noise(input, p, noise_shape, alpha):
     return keep * dtype.type(a), shift
 
 
-def _apply_noise(input, p, training, inplace, noise_shape, alpha):
-    p = check_probability(p)
+def _apply_noise(input, p, training, inplace, noise_shape, alpha, kernel):
+    """The body of PyTorch's ``_dropout_impl``: ``kernel`` names the op in the argument errors,
+    ``noise_shape(input)`` is the mask's shape (its errors come after the early returns)."""
+    p = check_probability(p, training, kernel + "_" if inplace else kernel)
     if not training or p == 0.0 or input._data.size == 0:
         return input
-    if input._data.dtype.kind != "f":
-        raise RuntimeError(f"dropout expects a floating-point input, but got {input.dtype.name}")
-    if p == 1.0:  # PyTorch: input * 0, so the gradient is 0 (not NaN)
-        return input.mul_(0.0) if inplace else input * 0.0
-    scale, shift = _noise(input, p, noise_shape, alpha)
+    if p == 1.0:
+        return zero_out(input, inplace)
+    shape = noise_shape(input)
+    check_float(input)
+    scale, shift = _noise(input, p, shape, alpha)
     if inplace:
         def write(data):
             np.multiply(data, scale, out=data)
@@ -407,6 +452,13 @@ def _apply_noise(input, p, training, inplace, noise_shape, alpha):
 
         return apply_inplace(input, lambda old: _AffineNoise.apply(old, scale, shift), write)
     return _AffineNoise.apply(input, scale, shift)
+
+
+def _check_p(p):
+    """PyTorch's Python-level check in ``F.dropout*`` (a ValueError; comparing a non-number
+    raises Python's TypeError, as in PyTorch)."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
 def _channel_shape(shape, batched):
@@ -419,6 +471,17 @@ def _feature_shape(input):
     if input.dim() < 2:
         raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
     return _channel_shape(input.shape, True)
+
+
+def _unbatched_feature_shape(input):
+    """The mask shape of PyTorch's ``feature_dropout(input.unsqueeze(0))``, without the 1."""
+    if input.dim() < 1:
+        raise RuntimeError("Feature dropout requires at least 2 dimensions in the input")
+    return _channel_shape(input.shape, False)
+
+
+def _elementwise_shape(input):
+    return tuple(input.shape)
 
 
 def dropout(input, p=0.5, training=True, inplace=False, *, generator=None):
@@ -441,7 +504,7 @@ def dropout(input, p=0.5, training=True, inplace=False, *, generator=None):
         >>> F.dropout(x, p=0.5, training=False) is x
         True
     """
-    check_probability(p)
+    _check_p(p)
     return _dropout(input, p, training, inplace, generator=generator)
 
 
@@ -455,7 +518,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
         >>> all(len(set(row.tolist())) == 1 for row in y.reshape(8, 3))  # a channel is all 0 or all 2
         True
     """
-    check_probability(p)
+    _check_p(p)
     ndim = input.dim()
     if ndim not in (2, 3):
         raise RuntimeError(
@@ -463,7 +526,8 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
             "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, "
             "a channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs)."
         )
-    return _apply_noise(input, p, training, inplace, _channel_shape(input.shape, ndim == 3), False)
+    shape = _feature_shape if ndim == 3 else _unbatched_feature_shape
+    return _apply_noise(input, p, training, inplace, shape, False, "feature_dropout")
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
@@ -477,7 +541,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
         >>> sorted(set(y.sum((2, 3)).flatten().tolist()))  # each channel: all 0, or all 2 (sum 18)
         [0.0, 18.0]
     """
-    check_probability(p)
+    _check_p(p)
     ndim = input.dim()
     if ndim not in (3, 4):
         warnings.warn(
@@ -497,7 +561,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
             stacklevel=2,
         )
-    return _apply_noise(input, p, training, inplace, _feature_shape(input), False)
+    return _apply_noise(input, p, training, inplace, _feature_shape, False, "feature_dropout")
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
@@ -509,7 +573,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
         >>> F.dropout3d(minigrad.ones(2, 4, 2, 2, 2), p=0.5).shape
         minigrad.Size([2, 4, 2, 2, 2])
     """
-    check_probability(p)
+    _check_p(p)
     ndim = input.dim()
     if ndim not in (4, 5):
         warnings.warn(
@@ -520,9 +584,9 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
             "an optional batch dimension (i.e. 4D or 5D inputs).",
             stacklevel=2,
         )
-    batched = ndim == 5
     # PyTorch adds a batch dimension to anything not 5-D; the mask is then per channel of dim 0
-    return _apply_noise(input, p, training, inplace, _channel_shape(input.shape, batched), False)
+    shape = _feature_shape if ndim == 5 else _unbatched_feature_shape
+    return _apply_noise(input, p, training, inplace, shape, False, "feature_dropout")
 
 
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
@@ -537,8 +601,8 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
         >>> abs(y.mean().item()) < 0.05, abs(y.std().item() - 1) < 0.05
         (True, True)
     """
-    check_probability(p)
-    return _apply_noise(input, p, training, inplace, tuple(input.shape), True)
+    _check_p(p)
+    return _apply_noise(input, p, training, inplace, _elementwise_shape, True, "alpha_dropout")
 
 
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
@@ -550,8 +614,9 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
         >>> F.feature_alpha_dropout(minigrad.randn(2, 4, 3), p=0.5, training=True).shape
         minigrad.Size([2, 4, 3])
     """
-    check_probability(p)
-    return _apply_noise(input, p, training, inplace, _feature_shape(input), True)
+    _check_p(p)
+    return _apply_noise(input, p, training, inplace, _feature_shape, True,
+                        "feature_alpha_dropout")
 
 
 # ====================================================================== losses
@@ -602,7 +667,15 @@ def _check_tensor_args(fn, **named):
     for pos, (name, (value, optional)) in enumerate(named.items(), 1):
         if not isinstance(value, Tensor) and not (optional and value is None):
             raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
-                            f"{type(value).__name__}")
+                            f"{_qualified_type_name(value)}")
+
+
+def _qualified_type_name(value):
+    """``list``, ``numpy.ndarray``: how PyTorch's argument errors name a type."""
+    t = type(value)
+    if t.__module__ == "builtins" or isinstance(value, Tensor):
+        return t.__qualname__
+    return f"{t.__module__}.{t.__qualname__}"
 
 
 def _not_implemented(kernel, t):

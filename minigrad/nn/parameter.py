@@ -8,6 +8,20 @@ __all__ = ["Parameter", "Buffer"]
 _new = object.__new__
 
 
+def _type_name(value):
+    t = type(value)
+    if t.__module__ == "builtins" or isinstance(value, Tensor):
+        return t.__qualname__
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+def _check_data(cls_name, data):
+    # PyTorch fails later with "'list' object has no attribute 'detach'" (an AttributeError);
+    # minigrad names the argument (a documented difference)
+    if not isinstance(data, Tensor):
+        raise TypeError(f"{cls_name}(): argument 'data' must be a Tensor, not {_type_name(data)}")
+
+
 class Parameter(Tensor):
     """A Tensor that is a module parameter (as ``torch.nn.Parameter``).
 
@@ -17,7 +31,11 @@ class Parameter(Tensor):
 
     Args:
         data (Tensor): the initial value (an empty float tensor if None).
-        requires_grad (bool): whether the parameter requires gradient. Default: ``True``.
+        requires_grad (bool): whether the parameter requires gradient. Default: ``True``. Only
+            floating-point data can require it (PyTorch's RuntimeError otherwise).
+
+    ``Parameter(p)`` of a Parameter is a new Parameter sharing ``p``'s memory. Data that is not
+    a Tensor is a TypeError naming the argument (PyTorch: an AttributeError).
 
     Example::
 
@@ -33,9 +51,13 @@ class Parameter(Tensor):
             from ..creation import empty
 
             data = empty(0)
-        if not isinstance(data, Tensor):
-            raise TypeError(
-                f"Parameter(): argument 'data' must be a Tensor, not {type(data).__name__}"
+        _check_data("Parameter", data)
+        if not isinstance(requires_grad, bool):
+            raise TypeError(f"_make_subclass(): argument 'require_grad' (position 3) must be bool, "
+                            f"not {_type_name(requires_grad)}")
+        if requires_grad and data._data.dtype.kind != "f":
+            raise RuntimeError(
+                "Only Tensors of floating point and complex dtype can require gradients"
             )
         p = _new(cls)
         p._data = data._data
@@ -94,6 +116,7 @@ class Buffer(Tensor):
             from ..creation import empty
 
             data = empty(0)
+        _check_data("Buffer", data)
         b = _new(cls)
         b._data = data._data
         b._requires_grad = data._requires_grad

@@ -9,16 +9,51 @@ import numpy as np
 
 from .. import _ops
 from ..autograd.function import Op
+from .._dtype import scalar_type_name
 from ..random import next_call
+from ..tensor import Tensor, _wrap
 
-__all__ = ["dropout", "check_probability"]
+__all__ = ["dropout", "check_probability", "check_float", "zero_out"]
 
 
-def check_probability(p):
-    """PyTorch's check: p must be a number in [0, 1] (NaN is not)."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    return float(p)
+def check_probability(p, training=True, fn="dropout"):
+    """The argument checks of PyTorch's dropout kernels (``torch.dropout``, ``feature_dropout``
+    ...; ``fn`` names the kernel in the messages): ``p`` a number or a 0-d tensor and
+    ``training`` a bool (TypeError), then ``p`` in [0, 1], NaN excluded (RuntimeError).
+    Returns ``float(p)``. (``nn.functional`` first makes PyTorch's Python-level check, a
+    ValueError for p < 0 or p > 1.)"""
+    if isinstance(p, Tensor) and p.dim() == 0:
+        value = float(p.item())
+    elif isinstance(p, numbers.Real):
+        value = float(p)
+    else:
+        raise TypeError(f"{fn}(): argument 'p' (position 2) must be float, not {_type_name(p)}")
+    if not isinstance(training, bool):
+        raise TypeError(f"{fn}(): argument 'train' (position 3) must be bool, not "
+                        f"{_type_name(training)}")
+    if not 0.0 <= value <= 1.0:
+        raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {value:g}")
+    return value
+
+
+def _type_name(value):
+    t = type(value)
+    if t.__module__ == "builtins" or isinstance(value, Tensor):
+        return t.__qualname__
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+def zero_out(input, inplace):
+    """p = 1: ``input * 0`` as PyTorch (NaN stays NaN, the gradient is 0, the dtype is kept)."""
+    zero = _wrap(np.zeros((), input._data.dtype))
+    return input.mul_(zero) if inplace else input * zero
+
+
+def check_float(input):
+    """PyTorch's error for dropout of an integer or bool tensor (its noise is float)."""
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{scalar_type_name(input._data.dtype)}")
 
 
 class Dropout(Op):
@@ -51,9 +86,9 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     ``manual_seed`` (or with ``generator=``) and independent of the thread count.
 
     Args:
-        input (Tensor): a floating-point tensor.
-        p (float): the probability of an element being zeroed.
-        training (bool): apply dropout (True) or return ``input`` (False).
+        input (Tensor): a floating-point tensor (an integer one only with p = 0 or 1).
+        p (float): the probability of an element being zeroed (a number or a 0-d tensor).
+        training (bool): apply dropout (True) or return ``input`` (False); a bool, as PyTorch.
         inplace (bool): modify ``input`` in place.
         generator (minigrad.Generator, optional): the source of randomness.
 
@@ -66,13 +101,12 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
         >>> minigrad.dropout(x, 0.5, False) is x
         True
     """
-    p = check_probability(p)
+    p = check_probability(p, training, "dropout_" if inplace else "dropout")
     if not training or p == 0.0 or input._data.size == 0:
         return input
-    if input._data.dtype.kind != "f":
-        raise RuntimeError(f"dropout expects a floating-point input, but got {input.dtype.name}")
-    if p == 1.0:  # as PyTorch: input.mul(0), so NaN stays NaN and the gradient is 0
-        return input.mul_(0.0) if inplace else input * 0.0
+    if p == 1.0:
+        return zero_out(input, inplace)
+    check_float(input)
     seed, offset = next_call(generator)
     if inplace:
         from .inplace import apply_inplace

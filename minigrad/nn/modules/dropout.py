@@ -10,7 +10,6 @@ mixed.) ``p`` is always the probability of *dropping* a unit, as in PyTorch.
 Masks come from minigrad's counter-based generator: ``minigrad.manual_seed`` makes them
 repeatable, whatever the number of threads.
 """
-from ...ops.dropout import check_probability
 from .. import functional as F
 from .module import Module
 
@@ -24,7 +23,10 @@ class _DropoutNd(Module):
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
-        check_probability(p)  # ValueError for p outside [0, 1], NaN or not a number
+        # PyTorch's check (a non-number is Python's TypeError for the comparison); p is kept as
+        # given, e.g. for the repr. Difference: PyTorch accepts NaN here (and fails in forward)
+        if p < 0 or p > 1 or p != p:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p = p
         self.inplace = inplace
 

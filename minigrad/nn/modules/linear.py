@@ -1,5 +1,6 @@
 """``Linear`` and ``Identity`` layers."""
 import math
+import operator
 
 from ... import creation
 from .. import functional as F
@@ -29,6 +30,21 @@ class Identity(Module):
 
     def forward(self, input):
         return input
+
+
+def _feature_count(value, pos):
+    """A size as ``torch.empty((out_features, in_features))`` reads it: anything with
+    ``__index__`` (an int, a bool, a one-element integer tensor), with PyTorch's errors otherwise
+    (which differ for the first and the second element)."""
+    try:
+        return operator.index(value)
+    except TypeError:
+        name = F._qualified_type_name(value)
+    if pos == 0:
+        raise TypeError(f"empty(): argument 'size' (position 1) must be tuple of ints, but found "
+                        f"element of type {name} at pos 0")
+    raise TypeError(f"empty(): argument 'size' failed to unpack the object at pos 2 with error "
+                    f"\"type must be tuple of ints,but got {name}\"")
 
 
 class Linear(Module):
@@ -62,9 +78,10 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(creation.empty((out_features, in_features), device=device, dtype=dtype))
+        n_out, n_in = _feature_count(out_features, 0), _feature_count(in_features, 1)
+        self.weight = Parameter(creation.empty((n_out, n_in), device=device, dtype=dtype))
         if bias:
-            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
+            self.bias = Parameter(creation.empty(n_out, device=device, dtype=dtype))
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
