@@ -291,7 +291,7 @@ def _load_npy(data, entry):
     else:
         shape, _, dtype = np.lib.format.read_array_header_2_0(buf)
     if dtype.hasobject:
-        raise _UnsupportedData(f"{entry}: object arrays are not allowed in a checkpoint")
+        raise ValueError(f"{entry}: object arrays are not allowed in a checkpoint")
     size = 1
     for n in shape:
         size *= int(n)
@@ -318,10 +318,6 @@ def _read_member(z, name, budget):
     sizes bound the memory used, and the ratio bounds them by the file's own size. ``budget`` (a
     one-element list) is what the whole archive may still expand to; reading a member spends it."""
     info = z.getinfo(name)
-    if info.file_size > budget[0]:
-        raise ValueError(f"{name} declares {info.file_size} bytes: with the members read before, "
-                         "more than the archive's size can hold even deflated")
-    budget[0] -= info.file_size
     if info.compress_type == zipfile.ZIP_STORED:
         if info.file_size != info.compress_size:
             raise ValueError(f"{name} is stored uncompressed but declares {info.file_size} bytes "
@@ -333,4 +329,8 @@ def _read_member(z, name, budget):
     else:
         raise ValueError(f"{name} uses compression method {info.compress_type}; a minigrad "
                          "checkpoint's members are stored or deflated")
+    if info.file_size > budget[0]:
+        raise ValueError(f"{name} declares {info.file_size} bytes: with the members read before, "
+                         "more than the archive's size can hold even deflated")
+    budget[0] -= info.file_size
     return z.read(name)
