@@ -10,8 +10,10 @@ A file is a zip archive with
 
 So loading never unpickles anything: a checkpoint can describe data, never run code. Round trips
 are exact: dtypes, shapes, values bit for bit, dict key order and key types (the int keys of an
-optimizer's state), ``OrderedDict`` vs ``dict``, ``Parameter`` vs ``Tensor``, and a tensor
-stored twice (shared) is loaded as one tensor.
+optimizer's state), ``OrderedDict`` vs ``dict`` (with a state dict's ``_metadata``),
+``Parameter`` vs ``Tensor``, and the same tensor object stored twice is loaded as one tensor.
+Unlike ``torch.save``, distinct tensors that are views of one storage (``w`` and ``w[0]``) are
+saved as separate arrays and no longer share memory after loading.
 """
 import io
 import json
@@ -27,6 +29,10 @@ from .tensor import Size, Tensor, _wrap
 __all__ = ["save", "load"]
 
 _MAGIC = b"minigrad-checkpoint 1\n"
+
+
+class _UnsupportedData(ValueError):
+    """Intact data that minigrad cannot represent (a float16 tensor, an object array...)."""
 _PREFIX = "minigrad/"
 
 
@@ -69,7 +75,11 @@ class _Encoder:
             return {"$": "size", "v": list(obj)}
         if isinstance(obj, dict):
             kind = "odict" if isinstance(obj, OrderedDict) else "dict"
-            return {"$": kind, "items": [[self.key(k), self.encode(v)] for k, v in obj.items()]}
+            entry = {"$": kind, "items": [[self.key(k), self.encode(v)] for k, v in obj.items()]}
+            metadata = getattr(obj, "_metadata", None)
+            if kind == "odict" and metadata is not None:
+                entry["meta"] = self.encode(metadata)  # Module.state_dict's module versions
+            return entry
         if isinstance(obj, list):
             return [self.encode(v) for v in obj]
         if isinstance(obj, tuple):
@@ -106,7 +116,7 @@ class _Decoder:
         if tag == "tensor":
             i = obj["i"]
             if i not in self.tensors:
-                t = _wrap(self.arrays(i))
+                t = _wrap(_tensor_array(self.arrays(i), i))
                 if obj.get("param"):
                     from .nn.parameter import Parameter
 
@@ -125,7 +135,12 @@ class _Decoder:
             return tuple(self.decode(v) for v in obj["v"])
         if tag in ("dict", "odict"):
             items = [(self.key(k), self.decode(v)) for k, v in obj["items"]]
-            return OrderedDict(items) if tag == "odict" else dict(items)
+            if tag == "dict":
+                return dict(items)
+            result = OrderedDict(items)
+            if "meta" in obj:
+                result._metadata = self.decode(obj["meta"])
+            return result
         if tag == "dtype":
             from . import _dtype
 
@@ -135,6 +150,21 @@ class _Decoder:
     def key(self, k):
         k = self.decode(k)
         return tuple(k) if isinstance(k, list) else k
+
+
+def _tensor_array(arr, i):
+    """``arr`` if minigrad has its dtype: a checkpoint edited or written by other tools may hold
+    float16, complex or big-endian arrays, which must not become tensors that fail later."""
+    from ._dtype import from_numpy_dtype
+
+    if not arr.dtype.isnative:
+        raise _UnsupportedData(f"tensor {i} has non-native byte order ({arr.dtype.str}), which minigrad "
+                         "tensors do not support")
+    try:
+        from_numpy_dtype(arr.dtype)
+    except TypeError as exc:
+        raise _UnsupportedData(f"tensor {i}: {exc}") from None
+    return arr
 
 
 def _name_of(f):
@@ -163,6 +193,9 @@ def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_seri
     enc = _Encoder()
     structure = json.dumps(enc.encode(obj), allow_nan=False).encode("utf-8")
     if isinstance(f, (str, os.PathLike)):
+        parent = os.path.dirname(os.fspath(f))
+        if parent and not os.path.isdir(parent):
+            raise RuntimeError(f"Parent directory {parent} does not exist.")  # PyTorch's text
         with open(f, "wb") as fh:
             _write(fh, structure, enc.arrays)
     else:
@@ -213,6 +246,13 @@ def _read(fh, name):
         raise RuntimeError(
             f"minigrad.load: {name} is not a minigrad checkpoint (not a valid archive: {exc})"
         ) from None
+    # Members may overlap in a forged archive (several entries pointing at one compressed stream):
+    # the bytes decompressed in total, not only per member, are bounded by the file's size.
+    try:
+        archive_size = fh.seek(0, os.SEEK_END)
+    except (OSError, AttributeError, ValueError):
+        archive_size = sum(info.compress_size for info in z.infolist())
+    budget = [_DEFLATE_MAX_RATIO * archive_size + _SLACK]
     with z:
         names = set(z.namelist())
         if _PREFIX + "format" not in names:
@@ -222,16 +262,18 @@ def _read(fh, name):
                         "with torch and convert the tensors with minigrad.from_numpy(t.numpy()).")
             raise RuntimeError(f"minigrad.load: {name} is not a minigrad checkpoint.{hint}")
         try:
-            magic = _read_member(z, _PREFIX + "format")
+            magic = _read_member(z, _PREFIX + "format", budget)
             if magic != _MAGIC:
                 raise ValueError(f"unsupported format header {magic[:40]!r}")
-            structure = json.loads(_read_member(z, _PREFIX + "structure.json").decode("utf-8"))
+            structure = json.loads(_read_member(z, _PREFIX + "structure.json", budget).decode("utf-8"))
 
             def array(i):
                 entry = f"{_PREFIX}tensors/{int(i)}.npy"
-                return _load_npy(_read_member(z, entry), entry)
+                return _load_npy(_read_member(z, entry, budget), entry)
 
             return _Decoder(array).decode(structure)
+        except _UnsupportedData as exc:
+            raise RuntimeError(f"minigrad.load: {name} holds data minigrad cannot load: {exc}") from None
         except Exception as exc:  # corrupt member, truncated data, bad JSON, missing entry...
             raise RuntimeError(
                 f"minigrad.load: {name} is corrupt or truncated ({type(exc).__name__}: {exc})"
@@ -261,13 +303,34 @@ def _load_npy(data, entry):
     return np.load(buf, allow_pickle=False)
 
 
-_MAX_RATIO = 1000  # minigrad.save stores members uncompressed; a re-compressed file is fine, a bomb is not
+# Deflate cannot expand more than about 1032-fold (a 258-byte match costs at least 2 bits), so a
+# deflated member that declares more is forged; zipfile never produces more than the declared size.
+_DEFLATE_MAX_RATIO = 1032
+_SLACK = 1 << 16  # headers and very small members
 
 
-def _read_member(z, name):
-    """The bytes of one archive member, refusing a "zip bomb" (a small compressed member that
-    claims to expand more than 1000-fold) before decompressing it."""
+def _read_member(z, name, budget):
+    """The bytes of one archive member, refusing a "zip bomb" before decompressing it.
+
+    ``minigrad.save`` stores members uncompressed; an archive re-compressed with deflate (even of
+    all-zero tensors, which reach deflate's maximum ratio) is fine. A member must declare a size
+    that its compressed data can produce: zipfile stops at the declared size, so the declared
+    sizes bound the memory used, and the ratio bounds them by the file's own size. ``budget`` (a
+    one-element list) is what the whole archive may still expand to; reading a member spends it."""
     info = z.getinfo(name)
-    if info.compress_type != zipfile.ZIP_STORED and info.file_size > _MAX_RATIO * max(info.compress_size, 1) + 4096:
-        raise ValueError(f"{name} claims to expand from {info.compress_size} to {info.file_size} bytes")
+    if info.compress_type == zipfile.ZIP_STORED:
+        if info.file_size != info.compress_size:
+            raise ValueError(f"{name} is stored uncompressed but declares {info.file_size} bytes "
+                             f"for {info.compress_size} bytes of data")
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        if info.file_size > _DEFLATE_MAX_RATIO * info.compress_size + _SLACK:
+            raise ValueError(f"{name} claims to expand from {info.compress_size} to "
+                             f"{info.file_size} bytes, more than deflate can")
+    else:
+        raise ValueError(f"{name} uses compression method {info.compress_type}; a minigrad "
+                         "checkpoint's members are stored or deflated")
+    if info.file_size > budget[0]:
+        raise ValueError(f"{name} declares {info.file_size} bytes: with the members read before, "
+                         "more than the archive's size can hold even deflated")
+    budget[0] -= info.file_size
     return z.read(name)

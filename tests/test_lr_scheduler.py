@@ -142,3 +142,35 @@ def test_chained_schedulers_match_torch():
         return out
 
     assert rates(minigrad) == rates(torch)
+
+
+PLATEAU_CASES = [dict(), dict(mode="max", patience=2, factor=0.5), dict(threshold_mode="abs", threshold=0.1, patience=1),
+                 dict(cooldown=2, patience=0, factor=0.3, min_lr=[0.05, 0.001]), dict(mode="max", threshold_mode="abs", eps=0.01)]
+
+
+@pytest.mark.parametrize("kwargs", PLATEAU_CASES, ids=str)
+def test_reduce_lr_on_plateau_matches_torch(kwargs):
+    metrics = [5.0, 4.0, 4.0, 3.99, 4.2, 4.1, 3.0, 3.0, 3.0, 3.0, 2.5, 2.5, 2.5] * 3
+
+    def run(lib):
+        opt = _optimizer(lib)
+        sched = lib.optim.lr_scheduler.ReduceLROnPlateau(opt, **kwargs)
+        assert isinstance(sched, lib.optim.lr_scheduler.LRScheduler)
+        out = []
+        for m in metrics:
+            opt.step()
+            sched.step(m)
+            out.append(sched.get_last_lr())
+        return out, sched.state_dict()
+
+    assert run(minigrad) == run(torch)
+
+
+def test_reduce_lr_on_plateau_validation_matches_torch():
+    for kwargs in (dict(factor=1.0), dict(mode="up"), dict(threshold_mode="x"), dict(min_lr=[0.1])):
+        errors = []
+        for lib in (torch, minigrad):
+            with pytest.raises(ValueError) as info:
+                lib.optim.lr_scheduler.ReduceLROnPlateau(_optimizer(lib), **kwargs)
+            errors.append(str(info.value))
+        assert errors[0] == errors[1]

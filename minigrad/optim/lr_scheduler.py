@@ -1,5 +1,5 @@
 """Learning-rate schedulers: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``,
-``LambdaLR``, ``LinearLR`` (``torch.optim.lr_scheduler``'s chainable updates, with the same
+``LambdaLR``, ``LinearLR`` and ``ReduceLROnPlateau`` (``torch.optim.lr_scheduler``'s chainable updates, with the same
 floating-point formulas, so the learning rates are PyTorch's to the last bit).
 
 ``scheduler.step()`` derives the next rate from the current one (the "chainable form");
@@ -17,7 +17,7 @@ from ..tensor import Tensor
 from .optimizer import Optimizer
 
 __all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-           "LambdaLR", "LinearLR"]
+           "LambdaLR", "LinearLR", "ReduceLROnPlateau"]
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being "
@@ -413,3 +413,6 @@ class LinearLR(LRScheduler):
         return [base_lr * (self.start_factor + (self.end_factor - self.start_factor)
                            * min(self.total_iters, self.last_epoch) / self.total_iters)
                 for base_lr in self.base_lrs]
+
+
+from ._plateau import ReduceLROnPlateau  # noqa: E402  (it uses EPOCH_DEPRECATION_WARNING above)

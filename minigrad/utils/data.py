@@ -147,7 +147,11 @@ def random_split(dataset, lengths, generator=default_generator):
     """
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
-        subset_lengths = [int(math.floor(n * frac)) for frac in lengths]
+        subset_lengths = []
+        for i, frac in enumerate(lengths):
+            if frac < 0 or frac > 1:
+                raise ValueError(f"Fraction at index {i} is not between 0 and 1")
+            subset_lengths.append(int(math.floor(n * frac)))
         remainder = n - sum(subset_lengths)
         for i in range(remainder):
             subset_lengths[i % len(subset_lengths)] += 1
@@ -395,6 +399,13 @@ class DataLoader:
             )
         if timeout < 0:
             raise ValueError("timeout option should be non-negative")
+        if num_workers == 0 and prefetch_factor is not None:
+            raise ValueError(
+                "prefetch_factor option could only be specified in multiprocessing.let num_workers "
+                "> 0 to enable multiprocessing, otherwise set prefetch_factor to None."
+            )
+        if persistent_workers and num_workers == 0:
+            raise ValueError("persistent_workers option needs num_workers > 0")
         if generator is not None and not isinstance(generator, Generator):
             raise TypeError(f"generator must be a minigrad.Generator, not {type(generator).__name__}")
         self.dataset = dataset
