@@ -60,49 +60,84 @@ def _float_dtype(dtype):
 
 # ------------------------------------------------------------------ from data
 def _ragged_error(data):
-    """PyTorch's message for nested lists of unequal lengths (found by walking the lists)."""
+    """PyTorch's error for nested lists that are not a grid: the shape comes from the first element
+    at each depth, and every list must then match it."""
+    shape = []
+    x = data
+    while isinstance(x, (list, tuple)):
+        shape.append(len(x))
+        if not x:
+            break
+        x = x[0]
+    float_leaves = isinstance(x, float)
 
-    def shape_of(x, dim):
-        if isinstance(x, (list, tuple)):
-            lengths = [len(x)]
-            inner = None
-            for item in x:
-                s = shape_of(item, dim + 1)
-                if inner is None:
-                    inner = s
-                elif s != inner:
-                    got = s[0] if s else None
-                    if isinstance(got, int) and isinstance(inner[0] if inner else None, int):
-                        raise ValueError(f"expected sequence of length {inner[0]} at dim {dim + 1} (got {got})")
-                    raise ValueError(f"expected a sequence at dim {dim + 1} for every element")
-            return tuple(lengths) + (inner or ())
-        return ()
+    def check(x, dim):
+        if dim == len(shape):
+            if isinstance(x, (list, tuple)):
+                if float_leaves:
+                    return TypeError(f"must be real number, not {type(x).__name__}")
+                return TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+            return None
+        if not isinstance(x, (list, tuple)):
+            return TypeError("not a sequence")
+        if len(x) != shape[dim]:
+            return ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})")
+        for item in x:
+            err = check(item, dim + 1)
+            if err is not None:
+                return err
+        return None
 
-    shape_of(data, 0)
-    return ValueError("could not build a tensor from ragged nested sequences")
+    return check(data, 0) or ValueError("could not build a tensor from ragged nested sequences")
 
 
-def _array_from_data(data):
+def _array_from_data(data, target=None):
     if isinstance(data, Tensor):
         return data._data
     if isinstance(data, (str, bytes)):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
         data = [x._data if isinstance(x, Tensor) else x for x in data]
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+        if isinstance(first, (str, bytes)):  # PyTorch reads a string as one more dimension
+            raise ValueError(f"too many dimensions '{type(first).__name__}'")
     try:
         arr = np.array(data)
     except ValueError:
+        _check_element_types(data)  # PyTorch reports a bad element type before a bad shape
         raise _ragged_error(data) from None
+    if arr.dtype.kind in "uO" and not isinstance(data, np.ndarray) and _has_big_int(data):
+        # Python ints beyond int64 (numpy made uint64 or objects of them)
+        if target is None or target.kind != "f":
+            raise ValueError("Overflow when unpacking long long")
+        arr = np.array(data, dtype=np.float64)
     if arr.dtype.kind in "USO":
-        bad = _first_non_number(data)
-        if bad is not _NOTHING:
-            if isinstance(bad, (str, bytes)):
-                raise TypeError(f"new(): invalid data type '{type(bad).__name__}'")
-            raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+        _check_element_types(data)
         raise _ragged_error(data)
     if arr.dtype.kind == "c":
         raise TypeError("minigrad does not support complex numbers")
     return arr
+
+
+def _check_element_types(data):
+    bad = _first_non_number(data)
+    if bad is not _NOTHING:
+        if isinstance(bad, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(bad).__name__}'")
+        raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+
+
+def _has_big_int(data):
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, int) and not -2**63 <= x < 2**63:
+            return True
+    return False
 
 
 def _first_non_number(data):
@@ -147,16 +182,44 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
             stacklevel=2,
         )
     from_python = not isinstance(data, (np.ndarray, Tensor, np.generic))
-    arr = _array_from_data(data)
-    if dtype is not None:
-        target = to_dtype(dtype).np
+    target = None if dtype is None else to_dtype(dtype).np
+    arr = _array_from_data(data, target)
+    if target is not None:
+        pass
+    elif from_python and isinstance(data, (list, tuple)) and arr.dtype.kind in "biuf":
+        target = _sequence_dtype(data, arr)
     elif from_python and arr.dtype.kind == "f":
         target = get_default_dtype().np
     elif from_python and arr.dtype.kind in "iu":
         target = np.int64
     else:
         target = from_numpy_dtype(arr.dtype).np
+    if arr.dtype.kind == "f" and target.kind in "iu" and arr.size and not np.isfinite(arr).all():
+        raise RuntimeError(f"value cannot be converted to type {_dtype.to_dtype(target).name} without overflow")
     return _finish(np.array(arr, dtype=target, order="C", copy=True), requires_grad, device)
+
+
+def _sequence_dtype(data, arr):
+    """PyTorch's dtype for nested lists: Python floats give the default dtype and ints int64, but
+    numpy scalars and tensors inside count with their own dtype (``[np.float64(1.5)]`` is
+    float64, ``[np.int32(1)]`` int32); the kinds promote as for an operation."""
+    if arr.dtype.kind == "b":
+        return arr.dtype
+    found = None
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+            continue
+        if isinstance(x, np.generic):
+            d = from_numpy_dtype(x.dtype)
+        elif isinstance(x, Tensor):
+            d = x.dtype
+        else:
+            d = _dtype.result_type(x)
+        found = d if found is None else _dtype.promote_types(found, d)
+    return (found or get_default_dtype()).np  # [] is a float tensor
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -277,7 +340,9 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
             dtype = _dtype.bool
         elif isinstance(fill_value, numbers.Integral):
             dtype = _dtype.int64
-    return _finish(np.full(_parse_size((size,)), fill_value, dtype=_float_dtype(dtype).np), requires_grad, device)
+    target = _float_dtype(dtype).np
+    value = _dtype.fill_value(fill_value, target)
+    return _finish(np.full(_parse_size((size,)), value, dtype=target), requires_grad, device)
 
 
 def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=False):

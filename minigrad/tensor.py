@@ -10,6 +10,7 @@ A Tensor holds its elements in a numpy array (``_data``). The autograd state is 
 
 The operations themselves live in ``minigrad/ops/``; the methods here only route to them.
 """
+import copy
 import numbers
 import warnings
 
@@ -776,6 +777,43 @@ class Tensor:
     def __reduce_ex__(self, protocol):
         return (_rebuild, (self._data, self._requires_grad))
 
+    def __deepcopy__(self, memo):
+        """A copy with its own memory, keeping dtype, strides, ``requires_grad``, ``.grad`` and
+        attributes; tensors sharing memory (views) still share it among the copies, as in torch."""
+        if not self.is_leaf:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                "because of a torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
+            )
+        if id(self) in memo:
+            return memo[id(self)]
+        data = self._data
+        root = data
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if root.flags.c_contiguous:
+            key = ("minigrad.memory", id(root))
+            if key not in memo:
+                memo[key] = (root.copy(), [0])
+                memo.setdefault("minigrad.keepalive", []).append(root)  # id(root) stays unique
+            new_root, vc = memo[key]
+            offset = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+            new = _wrap(np.ndarray(data.shape, data.dtype, buffer=new_root.reshape(-1).view(np.uint8),
+                                   offset=offset, strides=data.strides))
+            new._vc = vc
+        else:
+            new = _wrap(data.copy(order="K"))
+        if type(self) is not Tensor:
+            new.__class__ = type(self)
+        new._requires_grad = self._requires_grad
+        memo[id(self)] = new
+        if self._grad is not None:
+            new._grad = copy.deepcopy(self._grad, memo)
+        if self.__dict__:
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
+
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other):
         try:
@@ -894,6 +932,54 @@ class Tensor:
     def __itruediv__(self, other):
         return self.div_(other)
 
+    def __ifloordiv__(self, other):
+        return self.floor_divide_(other)
+
+    def __imod__(self, other):
+        return self.remainder_(other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    def __iand__(self, other):
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other):
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other):
+        return self.bitwise_xor_(other)
+
+    def __ilshift__(self, other):
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other):
+        return self.bitwise_right_shift_(other)
+
+    def __lshift__(self, other):
+        try:
+            return _op.bitwise_left_shift(self, other)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __rlshift__(self, other):
+        try:
+            return _op.bitwise_left_shift(other, self)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __rshift__(self, other):
+        try:
+            return _op.bitwise_right_shift(self, other)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __rrshift__(self, other):
+        try:
+            return _op.bitwise_right_shift(other, self)
+        except _NotAnOperand:
+            return NotImplemented
+
     def __eq__(self, other):
         try:
             return _op.eq(self, other)
@@ -979,3 +1065,6 @@ from .ops._util import NotAnOperand as _NotAnOperand  # noqa: E402
 from .ops.methods import install as _install_methods  # noqa: E402
 
 _install_methods(Tensor)
+for _name, _fn in {**_op.inplace.METHODS, "bitwise_left_shift": _op.bitwise_left_shift,
+                   "bitwise_right_shift": _op.bitwise_right_shift}.items():
+    setattr(Tensor, _name, _fn)
