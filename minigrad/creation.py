@@ -31,14 +31,29 @@ def _parse_size(args):
         shape = tuple(args)
     except TypeError:
         raise TypeError(f"size must be a tuple of ints, but got {type(args).__name__}") from None
-    for s in shape:
-        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
-            raise TypeError(f"size must be a tuple of ints, but got an element of type {type(s).__name__}")
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(_size_item(s) for s in shape)
     if any(s < 0 for s in shape):
         neg = next(s for s in shape if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {neg}: {list(shape)}")
     return shape
+
+
+def _sizes(sizes, size):
+    """The shape given to a factory positionally (``zeros(2, 3)``, ``zeros((2, 3))``) or as the
+    keyword ``size=`` (``zeros(size=(2, 3))``), as in PyTorch."""
+    if size is None:
+        return _parse_size(sizes)
+    if sizes:
+        raise TypeError("the size was given both positionally and as the keyword 'size'")
+    return _parse_size((size,))
+
+
+def _size_item(s):
+    if isinstance(s, Tensor) and s._data.dtype.kind in "iu" and s._data.size == 1:
+        return int(s._data.reshape(()))  # a one-element integer tensor counts as its value, as in torch
+    if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+        raise TypeError(f"size must be a tuple of ints, but got an element of type {type(s).__name__}")
+    return int(s)
 
 
 def _finish(arr, requires_grad, device=None):
@@ -279,7 +294,7 @@ def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
 
 
 # ------------------------------------------------------------------ filled
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor filled with zeros, of the given size (``zeros(2, 3)`` or ``zeros((2, 3))``), in the
     default float dtype unless ``dtype`` is given.
 
@@ -291,10 +306,10 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
         >>> minigrad.zeros((2,), dtype=minigrad.int64)
         tensor([0, 0])
     """
-    return _finish(np.zeros(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+    return _finish(np.zeros(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor filled with ones, of the given size, in the default float dtype unless ``dtype`` is
     given.
 
@@ -306,10 +321,10 @@ def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
         >>> minigrad.ones(3, requires_grad=True)
         tensor([1., 1., 1.], requires_grad=True)
     """
-    return _finish(np.ones(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+    return _finish(np.ones(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
     """An uninitialised tensor of the given size (its elements are whatever was in memory): fill it
     before reading it.
 
@@ -318,7 +333,7 @@ def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_
         >>> minigrad.empty(2, 3).shape
         minigrad.Size([2, 3])
     """
-    return _finish(np.empty(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+    return _finish(np.empty(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -492,7 +507,7 @@ def random_uint64(n, generator=None):
     return _ops.random_bits(2 * n, seed, offset).view(np.uint64)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Random numbers drawn uniformly from [0, 1), of the given size (from ``generator``, or the
     default generator seeded by ``manual_seed``); a floating-point ``dtype`` only.
 
@@ -504,10 +519,10 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
         True
     """
     d = _random_float_dtype(dtype, "check_uniform_bounds")
-    return _finish(fill_uniform(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
+    return _finish(fill_uniform(np.empty(_sizes(sizes, size), d.np), generator), requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Random numbers from the standard normal distribution (mean 0, variance 1), of the given size
     (from ``generator``, or the default generator seeded by ``manual_seed``).
 
@@ -523,7 +538,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
         True
     """
     d = _random_float_dtype(dtype, "normal_kernel_cpu")
-    return _finish(fill_normal(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
+    return _finish(fill_normal(np.empty(_sizes(sizes, size), d.np), generator), requires_grad, device)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):

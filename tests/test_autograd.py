@@ -741,3 +741,40 @@ def test_grad_mode_decorators_match_torch():
     (next, send, throw, close, yield from) and the caller's mode outside, as in torch."""
     torch = pytest.importorskip("torch")
     assert _grad_mode_decorators_trace(minigrad) == _grad_mode_decorators_trace(torch)
+
+
+def _gradcheck_trace(T):
+    """gradcheck's results, errors and warnings on: one tensor, a tuple, a list, a number among the
+    inputs, a wrong backward (raise_exception True/False), float32 inputs, no input needing grad."""
+    out = []
+    def rec(f):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            try: r = f()
+            except Exception as e: r = ("EXC", type(e).__name__, str(e).split("\n")[0])
+        out.append((r, [str(x.message).replace("torch", "minigrad") for x in w]))
+    G = T.autograd.gradcheck
+    x = T.tensor([1., 2.], dtype=T.float64, requires_grad=True)
+    y = T.tensor([3., 4.], dtype=T.float64, requires_grad=True)
+    rec(lambda: G(lambda a: a.exp(), x))
+    rec(lambda: G(lambda a: a.exp(), (x,)))
+    rec(lambda: G(lambda a: a.exp(), [x]))
+    rec(lambda: G(lambda a, b: a * b, [x, y]))
+    rec(lambda: G(lambda a, b: a * b, (x, 2.0)))
+    class Wrong(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a): return a * 2
+        @staticmethod
+        def backward(ctx, g): return g * 3
+    rec(lambda: G(Wrong.apply, (x,), raise_exception=False))
+    rec(lambda: G(Wrong.apply, (x,)))
+    xf = T.tensor([1., 2.], requires_grad=True)
+    rec(lambda: G(lambda a: a * 2, (xf,), eps=1e-3, atol=1e-2))
+    rec(lambda: G(lambda a: a * 2, (T.tensor([1., 2.], dtype=T.float64),)))
+    rec(lambda: G(lambda a: (a * 2, a.sum()), (x,)))
+    return out
+
+
+def test_gradcheck_inputs_and_failures_match_torch():
+    torch = pytest.importorskip("torch")
+    assert _gradcheck_trace(minigrad) == _gradcheck_trace(torch)

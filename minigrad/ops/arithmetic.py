@@ -5,7 +5,8 @@ Binary ops broadcast like PyTorch; their backward sums each gradient back to its
 """
 import numpy as np
 
-from .._dtype import get_default_dtype, scalar_type_name, to_dtype
+from .._dtype import bool as _bool_dtype
+from .._dtype import get_default_dtype, result_type, scalar_type_name, to_dtype
 from ..autograd.function import Op, translate_numpy_error
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, promote, sum_to
@@ -191,10 +192,28 @@ def add(input, other, alpha=1):
         tensor([[ 0.,  1.,  2.],
                 [-1.,  0.,  1.]])
     """
-    if alpha != 1:
-        other = mul(other, alpha)
+    other = scale_by_alpha(input, other, alpha)
     a, b = promote(input, other)
     return Add.apply(a, b)
+
+
+def scale_by_alpha(input, other, alpha):
+    """``alpha * other`` for add/sub (and their in-place forms), with PyTorch's checks of alpha
+    against the result type: no float alpha for integer results, bool alpha only for bool ones."""
+    if type(alpha) is int and alpha == 1:
+        return other
+    other = as_operand(other)
+    result = result_type(as_operand(input), other)
+    if isinstance(alpha, bool) or isinstance(alpha, np.bool_):
+        if result is not _bool_dtype:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif not result.is_floating_point and not isinstance(alpha, (int, np.integer)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if result is _bool_dtype:  # bool + alpha * bool stays bool: only whether alpha is 0 matters
+        return other if alpha else (other & False if isinstance(other, Tensor) else False)
+    if not isinstance(other, Tensor):
+        return other * alpha  # a Python number stays one (it does not take part in promotion)
+    return mul(other, alpha)
 
 
 def _is_bool(x):
@@ -226,9 +245,9 @@ def sub(input, other, alpha=1):
         >>> minigrad.sub(a, minigrad.tensor([0.5, 0.5]), alpha=2)
         tensor([0., 1.])
     """
-    if alpha != 1:
+    if not (type(alpha) is int and alpha == 1):
         _check_bool_sub(input, other)
-        other = mul(other, alpha)
+        other = scale_by_alpha(input, other, alpha)
     a, b = promote(input, other)
     if a is not input or b is not other or a.__class__ is bool or b.__class__ is bool:
         # a bool tensor only gets here converted, or with another bool (which numpy refuses)

@@ -267,11 +267,9 @@ def add_(t, other, alpha=1):
         >>> x.add_(minigrad.tensor([10., 10.]), alpha=2)
         tensor([21., 22.])
     """
-    from .arithmetic import add, mul
+    from .arithmetic import add, scale_by_alpha
 
-    if alpha != 1:
-        other = mul(as_operand(other), alpha)
-    return _binary_inplace(t, other, np.add, add)
+    return _binary_inplace(t, scale_by_alpha(t, other, alpha), np.add, add)
 
 
 def sub_(t, other, alpha=1):
@@ -282,11 +280,10 @@ def sub_(t, other, alpha=1):
         >>> minigrad.tensor([5., 5.]).sub_(1)
         tensor([4., 4.])
     """
-    from .arithmetic import mul, sub
+    from .arithmetic import _check_bool_sub, scale_by_alpha, sub
 
-    if alpha != 1:
-        other = mul(as_operand(other), alpha)
-    return _binary_inplace(t, other, np.subtract, sub)
+    _check_bool_sub(t, other)
+    return _binary_inplace(t, scale_by_alpha(t, other, alpha), np.subtract, sub)
 
 
 def mul_(t, other):
