@@ -98,6 +98,43 @@ def c_type_name(d):
     return _C_NAMES.get(name, name)
 
 
+_C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "float32": "float", "float64": "double"}
+
+
+def fill_value(value, np_dtype, unpack=False):
+    """A Python number to write into an array of ``np_dtype`` (full, fill_, x[i] = v), with
+    PyTorch's errors where it does not fit (numpy would raise OverflowError, or wrap silently).
+    A negative int wraps into an unsigned type if its magnitude fits, as in PyTorch (uint8: -255
+    to 255). ``unpack``: Python ints beyond int64 are torch's ValueError (as for x[i] = v)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    kind = np_dtype.kind
+    if isinstance(value, _py_int) and not isinstance(value, _py_bool):
+        if unpack and not -2**63 <= value < 2**63:
+            raise ValueError("Overflow when unpacking long long")
+        if value >= 2**64:
+            raise OverflowError("int too big to convert")
+        if value < -2**63:
+            raise OverflowError("can't convert negative int to unsigned")
+        if kind in "iu":
+            info = np.iinfo(np_dtype)
+            low = info.min if kind == "i" else -_py_int(info.max)
+            if not low <= value <= info.max:
+                raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} without overflow")
+            return value % (_py_int(info.max) + 1) if value < 0 and kind == "u" else value
+        return value
+    if isinstance(value, _py_float) and kind in "iuf":
+        if kind in "iu":  # NaN, inf and out-of-range floats have no integer value
+            info = np.iinfo(np_dtype)
+            bad = not info.min <= value <= info.max
+        else:  # a finite value beyond float32's range (inf and NaN are fine)
+            bad = value - value == 0 and abs(value) > _py_float(np.finfo(np_dtype).max)
+        if bad:
+            raise RuntimeError(f"value cannot be converted to type {_C_TYPES[np_dtype.name]} without overflow")
+    return value
+
+
 def from_numpy_dtype(np_dtype):
     """The minigrad dtype of a numpy dtype; TypeError (naming the supported ones) if there is none."""
     try:
@@ -115,11 +152,12 @@ def from_numpy_dtype(np_dtype):
 
 
 def to_dtype(d):
-    """Accept a minigrad dtype, a numpy dtype or type, or Python's float/int/bool."""
+    """Accept a minigrad dtype, a numpy dtype or type, or Python's float/int/bool (float is
+    float64 whatever the default dtype, as in PyTorch)."""
     if type(d) is dtype:
         return d
     if d is _py_float:
-        return _default_float
+        return float64
     if d is _py_int:
         return int64
     if d is _py_bool:

@@ -31,14 +31,29 @@ def _parse_size(args):
         shape = tuple(args)
     except TypeError:
         raise TypeError(f"size must be a tuple of ints, but got {type(args).__name__}") from None
-    for s in shape:
-        if not isinstance(s, numbers.Integral) or isinstance(s, bool):
-            raise TypeError(f"size must be a tuple of ints, but got an element of type {type(s).__name__}")
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(_size_item(s) for s in shape)
     if any(s < 0 for s in shape):
         neg = next(s for s in shape if s < 0)
         raise RuntimeError(f"Trying to create tensor with negative dimension {neg}: {list(shape)}")
     return shape
+
+
+def _sizes(sizes, size):
+    """The shape given to a factory positionally (``zeros(2, 3)``, ``zeros((2, 3))``) or as the
+    keyword ``size=`` (``zeros(size=(2, 3))``), as in PyTorch."""
+    if size is None:
+        return _parse_size(sizes)
+    if sizes:
+        raise TypeError("the size was given both positionally and as the keyword 'size'")
+    return _parse_size((size,))
+
+
+def _size_item(s):
+    if isinstance(s, Tensor) and s._data.dtype.kind in "iu" and s._data.size == 1:
+        return int(s._data.reshape(()))  # a one-element integer tensor counts as its value, as in torch
+    if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+        raise TypeError(f"size must be a tuple of ints, but got an element of type {type(s).__name__}")
+    return int(s)
 
 
 def _finish(arr, requires_grad, device=None):
@@ -60,26 +75,35 @@ def _float_dtype(dtype):
 
 # ------------------------------------------------------------------ from data
 def _ragged_error(data):
-    """PyTorch's message for nested lists of unequal lengths (found by walking the lists)."""
+    """PyTorch's error for nested lists that are not a grid: the shape comes from the first element
+    at each depth, and every list must then match it."""
+    shape = []
+    x = data
+    while isinstance(x, (list, tuple)):
+        shape.append(len(x))
+        if not x:
+            break
+        x = x[0]
+    float_leaves = isinstance(x, float)
 
-    def shape_of(x, dim):
-        if isinstance(x, (list, tuple)):
-            lengths = [len(x)]
-            inner = None
-            for item in x:
-                s = shape_of(item, dim + 1)
-                if inner is None:
-                    inner = s
-                elif s != inner:
-                    got = s[0] if s else None
-                    if isinstance(got, int) and isinstance(inner[0] if inner else None, int):
-                        raise ValueError(f"expected sequence of length {inner[0]} at dim {dim + 1} (got {got})")
-                    raise ValueError(f"expected a sequence at dim {dim + 1} for every element")
-            return tuple(lengths) + (inner or ())
-        return ()
+    def check(x, dim):
+        if dim == len(shape):
+            if isinstance(x, (list, tuple)):
+                if float_leaves:
+                    return TypeError(f"must be real number, not {type(x).__name__}")
+                return TypeError(f"'{type(x).__name__}' object cannot be interpreted as an integer")
+            return None
+        if not isinstance(x, (list, tuple)):
+            return TypeError("not a sequence")
+        if len(x) != shape[dim]:
+            return ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})")
+        for item in x:
+            err = check(item, dim + 1)
+            if err is not None:
+                return err
+        return None
 
-    shape_of(data, 0)
-    return ValueError("could not build a tensor from ragged nested sequences")
+    return check(data, 0) or ValueError("could not build a tensor from ragged nested sequences")
 
 
 def _check_native_byte_order(arr):
@@ -91,7 +115,7 @@ def _check_native_byte_order(arr):
         )
 
 
-def _array_from_data(data):
+def _array_from_data(data, target=None):
     if isinstance(data, Tensor):
         return data._data
     _check_native_byte_order(data)
@@ -99,20 +123,46 @@ def _array_from_data(data):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
         data = [x._data if isinstance(x, Tensor) else x for x in data]
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+        if isinstance(first, (str, bytes)):  # PyTorch reads a string as one more dimension
+            raise ValueError(f"too many dimensions '{type(first).__name__}'")
     try:
         arr = np.array(data)
     except ValueError:
+        _check_element_types(data)  # PyTorch reports a bad element type before a bad shape
         raise _ragged_error(data) from None
+    if arr.dtype.kind in "uO" and not isinstance(data, np.ndarray) and _has_big_int(data):
+        # Python ints beyond int64 (numpy made uint64 or objects of them)
+        if target is None or target.kind != "f":
+            raise ValueError("Overflow when unpacking long long")
+        arr = np.array(data, dtype=np.float64)
     if arr.dtype.kind in "USO":
-        bad = _first_non_number(data)
-        if bad is not _NOTHING:
-            if isinstance(bad, (str, bytes)):
-                raise TypeError(f"new(): invalid data type '{type(bad).__name__}'")
-            raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+        _check_element_types(data)
         raise _ragged_error(data)
     if arr.dtype.kind == "c":
         raise TypeError("minigrad does not support complex numbers")
     return arr
+
+
+def _check_element_types(data):
+    bad = _first_non_number(data)
+    if bad is not _NOTHING:
+        if isinstance(bad, (str, bytes)):
+            raise TypeError(f"new(): invalid data type '{type(bad).__name__}'")
+        raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+
+
+def _has_big_int(data):
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, int) and not -2**63 <= x < 2**63:
+            return True
+    return False
 
 
 def _first_non_number(data):
@@ -157,16 +207,44 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
             stacklevel=2,
         )
     from_python = not isinstance(data, (np.ndarray, Tensor, np.generic))
-    arr = _array_from_data(data)
-    if dtype is not None:
-        target = to_dtype(dtype).np
+    target = None if dtype is None else to_dtype(dtype).np
+    arr = _array_from_data(data, target)
+    if target is not None:
+        pass
+    elif from_python and isinstance(data, (list, tuple)) and arr.dtype.kind in "biuf":
+        target = _sequence_dtype(data, arr)
     elif from_python and arr.dtype.kind == "f":
         target = get_default_dtype().np
     elif from_python and arr.dtype.kind in "iu":
         target = np.int64
     else:
         target = from_numpy_dtype(arr.dtype).np
+    if arr.dtype.kind == "f" and target.kind in "iu" and arr.size and not np.isfinite(arr).all():
+        raise RuntimeError(f"value cannot be converted to type {_dtype.to_dtype(target).name} without overflow")
     return _finish(np.array(arr, dtype=target, order="C", copy=True), requires_grad, device)
+
+
+def _sequence_dtype(data, arr):
+    """PyTorch's dtype for nested lists: Python floats give the default dtype and ints int64, but
+    numpy scalars and tensors inside count with their own dtype (``[np.float64(1.5)]`` is
+    float64, ``[np.int32(1)]`` int32); the kinds promote as for an operation."""
+    if arr.dtype.kind == "b":
+        return arr.dtype
+    found = None
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+            continue
+        if isinstance(x, np.generic):
+            d = from_numpy_dtype(x.dtype)
+        elif isinstance(x, Tensor):
+            d = x.dtype
+        else:
+            d = _dtype.result_type(x)
+        found = d if found is None else _dtype.promote_types(found, d)
+    return (found or get_default_dtype()).np  # [] is a float tensor
 
 
 def as_tensor(data, dtype=None, device=None):
@@ -223,7 +301,7 @@ def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
 
 
 # ------------------------------------------------------------------ filled
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor filled with zeros, of the given size (``zeros(2, 3)`` or ``zeros((2, 3))``), in the
     default float dtype unless ``dtype`` is given.
 
@@ -235,10 +313,10 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
         >>> minigrad.zeros((2,), dtype=minigrad.int64)
         tensor([0, 0])
     """
-    return _finish(np.zeros(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+    return _finish(np.zeros(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
     """A tensor filled with ones, of the given size, in the default float dtype unless ``dtype`` is
     given.
 
@@ -250,10 +328,10 @@ def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
         >>> minigrad.ones(3, requires_grad=True)
         tensor([1., 1., 1.], requires_grad=True)
     """
-    return _finish(np.ones(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+    return _finish(np.ones(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
     """An uninitialised tensor of the given size (its elements are whatever was in memory): fill it
     before reading it.
 
@@ -262,7 +340,7 @@ def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_
         >>> minigrad.empty(2, 3).shape
         minigrad.Size([2, 3])
     """
-    return _finish(np.empty(_parse_size(size), dtype=_float_dtype(dtype).np), requires_grad, device)
+    return _finish(np.empty(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
 def full(size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -284,7 +362,9 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
             dtype = _dtype.bool
         elif isinstance(fill_value, numbers.Integral):
             dtype = _dtype.int64
-    return _finish(np.full(_parse_size((size,)), fill_value, dtype=_float_dtype(dtype).np), requires_grad, device)
+    target = _float_dtype(dtype).np
+    value = _dtype.fill_value(fill_value, target)
+    return _finish(np.full(_parse_size((size,)), value, dtype=target), requires_grad, device)
 
 
 def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=False):
@@ -434,7 +514,7 @@ def random_uint64(n, generator=None):
     return _ops.random_bits(2 * n, seed, offset).view(np.uint64)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Random numbers drawn uniformly from [0, 1), of the given size (from ``generator``, or the
     default generator seeded by ``manual_seed``); a floating-point ``dtype`` only.
 
@@ -446,10 +526,10 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
         True
     """
     d = _random_float_dtype(dtype, "check_uniform_bounds")
-    return _finish(fill_uniform(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
+    return _finish(fill_uniform(np.empty(_sizes(sizes, size), d.np), generator), requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Random numbers from the standard normal distribution (mean 0, variance 1), of the given size
     (from ``generator``, or the default generator seeded by ``manual_seed``).
 
@@ -465,7 +545,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
         True
     """
     d = _random_float_dtype(dtype, "normal_kernel_cpu")
-    return _finish(fill_normal(np.empty(_parse_size(size), d.np), generator), requires_grad, device)
+    return _finish(fill_normal(np.empty(_sizes(sizes, size), d.np), generator), requires_grad, device)
 
 
 def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):

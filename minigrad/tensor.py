@@ -10,7 +10,9 @@ A Tensor holds its elements in a numpy array (``_data``). The autograd state is 
 
 The operations themselves live in ``minigrad/ops/``; the methods here only route to them.
 """
+import copy
 import numbers
+import operator
 import warnings
 
 import numpy as np
@@ -21,6 +23,7 @@ from ._dtype import from_numpy_dtype, result_type, to_dtype
 __all__ = ["Tensor", "Size"]
 
 _new = object.__new__
+_tuple_new = tuple.__new__
 _ndarray = np.ndarray
 
 
@@ -39,8 +42,35 @@ class Size(tuple):
 
     __slots__ = ()
 
+    def __new__(cls, sizes=()):
+        items = []
+        for i, s in enumerate(sizes):
+            try:
+                items.append(s if type(s) is int else operator.index(s))  # 0-d int tensors too
+            except TypeError:
+                raise TypeError(
+                    f"minigrad.Size() takes an iterable of 'int' (item {i} is '{type(s).__name__}')"
+                ) from None
+        return tuple.__new__(cls, items)
+
     def __repr__(self):
         return f"minigrad.Size({list(self)})"
+
+    # Size op tuple is a Size, as in torch
+    def __add__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(self, other))
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return Size(tuple.__add__(other, self))
+
+    def __mul__(self, times):
+        return Size(tuple.__mul__(self, times))
+
+    __rmul__ = __mul__
 
     def numel(self):
         """The number of elements of a tensor of this shape (the product of the sizes).
@@ -57,7 +87,7 @@ class Size(tuple):
 
     def __getitem__(self, item):
         r = tuple.__getitem__(self, item)
-        return Size(r) if isinstance(item, slice) else r
+        return tuple.__new__(Size, r) if isinstance(item, slice) else r
 
 
 def _wrap(data, base=None):
@@ -98,7 +128,6 @@ class Tensor:
 
     __slots__ = ("_data", "_requires_grad", "_grad", "grad_fn", "_vc", "_base", "_base_fn",
                  "__weakref__", "__dict__")
-    __array_ufunc__ = None  # numpy defers to our reflected operators: ndarray * tensor -> Tensor
     __array_priority__ = 1000
 
     def __new__(cls, *args):
@@ -124,7 +153,7 @@ class Tensor:
             >>> minigrad.zeros(2, 3).shape
             minigrad.Size([2, 3])
         """
-        return Size(self._data.shape)
+        return _tuple_new(Size, self._data.shape)
 
     @property
     def dtype(self):
@@ -209,11 +238,22 @@ class Tensor:
     def grad(self, value):
         if value is not None:
             if not isinstance(value, Tensor):
-                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
-            if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                kind = type(value)
+                name = kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__.split('.')[0]}.{kind.__name__}"
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {name}")
+            if value is self:
+                raise RuntimeError("can't assign Variable as its own grad")
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_dtype.c_type_name(value._data.dtype)}' to a "
+                    f"tensor with grad_dtype '{_dtype.scalar_type_name(self._data.dtype)}'. The gradient must "
+                    "match the tensor's grad_dtype (defaults to the tensor's dtype)."
+                )
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value._data.shape)}' to a tensor of size "
+                    f"'{list(self._data.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
         self._grad = value
 
     @property
@@ -289,7 +329,7 @@ class Tensor:
             3
         """
         if dim is None:
-            return Size(self._data.shape)
+            return _tuple_new(Size, self._data.shape)
         return self._data.shape[_op.canonical_dim(dim, self._data.ndim)]
 
     def dim(self):
@@ -414,6 +454,24 @@ class Tensor:
         if dtype is not None and np.dtype(dtype) != arr.dtype:
             return arr.astype(dtype)
         return arr.copy() if copy else arr
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        """numpy functions on tensors. The arithmetic and comparison ufuncs (so ``ndarray + tensor``,
+        ``np.add(t, 1)``, ``t == ndarray``) are minigrad's ops: a tensor with torch's type promotion
+        and autograd. Any other ufunc (``np.exp(t)``) runs on the arrays and gives a tensor, as in
+        torch; like ``numpy()``, that is an error for a tensor that requires grad."""
+        name = _UFUNC_OPS.get(ufunc)
+        if name is not None and method == "__call__" and not kwargs and len(inputs) == 2:
+            a, b = (_creation.as_tensor(x) if isinstance(x, _ndarray) else x for x in inputs)
+            return getattr(_op, name)(a, b)
+        inputs = tuple(x.numpy() if isinstance(x, Tensor) else x for x in inputs)
+        out = kwargs.get("out")
+        if out is not None:  # written in place (ndarray += tensor): the result is what was written to
+            kwargs["out"] = tuple(x.numpy() if isinstance(x, Tensor) else x for x in out)
+            getattr(ufunc, method)(*inputs, **kwargs)
+            return out[0] if len(out) == 1 else out
+        result = getattr(ufunc, method)(*inputs, **kwargs)
+        return tuple(_ufunc_result(r) for r in result) if isinstance(result, tuple) else _ufunc_result(result)
 
     def detach(self):
         """A tensor sharing this one's data (and version counter), outside the graph: no gradient flows
@@ -753,19 +811,32 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+            many = "no values" if self._data.size == 0 else "more than one value"
+            raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
         return bool(self._data.reshape(()))
 
     def __float__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return float(self.item())
 
     def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return int(self.item())
 
     def __index__(self):
         if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
+
+    def __contains__(self, element):
+        if not isinstance(element, (Tensor, numbers.Number)):
+            raise RuntimeError(
+                "Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                f"{type(element)}."
+            )
+        return bool((element == self).any())
 
     def __getitem__(self, index):
         return _op.getitem(self, index)
@@ -775,6 +846,43 @@ class Tensor:
 
     def __reduce_ex__(self, protocol):
         return (_rebuild, (self._data, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        """A copy with its own memory, keeping dtype, strides, ``requires_grad``, ``.grad`` and
+        attributes; tensors sharing memory (views) still share it among the copies, as in torch."""
+        if not self.is_leaf:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                "because of a torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001"
+            )
+        if id(self) in memo:
+            return memo[id(self)]
+        data = self._data
+        root = data
+        while isinstance(root.base, np.ndarray):
+            root = root.base
+        if root.flags.c_contiguous:
+            key = ("minigrad.memory", id(root))
+            if key not in memo:
+                memo[key] = (root.copy(), [0])
+                memo.setdefault("minigrad.keepalive", []).append(root)  # id(root) stays unique
+            new_root, vc = memo[key]
+            offset = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+            new = _wrap(np.ndarray(data.shape, data.dtype, buffer=new_root.reshape(-1).view(np.uint8),
+                                   offset=offset, strides=data.strides))
+            new._vc = vc
+        else:
+            new = _wrap(data.copy(order="K"))
+        if type(self) is not Tensor:
+            new.__class__ = type(self)
+        new._requires_grad = self._requires_grad
+        memo[id(self)] = new
+        if self._grad is not None:
+            new._grad = copy.deepcopy(self._grad, memo)
+        if self.__dict__:
+            new.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        return new
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other):
@@ -894,6 +1002,54 @@ class Tensor:
     def __itruediv__(self, other):
         return self.div_(other)
 
+    def __ifloordiv__(self, other):
+        return self.floor_divide_(other)
+
+    def __imod__(self, other):
+        return self.remainder_(other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    def __iand__(self, other):
+        return self.bitwise_and_(other)
+
+    def __ior__(self, other):
+        return self.bitwise_or_(other)
+
+    def __ixor__(self, other):
+        return self.bitwise_xor_(other)
+
+    def __ilshift__(self, other):
+        return self.bitwise_left_shift_(other)
+
+    def __irshift__(self, other):
+        return self.bitwise_right_shift_(other)
+
+    def __lshift__(self, other):
+        try:
+            return _op.bitwise_left_shift(self, other)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __rlshift__(self, other):
+        try:
+            return _op.bitwise_left_shift(other, self)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __rshift__(self, other):
+        try:
+            return _op.bitwise_right_shift(self, other)
+        except _NotAnOperand:
+            return NotImplemented
+
+    def __rrshift__(self, other):
+        try:
+            return _op.bitwise_right_shift(other, self)
+        except _NotAnOperand:
+            return NotImplemented
+
     def __eq__(self, other):
         try:
             return _op.eq(self, other)
@@ -957,6 +1113,23 @@ class Tensor:
     __ror__ = __or__
 
 
+_UFUNC_OPS = {
+    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",
+    np.floor_divide: "floor_divide", np.remainder: "remainder", np.power: "pow", np.matmul: "matmul",
+    np.equal: "eq", np.not_equal: "ne", np.less: "lt", np.less_equal: "le", np.greater: "gt",
+    np.greater_equal: "ge", np.bitwise_and: "bitwise_and", np.bitwise_or: "bitwise_or",
+    np.bitwise_xor: "bitwise_xor", np.left_shift: "bitwise_left_shift",
+    np.right_shift: "bitwise_right_shift",
+}
+
+
+def _ufunc_result(r):
+    # arrays of a dtype minigrad has become tensors; anything else (float16, a Python scalar ...) stays
+    if type(r) is _ndarray and r.dtype in _dtype._by_numpy:
+        return _wrap(r)
+    return r
+
+
 def _rebuild(data, requires_grad):
     t = _wrap(data)
     if requires_grad:
@@ -979,3 +1152,6 @@ from .ops._util import NotAnOperand as _NotAnOperand  # noqa: E402
 from .ops.methods import install as _install_methods  # noqa: E402
 
 _install_methods(Tensor)
+for _name, _fn in {**_op.inplace.METHODS, "bitwise_left_shift": _op.bitwise_left_shift,
+                   "bitwise_right_shift": _op.bitwise_right_shift}.items():
+    setattr(Tensor, _name, _fn)

@@ -680,3 +680,101 @@ def test_custom_function_matches_torch(name):
         assert results[0][:2] == results[1][:2]  # node names in the message may differ
     else:
         assert results[0] == results[1]
+
+
+def _grad_mode_decorators_trace(T):
+    """What grad mode each decorated function / method / generator sees, in order."""
+    out = []
+    @T.no_grad
+    def f(x): return T.is_grad_enabled(), (x * 2).requires_grad
+    @T.no_grad()
+    def f2(x): return T.is_grad_enabled()
+    @T.enable_grad
+    def g(): return T.is_grad_enabled()
+    @T.set_grad_enabled(False)
+    def h(): return T.is_grad_enabled()
+    @T.inference_mode
+    def i(): return T.is_grad_enabled()
+    @T.inference_mode()
+    def i2(): return T.is_grad_enabled()
+    class C:
+        @T.no_grad
+        def m(self, a): return T.is_grad_enabled(), a
+    x = T.ones(2, requires_grad=True)
+    out += [f(x), f2(x), T.is_grad_enabled(), h(), T.is_grad_enabled(), i(), i2(), C().m(3), f.__name__]
+    with T.no_grad():
+        out.append(g())
+    @T.no_grad
+    def gen(n):
+        for k in range(n):
+            got = yield (k, T.is_grad_enabled())
+            out.append(("got", got, T.is_grad_enabled()))
+        return "done"
+    it = gen(3)
+    out.append(next(it)); out.append(T.is_grad_enabled())
+    out.append(it.send("a")); out.append(T.is_grad_enabled())
+    out.append(list(it))
+    @T.enable_grad()
+    def gen2():
+        try:
+            yield T.is_grad_enabled()
+        except ValueError as e:
+            out.append(("caught", str(e), T.is_grad_enabled()))
+            yield "after"
+        finally:
+            out.append(("finally", T.is_grad_enabled()))
+    with T.no_grad():
+        it = gen2()
+        out.append(next(it)); out.append(T.is_grad_enabled())
+        out.append(it.throw(ValueError("boom"))); out.append(T.is_grad_enabled())
+        it.close(); out.append(T.is_grad_enabled())
+    def outer():
+        r = yield from gen(1)
+        out.append(r)
+    out.append(list(outer()))
+    return out
+
+
+def test_grad_mode_decorators_match_torch():
+    """@no_grad / @enable_grad / @inference_mode bare or called, @set_grad_enabled(False), on
+    functions, methods and generators: the mode holds inside each resumption of a generator
+    (next, send, throw, close, yield from) and the caller's mode outside, as in torch."""
+    torch = pytest.importorskip("torch")
+    assert _grad_mode_decorators_trace(minigrad) == _grad_mode_decorators_trace(torch)
+
+
+def _gradcheck_trace(T):
+    """gradcheck's results, errors and warnings on: one tensor, a tuple, a list, a number among the
+    inputs, a wrong backward (raise_exception True/False), float32 inputs, no input needing grad."""
+    out = []
+    def rec(f):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            try: r = f()
+            except Exception as e: r = ("EXC", type(e).__name__, str(e).split("\n")[0])
+        out.append((r, [str(x.message).replace("torch", "minigrad") for x in w]))
+    G = T.autograd.gradcheck
+    x = T.tensor([1., 2.], dtype=T.float64, requires_grad=True)
+    y = T.tensor([3., 4.], dtype=T.float64, requires_grad=True)
+    rec(lambda: G(lambda a: a.exp(), x))
+    rec(lambda: G(lambda a: a.exp(), (x,)))
+    rec(lambda: G(lambda a: a.exp(), [x]))
+    rec(lambda: G(lambda a, b: a * b, [x, y]))
+    rec(lambda: G(lambda a, b: a * b, (x, 2.0)))
+    class Wrong(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, a): return a * 2
+        @staticmethod
+        def backward(ctx, g): return g * 3
+    rec(lambda: G(Wrong.apply, (x,), raise_exception=False))
+    rec(lambda: G(Wrong.apply, (x,)))
+    xf = T.tensor([1., 2.], requires_grad=True)
+    rec(lambda: G(lambda a: a * 2, (xf,), eps=1e-3, atol=1e-2))
+    rec(lambda: G(lambda a: a * 2, (T.tensor([1., 2.], dtype=T.float64),)))
+    rec(lambda: G(lambda a: (a * 2, a.sum()), (x,)))
+    return out
+
+
+def test_gradcheck_inputs_and_failures_match_torch():
+    torch = pytest.importorskip("torch")
+    assert _gradcheck_trace(minigrad) == _gradcheck_trace(torch)

@@ -4,6 +4,7 @@ The flag is per Python thread, as in PyTorch: a ``no_grad()`` block in one threa
 another thread from recording its graph.
 """
 import functools
+import inspect
 import threading
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
@@ -44,6 +45,9 @@ class _GradModeContext:
         return False
 
     def __call__(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            return _generator_in_mode(self.clone, fn)
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with self.clone():
@@ -56,7 +60,50 @@ class _GradModeContext:
         return self.__class__()
 
 
-class no_grad(_GradModeContext):
+def _generator_in_mode(make_context, fn):
+    """A generator function decorated with a grad mode: the mode holds while the generator's own
+    code runs (each resumption: next, send, throw, close) and the caller's mode holds between."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with make_context():
+            gen = fn(*args, **kwargs)
+        step, value = gen.send, None
+        while True:
+            try:
+                with make_context():
+                    produced = step(value)
+            except StopIteration as stop:
+                return stop.value
+            step = gen.send
+            try:
+                value = yield produced
+            except GeneratorExit:
+                with make_context():
+                    gen.close()
+                raise
+            except BaseException as exc:  # thrown in by the caller: pass it to the wrapped generator
+                step, value = gen.throw, exc
+
+    return wrapper
+
+
+class _BareDecorator(_GradModeContext):
+    """``no_grad`` and ``enable_grad`` also decorate without parentheses (``@minigrad.no_grad``),
+    as in PyTorch 2."""
+
+    def __new__(cls, orig_func=None):
+        if orig_func is None:
+            return super().__new__(cls)
+        if not callable(orig_func):
+            raise TypeError(f"{cls.__name__}() takes no arguments, but got {type(orig_func).__name__}")
+        return cls()(orig_func)
+
+    def __init__(self, orig_func=None):
+        pass
+
+
+class no_grad(_BareDecorator):
     """Context manager (or decorator) that stops recording the graph, to save memory and time.
 
     Results computed inside have ``requires_grad=False``. Example::
@@ -71,7 +118,7 @@ class no_grad(_GradModeContext):
     _mode = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_BareDecorator):
     """Context manager (or decorator) that turns recording back on inside a ``no_grad`` block.
 
     Example::
@@ -100,7 +147,14 @@ class inference_mode(_GradModeContext):
         False
     """
 
+    def __new__(cls, mode=True):
+        if callable(mode):  # bare @inference_mode
+            return cls()(mode)
+        return super().__new__(cls)
+
     def __init__(self, mode=True):
+        if not isinstance(mode, bool):
+            raise TypeError(f"inference_mode(): argument 'mode' must be bool, not {type(mode).__name__}")
         self._mode = not mode
 
     def clone(self):

@@ -38,6 +38,8 @@ class GradcheckError(RuntimeError):
 
 
 def _as_tuple(x):
+    if isinstance(x, list):  # torch accepts a list of inputs as well as a tuple or one tensor
+        return tuple(x)
     return x if isinstance(x, tuple) else (x,)
 
 
@@ -96,13 +98,13 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     inputs = _as_tuple(inputs)
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not diff_idx:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of the them have requires_grad=True.")
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but none of them have requires_grad=True.")
     for i in diff_idx:
         if inputs[i]._data.dtype != np.float64:
             warnings.warn(
                 f"Input #{i} requires gradient and is not a double precision floating point or "
                 "complex. This check will likely fail if all the inputs are not of double precision "
-                "floating point or complex.",
+                "floating point or complex. ",  # (sic: torch's text ends with a space)
                 UserWarning,
                 stacklevel=2,
             )

@@ -14,6 +14,8 @@ def canonical_dim(dim, ndim):
     """``dim`` as a non-negative index into ``ndim`` dimensions (negative counts from the end),
     with PyTorch's IndexError for out-of-range values (a 0-d tensor accepts -1 and 0)."""
     n = max(ndim, 1)
+    if isinstance(dim, Tensor) and dim._data.ndim == 0 and dim._data.dtype.kind in "iu":
+        dim = int(dim._data)  # a 0-d integer tensor is accepted as a dim, as in torch
     if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
         raise TypeError(f"dim must be an int, not {type(dim).__name__}")
     if not -n <= dim < n:
@@ -27,6 +29,8 @@ def canonical_dims(dim, ndim):
     """A dim argument that may be None (all), an int or a sequence, as a sorted tuple of axes."""
     if dim is None:
         return tuple(range(ndim))
+    if isinstance(dim, Tensor) and dim._data.ndim == 0:
+        dim = canonical_dim(dim, ndim)
     if not isinstance(dim, numbers.Integral) and len(dim) == 0:
         return tuple(range(ndim))  # dim=() reduces over all dimensions, as in PyTorch
     if isinstance(dim, numbers.Integral):

@@ -5,7 +5,8 @@ Binary ops broadcast like PyTorch; their backward sums each gradient back to its
 """
 import numpy as np
 
-from .._dtype import get_default_dtype, scalar_type_name, to_dtype
+from .._dtype import bool as _bool_dtype
+from .._dtype import get_default_dtype, result_type, scalar_type_name, to_dtype
 from ..autograd.function import Op, translate_numpy_error
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, promote, sum_to
@@ -16,7 +17,7 @@ __all__ = [
     "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
     "isnan", "isinf", "isfinite", "allclose", "equal", "floor_divide",
     "remainder", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "nonzero", "clamp_min", "clamp_max",
+    "nonzero", "clamp_min", "clamp_max", "bitwise_left_shift", "bitwise_right_shift",
 ]
 
 
@@ -94,7 +95,7 @@ class Div(Op):
 class Pow(Op):
     @staticmethod
     def forward(ctx, a, b):
-        out = np.power(a, b)
+        out = _power(a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -114,6 +115,19 @@ class Pow(Op):
         return ga, gb
 
     __slots__ = ()
+
+
+def _power(a, b):
+    """np.power with PyTorch's integer rule for negative exponents (numpy refuses them): 1 and -1
+    keep their magnitude, every other base truncates to 0."""
+    if np.result_type(a, b).kind not in "iu" or not np.any(np.asarray(b) < 0):
+        return np.power(a, b)
+    a, b = np.asarray(a), np.asarray(b)
+    negative = b < 0
+    out = np.power(a, np.where(negative, 0, b))
+    odd_minus_one = np.where(b % 2 == 1, -1, 1).astype(out.dtype)
+    inverse = np.where(a == 1, 1, np.where(a == -1, odd_minus_one, 0)).astype(out.dtype)
+    return np.where(negative, inverse, out)
 
 
 class Neg(Op):
@@ -178,10 +192,28 @@ def add(input, other, alpha=1):
         tensor([[ 0.,  1.,  2.],
                 [-1.,  0.,  1.]])
     """
-    if alpha != 1:
-        other = mul(other, alpha)
+    other = scale_by_alpha(input, other, alpha)
     a, b = promote(input, other)
     return Add.apply(a, b)
+
+
+def scale_by_alpha(input, other, alpha):
+    """``alpha * other`` for add/sub (and their in-place forms), with PyTorch's checks of alpha
+    against the result type: no float alpha for integer results, bool alpha only for bool ones."""
+    if type(alpha) is int and alpha == 1:
+        return other
+    other = as_operand(other)
+    result = result_type(as_operand(input), other)
+    if isinstance(alpha, bool) or isinstance(alpha, np.bool_):
+        if result is not _bool_dtype:
+            raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    elif not result.is_floating_point and not isinstance(alpha, (int, np.integer)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if result is _bool_dtype:  # bool + alpha * bool stays bool: only whether alpha is 0 matters
+        return other if alpha else (other & False if isinstance(other, Tensor) else False)
+    if not isinstance(other, Tensor):
+        return other * alpha  # a Python number stays one (it does not take part in promotion)
+    return mul(other, alpha)
 
 
 def _is_bool(x):
@@ -213,9 +245,9 @@ def sub(input, other, alpha=1):
         >>> minigrad.sub(a, minigrad.tensor([0.5, 0.5]), alpha=2)
         tensor([0., 1.])
     """
-    if alpha != 1:
+    if not (type(alpha) is int and alpha == 1):
         _check_bool_sub(input, other)
-        other = mul(other, alpha)
+        other = scale_by_alpha(input, other, alpha)
     a, b = promote(input, other)
     if a is not input or b is not other or a.__class__ is bool or b.__class__ is bool:
         # a bool tensor only gets here converted, or with another bool (which numpy refuses)
@@ -560,11 +592,53 @@ def logical_xor(input, other):
 
 
 def _bitwise_check(ufunc, name, a, b):
+    a, b = as_operand(a), as_operand(b)
     for x in (a, b):
+        # NotImplementedError, as PyTorch (a RuntimeError subclass)
         if isinstance(x, Tensor) and x._data.dtype.kind == "f" or isinstance(x, float):
-            raise RuntimeError(f"\"{name}_cpu\" not implemented for 'Float'" if not isinstance(x, Tensor)
-                               else f"\"{name}_cpu\" not implemented for '{scalar_type_name(x._data.dtype)}'")
+            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Float'" if not isinstance(x, Tensor)
+                                      else f"\"{name}_cpu\" not implemented for '{scalar_type_name(x._data.dtype)}'")
+    if ufunc in (_left_shift, _right_shift):
+        a, b = promote(a, b)  # bools shift as integers; the result has the promoted dtype
     return _compare(ufunc, a, b)
+
+
+def _left_shift(a, b):
+    # PyTorch's rule: shifting by a negative amount or by the bit width or more gives 0
+    a, b = np.asarray(a), np.asarray(b)
+    bits = a.dtype.itemsize * 8
+    out = np.left_shift(a, np.clip(b, 0, bits - 1).astype(a.dtype))
+    return np.where((b < 0) | (b >= bits), np.zeros((), a.dtype), out)
+
+
+def _right_shift(a, b):
+    # PyTorch's rule: a negative or too large shift gives the sign fill (a >> (bits - 1))
+    a, b = np.asarray(a), np.asarray(b)
+    bits = a.dtype.itemsize * 8
+    too_far = (b < 0) | (b >= bits)
+    return np.right_shift(a, np.where(too_far, bits - 1, b).astype(a.dtype))
+
+
+def bitwise_left_shift(input, other):
+    """``input << other`` for integer tensors (shifts outside ``[0, bits)`` give 0, as in PyTorch).
+
+    Example::
+
+        >>> minigrad.tensor([1, 2, 3]) << 2
+        tensor([ 4,  8, 12])
+    """
+    return _bitwise_check(_left_shift, "lshift", input, other)
+
+
+def bitwise_right_shift(input, other):
+    """``input >> other`` for integer tensors (an arithmetic shift: the sign is kept).
+
+    Example::
+
+        >>> minigrad.tensor([16, -16]).bitwise_right_shift(2)
+        tensor([ 4, -4])
+    """
+    return _bitwise_check(_right_shift, "rshift", input, other)
 
 
 def bitwise_not(input):

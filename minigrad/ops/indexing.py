@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 
+from .._dtype import fill_value
 from ..autograd.function import Op
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor
@@ -258,6 +259,8 @@ def setitem(input, index, value):
         value = value.to(input.dtype) if value._data.dtype != input._data.dtype else value
         raw = value._data
     else:
+        if isinstance(value, (int, float)):  # PyTorch's errors for a number that does not fit
+            value = fill_value(value, input._data.dtype, unpack=True)
         raw = value._data if isinstance(value, Tensor) else np.asarray(value)
 
     def write(data):
@@ -268,7 +271,14 @@ def setitem(input, index, value):
         except ValueError as exc:
             raise _assign_error(data, index, raw, exc) from None
 
-    apply_inplace(input, lambda old: IndexPut.apply(old, value, index), write, others=(value,))
+    dest = None  # the region written (a view for basic indexing), for apply_inplace's overlap checks
+    if isinstance(value, Tensor) or not input._data.flags.writeable:  # an operand, or an expand()ed input
+        try:
+            dest = input._data[index]
+        except (IndexError, ValueError, TypeError):
+            pass
+    apply_inplace(input, lambda old: IndexPut.apply(old, value, index), write, others=(value,),
+                  fill=dest is None, dest=dest)
 
 
 # ------------------------------------------------------------------ gather / scatter / masked_fill
@@ -598,7 +608,8 @@ def masked_fill_(input, mask, value):
     err = broadcast_error_inplace(mask._data.shape, shape)
     if err is not None:
         raise err
-    return apply_inplace(input, lambda old: masked_fill(old, mask, value), write, others=(converted,))
+    return apply_inplace(input, lambda old: masked_fill(old, mask, value), write, others=(converted,),
+                         fill=True)
 
 
 def broadcast_error_inplace(shape, out_shape):

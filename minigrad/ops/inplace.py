@@ -7,7 +7,7 @@ Either way the version counter is bumped, so a backward that saved the old array
 """
 import numpy as np
 
-from .._dtype import result_type
+from .._dtype import fill_value, result_type
 from ..autograd.function import Op, translate_numpy_error
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
@@ -16,6 +16,8 @@ from ._util import as_operand, sum_to
 # top level as in torch (torch.clamp_, torch.fill_, torch.zero_); add_, sub_, mul_, div_, copy_ are
 # Tensor methods only, apply_inplace the ops' helper
 __all__ = ["clamp_", "clamp_min_", "clamp_max_", "fill_", "zero_"]
+
+_CLONE_HINT = "Please clone() the tensor before performing the operation."
 
 
 def _needs_graph(t, others):
@@ -26,12 +28,74 @@ def _needs_graph(t, others):
     return any(isinstance(o, Tensor) and o._requires_grad for o in others)
 
 
-def apply_inplace(t, graph_fn, write, others=()):
+def _internal_overlap(arr):
+    return arr.size > 1 and any(s == 0 and n > 1 for s, n in zip(arr.strides, arr.shape))
+
+
+def check_overlap(t, others=(), fill=False, dest=None):
+    """PyTorch's memory-overlap checks before an in-place write into ``t``: ``t`` may not have two
+    elements at one address (an ``expand()``ed tensor) unless every element gets the same value
+    (``fill``), and an operand may not partly overlap ``t`` (``x[1:] += x[:-1]``): numpy would
+    compute such cases as if the operand were copied first, PyTorch refuses them. ``dest``: the
+    part of ``t``'s array written, when it is not all of it (``x[1:] = v``)."""
+    out = t._data if dest is None else dest
+    if not fill and _internal_overlap(out):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            f"single memory location. {_CLONE_HINT}"
+        )
+    for o in others:
+        if not isinstance(o, Tensor):
+            continue
+        arr = o._data
+        if arr is out or (arr.shape == out.shape and arr.strides == out.strides
+                          and arr.__array_interface__["data"][0] == out.__array_interface__["data"][0]):
+            continue  # the same elements in the same order (x.add_(x)): fine
+        try:
+            shared = np.shares_memory(arr, out, max_work=10**6)
+        except np.exceptions.TooHardError:
+            shared = True
+        if shared:
+            raise RuntimeError(
+                "unsupported operation: some elements of the input tensor and the written-to tensor "
+                f"refer to a single memory location. {_CLONE_HINT}"
+            )
+
+
+def writable(t):
+    """The array to write ``t``'s new value into: its own, or, for a view made read-only by
+    ``expand()`` (numpy's ``broadcast_to``) of a writable base tensor, a writable alias of the same
+    memory. Memory that is really read-only (a read-only numpy array shared by ``from_numpy``) is
+    an error: minigrad never writes through numpy's flag."""
+    arr = t._data
+    if arr.flags.writeable:
+        return arr
+    if arr.size == 0:
+        return np.empty(arr.shape, arr.dtype)  # no element to write
+    root = arr
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    base = t._base
+    if base is None or not base._data.flags.writeable or not root.flags.writeable or not root.flags.c_contiguous:
+        raise ValueError(
+            "the tensor's memory is read-only (it shares a read-only numpy array): clone() it "
+            "before writing to it in place"
+        )
+    offset = arr.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(arr.shape, arr.dtype, buffer=root.reshape(-1).view(np.uint8),
+                      offset=offset, strides=arr.strides)
+
+
+def apply_inplace(t, graph_fn, write, others=(), fill=False, dest=None):
     """Change ``t`` in place.
 
     write(array)   modifies t's array directly (used when no gradient is needed);
-    graph_fn(old)  computes the new value out of place from a snapshot tensor ``old`` (recorded).
+    graph_fn(old)  computes the new value out of place from a snapshot tensor ``old`` (recorded);
+    fill           every element gets the same value (fill_): writing to an expand()ed tensor is fine;
+    dest           the part of t's array that is written, if not all of it (for the overlap checks).
     """
+    target = writable(t)
+    check_overlap(t, others, fill, dest)
     if _needs_graph(t, others):
         if t._base is not None:
             if t._base._requires_grad and t._base.grad_fn is None:
@@ -52,12 +116,12 @@ def apply_inplace(t, graph_fn, write, others=()):
                 f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
                 f"{list(result._data.shape)}"
             )
-        np.copyto(t._data, result._data, casting="same_kind")
+        np.copyto(target, result._data, casting="same_kind")
         t.grad_fn = result.grad_fn
         t._requires_grad = result._requires_grad
     else:
         try:
-            write(t._data)
+            write(target)
         except ValueError as exc:
             err = translate_numpy_error(exc, [t._data] + [_raw(o) for o in others])
             if err is None:
@@ -203,11 +267,9 @@ def add_(t, other, alpha=1):
         >>> x.add_(minigrad.tensor([10., 10.]), alpha=2)
         tensor([21., 22.])
     """
-    from .arithmetic import add, mul
+    from .arithmetic import add, scale_by_alpha
 
-    if alpha != 1:
-        other = mul(as_operand(other), alpha)
-    return _binary_inplace(t, other, np.add, add)
+    return _binary_inplace(t, scale_by_alpha(t, other, alpha), np.add, add)
 
 
 def sub_(t, other, alpha=1):
@@ -218,11 +280,10 @@ def sub_(t, other, alpha=1):
         >>> minigrad.tensor([5., 5.]).sub_(1)
         tensor([4., 4.])
     """
-    from .arithmetic import mul, sub
+    from .arithmetic import _check_bool_sub, scale_by_alpha, sub
 
-    if alpha != 1:
-        other = mul(as_operand(other), alpha)
-    return _binary_inplace(t, other, np.subtract, sub)
+    _check_bool_sub(t, other)
+    return _binary_inplace(t, scale_by_alpha(t, other, alpha), np.subtract, sub)
 
 
 def mul_(t, other):
@@ -255,6 +316,115 @@ def div_(t, other):
             f"result type Float can't be cast to the desired output type {_NAMES.get(t.dtype.name)}"
         )
     return _binary_inplace(t, other, np.true_divide, div)
+
+
+def _computed_inplace(t, other, outofplace):
+    """``t op= other`` for the ops whose rules (integer division by zero, integer powers, shifts)
+    live in the out-of-place function: without a graph the result is computed out of place and
+    copied in, so both forms give the same values and errors."""
+    from ..autograd.grad_mode import no_grad
+
+    other = as_operand(other)
+    _check_cast(t, other)
+    if isinstance(other, Tensor):
+        err = broadcast_error(other._data.shape, t._data.shape)
+        if err is not None:
+            raise err
+
+    def write(data):
+        with no_grad():
+            result = outofplace(_wrap(data), other)
+        np.copyto(data, result._data, casting="unsafe")
+
+    return apply_inplace(t, lambda old: outofplace(old, other), write, others=(other,))
+
+
+def broadcast_error(shape, out_shape):
+    """PyTorch's error when an operand of an in-place op does not broadcast to the output's shape."""
+    try:
+        ok = np.broadcast_shapes(shape, out_shape) == tuple(out_shape)
+    except ValueError:
+        ok = False
+    if ok:
+        return None
+    try:
+        full = list(np.broadcast_shapes(shape, out_shape))
+    except ValueError:
+        return None  # the op itself reports the size mismatch
+    return RuntimeError(f"output with shape {list(out_shape)} doesn't match the broadcast shape {full}")
+
+
+def floor_divide_(t, other):
+    """In-place version of ``floor_divide``: ``self //= other``. Returns this tensor.
+
+    Example::
+
+        >>> minigrad.tensor([7, -7]).floor_divide_(2)
+        tensor([ 3, -4])
+    """
+    from .arithmetic import floor_divide
+
+    return _computed_inplace(t, other, floor_divide)
+
+
+def remainder_(t, other):
+    """In-place version of ``remainder``: ``self %= other``. Returns this tensor.
+
+    Example::
+
+        >>> minigrad.tensor([7, -7]).remainder_(3)
+        tensor([1, 2])
+    """
+    from .arithmetic import remainder
+
+    return _computed_inplace(t, other, remainder)
+
+
+def pow_(t, exponent):
+    """In-place version of ``pow``: ``self **= exponent``. Returns this tensor.
+
+    Example::
+
+        >>> minigrad.tensor([1., 2., 3.]).pow_(2)
+        tensor([1., 4., 9.])
+    """
+    from .arithmetic import pow
+
+    return _computed_inplace(t, exponent, pow)
+
+
+def bitwise_not_(t):
+    """In-place version of ``bitwise_not`` (``~``) for integer and bool tensors. Returns this tensor."""
+    from .arithmetic import bitwise_not
+
+    bitwise_not(t)  # its dtype check
+    return apply_inplace(t, bitwise_not, lambda data: np.invert(data, out=data))
+
+
+def _bitwise_inplace(name):
+    def method(t, other):
+        from . import arithmetic
+
+        return _computed_inplace(t, other, getattr(arithmetic, name))
+
+    method.__name__ = method.__qualname__ = name + "_"
+    method.__doc__ = f"In-place version of ``{name}``. Returns this tensor."
+    return method
+
+
+bitwise_and_ = _bitwise_inplace("bitwise_and")
+bitwise_or_ = _bitwise_inplace("bitwise_or")
+bitwise_xor_ = _bitwise_inplace("bitwise_xor")
+bitwise_left_shift_ = _bitwise_inplace("bitwise_left_shift")
+bitwise_right_shift_ = _bitwise_inplace("bitwise_right_shift")
+
+# Tensor methods defined here (tensor.py installs them; the table in methods.py is another's)
+METHODS = {
+    "floor_divide_": floor_divide_, "remainder_": remainder_, "pow_": pow_,
+    "bitwise_not_": bitwise_not_, "bitwise_and_": bitwise_and_, "bitwise_or_": bitwise_or_,
+    "bitwise_xor_": bitwise_xor_, "bitwise_left_shift_": bitwise_left_shift_,
+    "bitwise_right_shift_": bitwise_right_shift_,
+}
 
 
 def clamp_(t, min=None, max=None):  # noqa: A002
@@ -309,12 +479,15 @@ def fill_(t, value):
                 [7., 7.]])
     """
     value = as_operand(value)
-    if isinstance(value, Tensor) and value._data.ndim != 0:
+    if not isinstance(value, Tensor):
+        value = fill_value(value, t._data.dtype)
+    elif value._data.ndim != 0:
         raise RuntimeError(
             f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
         )
     return apply_inplace(
-        t, lambda old: Overwrite.apply(old, value), lambda data: data.fill(_raw(value)), others=(value,)
+        t, lambda old: Overwrite.apply(old, value), lambda data: data.fill(_raw(value)), others=(value,),
+        fill=True,
     )
 
 
