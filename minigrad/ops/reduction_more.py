@@ -29,6 +29,11 @@ class Prod(Op):
     def forward(ctx, a, axis, keepdim, dtype):
         ctx.save_for_backward(a)
         ctx.meta = (axis, keepdim)
+        with np.errstate(all="ignore"):
+            return Prod._compute(a, axis, keepdim, dtype)
+
+    @staticmethod
+    def _compute(a, axis, keepdim, dtype):
         if axis is None:
             return np.asarray(np.multiply.reduce(a, axis=None, dtype=dtype))
         return np.multiply.reduce(a, axis=axis, dtype=dtype, keepdims=keepdim)
@@ -37,6 +42,11 @@ class Prod(Op):
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
         axis, keepdim = ctx.meta
+        with np.errstate(all="ignore"):
+            return Prod._gradient(grad, a, axis, keepdim)
+
+    @staticmethod
+    def _gradient(grad, a, axis, keepdim):
         if axis is None:
             others = _exclusive_products(a.reshape(-1), 0).reshape(a.shape)
             return (grad * others).astype(a.dtype, copy=False), None, None, None
@@ -80,7 +90,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 class CumProd(Op):
     @staticmethod
     def forward(ctx, a, axis, dtype):
-        out = np.cumprod(a, axis=axis, dtype=dtype) if a.ndim else np.array(a, dtype=dtype)
+        with np.errstate(all="ignore"):
+            out = np.cumprod(a, axis=axis, dtype=dtype) if a.ndim else np.array(a, dtype=dtype)
         ctx.save_for_backward(a)
         ctx.meta = axis
         return out
@@ -97,8 +108,8 @@ class CumProd(Op):
         # running product of the elements after z.
         x = np.moveaxis(a, ctx.meta, -1).reshape(-1, a.shape[ctx.meta])
         g = np.moveaxis(grad, ctx.meta, -1).reshape(x.shape)
-        out = np.cumprod(x, axis=1)
         with np.errstate(all="ignore"):
+            out = np.cumprod(x, axis=1)
             result = np.flip(np.cumsum(np.flip(g * out, 1), axis=1), 1) / x
         for row in np.flatnonzero(~np.all(x != 0, axis=1)):
             z = int(np.argmax(x[row] == 0))
@@ -138,14 +149,14 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(ctx, a, axes, keepdim):
-        if a.size == 0:
-            out = np.log(np.add.reduce(np.exp(a), axis=axes, keepdims=keepdim))
-        else:
-            m = np.maximum.reduce(a, axis=axes, keepdims=True)
-            m = np.where(np.isinf(m), 0, m).astype(a.dtype, copy=False)
-            with np.errstate(divide="ignore"):
+        with np.errstate(all="ignore"):
+            if a.size == 0:
+                out = np.log(np.add.reduce(np.exp(a), axis=axes, keepdims=keepdim))
+            else:
+                m = np.maximum.reduce(a, axis=axes, keepdims=True)
+                m = np.where(np.isinf(m), 0, m).astype(a.dtype, copy=False)
                 s = np.log(np.add.reduce(np.exp(a - m), axis=axes, keepdims=True)) + m
-            out = s if keepdim else np.squeeze(s, axis=axes)
+                out = s if keepdim else np.squeeze(s, axis=axes)
         ctx.save_for_backward(a, out)
         ctx.meta = (axes, keepdim)
         return np.asarray(out, dtype=a.dtype)
@@ -156,7 +167,7 @@ class LogSumExp(Op):
         axes, keepdim = ctx.meta
         g = _expand_back(grad, a.shape, axes, keepdim)
         o = _expand_back(out, a.shape, axes, keepdim)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(all="ignore"):
             return (g * np.exp(a - o)).astype(a.dtype, copy=False), None, None
 
     __slots__ = ("meta",)
