@@ -513,6 +513,8 @@ case("atan2", lambda a, b: minigrad.atan2(a, b), lambda: (_t((3, 4), 0), _t((4,)
 case("hypot", lambda a, b: minigrad.hypot(a, b), lambda: (_t((3, 4), 0), _t((3, 1), 1, positive=True)))
 case("logaddexp", lambda a, b: minigrad.logaddexp(a, b) + minigrad.logaddexp2(b, a), shapes((3, 4), (4,)))
 case("xlogy", lambda a, b: minigrad.xlogy(a, b), lambda: (_t((3, 4), 0), _t((4,), 1, positive=True)))
+case("median", lambda a: a.median(), lambda: (_distinct((3, 4)),))
+case("logcumsumexp", lambda a: a.logcumsumexp(1), shapes((3, 4)))
 
 # ------------------------------------------------------------------ compositions
 case("mlp", lambda x, w1, w2: ((x @ w1).tanh() @ w2).log_softmax(1), shapes((4, 3), (3, 5), (5, 2)))
