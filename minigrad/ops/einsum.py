@@ -101,7 +101,8 @@ class Einsum(Op):
         inputs, out, sizes = spec
         ctx.meta = spec
         ctx.save_for_backward(*arrays)
-        return np.asarray(np.einsum(",".join(inputs) + "->" + out, *arrays, optimize=len(arrays) > 2))
+        with np.errstate(all="ignore"):  # inf * 0 is NaN, silently, as in PyTorch
+            return np.asarray(np.einsum(",".join(inputs) + "->" + out, *arrays, optimize=len(arrays) > 2))
 
     @staticmethod
     def backward(ctx, grad):
@@ -117,8 +118,9 @@ class Einsum(Op):
             labels = _unique(term)
             # labels summed over in this operand alone: the gradient is constant along them
             reachable = "".join(ch for ch in labels if ch in out or any(ch in t for t in others))
-            g = np.einsum(",".join([out] + others) + "->" + reachable, grad, *other_arrays,
-                          optimize=len(others) > 1)
+            with np.errstate(all="ignore"):
+                g = np.einsum(",".join([out] + others) + "->" + reachable, grad, *other_arrays,
+                              optimize=len(others) > 1)
             full = np.broadcast_to(
                 np.expand_dims(g, tuple(k for k, ch in enumerate(labels) if ch not in reachable)),
                 tuple(sizes[ch] for ch in labels))

@@ -58,7 +58,8 @@ def _inplace(fn, name, binary=False):
 
 
 _EXAMPLE_ARGS = {"fmod_": "2", "remainder_": "2", "pow_": "2", "lerp_": "minigrad.ones(2), 0.5",
-                 "addcmul_": "x, x", "addcdiv_": "x, x", "clip_": "0, 1"}
+                 "addcmul_": "x, x", "addcdiv_": "x, x", "clip_": "0, 1", "atan2_": "x",
+                 "arctan2_": "x", "hypot_": "x", "xlogy_": "x"}
 
 _UNARY = {
     "exp_": pointwise.exp, "log_": pointwise.log, "sqrt_": pointwise.sqrt, "abs_": pointwise.abs,

@@ -22,14 +22,17 @@ def _unary(name, fn, derivative, doc):
     """An Op class named ``name`` (its node prints as ``<name>Backward0``) computing ``fn(a)``
     whose gradient is ``grad * derivative(a, out)``."""
 
+    # NaN/inf results (log of 0, 1/0 ...) are expected, as in PyTorch: no numpy warnings
     def forward(ctx, a):
-        out = fn(a)
+        with np.errstate(all="ignore"):
+            out = fn(a)
         ctx.save_for_backward(a, out)
         return out
 
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        return grad * derivative(a, out)
+        with np.errstate(all="ignore"):
+            return grad * derivative(a, out)
 
     cls = type(name, (Op,), {"forward": staticmethod(forward), "backward": staticmethod(backward),
                              "__slots__": (), "__doc__": doc})
@@ -224,7 +227,8 @@ class Fmod(Op):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.fmod(a, b)
+        with np.errstate(all="ignore"):
+            return np.fmod(a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -273,7 +277,8 @@ class NanToNum(Op):
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        return grad * np.isfinite(a), None, None, None
+        with np.errstate(all="ignore"):
+            return grad * np.isfinite(a), None, None, None
 
     __slots__ = ()
 
@@ -400,8 +405,9 @@ class ClampTensors(Op):
     @staticmethod
     def forward(ctx, a, lo, hi):
         ctx.save_for_backward(a, lo, hi)
-        out = a if lo is None else np.maximum(a, lo)
-        return out if hi is None else np.minimum(out, hi)
+        with np.errstate(all="ignore"):
+            out = a if lo is None else np.maximum(a, lo)
+            return out if hi is None else np.minimum(out, hi)
 
     @staticmethod
     def backward(ctx, grad):
