@@ -973,6 +973,8 @@ class Tensor:
         if not isinstance(other, Tensor):
             if not isinstance(other, np.ndarray):
                 return NotImplemented
+            if not other.dtype.isnative:  # torch converts an operand in the other byte order
+                other = other.astype(other.dtype.newbyteorder("="))
             other = _creation.as_tensor(other)
         return _op.matmul(self, other)
 

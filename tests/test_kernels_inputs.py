@@ -104,6 +104,7 @@ def test_ndarray_subclasses_are_refused():
         K.relu_forward(np.ones(4, np.float32), out=np.ma.masked_array(np.zeros(4, np.float32)))
 
 
+@pytest.mark.filterwarnings("ignore:__array_wrap__:DeprecationWarning")  # torch's tensor @ ndarray
 def test_public_path_matches_torch_for_big_endian_and_subclasses():
     torch = pytest.importorskip("torch")
     be = big_endian(np.arange(6, dtype=np.float32).reshape(2, 3))
@@ -121,6 +122,11 @@ def test_public_path_matches_torch_for_big_endian_and_subclasses():
     native = be.astype(be.dtype.newbyteorder("="))
     t = minigrad.tensor(native)
     np.testing.assert_array_equal((t @ t.T).numpy(), (torch.tensor(native) @ torch.tensor(native).T).numpy())
+    # as an operand of a tensor operation the array is converted, by torch and by minigrad
+    ones_m, ones_t = minigrad.ones(3, 2), torch.ones(3, 2)
+    np.testing.assert_array_equal((ones_m @ be).numpy(), (ones_t @ be).numpy())
+    np.testing.assert_array_equal((ones_m.T + be).numpy(), (ones_t.T + be).numpy())
+    assert (ones_m @ be).dtype == minigrad.float32
     # np.matrix: torch takes the data as a plain 2-D tensor, so does minigrad (elementwise *)
     m = np.matrix([[1.0, 2.0], [3.0, 4.0]])
     for make in ("tensor", "as_tensor", "from_numpy"):

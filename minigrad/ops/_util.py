@@ -76,6 +76,10 @@ def as_operand(x):
     if isinstance(x, (np.ndarray, list, tuple)):
         from ..creation import tensor
 
+        if isinstance(x, np.ndarray) and not x.dtype.isnative:
+            # PyTorch converts an operand in the other byte order (torch.tensor would refuse it)
+            x = x.astype(x.dtype.newbyteorder("="))
+
         try:
             return tensor(x)
         except TypeError as exc:
