@@ -472,6 +472,194 @@ def test_dropout_like_torch(name):
     assert_same_as_torch(DROPOUT[name])
 
 
+# ============================================================ 5. nn.init
+def _filled_shape(L, fn, shape, *args):
+    t = getattr(L.init, fn)(L.T.empty(shape), *args)
+    return tuple(t.shape)
+
+
+INIT = {
+    "xavier_uniform_-3": lambda L: _filled_shape(L, "xavier_uniform_", (3,)),
+    "xavier_uniform_-0d": lambda L: _filled_shape(L, "xavier_uniform_", ()),
+    "xavier_uniform_-0x3": lambda L: _filled_shape(L, "xavier_uniform_", (0, 3)),
+    "xavier_uniform_-3x0": lambda L: _filled_shape(L, "xavier_uniform_", (3, 0)),
+    "xavier_uniform_-0": lambda L: _filled_shape(L, "xavier_uniform_", (0,)),
+    "xavier_uniform_-2x3x0": lambda L: _filled_shape(L, "xavier_uniform_", (2, 3, 0)),
+    "xavier_normal_-3": lambda L: _filled_shape(L, "xavier_normal_", (3,)),
+    "xavier_normal_-0d": lambda L: _filled_shape(L, "xavier_normal_", ()),
+    "xavier_normal_-0x3": lambda L: _filled_shape(L, "xavier_normal_", (0, 3)),
+    "xavier_normal_-3x0": lambda L: _filled_shape(L, "xavier_normal_", (3, 0)),
+    "xavier_normal_-0": lambda L: _filled_shape(L, "xavier_normal_", (0,)),
+    "xavier_normal_-2x3x0": lambda L: _filled_shape(L, "xavier_normal_", (2, 3, 0)),
+    "kaiming_uniform_-3": lambda L: _filled_shape(L, "kaiming_uniform_", (3,)),
+    "kaiming_uniform_-0d": lambda L: _filled_shape(L, "kaiming_uniform_", ()),
+    "kaiming_uniform_-0x3": lambda L: _filled_shape(L, "kaiming_uniform_", (0, 3)),
+    "kaiming_uniform_-3x0": lambda L: _filled_shape(L, "kaiming_uniform_", (3, 0)),
+    "kaiming_uniform_-0": lambda L: _filled_shape(L, "kaiming_uniform_", (0,)),
+    "kaiming_uniform_-2x3x0": lambda L: _filled_shape(L, "kaiming_uniform_", (2, 3, 0)),
+    "kaiming_normal_-3": lambda L: _filled_shape(L, "kaiming_normal_", (3,)),
+    "kaiming_normal_-0d": lambda L: _filled_shape(L, "kaiming_normal_", ()),
+    "kaiming_normal_-0x3": lambda L: _filled_shape(L, "kaiming_normal_", (0, 3)),
+    "kaiming_normal_-3x0": lambda L: _filled_shape(L, "kaiming_normal_", (3, 0)),
+    "kaiming_normal_-0": lambda L: _filled_shape(L, "kaiming_normal_", (0,)),
+    "kaiming_normal_-2x3x0": lambda L: _filled_shape(L, "kaiming_normal_", (2, 3, 0)),
+    "orthogonal_-3": lambda L: _filled_shape(L, "orthogonal_", (3,)),
+    "orthogonal_-0d": lambda L: _filled_shape(L, "orthogonal_", ()),
+    "orthogonal_-0x3": lambda L: _filled_shape(L, "orthogonal_", (0, 3)),
+    "orthogonal_-3x0": lambda L: _filled_shape(L, "orthogonal_", (3, 0)),
+    "orthogonal_-0": lambda L: _filled_shape(L, "orthogonal_", (0,)),
+    "orthogonal_-2x3x0": lambda L: _filled_shape(L, "orthogonal_", (2, 3, 0)),
+    "sparse_-3": lambda L: _filled_shape(L, "sparse_", (3,), 0.5),
+    "sparse_-0d": lambda L: _filled_shape(L, "sparse_", (), 0.5),
+    "sparse_-0x3": lambda L: _filled_shape(L, "sparse_", (0, 3), 0.5),
+    "sparse_-3x0": lambda L: _filled_shape(L, "sparse_", (3, 0), 0.5),
+    "sparse_-0": lambda L: _filled_shape(L, "sparse_", (0,), 0.5),
+    "sparse_-2x3x0": lambda L: _filled_shape(L, "sparse_", (2, 3, 0), 0.5),
+    "eye_-3": lambda L: _filled_shape(L, "eye_", (3,)),
+    "eye_-0d": lambda L: _filled_shape(L, "eye_", ()),
+    "eye_-0x3": lambda L: _filled_shape(L, "eye_", (0, 3)),
+    "eye_-3x0": lambda L: _filled_shape(L, "eye_", (3, 0)),
+    "eye_-0": lambda L: _filled_shape(L, "eye_", (0,)),
+    "eye_-2x3x0": lambda L: _filled_shape(L, "eye_", (2, 3, 0)),
+    "dirac_-3": lambda L: _filled_shape(L, "dirac_", (3,)),
+    "dirac_-0d": lambda L: _filled_shape(L, "dirac_", ()),
+    "dirac_-0x3": lambda L: _filled_shape(L, "dirac_", (0, 3)),
+    "dirac_-3x0": lambda L: _filled_shape(L, "dirac_", (3, 0)),
+    "dirac_-0": lambda L: _filled_shape(L, "dirac_", (0,)),
+    "dirac_-2x3x0": lambda L: _filled_shape(L, "dirac_", (2, 3, 0)),
+    "trunc_normal_-3": lambda L: _filled_shape(L, "trunc_normal_", (3,)),
+    "trunc_normal_-0d": lambda L: _filled_shape(L, "trunc_normal_", ()),
+    "trunc_normal_-0x3": lambda L: _filled_shape(L, "trunc_normal_", (0, 3)),
+    "trunc_normal_-3x0": lambda L: _filled_shape(L, "trunc_normal_", (3, 0)),
+    "trunc_normal_-0": lambda L: _filled_shape(L, "trunc_normal_", (0,)),
+    "trunc_normal_-2x3x0": lambda L: _filled_shape(L, "trunc_normal_", (2, 3, 0)),
+    "uniform_-3": lambda L: _filled_shape(L, "uniform_", (3,)),
+    "uniform_-0d": lambda L: _filled_shape(L, "uniform_", ()),
+    "uniform_-0x3": lambda L: _filled_shape(L, "uniform_", (0, 3)),
+    "uniform_-3x0": lambda L: _filled_shape(L, "uniform_", (3, 0)),
+    "uniform_-0": lambda L: _filled_shape(L, "uniform_", (0,)),
+    "uniform_-2x3x0": lambda L: _filled_shape(L, "uniform_", (2, 3, 0)),
+    "normal_-3": lambda L: _filled_shape(L, "normal_", (3,)),
+    "normal_-0d": lambda L: _filled_shape(L, "normal_", ()),
+    "normal_-0x3": lambda L: _filled_shape(L, "normal_", (0, 3)),
+    "normal_-3x0": lambda L: _filled_shape(L, "normal_", (3, 0)),
+    "normal_-0": lambda L: _filled_shape(L, "normal_", (0,)),
+    "normal_-2x3x0": lambda L: _filled_shape(L, "normal_", (2, 3, 0)),
+    "constant_-3": lambda L: _filled_shape(L, "constant_", (3,), 0.5),
+    "constant_-0d": lambda L: _filled_shape(L, "constant_", (), 0.5),
+    "constant_-0x3": lambda L: _filled_shape(L, "constant_", (0, 3), 0.5),
+    "constant_-3x0": lambda L: _filled_shape(L, "constant_", (3, 0), 0.5),
+    "constant_-0": lambda L: _filled_shape(L, "constant_", (0,), 0.5),
+    "constant_-2x3x0": lambda L: _filled_shape(L, "constant_", (2, 3, 0), 0.5),
+    "ones_-3": lambda L: _filled_shape(L, "ones_", (3,)),
+    "ones_-0d": lambda L: _filled_shape(L, "ones_", ()),
+    "ones_-0x3": lambda L: _filled_shape(L, "ones_", (0, 3)),
+    "ones_-3x0": lambda L: _filled_shape(L, "ones_", (3, 0)),
+    "ones_-0": lambda L: _filled_shape(L, "ones_", (0,)),
+    "ones_-2x3x0": lambda L: _filled_shape(L, "ones_", (2, 3, 0)),
+    "zeros_-3": lambda L: _filled_shape(L, "zeros_", (3,)),
+    "zeros_-0d": lambda L: _filled_shape(L, "zeros_", ()),
+    "zeros_-0x3": lambda L: _filled_shape(L, "zeros_", (0, 3)),
+    "zeros_-3x0": lambda L: _filled_shape(L, "zeros_", (3, 0)),
+    "zeros_-0": lambda L: _filled_shape(L, "zeros_", (0,)),
+    "zeros_-2x3x0": lambda L: _filled_shape(L, "zeros_", (2, 3, 0)),
+    "gain-linear": lambda L: L.init.calculate_gain("linear"),
+    "gain-conv1d": lambda L: L.init.calculate_gain("conv1d"),
+    "gain-conv_transpose3d": lambda L: L.init.calculate_gain("conv_transpose3d"),
+    "gain-sigmoid": lambda L: L.init.calculate_gain("sigmoid"),
+    "gain-tanh": lambda L: L.init.calculate_gain("tanh"),
+    "gain-relu": lambda L: L.init.calculate_gain("relu"),
+    "gain-leaky": lambda L: L.init.calculate_gain("leaky_relu"),
+    "gain-leaky-0.2": lambda L: L.init.calculate_gain("leaky_relu", 0.2),
+    "gain-leaky-1": lambda L: L.init.calculate_gain("leaky_relu", 1),
+    "gain-leaky-True": lambda L: L.init.calculate_gain("leaky_relu", True),
+    "gain-leaky-str": lambda L: L.init.calculate_gain("leaky_relu", "a"),
+    "gain-leaky-np": lambda L: L.init.calculate_gain("leaky_relu", np.float64(0.2)),
+    "gain-leaky-tensor": lambda L: L.init.calculate_gain("leaky_relu", L.T.tensor(0.2)),
+    "gain-selu": lambda L: L.init.calculate_gain("selu"),
+    "gain-gelu": lambda L: L.init.calculate_gain("gelu"),
+    "gain-silu": lambda L: L.init.calculate_gain("silu"),
+    "gain-bad": lambda L: L.init.calculate_gain("foo"),
+    "gain-Relu": lambda L: L.init.calculate_gain("ReLU"),
+    "gain-none": lambda L: L.init.calculate_gain(None),
+    "gain-relu-param": lambda L: L.init.calculate_gain("relu", 3),
+    "kaiming-mode-bad": lambda L: L.init.kaiming_uniform_(L.T.empty(3,4), mode="fan_avg"),
+    "kaiming-mode-upper": lambda L: L.init.kaiming_uniform_(L.T.empty(3,4), mode="FAN_OUT").shape,
+    "kaiming-nonlin-bad": lambda L: L.init.kaiming_uniform_(L.T.empty(3,4), nonlinearity="foo"),
+    "kaiming_normal-nonlin-bad": lambda L: L.init.kaiming_normal_(L.T.empty(3,4), nonlinearity="foo"),
+    "kaiming-1d": lambda L: L.init.kaiming_normal_(L.T.empty(3)),
+    "kaiming-0d": lambda L: L.init.kaiming_normal_(L.T.empty(())),
+    "kaiming-zero-1d": lambda L: L.init.kaiming_normal_(L.T.empty(0)),
+    "xavier-1d": lambda L: L.init.xavier_uniform_(L.T.empty(3)),
+    "xavier-zero": lambda L: L.init.xavier_uniform_(L.T.empty(0,3)),
+    "kaiming-int": lambda L: L.init.kaiming_uniform_(L.T.empty(3,4, dtype=L.T.long)),
+    "normal-int": lambda L: L.init.normal_(L.T.empty(3,4, dtype=L.T.long)),
+    "uniform-int": lambda L: L.init.uniform_(L.T.empty(3,4, dtype=L.T.long)),
+    "trunc-std0": lambda L: L.init.trunc_normal_(L.T.empty(3), std=0.),
+    "trunc-a>b": lambda L: L.init.trunc_normal_(L.T.empty(3), a=2., b=-2.),
+    "trunc-int": lambda L: L.init.trunc_normal_(L.T.empty(3, dtype=L.T.long)),
+    "uniform-a>b": lambda L: L.init.uniform_(L.T.empty(3), a=1., b=0.),
+    "normal-std<0": lambda L: L.init.normal_(L.T.empty(3), std=-1.),
+    "orthogonal-1d": lambda L: L.init.orthogonal_(L.T.empty(3)),
+    "orthogonal-zero": lambda L: L.init.orthogonal_(L.T.empty(0,3)).shape,
+    "eye-3d": lambda L: L.init.eye_(L.T.empty(2,2,2)),
+    "constant-int": lambda L: L.init.constant_(L.T.empty(3, dtype=L.T.long), 2.7),
+    "generator-kw": lambda L: L.init.uniform_(L.T.empty(3), generator=L.T.Generator().manual_seed(0)).shape,
+    "generator-xavier": lambda L: L.init.xavier_normal_(L.T.empty(3, 3), generator=L.T.Generator().manual_seed(0)).shape,
+    "generator-kaiming": lambda L: L.init.kaiming_normal_(L.T.empty(3, 3), generator=L.T.Generator().manual_seed(0)).shape,
+    "generator-trunc": lambda L: L.init.trunc_normal_(L.T.empty(3, 3), generator=L.T.Generator().manual_seed(0)).shape,
+    "generator-orth": lambda L: L.init.orthogonal_(L.T.empty(3, 3), generator=L.T.Generator().manual_seed(0)).shape,
+    "generator-bad": lambda L: L.init.uniform_(L.T.empty(3), generator=5),
+    "requires-grad-leaf": lambda L: L.init.normal_(L.T.empty(3, requires_grad=True)).requires_grad,
+    "xavier-gain": lambda L: float(L.init.xavier_uniform_(L.T.empty(300, 200), gain=0.0).abs().max()),
+    "kaiming-fan-0": lambda L: L.init.kaiming_uniform_(L.T.empty(3, 0, 2)).shape,
+    "deprecated": lambda L: L.init.uniform(L.T.empty(3)).shape,
+    "deprecated-kaiming": lambda L: L.init.kaiming_normal(L.T.empty(3,3)).shape,
+    "fan": lambda L: L.init._calculate_fan_in_and_fan_out(L.T.empty(3,4,5)),
+    "fan-1d": lambda L: L.init._calculate_fan_in_and_fan_out(L.T.empty(3)),
+    "correct-fan-bad": lambda L: L.init._calculate_correct_fan(L.T.empty(3,3), "x"),
+    "dirac-values": lambda L: L.init.dirac_(L.T.empty(4, 2, 3, 3), groups=2),
+    "dirac-groups-not-dividing": lambda L: L.init.dirac_(L.T.empty(3, 2, 3), groups=2),
+    "dirac-5d": lambda L: L.init.dirac_(L.T.empty(2, 2, 1, 3, 1)),
+    "sparse-zero-count": lambda L: (L.init.sparse_(L.T.empty(10, 4), 0.25) == 0).sum(0),
+    "trunc-normal-0d": lambda L: tuple(L.init.trunc_normal_(L.T.empty(())).shape),
+}
+
+
+@pytest.mark.parametrize("name", list(INIT))
+def test_init_like_torch(name):
+    assert_same_as_torch(INIT[name])
+
+
+@pytest.mark.parametrize("mean, std, a, b", [(0., 1., -2., 2.), (10., 1., -2., 2.), (0., 1., 3., 3.5),
+                                             (0., 0.1, -1e-3, 1e-3), (-5., 2., 0., 1.)])
+def test_trunc_normal_terminates_in_range_with_torchs_distribution(mean, std, a, b):
+    """The tail ranges used to loop for ever (rejection of normal draws that never land in
+    [a, b]); the values must stay in [a, b] and follow the truncated normal (mean compared
+    with torch's, both drawn from 20000 values)."""
+    ours = minigrad.nn.init.trunc_normal_(minigrad.empty(20000, dtype=minigrad.float64), mean, std, a, b)
+    theirs = torch.nn.init.trunc_normal_(torch.empty(20000, dtype=torch.float64), mean, std, a, b)
+    values = ours.numpy()
+    assert values.min() >= a and values.max() <= b
+    assert abs(values.mean() - theirs.mean().item()) < 0.05 * (b - a)
+    assert abs(values.std() - theirs.std().item()) < 0.05 * (b - a)
+
+
+def test_trunc_normal_far_from_the_mean_warns_as_torch():
+    with pytest.warns(UserWarning, match="mean is more than 2 std from \\[a, b\\]"):
+        w = minigrad.nn.init.trunc_normal_(minigrad.empty(100), mean=10.)
+    assert float(w.min()) >= -2 and float(w.max()) <= 2
+
+
+def test_init_repeats_with_a_seeded_generator():
+    for fn, args in [("trunc_normal_", ()), ("sparse_", (0.5,)), ("orthogonal_", ()), ("kaiming_normal_", ())]:
+        first = getattr(minigrad.nn.init, fn)(minigrad.empty(6, 5), *args,
+                                              generator=minigrad.Generator().manual_seed(3))
+        second = getattr(minigrad.nn.init, fn)(minigrad.empty(6, 5), *args,
+                                               generator=minigrad.Generator().manual_seed(3))
+        assert first.tolist() == second.tolist(), fn
+
+
 # ============================================================ 6. nn.Parameter
 PARAMETER = {
     "int-data": lambda L: L.nn.Parameter(L.T.ones(2, dtype=L.T.long)),
