@@ -696,6 +696,66 @@ def test_parameter_like_torch(name):
     assert_same_as_torch(PARAMETER[name])
 
 
+# ============================================================ 7. no numpy warnings on inf/NaN/huge inputs
+EXTREME = [math.inf, -math.inf, math.nan, 1e38, -1e38, 3e38, 0., -0., 1e-45, 88.8, -104., 710., -746.]
+_N = len(EXTREME)
+_NOT_NAN = [i for i, v in enumerate(EXTREME) if v == v]
+
+
+def _alternating(n):
+    return minigrad.tensor([1., 0.] * (n // 2) + [1.] * (n % 2))
+
+
+def _extreme_calls():
+    F, nn = minigrad.nn.functional, minigrad.nn
+    return {
+        "sigmoid": F.sigmoid, "tanh": F.tanh, "relu": F.relu, "leaky_relu": F.leaky_relu,
+        "elu": F.elu, "selu": F.selu, "gelu": F.gelu, "gelu-tanh": lambda x: F.gelu(x, approximate="tanh"),
+        "silu": F.silu, "softplus": F.softplus, "softplus-beta": lambda x: F.softplus(x, beta=0.5, threshold=5),
+        "softmax": lambda x: F.softmax(x, dim=0), "log_softmax": lambda x: F.log_softmax(x, dim=0),
+        "softmin": lambda x: F.softmin(x, dim=0), "Softmax-module": nn.Softmax(dim=0),
+        "LogSoftmax-module": nn.LogSoftmax(dim=0), "ELU-module": nn.ELU(), "GELU-module": nn.GELU(),
+        "dropout": lambda x: F.dropout(x, 0.3), "alpha_dropout": lambda x: F.alpha_dropout(x, 0.3, True),
+        "feature_alpha_dropout": lambda x: F.feature_alpha_dropout(x.reshape(1, -1, 1), 0.3, True),
+        "dropout1d": lambda x: F.dropout1d(x.reshape(1, -1, 1), 0.3),
+        "linear": lambda x: F.linear(x.reshape(1, -1), minigrad.ones(2, _N, dtype=x.dtype), minigrad.ones(2, dtype=x.dtype)),
+        "mse_loss": lambda x: F.mse_loss(x, minigrad.tensor(EXTREME[::-1], dtype=x.dtype)),
+        "mse_loss-sum": lambda x: F.mse_loss(x, minigrad.zeros(_N, dtype=x.dtype), reduction="sum"),
+        "l1_loss": lambda x: F.l1_loss(x, minigrad.tensor(EXTREME[::-1], dtype=x.dtype)),
+        "cross_entropy": lambda x: F.cross_entropy(x.reshape(1, -1), minigrad.tensor([3])),
+        "cross_entropy-smoothed-weighted": lambda x: F.cross_entropy(
+            x.reshape(1, -1), minigrad.tensor([3]), label_smoothing=0.1, weight=minigrad.ones(_N, dtype=x.dtype)),
+        "cross_entropy-probabilities": lambda x: F.cross_entropy(x.reshape(1, -1), minigrad.ones(1, _N, dtype=x.dtype) / _N),
+        "nll_loss": lambda x: F.nll_loss(x.reshape(1, -1), minigrad.tensor([3])),
+        "bce_with_logits": lambda x: F.binary_cross_entropy_with_logits(x, _alternating(_N).to(x.dtype)),
+        "bce_with_logits-weighted": lambda x: F.binary_cross_entropy_with_logits(
+            x, _alternating(_N).to(x.dtype), pos_weight=minigrad.full((_N,), 3., dtype=x.dtype),
+            weight=minigrad.full((_N,), 2., dtype=x.dtype)),
+        "bce-of-sigmoid": lambda x: F.binary_cross_entropy(  # not the NaN: BCE refuses it
+            F.sigmoid(x[minigrad.tensor(_NOT_NAN)]), _alternating(_N - 1).to(x.dtype)),
+        "bce-at-0-and-1": lambda x: F.binary_cross_entropy(
+            minigrad.tensor([0., 1., 0.5], dtype=x.dtype, requires_grad=True), minigrad.tensor([1., 0., .5], dtype=x.dtype)),
+    }
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(_extreme_calls()))
+@pytest.mark.parametrize("action", ["always", "error"])
+def test_no_numpy_warnings_for_extreme_inputs(name, dtype, action):
+    """PyTorch computes inf/NaN silently. minigrad's module-level filter hides numpy's warnings
+    only while no user filter overrides it: under simplefilter("always") they used to show, and
+    under "error" the forward ran twice. Forward and backward must stay silent either way."""
+    fn = _extreme_calls()[name]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter(action)
+        x = minigrad.tensor(EXTREME, dtype=getattr(minigrad, dtype), requires_grad=True)
+        y = fn(x)
+        y.backward(minigrad.ones_like(y))
+        with minigrad.no_grad():
+            fn(minigrad.tensor(EXTREME, dtype=getattr(minigrad, dtype)))
+    assert [str(w.message) for w in caught] == []
+
+
 # ============================================================ deliberate differences
 def test_negative_or_nan_label_smoothing_is_an_error():
     """PyTorch silently ignores a negative or NaN label_smoothing (it only checks values above 0);

@@ -140,6 +140,7 @@ def relu_(input):
     return _pw.relu_(input)
 
 
+@_fp_quiet
 def sigmoid(input):
     """``1 / (1 + exp(-x))`` elementwise (computed without overflow).
 
@@ -151,6 +152,7 @@ def sigmoid(input):
     return _pw.sigmoid(input)
 
 
+@_fp_quiet
 def tanh(input):
     """The hyperbolic tangent, elementwise.
 
@@ -171,6 +173,7 @@ def _softmax_dim(name, ndim, stacklevel):
     return 0 if ndim in (0, 1, 3) else 1
 
 
+@_fp_quiet
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """``exp(x_i) / sum_j exp(x_j)`` along ``dim`` (stable: the maximum is subtracted first).
     Without ``dim``, PyTorch's deprecated implicit choice is made, with its warning.
@@ -186,6 +189,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _pw.softmax(input, dim, dtype)
 
 
+@_fp_quiet
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """``log(softmax(x))`` along ``dim``, computed as ``x - max - log(sum(exp(x - max)))``; the input of
     ``nll_loss``.
@@ -200,6 +204,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _pw.log_softmax(input, dim, dtype)
 
 
+@_fp_quiet
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """``softmax(-x)`` along ``dim``: the smallest elements get the largest weights.
 
@@ -243,6 +248,7 @@ def _activation(input, fn, inplace):
     return _Pointwise.apply(input, fn)
 
 
+@_fp_quiet
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """``x`` where ``x > 0``, else ``negative_slope * x``.
 
@@ -262,6 +268,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _activation(input, LeakyRelu, inplace)
 
 
+@_fp_quiet
 def elu(input, alpha=1.0, inplace=False):
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
 
@@ -283,6 +290,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+@_fp_quiet
 def selu(input, inplace=False):
     """``scale * (x where x > 0, else alpha * (exp(x) - 1))`` with PyTorch's constants (alpha ≈ 1.6733,
     scale ≈ 1.0507): the self-normalising activation that ``alpha_dropout`` is designed for.
@@ -305,6 +313,7 @@ def selu(input, inplace=False):
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
+@_fp_quiet
 def gelu(input, approximate="none"):
     """``x * Φ(x)`` (Φ: the standard normal CDF) with ``approximate="none"``, or its tanh
     approximation with ``approximate="tanh"``.
@@ -334,6 +343,7 @@ def gelu(input, approximate="none"):
     return _activation(input, Gelu, False)
 
 
+@_fp_quiet
 def silu(input, inplace=False):
     """``x * sigmoid(x)`` (also called swish).
 
@@ -350,6 +360,7 @@ def silu(input, inplace=False):
     return _activation(input, Silu, inplace)
 
 
+@_fp_quiet
 def softplus(input, beta=1.0, threshold=20.0):
     """``log(1 + exp(beta * x)) / beta``, a smooth ReLU (linear where ``beta * x > threshold``).
 
@@ -484,6 +495,7 @@ def _elementwise_shape(input):
     return tuple(input.shape)
 
 
+@_fp_quiet
 def dropout(input, p=0.5, training=True, inplace=False, *, generator=None):
     """Inverted dropout: during training, zero each element with probability ``p`` and scale
     the kept ones by 1/(1-p), so that evaluation needs no rescaling.
@@ -508,6 +520,7 @@ def dropout(input, p=0.5, training=True, inplace=False, *, generator=None):
     return _dropout(input, p, training, inplace, generator=generator)
 
 
+@_fp_quiet
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zeroes whole channels of (N, C, L) or (C, L) inputs with probability ``p`` (inverted: kept
     channels are scaled by 1/(1-p)). See ``nn.Dropout1d``.
@@ -530,6 +543,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     return _apply_noise(input, p, training, inplace, shape, False, "feature_dropout")
 
 
+@_fp_quiet
 def dropout2d(input, p=0.5, training=True, inplace=False):
     """Zeroes whole channels of (N, C, H, W) inputs with probability ``p`` (inverted: kept channels
     are scaled by 1/(1-p)). As PyTorch, a 3-D input is read as (N, C, L), with a warning.
@@ -564,6 +578,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     return _apply_noise(input, p, training, inplace, _feature_shape, False, "feature_dropout")
 
 
+@_fp_quiet
 def dropout3d(input, p=0.5, training=True, inplace=False):
     """Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability ``p``
     (inverted: kept channels are scaled by 1/(1-p)). See ``nn.Dropout3d``.
@@ -589,6 +604,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     return _apply_noise(input, p, training, inplace, shape, False, "feature_dropout")
 
 
+@_fp_quiet
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Alpha dropout for SELU networks: dropped elements take SELU's negative saturation value
     and an affine correction keeps mean 0 and variance 1. See ``nn.AlphaDropout``.
@@ -605,6 +621,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     return _apply_noise(input, p, training, inplace, _elementwise_shape, True, "alpha_dropout")
 
 
+@_fp_quiet
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Alpha dropout of whole channels (inputs (N, C, *)): see ``alpha_dropout`` and
     ``nn.FeatureAlphaDropout``. Note the default ``training=False``, as in PyTorch.
@@ -734,6 +751,7 @@ def _check_label_smoothing(label_smoothing):
     return float(label_smoothing)
 
 
+@_fp_quiet
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     """Cross entropy between logits and a target: log-softmax and negative log-likelihood fused
@@ -838,6 +856,7 @@ def _rows(t):
     return _Rows.apply(t)
 
 
+@_fp_quiet
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``.
@@ -889,6 +908,7 @@ def _pointwise_loss(input, target, reduction, kind, stacklevel=3):
     return _loss.PointwiseLoss.apply(a, b, reduction, kind)
 
 
+@_fp_quiet
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean squared error: mean((input - target)²) (or 'sum' / 'none').
 
@@ -902,6 +922,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return _pointwise_loss(input, target, reduction, "mse")
 
 
+@_fp_quiet
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean absolute error: ``mean(|input - target|)`` (or ``reduction="sum"`` / ``"none"``).
 
