@@ -125,7 +125,17 @@ def relu(input, inplace=False):
         >>> F.relu(minigrad.tensor([-1., 0.5]))
         tensor([0.0000, 0.5000])
     """
-    return _pw.relu_(input) if inplace else _pw.relu(input)
+    if inplace:
+        return relu_(input)
+    if _check_input("relu", input)._data.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _pw.relu(input)
+
+
+def _check_input(fn, input):
+    """PyTorch's TypeError for a non-tensor input of ``fn``."""
+    _check_tensor_args(fn, input=(input, False))
+    return input
 
 
 def relu_(input):
@@ -137,6 +147,13 @@ def relu_(input):
         >>> F.relu_(x) is x, x
         (True, tensor([0.0000, 0.5000]))
     """
+    _check_input("relu_", input)
+    kind = input._data.dtype.kind
+    if kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    if kind != "f":  # the compiled kernel is float-only; integer tensors clamp in place
+        return apply_inplace(input, lambda old: _pw.relu(old),
+                             lambda data: np.maximum(data, 0, out=data))
     return _pw.relu_(input)
 
 
@@ -149,7 +166,7 @@ def sigmoid(input):
         >>> F.sigmoid(minigrad.tensor([0., 2.]))
         tensor([0.5000, 0.8808])
     """
-    return _pw.sigmoid(input)
+    return _pw.sigmoid(_check_input("sigmoid", input))
 
 
 @_fp_quiet
@@ -161,7 +178,7 @@ def tanh(input):
         >>> F.tanh(minigrad.tensor([0., 1.]))
         tensor([0.0000, 0.7616])
     """
-    return _pw.tanh(input)
+    return _pw.tanh(_check_input("tanh", input))
 
 
 def _softmax_dim(name, ndim, stacklevel):
@@ -186,6 +203,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """
     if dim is None:
         dim = _softmax_dim("softmax", input.dim(), _stacklevel)
+    _check_softmax_args("softmax", input, dim, dtype)
     return _pw.softmax(input, dim, dtype)
 
 
@@ -201,6 +219,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
+    _check_softmax_args("log_softmax", input, dim, dtype)
     return _pw.log_softmax(input, dim, dtype)
 
 
@@ -215,7 +234,22 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """
     if dim is None:
         dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+    _check_softmax_args("softmax", input, dim, dtype)  # PyTorch: (-input).softmax(dim)
     return _pw.softmax(-input, dim, dtype)
+
+
+def _check_softmax_args(fn, input, dim, dtype):
+    """PyTorch's argument errors of ``input.softmax(dim)`` / ``log_softmax``, and its error for
+    integer input without a floating ``dtype`` (the kernel's name depends on the dim)."""
+    if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+        raise TypeError(f"{fn}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+    if input._data.dtype.kind != "f" and dtype is None:
+        ndim = max(input.dim(), 1)
+        if -ndim <= dim < ndim:  # (an out-of-range dim is reported by the op itself)
+            lastdim = dim % ndim == ndim - 1
+            raise _not_implemented(f"{fn}_lastdim_kernel_impl" if lastdim else
+                                   f"{fn}_kernel_impl", input)
 
 
 class _Pointwise(Op):
@@ -239,9 +273,12 @@ class _Pointwise(Op):
     __slots__ = ("label",)
 
 
-def _activation(input, fn, inplace):
+def _activation(input, fn, inplace, name, kernel):
+    """``fn`` applied by ``_Pointwise``; ``name`` and ``kernel`` are the names PyTorch's errors
+    for a non-tensor and for an integer input give."""
+    _check_input(name + "_" if inplace else name, input)
     if input._data.dtype.kind != "f":
-        raise RuntimeError(f"\"{fn.__name__}\" not implemented for '{input.dtype.name}'")
+        raise _not_implemented(kernel, input)
     if inplace:
         return apply_inplace(input, lambda old: _Pointwise.apply(old, fn),
                              lambda data: np.copyto(data, fn(data)[0], casting="unsafe"))
@@ -265,7 +302,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
         pos = a > 0
         return np.where(pos, a, a * negative_slope), np.where(pos, 1.0, negative_slope).astype(a.dtype)
 
-    return _activation(input, LeakyRelu, inplace)
+    return _activation(input, LeakyRelu, inplace, "leaky_relu", "leaky_relu_cpu")
 
 
 @_fp_quiet
@@ -283,7 +320,7 @@ def elu(input, alpha=1.0, inplace=False):
         pos = ~(a <= 0)  # NaN takes the x > 0 branch (gradient 1), as PyTorch's `x <= 0 ? ... : ...`
         return np.where(pos, a, alpha * (e - 1)), np.where(pos, 1.0, alpha * e).astype(a.dtype)
 
-    return _activation(input, Elu, inplace)
+    return _activation(input, Elu, inplace, "elu", "elu_cpu")
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -307,7 +344,7 @@ def selu(input, inplace=False):
         out = _SELU_SCALE * np.where(pos, a, _SELU_ALPHA * (e - 1))
         return out, (_SELU_SCALE * np.where(pos, 1.0, _SELU_ALPHA * e)).astype(a.dtype)
 
-    return _activation(input, Selu, inplace)
+    return _activation(input, Selu, inplace, "selu", "elu_cpu")
 
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
@@ -340,7 +377,7 @@ def gelu(input, approximate="none"):
             deriv = cdf + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
         return out, deriv.astype(a.dtype)
 
-    return _activation(input, Gelu, False)
+    return _activation(input, Gelu, False, "gelu", "GeluKernelImpl")
 
 
 @_fp_quiet
@@ -357,7 +394,7 @@ def silu(input, inplace=False):
         s = 1 / (1 + np.exp(-a.astype(np.float64)))
         return a * s, (s * (1 + a * (1 - s))).astype(a.dtype)
 
-    return _activation(input, Silu, inplace)
+    return _activation(input, Silu, inplace, "silu", "silu_cpu")
 
 
 @_fp_quiet
@@ -377,7 +414,7 @@ def softplus(input, beta=1.0, threshold=20.0):
         s = 1 / (1 + np.exp(-z))
         return out, np.where(lin, 1.0, s).astype(a.dtype)
 
-    return _activation(input, Softplus, False)
+    return _activation(input, Softplus, False, "softplus", "softplus_cpu")
 
 
 def one_hot(tensor, num_classes=-1):
