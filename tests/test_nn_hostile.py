@@ -962,6 +962,104 @@ def test_no_numpy_warnings_for_extreme_inputs(name, dtype, action):
     assert [str(w.message) for w in caught] == []
 
 
+# ============================================================ 9. other losses
+LOSSES = {
+    "mse-bcast": lambda L: L.F.mse_loss(L.T.ones(2,3), L.T.zeros(3)),
+    "mse-bcast-none": lambda L: L.F.mse_loss(L.T.ones(2,3), L.T.zeros(1,3), reduction='none'),
+    "mse-bcast-target-bigger": lambda L: L.F.mse_loss(L.T.ones(3), L.T.zeros(2,3), reduction='none'),
+    "mse-bad-shape": lambda L: L.F.mse_loss(L.T.ones(2,3), L.T.zeros(4)),
+    "mse-int": lambda L: L.F.mse_loss(L.T.ones(3, dtype=L.T.long), L.T.zeros(3, dtype=L.T.long)),
+    "mse-int-target": lambda L: L.F.mse_loss(L.T.ones(3), L.T.zeros(3, dtype=L.T.long)),
+    "mse-f64-target": lambda L: L.F.mse_loss(L.T.ones(3), L.T.zeros(3, dtype=L.T.float64)),
+    "mse-empty": lambda L: L.F.mse_loss(L.T.ones(0), L.T.ones(0)),
+    "mse-empty-sum": lambda L: L.F.mse_loss(L.T.ones(0), L.T.ones(0), reduction='sum'),
+    "mse-0d-vs-1d": lambda L: L.F.mse_loss(L.T.tensor(1.), L.T.ones(1)),
+    "mse-grads-bcast": lambda L: (lambda a, b: (L.F.mse_loss(a, b).backward(), a.grad, b.grad)[1:])(L.T.ones(2,3, requires_grad=True), L.T.tensor([0.,1.,2.], requires_grad=True)),
+    "l1-bcast": lambda L: L.F.l1_loss(L.T.ones(2,3), L.T.zeros(3)),
+    "l1-int": lambda L: L.F.l1_loss(L.T.ones(3, dtype=L.T.long), L.T.zeros(3, dtype=L.T.long)),
+    "l1-bool": lambda L: L.F.l1_loss(L.T.ones(3, dtype=L.T.bool), L.T.zeros(3, dtype=L.T.bool)),
+    "l1-empty": lambda L: L.F.l1_loss(L.T.ones(0), L.T.ones(0)),
+    "smooth_l1": lambda L: L.F.smooth_l1_loss(L.T.tensor([0.,2.,0.3]), L.T.zeros(3)),
+    "huber": lambda L: L.F.huber_loss(L.T.tensor([0.,2.,0.3]), L.T.zeros(3)),
+    "MSELoss-bcast": lambda L: L.nn.MSELoss()(L.T.ones(2,3), L.T.zeros(3)),
+    "L1Loss-bcast": lambda L: L.nn.L1Loss()(L.T.ones(2,3), L.T.zeros(3)),
+    "nll-5d": lambda L: L.F.nll_loss(L.T.ones(2,3,2,2,2), L.T.zeros(2,2,2,2, dtype=L.T.long), reduction='none').shape,
+    "nll-5d-bad": lambda L: L.F.nll_loss(L.T.ones(2,3,2,2,2), L.T.zeros(2,2,2,3, dtype=L.T.long)),
+    "nll-3d-weight-ignore": lambda L: L.F.nll_loss(L.T.arange(24.).reshape(2,3,4), L.T.tensor([[0,1,2,-100],[2,2,1,0]]), weight=L.T.tensor([1.,2.,3.])),
+    "ce-3d-weight-ignore-ls": lambda L: L.F.cross_entropy(L.T.arange(24.).reshape(2,3,4)/10, L.T.tensor([[0,1,2,-100],[2,2,1,0]]), weight=L.T.tensor([1.,2.,3.]), label_smoothing=0.2),
+    "nll-empty": lambda L: L.F.nll_loss(L.T.ones(0,3), L.T.zeros(0, dtype=L.T.long)),
+    "nll-empty-none": lambda L: L.F.nll_loss(L.T.ones(0,3), L.T.zeros(0, dtype=L.T.long), reduction='none'),
+    "nll-empty-3d": lambda L: L.F.nll_loss(L.T.ones(0,3,2), L.T.zeros(0,2, dtype=L.T.long)),
+    "ce-empty-3d": lambda L: L.F.cross_entropy(L.T.ones(2,3,0), L.T.zeros(2,0, dtype=L.T.long)),
+    "ce-zero-classes": lambda L: L.F.cross_entropy(L.T.ones(2,0), L.T.zeros(2, dtype=L.T.long)),
+    "ce-empty-grad": lambda L: (lambda a: (L.F.cross_entropy(a, L.T.zeros(0, dtype=L.T.long)).backward(), a.grad)[1])(L.T.ones(0,3, requires_grad=True)),
+    "bce-empty-grad": lambda L: (lambda a: (L.F.binary_cross_entropy(a, L.T.zeros(0)).backward(), a.grad)[1])(L.T.ones(0, requires_grad=True)),
+    "mse-empty-grad": lambda L: (lambda a: (L.F.mse_loss(a, L.T.zeros(0)).backward(), a.grad)[1])(L.T.ones(0, requires_grad=True)),
+    "nll-ignore-in-range": lambda L: L.F.nll_loss(L.T.ones(2,3), L.T.tensor([1,1]), ignore_index=1),
+    "nll-ignore-float": lambda L: L.F.nll_loss(L.T.ones(2,3), L.T.tensor([1,1]), ignore_index=1.0),
+    "ce-weight-requires-grad": lambda L: (lambda w: (L.F.cross_entropy(L.T.ones(2,3), L.T.tensor([1,2]), weight=w).backward(), w.grad)[1])(L.T.ones(3, requires_grad=True)),
+    "ce-target-requires-grad-idx": lambda L: L.F.cross_entropy(L.T.ones(2,3), L.T.tensor([1,2])),
+    "mse-reduction-none-module": lambda L: L.nn.MSELoss(reduction='none')(L.T.ones(2,3), L.T.zeros(2,3)).shape,
+    "mse-size_average": lambda L: L.F.mse_loss(L.T.ones(2,3), L.T.zeros(2,3), size_average=False),
+    "ce-reduce-False": lambda L: L.F.cross_entropy(L.T.ones(2,3), L.T.tensor([1,2]), reduce=False),
+    "ce-prob-weight-grad": lambda L: (lambda w, x: (L.F.cross_entropy(x, L.T.tensor([[0.2,0.3,0.5],[0.1,0.1,0.8]]), weight=w, label_smoothing=0.1).backward(), w.grad, x.grad)[1:])(L.T.tensor([1.,2.,0.], requires_grad=True), L.T.tensor([[1.,2.,3.],[0.5,-1.,2.]], requires_grad=True)),
+    "ce-prob-weight-grad-none": lambda L: (lambda w: (L.F.cross_entropy(L.T.ones(2,3,2), L.T.ones(2,3,2)/3, weight=w, reduction='none').sum().backward(), w.grad)[1])(L.T.tensor([1.,2.,0.], requires_grad=True)),
+    "ce-prob-weight-grad-f64": lambda L: (lambda w: (L.F.cross_entropy(L.T.ones(2,3), L.T.ones(2,3)/3, weight=w).backward(), w.grad)[1])(L.T.tensor([1.,2.,3.], dtype=L.T.float64, requires_grad=True)),
+    "ce-ls-weight-requires-grad": lambda L: L.F.cross_entropy(L.T.ones(2,3), L.T.tensor([1,2]), weight=L.T.ones(3, requires_grad=True), label_smoothing=0.1),
+    "nll-weight-requires-grad": lambda L: L.F.nll_loss(L.T.ones(2,3), L.T.tensor([1,2]), weight=L.T.ones(3, requires_grad=True)),
+    "nll-weight-requires-grad-nograd": lambda L: (lambda: (L.T.set_grad_enabled(False), L.F.nll_loss(L.T.ones(2,3), L.T.tensor([1,2]), weight=L.T.ones(3, requires_grad=True)), L.T.set_grad_enabled(True))[1])(),
+    "ce-ignore-float": lambda L: L.F.cross_entropy(L.T.ones(2,3), L.T.tensor([1,2]), ignore_index=1.0),
+    "ce-ignore-np-int": lambda L: L.F.cross_entropy(L.T.ones(2,3), L.T.tensor([1,2]), ignore_index=np.int64(1)),
+    "l1-int-sum": lambda L: L.F.l1_loss(L.T.ones(3, dtype=L.T.long), L.T.zeros(3, dtype=L.T.long), reduction='sum'),
+    "l1-int-none": lambda L: L.F.l1_loss(L.T.ones(3, dtype=L.T.long), L.T.zeros(3, dtype=L.T.long), reduction='none'),
+    "mse-int-sum": lambda L: L.F.mse_loss(L.T.ones(3, dtype=L.T.long), L.T.zeros(3, dtype=L.T.long), reduction='sum'),
+    "mse-bool": lambda L: L.F.mse_loss(L.T.ones(3, dtype=L.T.bool), L.T.zeros(3, dtype=L.T.bool)),
+    "smooth-beta-.5-f64": lambda L: L.F.smooth_l1_loss(L.T.tensor([0.1, 2.], dtype=L.T.float64), L.T.zeros(2, dtype=L.T.float64), beta=0.5, reduction='sum'),
+    "smooth-beta-0": lambda L: L.F.smooth_l1_loss(L.T.tensor([0.1, 2.]), L.T.zeros(2), beta=0.),
+    "smooth-beta-neg": lambda L: L.F.smooth_l1_loss(L.T.tensor([0.1, 2.]), L.T.zeros(2), beta=-1.),
+    "huber-delta-0": lambda L: L.F.huber_loss(L.T.tensor([0.1, 2.]), L.T.zeros(2), delta=0.),
+    "huber-delta-2": lambda L: L.F.huber_loss(L.T.tensor([0.1, 3.]), L.T.zeros(2), delta=2.),
+    "huber-weight": lambda L: L.F.huber_loss(L.T.tensor([0.1, 3.]), L.T.zeros(2), weight=L.T.tensor([2., 0.5])),
+    "huber-weight-bad": lambda L: L.F.huber_loss(L.T.tensor([0.1, 3.]), L.T.zeros(2), weight=L.T.tensor([2.])),
+    "SmoothL1Loss": lambda L: L.nn.SmoothL1Loss(beta=0.5)(L.T.tensor([0.1, 3.]), L.T.zeros(2)),
+    "HuberLoss": lambda L: L.nn.HuberLoss(delta=0.5)(L.T.tensor([0.1, 3.]), L.T.zeros(2)),
+    "SmoothL1Loss-repr": lambda L: repr(L.nn.SmoothL1Loss(beta=0.5)),
+    "HuberLoss-repr": lambda L: repr(L.nn.HuberLoss(delta=0.5)),
+    "SmoothL1Loss-legacy": lambda L: L.nn.SmoothL1Loss(size_average=False)(L.T.tensor([0.1, 3.]), L.T.zeros(2)),
+    "smooth_l1_loss-grads": lambda L: _both_grads(L.F.smooth_l1_loss, L.T.tensor([0., 2., 0.3, -3., math.nan], requires_grad=True),
+                                         L.T.tensor([0.5, 0., 0., 0., 0.], requires_grad=True)),
+    "smooth_l1_loss-broadcast": lambda L: L.F.smooth_l1_loss(L.T.ones(2, 3), L.T.zeros(3), reduction="none"),
+    "smooth_l1_loss-int": lambda L: L.F.smooth_l1_loss(L.T.ones(2, dtype=L.T.long), L.T.zeros(2, dtype=L.T.long)),
+    "smooth_l1_loss-empty": lambda L: L.F.smooth_l1_loss(L.T.ones(0), L.T.zeros(0)),
+    "smooth_l1_loss-bad-reduction": lambda L: L.F.smooth_l1_loss(L.T.ones(2), L.T.zeros(2), reduction="x"),
+    "huber_loss-grads": lambda L: _both_grads(L.F.huber_loss, L.T.tensor([0., 2., 0.3, -3., math.nan], requires_grad=True),
+                                         L.T.tensor([0.5, 0., 0., 0., 0.], requires_grad=True)),
+    "huber_loss-broadcast": lambda L: L.F.huber_loss(L.T.ones(2, 3), L.T.zeros(3), reduction="none"),
+    "huber_loss-int": lambda L: L.F.huber_loss(L.T.ones(2, dtype=L.T.long), L.T.zeros(2, dtype=L.T.long)),
+    "huber_loss-empty": lambda L: L.F.huber_loss(L.T.ones(0), L.T.zeros(0)),
+    "huber_loss-bad-reduction": lambda L: L.F.huber_loss(L.T.ones(2), L.T.zeros(2), reduction="x"),
+}
+
+
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_losses_like_torch(name):
+    assert_same_as_torch(LOSSES[name])
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, T: F.mse_loss(T.ones(2, 3), T.zeros(3)),
+    lambda F, T: F.softmax(T.ones(2, 3)),
+    lambda F, T: F.dropout2d(T.ones(2, 3, 4), 0.5),
+    lambda F, T: F.l1_loss(T.ones(2), T.zeros(2), size_average=False),
+])
+def test_warnings_point_at_the_caller_as_torch(call):
+    """Wrapping the functions (to silence numpy) must not move PyTorch's warnings: they name
+    the line that called ``F``."""
+    with pytest.warns(UserWarning) as record:
+        call(minigrad.nn.functional, minigrad)
+    assert {w.filename for w in record} == {__file__}
+
+
 # ============================================================ deliberate differences
 def test_negative_or_nan_label_smoothing_is_an_error():
     """PyTorch silently ignores a negative or NaN label_smoothing (it only checks values above 0);

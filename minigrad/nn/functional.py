@@ -22,6 +22,7 @@ import numpy as np
 from .. import _ops
 from .._dtype import from_numpy_dtype
 from ..autograd.function import Op, broadcast_error
+from ..autograd.grad_mode import is_grad_enabled
 from ..ops import linalg as _linalg
 from ..ops import loss as _loss
 from ..ops import pointwise as _pw
@@ -36,7 +37,8 @@ __all__ = [
     "linear", "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax", "softmin",
     "leaky_relu", "elu", "selu", "gelu", "silu", "softplus", "one_hot",
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
-    "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+    "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
 ]
 
@@ -185,7 +187,7 @@ def _softmax_dim(name, ndim, stacklevel):
     warnings.warn(
         f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
         "dim=X as an argument.",
-        stacklevel=stacklevel,
+        stacklevel=stacklevel + 1,  # + the _fp_quiet wrapper's frame
     )
     return 0 if ndim in (0, 1, 3) else 1
 
@@ -601,7 +603,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
             "warning, please use dropout instead. Note that dropout2d exists to provide "
             "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and "
             "an optional batch dimension (i.e. 3D or 4D inputs).",
-            stacklevel=2,
+            stacklevel=3,  # the caller of the function _fp_quiet wraps
         )
     if ndim == 3:
         warnings.warn(
@@ -610,7 +612,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
             "the channel dim. This behavior will change in a future release to interpret the "
             "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
-            stacklevel=2,
+            stacklevel=3,  # the caller of the function _fp_quiet wraps
         )
     return _apply_noise(input, p, training, inplace, _feature_shape, False, "feature_dropout")
 
@@ -634,7 +636,7 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
             "warning, please use dropout instead. Note that dropout3d exists to provide "
             "channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and "
             "an optional batch dimension (i.e. 4D or 5D inputs).",
-            stacklevel=2,
+            stacklevel=3,  # the caller of the function _fp_quiet wraps
         )
     # PyTorch adds a batch dimension to anything not 5-D; the mask is then per channel of dim 0
     shape = _feature_shape if ndim == 5 else _unbatched_feature_shape
@@ -677,7 +679,7 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _reduction(size_average, reduce, reduction):
+def _reduction(size_average, reduce, reduction, stacklevel=4):
     if size_average is not None or reduce is not None:
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
@@ -685,7 +687,7 @@ def _reduction(size_average, reduce, reduction):
         warnings.warn(
             f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
             "instead.",
-            stacklevel=3,
+            stacklevel=stacklevel,  # 4: the caller of a loss wrapped by _fp_quiet
         )
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -735,6 +737,16 @@ def _qualified_type_name(value):
 def _not_implemented(kernel, t):
     # the kernel names PyTorch's messages mention, so that the text is the same
     return NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(t)}'")
+
+
+def _check_index_args(fn, ignore_index, weight):
+    """PyTorch's argument errors of ``cross_entropy_loss`` / ``nll_loss_nd``."""
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"{fn}(): argument 'ignore_index' (position 5) must be int, not "
+                        f"{_qualified_type_name(ignore_index)}")
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect "
+                           "to argument 'weight'. This input cannot have requires_grad True.")
 
 
 def _check_class_targets(input, target, ignore_index):
@@ -820,6 +832,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     _check_tensor_args("cross_entropy_loss", input=(input, False), target=(target, False),
                        weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
+    _check_index_args("cross_entropy_loss", ignore_index, None)
     if input.shape == target.shape:
         return _cross_entropy_prob(input, target, weight, ignore_index, reduction,
                                    label_smoothing)
@@ -830,6 +843,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     eps = _check_label_smoothing(label_smoothing)
     t, n_classes = _check_class_targets(input, target, ignore_index)
     w = _class_weight(input, weight, n_classes)
+    _check_index_args("cross_entropy_loss", ignore_index, weight)
     return _loss.CrossEntropyIndex.apply(_rows(input), t, w, ignore_index, reduction, eps,
                                          _index_out_shape(input, target))
 
@@ -861,7 +875,7 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_sm
                            *(() if weight is None else (weight._data.dtype,)))
     common = from_numpy_dtype(dtype)
     input, target = input.to(common), target.to(common)
-    w = None if weight is None else weight._data.astype(dtype, copy=False)
+    w = None if weight is None else weight.to(common)  # a tensor: its gradient is computed
     out_shape = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
     return _loss.CrossEntropyProb.apply(_rows(input), _rows(target), w, reduction, eps,
                                         out_shape)
@@ -909,8 +923,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_tensor_args("nll_loss_nd", input=(input, False), target=(target, False),
                        weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
+    _check_index_args("nll_loss_nd", ignore_index, None)
     t, n_classes = _check_class_targets(input, target, ignore_index)
     w = _class_weight(input, weight, n_classes)
+    _check_index_args("nll_loss_nd", ignore_index, weight)
     if input._data.dtype.kind != "f":
         raise _not_implemented("nll_loss_out_frame" if input.dim() <= 2 else
                                "nll_loss2d_forward_out_frame", input)
@@ -918,9 +934,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                            _index_out_shape(input, target))
 
 
-def _pointwise_loss(input, target, reduction, kind, stacklevel=3):
-    if not isinstance(target, Tensor):
-        raise TypeError(f"{kind}_loss(): argument 'target' must be Tensor, not {type(target).__name__}")
+def _pointwise_loss(input, target, reduction, kind, stacklevel=4, param=None):
+    # PyTorch: AttributeError ("'list' object has no attribute 'size'"); we name the argument
+    for name, value in (("input", input), ("target", target)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{kind}_loss(): argument '{name}' must be Tensor, not "
+                            f"{type(value).__name__}")
     if target.shape != input.shape:
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size "
@@ -942,7 +961,18 @@ def _pointwise_loss(input, target, reduction, kind, stacklevel=3):
     from ..ops._util import promote
 
     a, b = promote(input, target)
-    return _loss.PointwiseLoss.apply(a, b, reduction, kind)
+    kind_of_result = a._data.dtype.kind
+    if kind_of_result != "f" and kind != "l1":
+        raise _not_implemented({"mse": "mse_cpu", "smooth_l1": "smooth_l1_cpu",
+                                "huber": "huber_cpu"}[kind], a)
+    if kind_of_result == "b":  # l1 in PyTorch: (input - target).abs() first
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if kind_of_result != "f":
+        if reduction == "mean":
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
+                               f"a floating point or complex dtype. Got: {_type_name(a)}")
+    return _loss.PointwiseLoss.apply(a, b, reduction, kind, param)
 
 
 @_fp_quiet
@@ -1003,6 +1033,47 @@ def _check_into(out_shape, other_shape):
         raise RuntimeError(
             f"output with shape {list(out_shape)} doesn't match the broadcast shape {list(full)}"
         )
+
+
+@_fp_quiet
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Smooth L1 loss: ``0.5 d² / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``
+    (d = input - target); ``beta=0`` is the L1 loss. Shapes as ``mse_loss``.
+
+    Example::
+
+        >>> F.smooth_l1_loss(minigrad.tensor([0., 2., 0.3]), minigrad.zeros(3))
+        tensor(0.5150)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return _pointwise_loss(input, target, reduction, "l1")
+    return _pointwise_loss(input, target, reduction, "smooth_l1", param=float(beta))
+
+
+@_fp_quiet
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Huber loss: ``0.5 d²`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``
+    (d = input - target). ``weight``, of the input's size, multiplies the element losses before
+    the reduction (PyTorch 2.13). Shapes as ``mse_loss``.
+
+    Example::
+
+        >>> F.huber_loss(minigrad.tensor([0., 2., 0.3]), minigrad.zeros(3))
+        tensor(0.5150)
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is None:
+        return _pointwise_loss(input, target, reduction, "huber", param=float(delta))
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = _pointwise_loss(input, target, "none", "huber", param=float(delta))
+    return _apply_weight_and_reduction(loss, weight, reduction)
 
 
 def _apply_weight_and_reduction(loss, weight, reduction):
