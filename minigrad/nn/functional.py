@@ -22,6 +22,7 @@ import numpy as np
 from .. import _ops
 from .._dtype import from_numpy_dtype
 from ..autograd.function import Op, broadcast_error
+from ..autograd.grad_mode import is_grad_enabled
 from ..ops import linalg as _linalg
 from ..ops import loss as _loss
 from ..ops import pointwise as _pw
@@ -36,7 +37,8 @@ __all__ = [
     "linear", "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax", "softmin",
     "leaky_relu", "elu", "selu", "gelu", "silu", "softplus", "one_hot",
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
-    "mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
+    "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
 ]
 
@@ -125,7 +127,17 @@ def relu(input, inplace=False):
         >>> F.relu(minigrad.tensor([-1., 0.5]))
         tensor([0.0000, 0.5000])
     """
-    return _pw.relu_(input) if inplace else _pw.relu(input)
+    if inplace:
+        return relu_(input)
+    if _check_input("relu", input)._data.dtype == np.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _pw.relu(input)
+
+
+def _check_input(fn, input):
+    """PyTorch's TypeError for a non-tensor input of ``fn``."""
+    _check_tensor_args(fn, input=(input, False))
+    return input
 
 
 def relu_(input):
@@ -137,9 +149,17 @@ def relu_(input):
         >>> F.relu_(x) is x, x
         (True, tensor([0.0000, 0.5000]))
     """
+    _check_input("relu_", input)
+    kind = input._data.dtype.kind
+    if kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    if kind != "f":  # the compiled kernel is float-only; integer tensors clamp in place
+        return apply_inplace(input, lambda old: _pw.relu(old),
+                             lambda data: np.maximum(data, 0, out=data))
     return _pw.relu_(input)
 
 
+@_fp_quiet
 def sigmoid(input):
     """``1 / (1 + exp(-x))`` elementwise (computed without overflow).
 
@@ -148,9 +168,10 @@ def sigmoid(input):
         >>> F.sigmoid(minigrad.tensor([0., 2.]))
         tensor([0.5000, 0.8808])
     """
-    return _pw.sigmoid(input)
+    return _pw.sigmoid(_check_input("sigmoid", input))
 
 
+@_fp_quiet
 def tanh(input):
     """The hyperbolic tangent, elementwise.
 
@@ -159,18 +180,19 @@ def tanh(input):
         >>> F.tanh(minigrad.tensor([0., 1.]))
         tensor([0.0000, 0.7616])
     """
-    return _pw.tanh(input)
+    return _pw.tanh(_check_input("tanh", input))
 
 
 def _softmax_dim(name, ndim, stacklevel):
     warnings.warn(
         f"Implicit dimension choice for {name} has been deprecated. Change the call to include "
         "dim=X as an argument.",
-        stacklevel=stacklevel,
+        stacklevel=stacklevel + 1,  # + the _fp_quiet wrapper's frame
     )
     return 0 if ndim in (0, 1, 3) else 1
 
 
+@_fp_quiet
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """``exp(x_i) / sum_j exp(x_j)`` along ``dim`` (stable: the maximum is subtracted first).
     Without ``dim``, PyTorch's deprecated implicit choice is made, with its warning.
@@ -183,9 +205,11 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """
     if dim is None:
         dim = _softmax_dim("softmax", input.dim(), _stacklevel)
+    _check_softmax_args("softmax", input, dim, dtype)
     return _pw.softmax(input, dim, dtype)
 
 
+@_fp_quiet
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """``log(softmax(x))`` along ``dim``, computed as ``x - max - log(sum(exp(x - max)))``; the input of
     ``nll_loss``.
@@ -197,9 +221,11 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
+    _check_softmax_args("log_softmax", input, dim, dtype)
     return _pw.log_softmax(input, dim, dtype)
 
 
+@_fp_quiet
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """``softmax(-x)`` along ``dim``: the smallest elements get the largest weights.
 
@@ -210,7 +236,22 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     """
     if dim is None:
         dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+    _check_softmax_args("softmax", input, dim, dtype)  # PyTorch: (-input).softmax(dim)
     return _pw.softmax(-input, dim, dtype)
+
+
+def _check_softmax_args(fn, input, dim, dtype):
+    """PyTorch's argument errors of ``input.softmax(dim)`` / ``log_softmax``, and its error for
+    integer input without a floating ``dtype`` (the kernel's name depends on the dim)."""
+    if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
+        raise TypeError(f"{fn}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+    if input._data.dtype.kind != "f" and dtype is None:
+        ndim = max(input.dim(), 1)
+        if -ndim <= dim < ndim:  # (an out-of-range dim is reported by the op itself)
+            lastdim = dim % ndim == ndim - 1
+            raise _not_implemented(f"{fn}_lastdim_kernel_impl" if lastdim else
+                                   f"{fn}_kernel_impl", input)
 
 
 class _Pointwise(Op):
@@ -234,15 +275,19 @@ class _Pointwise(Op):
     __slots__ = ("label",)
 
 
-def _activation(input, fn, inplace):
+def _activation(input, fn, inplace, name, kernel):
+    """``fn`` applied by ``_Pointwise``; ``name`` and ``kernel`` are the names PyTorch's errors
+    for a non-tensor and for an integer input give."""
+    _check_input(name + "_" if inplace else name, input)
     if input._data.dtype.kind != "f":
-        raise RuntimeError(f"\"{fn.__name__}\" not implemented for '{input.dtype.name}'")
+        raise _not_implemented(kernel, input)
     if inplace:
         return apply_inplace(input, lambda old: _Pointwise.apply(old, fn),
                              lambda data: np.copyto(data, fn(data)[0], casting="unsafe"))
     return _Pointwise.apply(input, fn)
 
 
+@_fp_quiet
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """``x`` where ``x > 0``, else ``negative_slope * x``.
 
@@ -259,9 +304,10 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
         pos = a > 0
         return np.where(pos, a, a * negative_slope), np.where(pos, 1.0, negative_slope).astype(a.dtype)
 
-    return _activation(input, LeakyRelu, inplace)
+    return _activation(input, LeakyRelu, inplace, "leaky_relu", "leaky_relu_cpu")
 
 
+@_fp_quiet
 def elu(input, alpha=1.0, inplace=False):
     """``x`` where ``x > 0``, else ``alpha * (exp(x) - 1)``.
 
@@ -276,13 +322,14 @@ def elu(input, alpha=1.0, inplace=False):
         pos = ~(a <= 0)  # NaN takes the x > 0 branch (gradient 1), as PyTorch's `x <= 0 ? ... : ...`
         return np.where(pos, a, alpha * (e - 1)), np.where(pos, 1.0, alpha * e).astype(a.dtype)
 
-    return _activation(input, Elu, inplace)
+    return _activation(input, Elu, inplace, "elu", "elu_cpu")
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+@_fp_quiet
 def selu(input, inplace=False):
     """``scale * (x where x > 0, else alpha * (exp(x) - 1))`` with PyTorch's constants (alpha ≈ 1.6733,
     scale ≈ 1.0507): the self-normalising activation that ``alpha_dropout`` is designed for.
@@ -299,12 +346,13 @@ def selu(input, inplace=False):
         out = _SELU_SCALE * np.where(pos, a, _SELU_ALPHA * (e - 1))
         return out, (_SELU_SCALE * np.where(pos, 1.0, _SELU_ALPHA * e)).astype(a.dtype)
 
-    return _activation(input, Selu, inplace)
+    return _activation(input, Selu, inplace, "selu", "elu_cpu")
 
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
 
+@_fp_quiet
 def gelu(input, approximate="none"):
     """``x * Φ(x)`` (Φ: the standard normal CDF) with ``approximate="none"``, or its tanh
     approximation with ``approximate="tanh"``.
@@ -331,9 +379,10 @@ def gelu(input, approximate="none"):
             deriv = cdf + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
         return out, deriv.astype(a.dtype)
 
-    return _activation(input, Gelu, False)
+    return _activation(input, Gelu, False, "gelu", "GeluKernelImpl")
 
 
+@_fp_quiet
 def silu(input, inplace=False):
     """``x * sigmoid(x)`` (also called swish).
 
@@ -347,9 +396,10 @@ def silu(input, inplace=False):
         s = 1 / (1 + np.exp(-a.astype(np.float64)))
         return a * s, (s * (1 + a * (1 - s))).astype(a.dtype)
 
-    return _activation(input, Silu, inplace)
+    return _activation(input, Silu, inplace, "silu", "silu_cpu")
 
 
+@_fp_quiet
 def softplus(input, beta=1.0, threshold=20.0):
     """``log(1 + exp(beta * x)) / beta``, a smooth ReLU (linear where ``beta * x > threshold``).
 
@@ -366,7 +416,7 @@ def softplus(input, beta=1.0, threshold=20.0):
         s = 1 / (1 + np.exp(-z))
         return out, np.where(lin, 1.0, s).astype(a.dtype)
 
-    return _activation(input, Softplus, False)
+    return _activation(input, Softplus, False, "softplus", "softplus_cpu")
 
 
 def one_hot(tensor, num_classes=-1):
@@ -484,6 +534,7 @@ def _elementwise_shape(input):
     return tuple(input.shape)
 
 
+@_fp_quiet
 def dropout(input, p=0.5, training=True, inplace=False, *, generator=None):
     """Inverted dropout: during training, zero each element with probability ``p`` and scale
     the kept ones by 1/(1-p), so that evaluation needs no rescaling.
@@ -508,6 +559,7 @@ def dropout(input, p=0.5, training=True, inplace=False, *, generator=None):
     return _dropout(input, p, training, inplace, generator=generator)
 
 
+@_fp_quiet
 def dropout1d(input, p=0.5, training=True, inplace=False):
     """Zeroes whole channels of (N, C, L) or (C, L) inputs with probability ``p`` (inverted: kept
     channels are scaled by 1/(1-p)). See ``nn.Dropout1d``.
@@ -530,6 +582,7 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
     return _apply_noise(input, p, training, inplace, shape, False, "feature_dropout")
 
 
+@_fp_quiet
 def dropout2d(input, p=0.5, training=True, inplace=False):
     """Zeroes whole channels of (N, C, H, W) inputs with probability ``p`` (inverted: kept channels
     are scaled by 1/(1-p)). As PyTorch, a 3-D input is read as (N, C, L), with a warning.
@@ -550,7 +603,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
             "warning, please use dropout instead. Note that dropout2d exists to provide "
             "channel-wise dropout on inputs with 2 spatial dimensions, a channel dimension, and "
             "an optional batch dimension (i.e. 3D or 4D inputs).",
-            stacklevel=2,
+            stacklevel=3,  # the caller of the function _fp_quiet wraps
         )
     if ndim == 3:
         warnings.warn(
@@ -559,11 +612,12 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
             "the channel dim. This behavior will change in a future release to interpret the "
             "input as one without a batch dimension, i.e. shape (C, H, W). To maintain the 1D "
             "channel-wise dropout behavior, please switch to using dropout1d instead.",
-            stacklevel=2,
+            stacklevel=3,  # the caller of the function _fp_quiet wraps
         )
     return _apply_noise(input, p, training, inplace, _feature_shape, False, "feature_dropout")
 
 
+@_fp_quiet
 def dropout3d(input, p=0.5, training=True, inplace=False):
     """Zeroes whole channels of (N, C, D, H, W) or (C, D, H, W) inputs with probability ``p``
     (inverted: kept channels are scaled by 1/(1-p)). See ``nn.Dropout3d``.
@@ -582,13 +636,14 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
             "warning, please use dropout instead. Note that dropout3d exists to provide "
             "channel-wise dropout on inputs with 3 spatial dimensions, a channel dimension, and "
             "an optional batch dimension (i.e. 4D or 5D inputs).",
-            stacklevel=2,
+            stacklevel=3,  # the caller of the function _fp_quiet wraps
         )
     # PyTorch adds a batch dimension to anything not 5-D; the mask is then per channel of dim 0
     shape = _feature_shape if ndim == 5 else _unbatched_feature_shape
     return _apply_noise(input, p, training, inplace, shape, False, "feature_dropout")
 
 
+@_fp_quiet
 def alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Alpha dropout for SELU networks: dropped elements take SELU's negative saturation value
     and an affine correction keeps mean 0 and variance 1. See ``nn.AlphaDropout``.
@@ -605,6 +660,7 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     return _apply_noise(input, p, training, inplace, _elementwise_shape, True, "alpha_dropout")
 
 
+@_fp_quiet
 def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     """Alpha dropout of whole channels (inputs (N, C, *)): see ``alpha_dropout`` and
     ``nn.FeatureAlphaDropout``. Note the default ``training=False``, as in PyTorch.
@@ -623,7 +679,7 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
 _REDUCTIONS = ("none", "mean", "sum")
 
 
-def _reduction(size_average, reduce, reduction):
+def _reduction(size_average, reduce, reduction, stacklevel=4):
     if size_average is not None or reduce is not None:
         size_average = True if size_average is None else size_average
         reduce = True if reduce is None else reduce
@@ -631,7 +687,7 @@ def _reduction(size_average, reduce, reduction):
         warnings.warn(
             f"size_average and reduce args will be deprecated, please use reduction='{reduction}' "
             "instead.",
-            stacklevel=3,
+            stacklevel=stacklevel,  # 4: the caller of a loss wrapped by _fp_quiet
         )
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{reduction} is not a valid value for reduction")
@@ -681,6 +737,16 @@ def _qualified_type_name(value):
 def _not_implemented(kernel, t):
     # the kernel names PyTorch's messages mention, so that the text is the same
     return NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(t)}'")
+
+
+def _check_index_args(fn, ignore_index, weight):
+    """PyTorch's argument errors of ``cross_entropy_loss`` / ``nll_loss_nd``."""
+    if isinstance(ignore_index, bool) or not isinstance(ignore_index, numbers.Integral):
+        raise TypeError(f"{fn}(): argument 'ignore_index' (position 5) must be int, not "
+                        f"{_qualified_type_name(ignore_index)}")
+    if weight is not None and weight.requires_grad and is_grad_enabled():
+        raise RuntimeError("The function 'nll_loss_forward' is not differentiable with respect "
+                           "to argument 'weight'. This input cannot have requires_grad True.")
 
 
 def _check_class_targets(input, target, ignore_index):
@@ -734,6 +800,7 @@ def _check_label_smoothing(label_smoothing):
     return float(label_smoothing)
 
 
+@_fp_quiet
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     """Cross entropy between logits and a target: log-softmax and negative log-likelihood fused
@@ -765,6 +832,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     _check_tensor_args("cross_entropy_loss", input=(input, False), target=(target, False),
                        weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
+    _check_index_args("cross_entropy_loss", ignore_index, None)
     if input.shape == target.shape:
         return _cross_entropy_prob(input, target, weight, ignore_index, reduction,
                                    label_smoothing)
@@ -775,6 +843,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     eps = _check_label_smoothing(label_smoothing)
     t, n_classes = _check_class_targets(input, target, ignore_index)
     w = _class_weight(input, weight, n_classes)
+    _check_index_args("cross_entropy_loss", ignore_index, weight)
     return _loss.CrossEntropyIndex.apply(_rows(input), t, w, ignore_index, reduction, eps,
                                          _index_out_shape(input, target))
 
@@ -806,7 +875,7 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_sm
                            *(() if weight is None else (weight._data.dtype,)))
     common = from_numpy_dtype(dtype)
     input, target = input.to(common), target.to(common)
-    w = None if weight is None else weight._data.astype(dtype, copy=False)
+    w = None if weight is None else weight.to(common)  # a tensor: its gradient is computed
     out_shape = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
     return _loss.CrossEntropyProb.apply(_rows(input), _rows(target), w, reduction, eps,
                                         out_shape)
@@ -838,6 +907,7 @@ def _rows(t):
     return _Rows.apply(t)
 
 
+@_fp_quiet
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     """Negative log-likelihood of log-probabilities ``input`` at class indices ``target``.
@@ -853,8 +923,10 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     _check_tensor_args("nll_loss_nd", input=(input, False), target=(target, False),
                        weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)
+    _check_index_args("nll_loss_nd", ignore_index, None)
     t, n_classes = _check_class_targets(input, target, ignore_index)
     w = _class_weight(input, weight, n_classes)
+    _check_index_args("nll_loss_nd", ignore_index, weight)
     if input._data.dtype.kind != "f":
         raise _not_implemented("nll_loss_out_frame" if input.dim() <= 2 else
                                "nll_loss2d_forward_out_frame", input)
@@ -862,9 +934,12 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                            _index_out_shape(input, target))
 
 
-def _pointwise_loss(input, target, reduction, kind, stacklevel=3):
-    if not isinstance(target, Tensor):
-        raise TypeError(f"{kind}_loss(): argument 'target' must be Tensor, not {type(target).__name__}")
+def _pointwise_loss(input, target, reduction, kind, stacklevel=4, param=None):
+    # PyTorch: AttributeError ("'list' object has no attribute 'size'"); we name the argument
+    for name, value in (("input", input), ("target", target)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{kind}_loss(): argument '{name}' must be Tensor, not "
+                            f"{type(value).__name__}")
     if target.shape != input.shape:
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size "
@@ -886,9 +961,21 @@ def _pointwise_loss(input, target, reduction, kind, stacklevel=3):
     from ..ops._util import promote
 
     a, b = promote(input, target)
-    return _loss.PointwiseLoss.apply(a, b, reduction, kind)
+    kind_of_result = a._data.dtype.kind
+    if kind_of_result != "f" and kind != "l1":
+        raise _not_implemented({"mse": "mse_cpu", "smooth_l1": "smooth_l1_cpu",
+                                "huber": "huber_cpu"}[kind], a)
+    if kind_of_result == "b":  # l1 in PyTorch: (input - target).abs() first
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if kind_of_result != "f":
+        if reduction == "mean":
+            raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
+                               f"a floating point or complex dtype. Got: {_type_name(a)}")
+    return _loss.PointwiseLoss.apply(a, b, reduction, kind, param)
 
 
+@_fp_quiet
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean squared error: mean((input - target)²) (or 'sum' / 'none').
 
@@ -902,6 +989,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     return _pointwise_loss(input, target, reduction, "mse")
 
 
+@_fp_quiet
 def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
     """Mean absolute error: ``mean(|input - target|)`` (or ``reduction="sum"`` / ``"none"``).
 
@@ -945,6 +1033,47 @@ def _check_into(out_shape, other_shape):
         raise RuntimeError(
             f"output with shape {list(out_shape)} doesn't match the broadcast shape {list(full)}"
         )
+
+
+@_fp_quiet
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """Smooth L1 loss: ``0.5 d² / beta`` where ``|d| < beta``, else ``|d| - 0.5 beta``
+    (d = input - target); ``beta=0`` is the L1 loss. Shapes as ``mse_loss``.
+
+    Example::
+
+        >>> F.smooth_l1_loss(minigrad.tensor([0., 2., 0.3]), minigrad.zeros(3))
+        tensor(0.5150)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return _pointwise_loss(input, target, reduction, "l1")
+    return _pointwise_loss(input, target, reduction, "smooth_l1", param=float(beta))
+
+
+@_fp_quiet
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    """Huber loss: ``0.5 d²`` where ``|d| < delta``, else ``delta (|d| - 0.5 delta)``
+    (d = input - target). ``weight``, of the input's size, multiplies the element losses before
+    the reduction (PyTorch 2.13). Shapes as ``mse_loss``.
+
+    Example::
+
+        >>> F.huber_loss(minigrad.tensor([0., 2., 0.3]), minigrad.zeros(3))
+        tensor(0.5150)
+    """
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is None:
+        return _pointwise_loss(input, target, reduction, "huber", param=float(delta))
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = _pointwise_loss(input, target, "none", "huber", param=float(delta))
+    return _apply_weight_and_reduction(loss, weight, reduction)
 
 
 def _apply_weight_and_reduction(loss, weight, reduction):

@@ -15,11 +15,13 @@ import warnings
 
 import numpy as np
 
+from .._dtype import scalar_type_name
 from ..creation import fill_normal, fill_uniform
+from ..random import Generator
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
            "zeros_", "eye_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
-           "kaiming_normal_", "orthogonal_"]
+           "kaiming_normal_", "orthogonal_", "sparse_", "dirac_"]
 
 
 def calculate_gain(nonlinearity, param=None):
@@ -73,6 +75,30 @@ def _calculate_correct_fan(tensor, mode):
     return fan_in if mode == "fan_in" else fan_out
 
 
+def _check_float(tensor, kernel):
+    """PyTorch's error for random initialisation of an integer tensor (``kernel`` is the name
+    its message gives)."""
+    if tensor._data.dtype.kind != "f":
+        raise NotImplementedError(
+            f"\"{kernel}\" not implemented for '{scalar_type_name(tensor._data.dtype)}'"
+        )
+
+
+def _check_generator(generator, fn):
+    if generator is not None and not isinstance(generator, Generator):
+        raise TypeError(f"{fn}(): argument 'generator' must be minigrad.Generator, not "
+                        f"{type(generator).__name__}")
+
+
+def _check_uniform_args(tensor, a, b, generator):
+    """PyTorch's errors of ``tensor.uniform_(a, b, generator=generator)``, in its order."""
+    _check_generator(generator, "uniform_")
+    _check_float(tensor, "check_uniform_bounds")
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
+                           f"from={a:g} > to={b:g}")
+
+
 def _fill(tensor, fill):
     """Write ``fill(array)`` into the tensor's memory without recording a graph."""
     data = tensor._data
@@ -95,6 +121,7 @@ def uniform_(tensor, a=0.0, b=1.0, generator=None):
         >>> bool(w.min() >= -0.1 and w.max() < 0.1)
         True
     """
+    _check_uniform_args(tensor, a, b, generator)
     return _fill(tensor, lambda arr: fill_uniform(arr, generator, a, b))
 
 
@@ -107,12 +134,21 @@ def normal_(tensor, mean=0.0, std=1.0, generator=None):
         >>> round(w.mean().item(), 2), round(w.std().item(), 2)
         (1.0, 0.1)
     """
+    _check_generator(generator, "normal_")
+    _check_float(tensor, "normal_kernel_cpu")
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
     return _fill(tensor, lambda arr: fill_normal(arr, generator, mean, std))
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
-    """Fill ``tensor`` in place with values from N(mean, std²) truncated to [a, b] (out-of-range
-    draws are redrawn); returns it.
+    """Fill ``tensor`` in place with values from N(mean, std²) truncated to [a, b]; returns it.
+
+    PyTorch 2.13's method: when [a, b] holds more than 30% of the distribution, normal draws
+    with the ones outside redrawn; otherwise uniform proposals on [a, b] accepted with
+    probability pdf(x) / pdf(mode), so that a range far in the tail needs few rounds. PyTorch's
+    warning when ``mean`` is more than 2 std outside [a, b]; ``std=0`` is a ZeroDivisionError
+    and ``a > b`` uniform_'s RuntimeError, as in PyTorch.
 
     Example::
 
@@ -120,17 +156,44 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
         >>> bool(w.abs().max() <= 0.5)
         True
     """
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    mass = _norm_cdf((b - mean) / std) - _norm_cdf((a - mean) / std)
+    if mass > 0.3:
+        _check_generator(generator, "normal_")
+        _check_float(tensor, "normal_kernel_cpu")
+        return _fill(tensor, lambda arr: _redraw_outside(arr, mean, std, a, b, generator))
+    _check_uniform_args(tensor, a, b, generator)
+    return _fill(tensor, lambda arr: _accept_reject(arr, mean, std, a, b, generator))
 
-    def fill(arr):
-        flat = arr.reshape(-1)
-        todo = np.arange(flat.size)
-        while todo.size:
-            draw = fill_normal(np.empty(todo.size, np.float64), generator, mean, std)
-            flat[todo] = draw
-            todo = todo[(draw < a) | (draw > b)]
-        np.clip(flat, a, b, out=flat)
 
-    return _fill(tensor, fill)
+def _norm_cdf(x):
+    return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+
+def _redraw_outside(arr, mean, std, a, b, generator):
+    flat = arr.reshape(-1)
+    lo, hi = arr.dtype.type(a), arr.dtype.type(b)  # the bounds as the tensor can hold them
+    fill_normal(flat, generator, mean, std)
+    todo = np.flatnonzero((flat < lo) | (flat > hi))
+    while todo.size:  # each round keeps > 30% of what it draws
+        draw = fill_normal(np.empty(todo.size, arr.dtype), generator, mean, std)
+        flat[todo] = draw
+        todo = todo[(draw < lo) | (draw > hi)]
+
+
+def _accept_reject(arr, mean, std, a, b, generator):
+    flat = arr.reshape(-1)
+    mode = max(a, min(mean, b))
+    log_peak = -0.5 * ((mode - mean) / std) ** 2
+    todo = np.arange(flat.size)
+    while todo.size:
+        x = fill_uniform(np.empty(todo.size, arr.dtype), generator, a, b)
+        log_u = np.log(fill_uniform(np.empty(todo.size, arr.dtype), generator))
+        flat[todo] = x
+        with np.errstate(divide="ignore"):
+            todo = todo[log_u > -0.5 * ((x - mean) / std) ** 2 - log_peak]
 
 
 def constant_(tensor, val):
@@ -283,11 +346,73 @@ def orthogonal_(tensor, gain=1, generator=None):
     return _fill(tensor, lambda arr: np.copyto(arr, (gain * q).reshape(arr.shape), casting="unsafe"))
 
 
+def sparse_(tensor, sparsity, std=0.01, generator=None):
+    """Fill the 2-d ``tensor`` with N(0, std²) values, then zero ``ceil(sparsity * rows)``
+    randomly chosen entries of every column (Martens, 2010); returns it. Unlike PyTorch, the
+    zeroed rows are drawn from ``generator`` too, so a seeded generator repeats everything.
+
+    Example::
+
+        >>> w = nn.init.sparse_(minigrad.empty(10, 3), sparsity=0.3)
+        >>> [int((w[:, j] == 0).sum()) for j in range(3)]
+        [3, 3, 3]
+    """
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    rows, cols = tensor.shape
+    num_zeros = int(math.ceil(sparsity * rows))
+    normal_(tensor, 0, std, generator)
+
+    def zero(arr):
+        arr[...] = tensor._data
+        keys = fill_uniform(np.empty((rows, cols), np.float64), generator)
+        zeroed = np.argsort(keys, axis=0, kind="stable")[:num_zeros]  # a random permutation per column
+        arr[zeroed, np.arange(cols)] = 0
+
+    return _fill(tensor, zero) if rows and cols else tensor
+
+
+def dirac_(tensor, groups=1):
+    """Fill the 3-, 4- or 5-d ``tensor`` (a convolution weight) with the Dirac delta, keeping the
+    identity of the inputs in each of ``groups``; returns it.
+
+    Example::
+
+        >>> nn.init.dirac_(minigrad.empty(2, 2, 3))
+        tensor([[[0., 1., 0.],
+                 [0., 0., 0.]],
+        <BLANKLINE>
+                [[0., 0., 0.],
+                 [0., 1., 0.]]])
+    """
+    ndim = tensor.dim()
+    if ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tuple(tensor.shape)
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = sizes[0] // groups
+    min_dim = min(per_group, sizes[1])
+    if min_dim and groups:
+        for dim, size in enumerate(sizes[2:], 2):
+            if size == 0:  # PyTorch's indexing error
+                raise IndexError(f"index 0 is out of bounds for dimension {dim} with size 0")
+    centre = tuple(size // 2 for size in sizes[2:])
+
+    def fill(arr):
+        arr[...] = 0
+        for g in range(groups):
+            for d in range(min_dim):
+                arr[(g * per_group + d, d) + centre] = 1
+
+    return _fill(tensor, fill)
+
+
 # PyTorch's deprecated names without the trailing underscore
 def _deprecated(fn):
     def wrapper(*args, **kwargs):
-        warnings.warn(f"nn.init.{fn.__name__[:-1]} is now deprecated in favor of nn.init.{fn.__name__}.",
-                      FutureWarning, stacklevel=2)
+        warnings.warn(f"`nn.init.{fn.__name__[:-1]}` is now deprecated in favor of "
+                      f"`nn.init.{fn.__name__}`.", FutureWarning, stacklevel=2)
         return fn(*args, **kwargs)
 
     wrapper.__doc__ = fn.__doc__

@@ -119,7 +119,7 @@ class CrossEntropyIndex(Op):
 class CrossEntropyProb(Op):
     """Cross entropy of logit rows ``x`` (M, C) against class probabilities ``target`` (M, C):
     loss_i = -sum_c w_c * q_ic * log p_ic with q = (1 - eps) * target + eps / C; 'mean'
-    divides by M."""
+    divides by M. Differentiable in x, target and the class weights w (as PyTorch)."""
 
     @staticmethod
     def forward(ctx, x, target, weight, reduction, eps, out_shape):
@@ -128,25 +128,28 @@ class CrossEntropyProb(Op):
         q = target * (1 - eps) + eps / c if eps > 0 else target
         wq = q * weight if weight is not None else q
         per_row = -(logp * wq).sum(axis=1)
-        ctx.save_for_backward(logp, wq)
+        ctx.save_for_backward(logp, q)
         ctx.meta = (weight, reduction, eps)
         return _reduce(per_row.astype(x.dtype, copy=False), reduction, m if m else np.nan,
                        out_shape)
 
     @staticmethod
     def backward(ctx, grad):
-        logp, wq = ctx.saved_tensors
+        logp, q = ctx.saved_tensors
         weight, reduction, eps = ctx.meta
         m, c = logp.shape
         coef = _row_coefficients(grad, reduction, m, m, logp.dtype)[:, None]
-        need_x, need_t = ctx.needs_input_grad[:2]
-        dx = dt = None
+        need_x, need_t, need_w = ctx.needs_input_grad[:3]
+        w = weight if weight is not None else 1.0
+        dx = dt = dw = None
         if need_x:
+            wq = q * w
             dx = (coef * (np.exp(logp) * wq.sum(axis=1, keepdims=True) - wq)).astype(logp.dtype, copy=False)
         if need_t:
-            w = weight if weight is not None else 1.0
             dt = (-coef * (1 - eps) * w * logp).astype(logp.dtype, copy=False)
-        return dx, dt, None, None, None, None
+        if need_w and weight is not None:
+            dw = (-(coef * q * logp).sum(axis=0)).astype(logp.dtype, copy=False)
+        return dx, dt, dw, None, None, None
 
     def name(self):
         return "SumBackward1"
@@ -184,14 +187,27 @@ class NLL(Op):
 
 
 class PointwiseLoss(Op):
-    """(input - target)² (``kind="mse"``) or |input - target| (``kind="l1"``), reduced."""
+    """Element-wise loss of ``d = input - target``, reduced: ``kind`` "mse" (d²), "l1" (|d|),
+    "smooth_l1" (0.5 d² / beta where |d| < beta, else |d| - 0.5 beta) or "huber"
+    (0.5 d² where |d| < delta, else delta (|d| - 0.5 delta)); ``param`` is beta or delta."""
 
     @staticmethod
-    def forward(ctx, a, b, reduction, kind):
+    def forward(ctx, a, b, reduction, kind, param=None):
         diff = a - b
-        out = diff * diff if kind == "mse" else np.abs(diff)
+        if kind == "mse":
+            out = diff * diff
+        elif kind == "l1":
+            out = np.abs(diff)
+        else:
+            ad = np.abs(diff)
+            quad = ad < param
+            if kind == "smooth_l1":
+                out = np.where(quad, 0.5 * diff * diff / param, ad - 0.5 * param)
+            else:
+                out = np.where(quad, 0.5 * diff * diff, param * (ad - 0.5 * param))
+            out = out.astype(diff.dtype, copy=False)
         ctx.save_for_backward(diff)
-        ctx.meta = (np.shape(a), np.shape(b), reduction, kind)
+        ctx.meta = (np.shape(a), np.shape(b), reduction, kind, param)
         if reduction == "none":
             return out
         if reduction == "sum":
@@ -203,7 +219,7 @@ class PointwiseLoss(Op):
     @staticmethod
     def backward(ctx, grad):
         (diff,) = ctx.saved_tensors
-        sa, sb, reduction, kind = ctx.meta
+        sa, sb, reduction, kind, param = ctx.meta
         if reduction == "mean" and diff.size:
             grad = grad / diff.size
         if kind == "mse":
@@ -211,14 +227,20 @@ class PointwiseLoss(Op):
         else:  # sign(NaN) counts as 0, as PyTorch's sgn: a NaN element gives a zero gradient
             sign = np.sign(diff)
             sign[np.isnan(sign)] = 0
+            # (smooth L1 and Huber: a NaN takes the quadratic branch, so its gradient is NaN)
+            if kind == "smooth_l1":
+                sign = np.where(np.abs(diff) >= param, sign, diff / param)
+            elif kind == "huber":
+                sign = np.where(np.abs(diff) >= param, param * sign, diff)
             d = grad * sign
         d = d.astype(diff.dtype, copy=False)
         need_a, need_b = ctx.needs_input_grad[:2]
         return (sum_to(d, sa) if need_a else None, sum_to(-d, sb) if need_b else None,
-                None, None)
+                None, None, None)
 
     def name(self):
-        return "MseLossBackward0" if self.meta[3] == "mse" else "L1LossBackward0"
+        return {"mse": "MseLossBackward0", "l1": "L1LossBackward0",
+                "smooth_l1": "SmoothL1LossBackward0", "huber": "HuberLossBackward0"}[self.meta[3]]
 
     __slots__ = ("meta",)
 

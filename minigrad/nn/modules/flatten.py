@@ -25,6 +25,15 @@ class Flatten(Module):
         self.end_dim = end_dim
 
     def forward(self, input):
+        for pos, (name, value) in enumerate((("start_dim", self.start_dim),
+                                              ("end_dim", self.end_dim)), 1):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"flatten(): argument '{name}' (position {pos}) must be int, "
+                                f"not {type(value).__name__}")
+            if input.dim() == 0 and not -1 <= value <= 0:
+                # a 0-d tensor flattens as if it had one dimension (PyTorch's range check)
+                raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], "
+                                 f"but got {value})")
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
@@ -48,20 +57,18 @@ class Unflatten(Module):
 
     def __init__(self, dim, unflattened_size):
         super().__init__()
-        if isinstance(dim, int):
-            if not isinstance(unflattened_size, (tuple, list)):
+        # PyTorch 2.13's checks (any dim is stored; a bad one fails in forward)
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError(
+                "unflattened_size must be a tuple of ints, but found type "
+                f"{type(unflattened_size).__name__}"
+            )
+        for idx, elem in enumerate(unflattened_size):
+            if not isinstance(elem, int):
                 raise TypeError(
-                    "unflattened_size must be tuple of ints, but found type "
-                    f"{type(unflattened_size).__name__}"
+                    f"unflattened_size must be tuple of ints, but found element of type "
+                    f"{type(elem).__name__} at pos {idx}"
                 )
-            for idx, elem in enumerate(unflattened_size):
-                if not isinstance(elem, int):
-                    raise TypeError(
-                        f"unflattened_size must be tuple of ints, but found element of type "
-                        f"{type(elem).__name__} at pos {idx}"
-                    )
-        else:
-            raise TypeError(f"invalid argument type for dim parameter: {type(dim).__name__}")
         self.dim = dim
         self.unflattened_size = unflattened_size
 

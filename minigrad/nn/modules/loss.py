@@ -1,15 +1,16 @@
-"""Loss layers: ``MSELoss``, ``L1Loss``, ``CrossEntropyLoss``, ``NLLLoss``, ``BCELoss``,
+"""Loss layers: ``MSELoss``, ``L1Loss``, ``SmoothL1Loss``, ``HuberLoss``, ``CrossEntropyLoss``, ``NLLLoss``, ``BCELoss``,
 ``BCEWithLogitsLoss``. Each is a thin wrapper around its ``nn.functional`` twin; class weights
 are registered as buffers (so they appear in ``state_dict``, as in PyTorch)."""
 from .. import functional as F
 from .module import Module
 
-__all__ = ["MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss"]
+__all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
+           "BCELoss", "BCEWithLogitsLoss"]
 
 
 def _legacy_reduction(size_average, reduce, reduction):
     if size_average is not None or reduce is not None:
-        return F._reduction(size_average, reduce, reduction)
+        return F._reduction(size_average, reduce, reduction, stacklevel=3)
     return reduction
 
 
@@ -57,6 +58,40 @@ class L1Loss(_Loss):
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
+
+
+class SmoothL1Loss(_Loss):
+    """Smooth L1 loss (``F.smooth_l1_loss``): quadratic below ``beta``, linear above.
+
+    Shape: input :math:`(*)`, target the same; output scalar or :math:`(*)`.
+    Example: ``nn.SmoothL1Loss(beta=0.5)(minigrad.randn(3), minigrad.randn(3))``.
+    """
+
+    __constants__ = ["reduction"]
+
+    def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
+        super().__init__(size_average, reduce, reduction)
+        self.beta = beta
+
+    def forward(self, input, target):
+        return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
+
+
+class HuberLoss(_Loss):
+    """Huber loss (``F.huber_loss``): quadratic below ``delta``, linear (slope ``delta``) above.
+
+    Shape: input :math:`(*)`, target the same; output scalar or :math:`(*)`.
+    Example: ``nn.HuberLoss(delta=2.0)(minigrad.randn(3), minigrad.randn(3))``.
+    """
+
+    __constants__ = ["reduction", "delta"]
+
+    def __init__(self, reduction="mean", delta=1.0):
+        super().__init__(reduction=reduction)
+        self.delta = delta
+
+    def forward(self, input, target):
+        return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
 class CrossEntropyLoss(_WeightedLoss):
