@@ -152,3 +152,17 @@ def test_errors_match_torch(case):
             return lambda: NoDefault([{"params": [w]}])
 
     assert _error(build(minigrad)) == _error(build(torch))
+
+
+def test_state_given_as_numpy_arrays_is_converted():
+    opt, w, b = _stepped(minigrad, "Adam")
+    sd = opt.state_dict()
+    as_numpy = {"state": {k: {n: v.numpy() for n, v in st.items()} for k, st in sd["state"].items()},
+                "param_groups": sd["param_groups"]}
+    fresh, fw, fb = _stepped(minigrad, "Adam")
+    fresh.load_state_dict(as_numpy)
+    for key, value in fresh.state[fw].items():
+        assert isinstance(value, minigrad.Tensor)
+        np.testing.assert_array_equal(value.numpy(), sd["state"][0][key].numpy())
+    fw.grad, fb.grad = minigrad.ones(2, 3), minigrad.ones(3)
+    fresh.step()
