@@ -96,6 +96,7 @@ def test_round_trip_through_torch(name):
     theirs, tw, tb = _stepped(torch, name)
     o_sd, t_sd = ours.state_dict(), theirs.state_dict()
     assert o_sd["param_groups"] == t_sd["param_groups"]
+    assert [list(g) for g in o_sd["param_groups"]] == [list(g) for g in t_sd["param_groups"]]  # key order
     assert list(o_sd) == list(t_sd) == ["state", "param_groups"]
     for k in t_sd["state"]:
         assert list(o_sd["state"][k]) == list(t_sd["state"][k])
