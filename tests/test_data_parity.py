@@ -37,7 +37,7 @@ def _describe(value):
         return (type(value).__name__, [(k, _describe(v)) for k, v in value.items()])
     if isinstance(value, (list, tuple)):
         return (type(value).__name__, [_describe(v) for v in value])
-    return (type(value).__name__, value)
+    return (type(value).__name__, value)  # the type too: an np.int64 is not an int
 
 
 def _outcome(fn):
@@ -83,7 +83,20 @@ def _loader_cases(lib):
         "random_split sum": lambda: D.random_split(range(10), [3, 3]),
         "num_samples=0": lambda: D.RandomSampler(ds, num_samples=0),
         "BatchSampler(batch_size=0)": lambda: D.BatchSampler(seq, 0, False),
+        "ConcatDataset cumulative_sizes": lambda: D.ConcatDataset([ds, ds]).cumulative_sizes,
+        "ConcatDataset indexing": lambda: [D.ConcatDataset([ds, ds])[i] for i in (0, 9, 10, -1, -20)],
+        "ConcatDataset index too negative": lambda: D.ConcatDataset([ds, ds])[-21],
+        "ConcatDataset of an IterableDataset": lambda: D.ConcatDataset([ds, _Counting(D)]),
+        "IterableDataset batches": lambda: list(D.DataLoader(_Counting(D), batch_size=2, drop_last=True)),
     }
+
+
+def _Counting(D):
+    class Counting(D.IterableDataset):
+        def __iter__(self):
+            return iter(range(5))
+
+    return Counting()
 
 
 @pytest.mark.parametrize("case", sorted(_loader_cases(minigrad)))

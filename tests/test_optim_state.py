@@ -96,6 +96,7 @@ def test_round_trip_through_torch(name):
     theirs, tw, tb = _stepped(torch, name)
     o_sd, t_sd = ours.state_dict(), theirs.state_dict()
     assert o_sd["param_groups"] == t_sd["param_groups"]
+    assert [list(g) for g in o_sd["param_groups"]] == [list(g) for g in t_sd["param_groups"]]  # key order
     assert list(o_sd) == list(t_sd) == ["state", "param_groups"]
     for k in t_sd["state"]:
         assert list(o_sd["state"][k]) == list(t_sd["state"][k])
@@ -152,3 +153,17 @@ def test_errors_match_torch(case):
             return lambda: NoDefault([{"params": [w]}])
 
     assert _error(build(minigrad)) == _error(build(torch))
+
+
+def test_state_given_as_numpy_arrays_is_converted():
+    opt, w, b = _stepped(minigrad, "Adam")
+    sd = opt.state_dict()
+    as_numpy = {"state": {k: {n: v.numpy() for n, v in st.items()} for k, st in sd["state"].items()},
+                "param_groups": sd["param_groups"]}
+    fresh, fw, fb = _stepped(minigrad, "Adam")
+    fresh.load_state_dict(as_numpy)
+    for key, value in fresh.state[fw].items():
+        assert isinstance(value, minigrad.Tensor)
+        np.testing.assert_array_equal(value.numpy(), sd["state"][0][key].numpy())
+    fw.grad, fb.grad = minigrad.ones(2, 3), minigrad.ones(3)
+    fresh.step()

@@ -47,11 +47,15 @@ def _fma64(a, b, c):
         sh, sl = _two_sum(c, ph)
         low, err = _two_sum(sl, pl)
         # round `sl + pl` to odd: when inexact and the nearest result has an even last bit, take the
-        # neighbour on the side of the exact value (whose last bit is odd)
-        inexact_even = (err != 0) & ((low.view(np.int64) & 1) == 0)
+        # neighbour on the side of the exact value (whose last bit is odd). Float64 bit patterns
+        # are ordered like magnitudes, so that neighbour is the pattern +1 (away from zero, when
+        # the error has the sign of `low`) or -1 (toward zero); `low` is never 0 when err != 0.
+        low = np.array(low, dtype=np.float64)
+        bits = low.view(np.int64)
+        inexact_even = (err != 0) & ((bits & 1) == 0)
         if inexact_even.any():
-            toward = np.where(err > 0, np.inf, -np.inf)
-            low = np.where(inexact_even, np.nextafter(low, toward), low)
+            away = np.signbit(err) == np.signbit(low)
+            bits += np.where(away, 1, -1) * inexact_even
         result = sh + low
         if not np.isfinite(result).all():
             # infinities and NaNs (and the products that overflow in the splitting): the plain
@@ -59,6 +63,10 @@ def _fma64(a, b, c):
             plain = a * b + c
             result = np.where(np.isfinite(result), result, plain)
     return result
+
+
+def _float64(x):
+    return np.float64(x) if np.ndim(x) == 0 else np.asarray(x, np.float64)
 
 
 def fma(a, b, c, out=None):
@@ -78,7 +86,9 @@ def fma(a, b, c, out=None):
     if c.dtype != np.float64:
         result = a * b + c
     else:
-        result = _fma64(*np.broadcast_arrays(np.asarray(a, np.float64), np.asarray(b, np.float64), c))
+        # scalar coefficients stay scalars: their splitting then costs nothing per element
+        result = _fma64(_float64(a), _float64(b), c)
+        result = np.broadcast_to(result, np.broadcast_shapes(np.shape(a), np.shape(b), c.shape))
     if out is None:
         return np.asarray(result, c.dtype)
     out[...] = result

@@ -11,9 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from itertools import chain
 
+import numpy as np
+
 from ..autograd.grad_mode import enable_grad
 from ..nn.modules.module import typename
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
 
 __all__ = ["Optimizer", "required"]
 
@@ -33,6 +35,8 @@ def _cast_state(param, value, key=None):
     counter excepted). A tensor of per-element state (momentum, Adam's averages) must have the
     parameter's shape: a state dict saved for other shapes is refused here, rather than broadcast
     silently into wrong updates at the next step."""
+    if isinstance(value, np.ndarray):
+        value = _wrap(np.array(value))  # e.g. state converted through numpy from another library
     if isinstance(value, Tensor):
         value = value.detach().clone()  # never alias the caller's tensors
         if key != "step" and value._data.ndim and value._data.shape != param._data.shape:

@@ -5,6 +5,7 @@ Shuffling draws a permutation with ``minigrad.randperm`` from the loader's ``gen
 default generator), so ``minigrad.manual_seed`` makes the batch order repeatable.
 """
 import collections.abc
+import itertools
 import math
 import numbers
 import warnings
@@ -120,7 +121,10 @@ class ConcatDataset(Dataset):
         self.datasets = list(datasets)
         if not self.datasets:
             raise AssertionError("datasets should not be an empty iterable")
-        self.cumulative_sizes = list(np.cumsum([len(d) for d in self.datasets]))
+        for d in self.datasets:
+            if isinstance(d, IterableDataset):
+                raise AssertionError("ConcatDataset does not support IterableDataset")
+        self.cumulative_sizes = list(itertools.accumulate(len(d) for d in self.datasets))  # ints
 
     def __len__(self):
         return int(self.cumulative_sizes[-1]) if self.cumulative_sizes else 0
