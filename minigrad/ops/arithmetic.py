@@ -419,7 +419,7 @@ def pow(input, exponent):  # noqa: A001
         tensor([2., 4., 8.])
     """
     if (isinstance(input, Tensor) and type(exponent) is int and exponent < 0
-            and input._data.dtype.kind in "iu"):
+            and input._data.dtype.kind in "iub"):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     a, b = promote(input, exponent)
     return Pow.apply(a, b)
