@@ -124,6 +124,46 @@ OPERATORS = [
 ]
 
 
+OPERATORS += [  # operands that are not numbers, unary operators, add/div keywords
+    "r=T.tensor([1,2]) == None",
+    "r=T.tensor([1,2]) != None",
+    "r=T.tensor([1,2]) == 'a'",
+    "r=T.tensor([1,2]) < None",
+    "r=T.tensor([1.,2]) + None",
+    "r=None + T.tensor([1.,2])",
+    "r=T.tensor([1.,2]) + 'a'",
+    "r=T.tensor([1.,2]) @ [1., 2.]",
+    "r=T.tensor([1.,2]) + True",
+    "r=T.tensor([1,2]) / T.tensor([2,2])",
+    "r=T.tensor([1,2]) / 0",
+    "r=T.tensor([True]) / T.tensor([True])",
+    "r=-T.tensor([True])",
+    "r=abs(T.tensor([-1, 2]))",
+    "r=+T.tensor([True])",
+    "r=T.tensor([1,2]) ** 0.5",
+    "r=T.tensor([1.,2]).pow(T.tensor(2))",
+    "r=round(T.tensor(2.5))",
+    "r=divmod(T.tensor([7]), 2)",
+    "r=T.tensor([3.]) % T.tensor([-2.])",
+    "r=T.tensor([3]) % T.tensor([-2])",
+    "r=T.tensor(5) // T.tensor(-2)",
+    "r=T.tensor([1.,2]).add(other=1)",
+    "r=T.add(input=T.tensor([1.]), other=2)",
+    "r=T.tensor([1.,2]).mul(other=2)",
+    "r=T.tensor([1.,2]).div(2, rounding_mode='floor')",
+    "r=T.tensor([1,2]).div(2, rounding_mode='trunc')",
+    "r=T.tensor([1,2]).div(2, rounding_mode='bad')",
+    "x=T.tensor([1.,2]) ;; x.div_(2, rounding_mode='floor') ;; r=x",
+    "x=T.tensor([5,7]) ;; x.div_(2, rounding_mode='floor') ;; r=x",
+    "x=T.tensor([1.,2]) ;; x.mul_(other=3) ;; r=x",
+    "x=T.tensor([5,7]) ;; x.div_(0, rounding_mode='trunc')",
+    "x=T.tensor([5,7]) ;; x.div_(2.5, rounding_mode='trunc')",
+    "x=T.tensor([5.,-7]) ;; x.div_(T.tensor([2.,2]), rounding_mode='trunc') ;; r=x",
+    "x=T.tensor([5.,-7], requires_grad=True) ;; x.div_(2, rounding_mode='trunc')",
+    "x=T.tensor([5,7]) ;; x.div_(2, rounding_mode='bad')",
+]
+
+
 @pytest.mark.parametrize("code", INPLACE_OPERATORS + OPERATORS)
 def test_operators_match_torch(code):
     same_as_torch(code)

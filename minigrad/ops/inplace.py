@@ -301,9 +301,9 @@ def mul_(t, other):
     return _binary_inplace(t, other, np.multiply, mul)
 
 
-def div_(t, other):
-    """In-place version of ``div``: ``self /= other`` (this tensor must be floating point). Returns
-    this tensor.
+def div_(t, other, rounding_mode=None):
+    """In-place version of ``div``: ``self /= other`` (this tensor must be floating point unless a
+    ``rounding_mode``, "trunc" or "floor", keeps the quotient an integer). Returns this tensor.
 
     Example::
 
@@ -312,6 +312,8 @@ def div_(t, other):
     """
     from .arithmetic import div
 
+    if rounding_mode is not None:
+        return _computed_inplace(t, other, lambda a, b: div(a, b, rounding_mode=rounding_mode))
     other = as_operand(other)
     if t._data.dtype.kind != "f":
         raise RuntimeError(
