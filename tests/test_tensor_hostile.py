@@ -112,6 +112,7 @@ OPERATORS = [
     "r = True & T.tensor([True, False])",
     "r = T.tensor([2, 3, 1, -1]) ** T.tensor([-1, 2, -2, -3])",
     "r = T.tensor([2, 3]) ** -1",
+    "r = T.tensor([True, False]) ** -2", "r = T.tensor(True) ** -1", "r = T.tensor([True, False]) ** 2",
     "r = T.tensor([5, -7]) // T.tensor([2., 2])",
     "r = T.tensor([1, 2]) // 0",
     "r = T.tensor([1, 2]) % 0",
@@ -120,6 +121,46 @@ OPERATORS = [
     "r = T.tensor([1, 2]).__lshift__('a')",
     "r = T.tensor([1, 2]) << 'a'",
     "r = T.tensor([1, 2]) & None",
+]
+
+
+OPERATORS += [  # operands that are not numbers, unary operators, add/div keywords
+    "r=T.tensor([1,2]) == None",
+    "r=T.tensor([1,2]) != None",
+    "r=T.tensor([1,2]) == 'a'",
+    "r=T.tensor([1,2]) < None",
+    "r=T.tensor([1.,2]) + None",
+    "r=None + T.tensor([1.,2])",
+    "r=T.tensor([1.,2]) + 'a'",
+    "r=T.tensor([1.,2]) @ [1., 2.]",
+    "r=T.tensor([1.,2]) + True",
+    "r=T.tensor([1,2]) / T.tensor([2,2])",
+    "r=T.tensor([1,2]) / 0",
+    "r=T.tensor([True]) / T.tensor([True])",
+    "r=-T.tensor([True])",
+    "r=abs(T.tensor([-1, 2]))",
+    "r=+T.tensor([True])",
+    "r=T.tensor([1,2]) ** 0.5",
+    "r=T.tensor([1.,2]).pow(T.tensor(2))",
+    "r=round(T.tensor(2.5))",
+    "r=divmod(T.tensor([7]), 2)",
+    "r=T.tensor([3.]) % T.tensor([-2.])",
+    "r=T.tensor([3]) % T.tensor([-2])",
+    "r=T.tensor(5) // T.tensor(-2)",
+    "r=T.tensor([1.,2]).add(other=1)",
+    "r=T.add(input=T.tensor([1.]), other=2)",
+    "r=T.tensor([1.,2]).mul(other=2)",
+    "r=T.tensor([1.,2]).div(2, rounding_mode='floor')",
+    "r=T.tensor([1,2]).div(2, rounding_mode='trunc')",
+    "r=T.tensor([1,2]).div(2, rounding_mode='bad')",
+    "x=T.tensor([1.,2]) ;; x.div_(2, rounding_mode='floor') ;; r=x",
+    "x=T.tensor([5,7]) ;; x.div_(2, rounding_mode='floor') ;; r=x",
+    "x=T.tensor([1.,2]) ;; x.mul_(other=3) ;; r=x",
+    "x=T.tensor([5,7]) ;; x.div_(0, rounding_mode='trunc')",
+    "x=T.tensor([5,7]) ;; x.div_(2.5, rounding_mode='trunc')",
+    "x=T.tensor([5.,-7]) ;; x.div_(T.tensor([2.,2]), rounding_mode='trunc') ;; r=x",
+    "x=T.tensor([5.,-7], requires_grad=True) ;; x.div_(2, rounding_mode='trunc')",
+    "x=T.tensor([5,7]) ;; x.div_(2, rounding_mode='bad')",
 ]
 
 
@@ -142,6 +183,33 @@ INPLACE_AUTOGRAD = [
       for op in ["%", "**"]],
     "x = T.tensor([1., 2], requires_grad=True) ;; y = x * 1 ;; z = y.exp() ;; y **= 2 ;; z.sum().backward()",
     "x = T.tensor([1., 2], requires_grad=True) ;; y = x * 1 ;; y &= 2",
+]
+
+
+INPLACE_AUTOGRAD += [
+    "x=T.tensor([1,2]) ;; x **= -1",
+    "x=T.tensor([1,2]) ;; x **= T.tensor([-1, 2]) ;; r=x",
+    "x=T.tensor([1,2]) ;; x //= T.tensor(0)",
+    "x=T.tensor([True, False]) ;; x -= True",
+    "x=T.tensor([True, False]) ;; x += True ;; r=x",
+    "x=T.tensor([1, 2], dtype=T.uint8) ;; x <<= 7 ;; r=x",
+    "x=T.tensor([1, 2], dtype=T.uint8) ;; x >>= 1 ;; r=x",
+    "x=T.tensor([-8, 8], dtype=T.int8) ;; x >>= 1 ;; r=x",
+    "x=T.tensor([1, 2], dtype=T.int16) ;; x <<= T.tensor([1, 15], dtype=T.int16) ;; r=x",
+    "x=T.tensor([3., 4.]) ;; x **= T.tensor(2) ;; r=x",
+    "x=T.tensor([3., 4.]) ;; x %= T.tensor([2., 0.]) ;; r=x",
+    "x=T.tensor([3, 4]) ;; x %= -3 ;; r=x",
+    "x=T.tensor([3., 4.], dtype=T.float64) ;; x //= T.tensor([2.], dtype=T.float32) ;; r=x",
+    "x=T.tensor([3, 4], dtype=T.int32) ;; x //= T.tensor([2], dtype=T.int64) ;; r=x",
+    "x=T.tensor([3, 4], dtype=T.int32) ;; x **= T.tensor(2) ;; r=x",
+    "x=T.tensor([3, 4]) ;; x &= T.tensor([True, False]) ;; r=x",
+    "x=T.tensor(3) ;; x **= 2 ;; r=x",
+    "x=T.ones(2,2) ;; x[0] **= 2 ;; x[1] //= 2 ;; r=x",
+    "x=T.ones(2,2, requires_grad=True) ;; y=x*3 ;; y[0] **= 2 ;; y[1] %= 2 ;; y.sum().backward() ;; r=x.grad",
+    "x=T.ones(2,2, requires_grad=True) ;; y=x*3 ;; y.t().pow_(2) ;; y.sum().backward() ;; r=x.grad",
+    "x=T.ones(2, requires_grad=True) ;; x[0] //= 2",
+    "x=T.ones(2) ;; y=T.ones(2, requires_grad=True) ;; x **= y ;; x.sum().backward() ;; r=(x.requires_grad, y.grad)",
+    "x=T.ones(2) ;; y=T.ones(2, requires_grad=True) ;; x %= y ;; r=x.requires_grad",
 ]
 
 
@@ -465,6 +533,14 @@ ARGUMENTS = [
     "r=T.ones(2,3).shape.index(3)",
     "r=T.ones(2,3).shape.count(3)",
     "r=type(T.ones(2,3).shape[::-1]).__name__",
+]
+
+
+ARGUMENTS += [
+    "r = T.arange(6).reshape(shape=(2, 3))", "r = T.reshape(T.arange(6), shape=(3, -1))",
+    "r = T.arange(6).reshape(2, 3).permute(dims=(1, 0))", "r = T.permute(T.ones(1, 2, 3), dims=[2, 0, 1])",
+    "r = T.arange(6).view(size=(2, 3))", "r = T.arange(6).view(dtype=T.float64)",
+    "r = T.arange(3).expand(size=(2, 3))", "r = T.arange(6).reshape(shape=(2, 3), bad=1)",
 ]
 
 

@@ -343,7 +343,7 @@ def _trunc_divide(x, y):
 
 def _rounded_div(a, b, mode):
     if mode not in ("trunc", "floor"):
-        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
     for x in (a, b):
         if isinstance(x, Tensor) and x._data.dtype.kind in "iub" and np.any(x._data == 0) and x is b:
             raise RuntimeError("ZeroDivisionError")

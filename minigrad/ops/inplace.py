@@ -29,7 +29,7 @@ def _needs_graph(t, others):
 
 
 def _internal_overlap(arr):
-    return arr.size > 1 and any(s == 0 and n > 1 for s, n in zip(arr.strides, arr.shape))
+    return 0 in arr.strides and arr.size > 1 and any(s == 0 and n > 1 for s, n in zip(arr.strides, arr.shape))
 
 
 def check_overlap(t, others=(), fill=False, dest=None):
@@ -48,8 +48,10 @@ def check_overlap(t, others=(), fill=False, dest=None):
         if not isinstance(o, Tensor):
             continue
         arr = o._data
-        if arr is out or (arr.shape == out.shape and arr.strides == out.strides
-                          and arr.__array_interface__["data"][0] == out.__array_interface__["data"][0]):
+        if arr is out or not np.may_share_memory(arr, out):  # (a cheap bounds check first)
+            continue
+        if (arr.shape == out.shape and arr.strides == out.strides
+                and arr.__array_interface__["data"][0] == out.__array_interface__["data"][0]):
             continue  # the same elements in the same order (x.add_(x)): fine
         try:
             shared = np.shares_memory(arr, out, max_work=10**6)
@@ -299,9 +301,9 @@ def mul_(t, other):
     return _binary_inplace(t, other, np.multiply, mul)
 
 
-def div_(t, other):
-    """In-place version of ``div``: ``self /= other`` (this tensor must be floating point). Returns
-    this tensor.
+def div_(t, other, rounding_mode=None):
+    """In-place version of ``div``: ``self /= other`` (this tensor must be floating point unless a
+    ``rounding_mode``, "trunc" or "floor", keeps the quotient an integer). Returns this tensor.
 
     Example::
 
@@ -310,6 +312,8 @@ def div_(t, other):
     """
     from .arithmetic import div
 
+    if rounding_mode is not None:
+        return _computed_inplace(t, other, lambda a, b: div(a, b, rounding_mode=rounding_mode))
     other = as_operand(other)
     if t._data.dtype.kind != "f":
         raise RuntimeError(

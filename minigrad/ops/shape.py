@@ -19,6 +19,16 @@ __all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose
            "triu"]
 
 
+def _keyword_sizes(args, kwargs, name, fn):
+    """Sizes given positionally, or as torch's keyword (``x.reshape(shape=(2, 3))``)."""
+    if not kwargs:
+        return args
+    unknown = sorted(set(kwargs) - {name})
+    if unknown or args:
+        raise TypeError(f"{fn}() got an unexpected keyword argument '{unknown[0] if unknown else name}'")
+    return (kwargs[name],)
+
+
 def parse_shape(args):
     """Shape arguments given as ``f(2, 3)``, ``f((2, 3))`` or ``f([2, 3])``, as a tuple of ints."""
     if len(args) == 1 and not isinstance(args[0], numbers.Integral):
@@ -89,7 +99,7 @@ class Reshape(Op):
     __slots__ = ("in_shape",)
 
 
-def reshape(input, *shape):
+def reshape(input, *shape, **kwargs):
     """The same elements in a new shape: a view of ``input`` when the memory layout allows it, else a
     copy. One size may be -1 (inferred from the others). Sizes may be given as ints or as one
     tuple/list.
@@ -103,13 +113,14 @@ def reshape(input, *shape):
         >>> minigrad.reshape(x, (-1, 2)).shape
         minigrad.Size([3, 2])
     """
+    shape = _keyword_sizes(shape, kwargs, "shape", "reshape")
     shape = infer_shape(parse_shape(shape), input._data.size)
     if shape == input._data.shape:
         return Reshape.apply(input, shape, True)
     return Reshape.apply(input, shape, False)
 
 
-def view(input, *shape):
+def view(input, *shape, **kwargs):
     """A view of ``input`` (sharing its memory) with a new shape, like ``reshape`` but an error when
     the memory layout does not allow a view (e.g. after ``t()``: use ``reshape``). ``x.view(dtype)``
     reinterprets the same bytes as another dtype.
@@ -122,6 +133,9 @@ def view(input, *shape):
         >>> x
         tensor([100.,   1.,   2.,   3.,   4.,   5.])
     """
+    if not shape and set(kwargs) == {"dtype"}:
+        return view_as_dtype(input, kwargs["dtype"])
+    shape = _keyword_sizes(shape, kwargs, "size", "view")
     if len(shape) == 1 and not isinstance(shape[0], (numbers.Integral, tuple, list, Tensor)):
         return view_as_dtype(input, shape[0])
     shape = infer_shape(parse_shape(shape), input._data.size)
@@ -264,7 +278,7 @@ class Permute(Op):
     __slots__ = ("dims",)
 
 
-def permute(input, *dims):
+def permute(input, *dims, **kwargs):
     """A view of ``input`` with its dimensions reordered: dimension ``i`` of the result is dimension
     ``dims[i]`` of ``input``. ``dims`` may be given as ints or as one tuple.
 
@@ -276,6 +290,7 @@ def permute(input, *dims):
         >>> minigrad.permute(x, (1, 2, 0)).shape
         minigrad.Size([3, 4, 2])
     """
+    dims = _keyword_sizes(dims, kwargs, "dims", "permute")
     dims = parse_shape(dims)
     nd = input._data.ndim
     if len(dims) != nd:
@@ -364,7 +379,7 @@ def expand_error(shape, sizes, dtype):
     return None
 
 
-def expand(input, *sizes):
+def expand(input, *sizes, **kwargs):
     """A view of ``input`` broadcast to a larger shape, without copying: dimensions of size 1 are
     repeated, new leading dimensions added; -1 keeps a dimension's size. Writing into the result
     writes the shared elements.
@@ -378,6 +393,7 @@ def expand(input, *sizes):
         >>> x.expand(4, -1, 2).shape
         minigrad.Size([4, 2, 2])
     """
+    sizes = _keyword_sizes(sizes, kwargs, "size", "expand")
     sizes = parse_shape(sizes)
     shape = input._data.shape
     if len(sizes) < len(shape):
