@@ -521,6 +521,7 @@ case("nanmedian", lambda a: a.nanmedian(), lambda: (_distinct((3, 4)),))
 case("lgamma", lambda a: a.lgamma(), shapes((3, 4), positive=True))
 case("digamma-polygamma", lambda a: a.digamma() + minigrad.polygamma(1, a), shapes((3, 4), positive=True))
 case("erfinv", lambda a: (a * 0.4).erfinv(), shapes((3, 4)))
+case("scatter_reduce-prod", lambda a, b: a.scatter_reduce(1, minigrad.tensor([[0, 2, 0, 1], [1, 1, 2, 2]]), b, "prod"), shapes((2, 3), (2, 4)))
 
 # ------------------------------------------------------------------ compositions
 case("mlp", lambda x, w1, w2: ((x @ w1).tanh() @ w2).log_softmax(1), shapes((4, 3), (3, 5), (5, 2)))

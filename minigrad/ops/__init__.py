@@ -38,6 +38,7 @@ from .index_more import *  # noqa: F401,F403
 from .misc_more import *  # noqa: F401,F403
 from .extra import *  # noqa: F401,F403
 from .gamma import *  # noqa: F401,F403
+from .scatter_ops import scatter_reduce  # noqa: F401
 from .einsum import einsum  # noqa: F401
 from .methods import is_nonzero  # noqa: F401
 
@@ -46,4 +47,4 @@ __all__ = (arithmetic.__all__ + pointwise.__all__ + reduction.__all__ + shape.__
            + special.__all__ + reduction_more.__all__ + shape_more.__all__ + inplace_math.__all__
            + typeinfo.__all__ + trig.__all__ + matrix_more.__all__
            + index_more.__all__ + misc_more.__all__ + extra.__all__ + gamma.__all__
-           + ["is_nonzero", "einsum"])
+           + ["is_nonzero", "einsum", "scatter_reduce"])
