@@ -2,11 +2,10 @@
 fill_diagonal_, masked_scatter, dist, cdist, cov, corrcoef, trapezoid/trapz, logspace. Most are
 compositions of other ops, which give their gradients."""
 import collections
-import math
 
 import numpy as np
 
-from ..tensor import Tensor, _wrap
+from ..tensor import _wrap
 from ._util import canonical_dim
 from .indexing import gather
 from .special import _unary

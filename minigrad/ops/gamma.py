@@ -9,7 +9,6 @@ import math
 import numpy as np
 
 from ..autograd.function import Op
-from ..tensor import Tensor
 from ._util import float_input
 
 __all__ = ["lgamma", "digamma", "polygamma", "erfinv"]
