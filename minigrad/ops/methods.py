@@ -4,8 +4,8 @@ import numpy as np
 
 from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
 from . import scatter_ops
-from . import (extra, gamma, index_more, inplace_math, matrix_more, misc_more, reduction_more,
-               shape_more, special, trig)
+from . import (extra, gamma, index_more, inplace_math, matrix_more, misc_more, numeric,
+               reduction_more, shape_more, special, trig)
 
 
 def _where(self, condition, other):
@@ -185,7 +185,7 @@ _METHODS = {
     "type_as": _type_as, "is_nonzero": is_nonzero, "ndimension": _ndimension,
     **shape_more.METHODS, **inplace_math.METHODS, **trig.METHODS, **matrix_more.METHODS,
     **reduction_more.METHODS, **index_more.METHODS, **misc_more.METHODS, **extra.METHODS,
-    **gamma.METHODS, **scatter_ops.METHODS,
+    **gamma.METHODS, **scatter_ops.METHODS, **numeric.METHODS,
 }
 
 
