@@ -515,6 +515,13 @@ case("logaddexp", lambda a, b: minigrad.logaddexp(a, b) + minigrad.logaddexp2(b,
 case("xlogy", lambda a, b: minigrad.xlogy(a, b), lambda: (_t((3, 4), 0), _t((4,), 1, positive=True)))
 case("median", lambda a: a.median(), lambda: (_distinct((3, 4)),))
 case("logcumsumexp", lambda a: a.logcumsumexp(1), shapes((3, 4)))
+case("sinc", lambda a: a.sinc(), shapes((3, 4)))
+case("copysign", lambda a, b: minigrad.copysign(a, b), shapes((3, 4), (4,), away_from=[0]))
+case("nanmedian", lambda a: a.nanmedian(), lambda: (_distinct((3, 4)),))
+case("lgamma", lambda a: a.lgamma(), shapes((3, 4), positive=True))
+case("digamma-polygamma", lambda a: a.digamma() + minigrad.polygamma(1, a), shapes((3, 4), positive=True))
+case("erfinv", lambda a: (a * 0.4).erfinv(), shapes((3, 4)))
+case("scatter_reduce-prod", lambda a, b: a.scatter_reduce(1, minigrad.tensor([[0, 2, 0, 1], [1, 1, 2, 2]]), b, "prod"), shapes((2, 3), (2, 4)))
 
 # ------------------------------------------------------------------ compositions
 case("mlp", lambda x, w1, w2: ((x @ w1).tanh() @ w2).log_softmax(1), shapes((4, 3), (3, 5), (5, 2)))

@@ -442,3 +442,26 @@ def test_prod_gradient_with_zeros_is_not_nan():
         grads.append(x.grad.tolist())
     assert not np.isnan(grads[0]).any()
     assert grads[0] == grads[1]
+
+
+VIEW_INPLACE = [("exp_", ()), ("floor_", ()), ("asin_", ()), ("lerp_", ("T", 0.3)),
+                ("index_fill_", (0, "I", 2.)), ("scatter_reduce_", (0, "J", "S", "prod")),
+                ("fill_diagonal_", (1.,)), ("atan2_", ("T",)), ("clip_", (0.3, 0.5)),
+                ("addcmul_", ("T", "T")), ("nan_to_num_", ())]
+
+
+@pytest.mark.parametrize("name,args", VIEW_INPLACE, ids=[n for n, _ in VIEW_INPLACE])
+def test_inplace_through_a_view_with_autograd_matches_torch(name, args):
+    a = np.random.default_rng(0).uniform(0.1, 0.45, (3, 4))
+    results = []
+    for L in (minigrad, torch):
+        x = L.tensor(a, requires_grad=True)
+        y = x * 2
+        v = y[1:, :3] if name == "fill_diagonal_" else y[:, 1:3]
+        named = {"T": (L.ones(tuple(v.shape)) * 0.5).double(), "I": L.tensor([1]),
+                 "J": L.tensor([[0, 1]]), "S": L.ones(1, 2, dtype=L.float64) * 3}
+        getattr(v, name)(*[named.get(t, t) if isinstance(t, str) else t for t in args])
+        (y * L.tensor(np.arange(12.).reshape(3, 4))).sum().backward()
+        results.append((y, x.grad))
+    assert_same(results[0][0], results[1][0])
+    assert_same(results[0][1], results[1][1])

@@ -9,8 +9,8 @@ at top level; the helpers and the Tensor-only functions below stay reachable her
 (``minigrad.ops.getitem``), for ``Tensor``'s methods and the other modules.
 """
 from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
-from . import (index_more, inplace_math, matrix_more, misc_more, reduction_more, shape_more,
-               special, trig, typeinfo)
+from . import (extra, gamma, index_more, inplace_math, matrix_more, misc_more, numeric,
+               reduction_more, scatter_views, shape_more, special, trig, typeinfo)
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .arithmetic import *  # noqa: F401,F403
 from .arithmetic import cast  # noqa: F401
@@ -36,6 +36,11 @@ from .trig import *  # noqa: F401,F403
 from .matrix_more import *  # noqa: F401,F403
 from .index_more import *  # noqa: F401,F403
 from .misc_more import *  # noqa: F401,F403
+from .extra import *  # noqa: F401,F403
+from .gamma import *  # noqa: F401,F403
+from .numeric import *  # noqa: F401,F403
+from .scatter_views import *  # noqa: F401,F403
+from .scatter_ops import scatter_reduce  # noqa: F401
 from .einsum import einsum  # noqa: F401
 from .methods import is_nonzero  # noqa: F401
 
@@ -43,4 +48,5 @@ __all__ = (arithmetic.__all__ + pointwise.__all__ + reduction.__all__ + shape.__
            + sorting.__all__ + indexing.__all__ + linalg.__all__ + inplace.__all__ + ["dropout"]
            + special.__all__ + reduction_more.__all__ + shape_more.__all__ + inplace_math.__all__
            + typeinfo.__all__ + trig.__all__ + matrix_more.__all__
-           + index_more.__all__ + misc_more.__all__ + ["is_nonzero", "einsum"])
+           + index_more.__all__ + misc_more.__all__ + extra.__all__ + gamma.__all__
+           + numeric.__all__ + scatter_views.__all__ + ["is_nonzero", "einsum", "scatter_reduce"])

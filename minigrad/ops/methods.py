@@ -3,8 +3,9 @@
 import numpy as np
 
 from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
-from . import (index_more, inplace_math, matrix_more, misc_more, reduction_more, shape_more,
-               special, trig)
+from . import scatter_ops
+from . import (extra, gamma, index_more, inplace_math, matrix_more, misc_more, numeric,
+               reduction_more, scatter_views, shape_more, special, trig)
 
 
 def _where(self, condition, other):
@@ -183,7 +184,9 @@ _METHODS = {
     "logsumexp": reduction_more.logsumexp, "count_nonzero": reduction_more.count_nonzero,
     "type_as": _type_as, "is_nonzero": is_nonzero, "ndimension": _ndimension,
     **shape_more.METHODS, **inplace_math.METHODS, **trig.METHODS, **matrix_more.METHODS,
-    **reduction_more.METHODS, **index_more.METHODS, **misc_more.METHODS,
+    **reduction_more.METHODS, **index_more.METHODS, **misc_more.METHODS, **extra.METHODS,
+    **gamma.METHODS, **scatter_ops.METHODS, **numeric.METHODS,
+    **scatter_views.METHODS,
 }
 
 

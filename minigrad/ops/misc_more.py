@@ -3,14 +3,12 @@ searchsorted/bucketize, bincount, histc, kthvalue, quantile/nanquantile, cross,
 unique_consecutive, cartesian_prod, block_diag. The differentiable ones are compositions of
 other ops (sort, gather, where, stack ...), which give their gradients."""
 import collections
-import numbers
 
 import numpy as np
 
 from .._dtype import promote_types, scalar_type_name
-from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap
-from ._util import as_operand, canonical_dim, promote
+from ._util import canonical_dim, promote
 from .arithmetic import where
 from .indexing import gather
 from .shape import cat, expand, reshape, stack

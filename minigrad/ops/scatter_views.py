@@ -1,0 +1,133 @@
+"""Sliding windows and out-of-place writes: Tensor.unfold, select_scatter, slice_scatter,
+index_put. Built on index_select / index_copy / index_add, which give the gradients."""
+import numpy as np
+
+from ..tensor import Tensor, _wrap
+from ._util import canonical_dim
+from .index_more import index_add, index_copy
+from .shape import expand, reshape
+from .shape_more import _inplace_from, index_select, movedim
+
+__all__ = ["select_scatter", "slice_scatter", "index_put"]
+
+
+def unfold(self, dimension, size, step):
+    """``x.unfold(dimension, size, step)``: all windows of ``size`` elements along ``dimension``,
+    ``step`` apart, as a new last dimension. (A copy in minigrad; PyTorch returns a view.)
+
+    Example::
+
+        >>> minigrad.arange(7.).unfold(0, 3, 2)
+        tensor([[0., 1., 2.],
+                [2., 3., 4.],
+                [4., 5., 6.]])
+    """
+    nd = self._data.ndim
+    d = canonical_dim(dimension, nd)
+    length = self._data.shape[d] if nd else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is "
+                           f"{size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    x = reshape(self, (1,)) if nd == 0 else self
+    n = (length - size) // step + 1
+    idx = (np.arange(n)[:, None] * step + np.arange(size)).reshape(-1)
+    picked = index_select(x, d, _wrap(idx.astype(np.int64)))
+    shape = list(x._data.shape)
+    shape[d:d + 1] = [n, size]
+    out = movedim(reshape(picked, shape), d + 1, -1)
+    return reshape(out, (size,)) if nd == 0 else out
+
+
+def select_scatter(input, src, dim, index):
+    """A copy of ``input`` with the slice ``input.select(dim, index)`` replaced by ``src``.
+
+    Example::
+
+        >>> minigrad.select_scatter(minigrad.zeros(2, 3), minigrad.ones(3), 0, 1)
+        tensor([[0., 0., 0.],
+                [1., 1., 1.]])
+    """
+    d = canonical_dim(dim, input._data.ndim)
+    want = input._data.shape[:d] + input._data.shape[d + 1:]
+    if src._data.shape != want:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src._data.shape)}, slice size = {list(want)}")
+    size = input._data.shape[d]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input._data.shape)} at dimension {d}")
+    return index_copy(input, d, _wrap(np.array([index % size], np.int64)), src.unsqueeze(d))
+
+
+def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
+    """A copy of ``input`` with the slice ``start:end:step`` along ``dim`` replaced by ``src``.
+
+    Example::
+
+        >>> minigrad.slice_scatter(minigrad.zeros(4, 2), minigrad.ones(2, 2), 0, 1, None, 2)
+        tensor([[0., 0.],
+                [1., 1.],
+                [0., 0.],
+                [1., 1.]])
+    """
+    d = canonical_dim(dim, input._data.ndim)
+    positions = np.arange(input._data.shape[d])[slice(start, end, step)]
+    want = list(input._data.shape)
+    want[d] = positions.size
+    if list(src._data.shape) != want:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src._data.shape)}, slice size = {want}")
+    return index_copy(input, d, _wrap(positions.astype(np.int64)), src)
+
+
+def index_put(input, indices, values, accumulate=False):
+    """A copy of ``input`` with ``values`` written (or, with ``accumulate=True``, added) at
+    ``input[indices]``, for a tuple of integer index tensors over the leading dimensions.
+
+    Example::
+
+        >>> minigrad.zeros(3, 2).index_put((minigrad.tensor([0, 0]),), minigrad.tensor([1., 2.]), accumulate=True)
+        tensor([[2., 4.],
+                [0., 0.],
+                [0., 0.]])
+    """
+    indices = tuple(indices)
+    if not indices or len(indices) > input._data.ndim:
+        raise IndexError(f"too many indices for tensor of dimension {input._data.ndim} (got "
+                         f"{len(indices)})")
+    arrays = []
+    for k, t in enumerate(indices):
+        a = t._data if isinstance(t, Tensor) else np.asarray(t)
+        if a.dtype.kind not in "iu":
+            raise NotImplementedError("minigrad's index_put takes integer index tensors only")
+        size = input._data.shape[k]
+        bad = (a < -size) | (a >= size)
+        if bad.any():
+            raise IndexError(f"index {int(a[bad].flat[0])} is out of bounds for dimension {k} "
+                             f"with size {size}")
+        arrays.append(np.where(a < 0, a + size, a))
+    lead = input._data.shape[:len(indices)]
+    rest = input._data.shape[len(indices):]
+    linear = np.ravel_multi_index(np.broadcast_arrays(*arrays), lead).astype(np.int64)
+    flat = reshape(input, (-1,) + rest)
+    vals = values if isinstance(values, Tensor) else _wrap(np.asarray(values, input._data.dtype))
+    vals = reshape(expand(vals.to(input.dtype), linear.shape + rest), (-1,) + rest)
+    index = _wrap(linear.reshape(-1))
+    out = index_add(flat, 0, index, vals) if accumulate else index_copy(flat, 0, index, vals)
+    return reshape(out, input._data.shape)
+
+
+_EXAMPLES = {"index_put_": "(minigrad.tensor([0]),), minigrad.tensor(5.)"}
+
+
+def _install():
+    from . import shape_more
+
+    shape_more._EXAMPLE_ARGS.update(_EXAMPLES)
+    return {"unfold": unfold, "select_scatter": select_scatter, "slice_scatter": slice_scatter,
+            "index_put": index_put, "index_put_": _inplace_from(index_put, "index_put_")}
+
+
+METHODS = _install()
