@@ -363,7 +363,7 @@ def gelu(input, approximate="none"):
         tensor([-0.1587,  0.0000,  0.8413])
     """
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
 
     def Gelu(a):
         x = a.astype(np.float64)
