@@ -866,6 +866,36 @@ def test_layer_cases_are_enough():
     assert len(raised) >= 20
 
 
+def _pd(L):
+    return L.nn.ParameterDict({"a": L.nn.Parameter(L.T.ones(2)), "b": L.T.ones(3)})
+
+
+pd = _pd
+PARAMETER_DICT = {
+    "pd-repr": lambda L: repr(pd(L)),
+    "pd-list": lambda L: (list(pd(L)), type(pd(L)['b']).__name__, 'a' in pd(L), len(pd(L))),
+    "pd-int-key": lambda L: pd(L)[1],
+    "pd-missing": lambda L: pd(L)["zz"],
+    "pd-pop-missing": lambda L: pd(L).pop("zz"),
+    "pd-update-int": lambda L: pd(L).update(5),
+    "pd-update-short": lambda L: pd(L).update([("c",)]),
+    "pd-del-missing": lambda L: pd(L).__delitem__("zz"),
+    "pd-get": lambda L: pd(L).get("zz"),
+    "pd-values": lambda L: [type(v).__name__ for v in pd(L).values()],
+    "pd-params": lambda L: [n for n, _ in pd(L).named_parameters()],
+    "pd-pop": lambda L: (lambda d: (tuple(d.pop('a').shape), list(d), [n for n, _ in d.named_parameters()]))(pd(L)),
+    "pd-state_dict": lambda L: list(pd(L).state_dict()),
+    "pd-call": lambda L: pd(L)(1),
+    "pd-setitem-replace": lambda L: (lambda d: (d.__setitem__('a', L.T.zeros(4)), tuple(d['a'].shape), list(d))[1:])(pd(L)),
+    "pd-clear": lambda L: (lambda d: (d.clear(), len(d), list(d.parameters())))(pd(L))[1:],
+}
+
+
+@pytest.mark.parametrize("name", list(PARAMETER_DICT))
+def test_parameter_dict_like_torch(name):
+    assert_same_as_torch(PARAMETER_DICT[name])
+
+
 # ============================================================ 6. nn.Parameter
 PARAMETER = {
     "int-data": lambda L: L.nn.Parameter(L.T.ones(2, dtype=L.T.long)),

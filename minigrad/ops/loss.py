@@ -144,7 +144,8 @@ class CrossEntropyProb(Op):
         dx = dt = dw = None
         if need_x:
             wq = q * w
-            dx = (coef * (np.exp(logp) * wq.sum(axis=1, keepdims=True) - wq)).astype(logp.dtype, copy=False)
+            dx = coef * (np.exp(logp) * wq.sum(axis=1, keepdims=True) - wq)
+            dx = dx.astype(logp.dtype, copy=False)
         if need_t:
             dt = (-coef * (1 - eps) * w * logp).astype(logp.dtype, copy=False)
         if need_w and weight is not None:

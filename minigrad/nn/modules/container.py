@@ -12,7 +12,7 @@ from ...tensor import Tensor
 from ..parameter import Parameter
 from .module import Module, _addindent
 
-__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList"]
+__all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
 
 def _renumbered(modules):
@@ -396,3 +396,109 @@ class ParameterList(Module):
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterList should not be called.")
+
+
+class ParameterDict(Module):
+    """Holds parameters under string keys (each registered under its key, in insertion order);
+    plain tensors are wrapped in ``Parameter``, as ``torch.nn.ParameterDict``.
+
+    Example::
+
+        >>> pd = nn.ParameterDict({"scale": minigrad.ones(2)})
+        >>> list(pd), type(pd["scale"]).__name__
+        (['scale'], 'Parameter')
+    """
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        self._keys = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    def _key(self, key):
+        if not isinstance(key, str):
+            raise TypeError(f"Index given to ParameterDict cannot be used as a key as it is not a "
+                            f"string (type is '{type(key).__name__}'). Open an issue on github if "
+                            f"you need non-string keys.")
+        return key
+
+    def __getitem__(self, key):
+        return getattr(self, self._key(key))  # a missing key: PyTorch's AttributeError
+
+    def __setitem__(self, key, value):
+        self._keys[self._key(key)] = None
+        if isinstance(value, Tensor) and not isinstance(value, Parameter):
+            value = Parameter(value)
+        setattr(self, key, value)
+
+    def __delitem__(self, key):
+        del self._keys[key]
+        delattr(self, key)
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __contains__(self, key):
+        return key in self._keys
+
+    def keys(self):
+        """The keys, in insertion order."""
+        return self._keys.keys()
+
+    def items(self):
+        """(key, parameter) pairs, in insertion order."""
+        return ((k, self[k]) for k in self._keys)
+
+    def values(self):
+        """The parameters, in insertion order."""
+        return (self[k] for k in self._keys)
+
+    def get(self, key, default=None):
+        """The parameter under ``key``, or ``default``."""
+        return self[key] if key in self else default
+
+    def pop(self, key):
+        """Remove the entry ``key`` and return its parameter."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def clear(self):
+        """Remove every entry."""
+        for key in list(self._keys):
+            del self[key]
+
+    def update(self, parameters):
+        """Add (or replace) the entries of a mapping or an iterable of (key, value) pairs."""
+        if isinstance(parameters, Mapping):
+            pairs = parameters.items()
+        elif isinstance(parameters, Iterable):
+            pairs = parameters
+        else:
+            raise TypeError("ParametersDict.update should be called with an iterable of key/value "
+                            f"pairs, but got {type(parameters).__name__}")
+        for j, pair in enumerate(pairs):
+            pair = tuple(pair)
+            if len(pair) != 2:
+                raise ValueError(f"ParameterDict update sequence element #{j} has length "
+                                 f"{len(pair)}; 2 is required")
+            self[pair[0]] = pair[1]
+        return self
+
+    def extra_repr(self):
+        lines = []
+        for key, p in self.items():
+            if isinstance(p, Tensor):
+                size = "x".join(str(s) for s in p.shape)
+                kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
+                # PyTorch prints the legacy type name here (ParameterList: the dtype)
+                lines.append(f"  ({key}): {kind} containing: [{p.type()} of size {size}]")
+            else:
+                lines.append(f"  ({key}): Object of type: {type(p).__name__}")
+        return "\n".join(lines)
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterDict should not be called.")

@@ -1,5 +1,5 @@
-"""Loss layers: ``MSELoss``, ``L1Loss``, ``SmoothL1Loss``, ``HuberLoss``, ``CrossEntropyLoss``, ``NLLLoss``, ``BCELoss``,
-``BCEWithLogitsLoss``. Each is a thin wrapper around its ``nn.functional`` twin; class weights
+"""Loss layers: ``MSELoss``, ``L1Loss``, ``SmoothL1Loss``, ``HuberLoss``, ``CrossEntropyLoss``,
+``NLLLoss``, ``BCELoss``, ``BCEWithLogitsLoss``. Each is a thin wrapper around its ``nn.functional`` twin; class weights
 are registered as buffers (so they appear in ``state_dict``, as in PyTorch)."""
 from .. import functional as F
 from .module import Module
