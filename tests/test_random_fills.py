@@ -118,3 +118,55 @@ def test_errors_match_torch(code):
     assert out[1][0] is not None
     assert out[0][0] is not None and issubclass(out[0][0], out[1][0]), out
     assert out[0][1] == out[1][1]
+
+
+def test_multinomial_with_replacement_frequencies():
+    minigrad.manual_seed(3)
+    x = minigrad.multinomial(minigrad.tensor([1., 0., 3.]), N, replacement=True).numpy()
+    freq = np.bincount(x, minlength=3) / N
+    assert freq[1] == 0
+    _close(freq[2], 0.75, np.sqrt(0.75 * 0.25))
+
+
+def test_multinomial_without_replacement_first_draw_and_distinct():
+    minigrad.manual_seed(4)
+    w = minigrad.tensor([[1., 2., 3., 4.]] * 20000)
+    s = minigrad.multinomial(w, 3).numpy()
+    assert all(len(set(row)) == 3 for row in s[:500])
+    first = np.bincount(s[:, 0], minlength=4) / len(s)
+    for k in range(4):
+        assert abs(first[k] - (k + 1) / 10) < 6 * np.sqrt(0.25 / len(s))
+    # zero-weight categories come last, as in PyTorch
+    assert sorted(minigrad.tensor([1., 0., 3.]).multinomial(3).tolist()[:2]) == [0, 2]
+
+
+def test_multinomial_shapes_match_torch():
+    for args in [((2, 4), 3, True), ((4,), 2, False), ((3, 5), 5, False)]:
+        shape, n, repl = args
+        m = minigrad.multinomial(minigrad.ones(*shape), n, replacement=repl)
+        t = torch.multinomial(torch.ones(*shape), n, replacement=repl)
+        assert tuple(m.shape) == tuple(t.shape) and str(m.dtype).split(".")[-1] == str(t.dtype).split(".")[-1]
+
+
+@pytest.mark.parametrize("code", [
+    "L.multinomial(L.tensor([1., 0., 3.]), 4)",
+    "L.multinomial(L.tensor([1., -1.]), 1)",
+    "L.multinomial(L.tensor([0., 0.]), 1)",
+    "L.multinomial(L.ones(2, 2, 2), 1)",
+    "L.multinomial(L.tensor([1., 0., 3.]), 0)",
+    "L.multinomial(L.tensor([1, 2]), 1)",
+    "L.multinomial(L.tensor([1., float('inf')]), 1)",
+])
+def test_multinomial_errors_match_torch(code):
+    test_errors_match_torch(code)
+
+
+def test_multinomial_independent_of_thread_count():
+    results = []
+    for threads in (1, 2):
+        minigrad.set_num_threads(threads)
+        minigrad.manual_seed(11)
+        results.append((minigrad.multinomial(minigrad.ones(50, 7), 4).numpy(),
+                        minigrad.multinomial(minigrad.ones(50, 7), 9, replacement=True).numpy()))
+    minigrad.set_num_threads(1)
+    assert all(np.array_equal(a, b) for a, b in zip(*results))

@@ -8,6 +8,8 @@ from .._dtype import c_type_name, scalar_type_name
 from ..tensor import Tensor, _wrap
 from .inplace import copy_
 
+__all__ = ["multinomial"]
+
 
 def _uniform(shape, generator):
     from ..creation import fill_uniform
@@ -135,5 +137,47 @@ def random_(self, from_=None, to=None, *, generator=None, **kwargs):
     return copy_(self, _wrap(values.reshape(self._data.shape).astype(dt)))
 
 
-METHODS = {"bernoulli_": bernoulli_, "exponential_": exponential_, "geometric_": geometric_,
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """``num_samples`` category indices drawn from each row of ``input`` (non-negative weights,
+    1-d or 2-d), with or without replacement. Without replacement, each row is ordered by
+    exponential "arrival times" divided by the weights (the exponential race), which draws
+    exactly as successive sampling would.
+
+    Example::
+
+        >>> minigrad.multinomial(minigrad.tensor([0., 1., 0.]), 2, replacement=True)
+        tensor([1, 1])
+    """
+    p = input._data
+    if p.dtype.kind != "f":
+        raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                           f"{scalar_type_name(p.dtype)}")
+    if p.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    rows = p.reshape(-1, p.shape[-1]).astype(np.float64)
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    if not np.isfinite(rows).all() or (rows < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if replacement:
+        cdf = np.cumsum(rows, 1)
+        cdf /= cdf[:, -1:]
+        u = _uniform((rows.shape[0], num_samples), generator)
+        out = np.stack([np.searchsorted(c, x, side="right") for c, x in zip(cdf, u)])
+        out = np.minimum(out, rows.shape[1] - 1)
+    else:
+        u = _uniform(rows.shape, generator)
+        with np.errstate(divide="ignore"):
+            arrival = -np.log1p(-u) / rows  # weight 0: inf, drawn last (as PyTorch does)
+        out = np.argsort(arrival, axis=1, kind="stable")[:, :num_samples]
+    out = out.astype(np.int64)
+    return _wrap(out.reshape(num_samples) if p.ndim == 1 else out)
+
+
+METHODS = {"multinomial": multinomial, "bernoulli_": bernoulli_, "exponential_": exponential_, "geometric_": geometric_,
            "cauchy_": cauchy_, "log_normal_": log_normal_, "random_": random_}
