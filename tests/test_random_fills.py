@@ -170,3 +170,40 @@ def test_multinomial_independent_of_thread_count():
                         minigrad.multinomial(minigrad.ones(50, 7), 9, replacement=True).numpy()))
     minigrad.set_num_threads(1)
     assert all(np.array_equal(a, b) for a, b in zip(*results))
+
+
+@pytest.mark.parametrize("lam", [0.7, 4.0, 9.5, 10.0, 30.0, 400.0])
+def test_poisson_frequencies_follow_the_pmf(lam):
+    import math
+
+    minigrad.manual_seed(21)
+    x = minigrad.poisson(minigrad.full((N,), lam, dtype=minigrad.float64)).numpy()
+    assert np.array_equal(x, np.round(x)) and (x >= 0).all()
+    _close(x.mean(), lam, math.sqrt(lam))
+    mode = int(lam)
+    for k in range(max(0, mode - 3), mode + 4):
+        pmf = math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))
+        _close((x == k).mean(), pmf, math.sqrt(pmf * (1 - pmf)))
+
+
+def test_poisson_zero_rate_dtype_and_threads():
+    r = minigrad.tensor([[0., 2.5], [15., 0.]])
+    results = []
+    for threads in (1, 2):
+        minigrad.set_num_threads(threads)
+        minigrad.manual_seed(5)
+        results.append(minigrad.poisson(r))
+    minigrad.set_num_threads(1)
+    assert np.array_equal(results[0].numpy(), results[1].numpy())
+    assert results[0].dtype == minigrad.float32 and results[0][0, 0].item() == 0
+    t = torch.poisson(torch.tensor([[0., 2.5], [15., 0.]]))
+    assert tuple(results[0].shape) == tuple(t.shape)
+
+
+@pytest.mark.parametrize("code", [
+    "L.poisson(L.tensor([-1.]))",
+    "L.poisson(L.tensor([float('nan')]))",
+    "L.poisson(L.tensor([1, 2]))",
+])
+def test_poisson_errors_match_torch(code):
+    test_errors_match_torch(code)

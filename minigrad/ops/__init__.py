@@ -40,7 +40,7 @@ from .extra import *  # noqa: F401,F403
 from .gamma import *  # noqa: F401,F403
 from .numeric import *  # noqa: F401,F403
 from .scatter_views import *  # noqa: F401,F403
-from .random_fills import multinomial  # noqa: F401
+from .random_fills import multinomial, poisson  # noqa: F401
 from .scatter_ops import scatter_reduce  # noqa: F401
 from .einsum import einsum  # noqa: F401
 from .methods import is_nonzero  # noqa: F401

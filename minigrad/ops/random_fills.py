@@ -8,7 +8,7 @@ from .._dtype import c_type_name, scalar_type_name
 from ..tensor import Tensor, _wrap
 from .inplace import copy_
 
-__all__ = ["multinomial"]
+__all__ = ["multinomial", "poisson"]
 
 
 def _uniform(shape, generator):
@@ -177,6 +177,76 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
         out = np.argsort(arrival, axis=1, kind="stable")[:, :num_samples]
     out = out.astype(np.int64)
     return _wrap(out.reshape(num_samples) if p.ndim == 1 else out)
+
+
+def _poisson_small(lam, generator):
+    """Knuth: count uniforms until their product drops below e^-lam (lam < 10). Each round
+    draws one uniform per unfinished element (one generator call per round)."""
+    count = np.zeros(lam.shape, np.float64)
+    product = np.ones(lam.shape, np.float64)
+    limit = np.exp(-lam)
+    todo = np.flatnonzero(lam > 0)
+    while todo.size:
+        product[todo] *= _uniform(todo.shape, generator)
+        done = product[todo] <= limit[todo]
+        count[todo[~done]] += 1
+        todo = todo[~done]
+    return count
+
+
+def _poisson_large(lam, generator):
+    """Hoermann's transformed rejection (PTRS, as numpy's generator) for lam >= 10; each round
+    draws two uniforms per element still rejected."""
+    from .gamma import _lgamma64
+
+    out = np.zeros(lam.shape, np.float64)
+    slam, loglam = np.sqrt(lam), np.log(lam)
+    b = 0.931 + 2.53 * slam
+    a = -0.059 + 0.02483 * b
+    invalpha = 1.1239 + 1.1328 / (b - 3.4)
+    vr = 0.9277 - 3.6224 / (b - 2)
+    todo = np.arange(lam.size)
+    while todo.size:
+        uv = _uniform((2, todo.size), generator)
+        u, v = uv[0] - 0.5, uv[1]
+        us = 0.5 - np.abs(u)
+        A, B, L = a[todo], b[todo], lam[todo]
+        k = np.floor((2 * A / us + B) * u + L + 0.43)
+        accept = (us >= 0.07) & (v <= vr[todo])
+        maybe = ~accept & (k >= 0) & ~((us < 0.013) & (v > us))
+        with np.errstate(all="ignore"):
+            test = (np.log(v) + np.log(invalpha[todo]) - np.log(A / (us * us) + B)
+                    <= -L + k * loglam[todo] - _lgamma64(np.maximum(k, 0) + 1))
+        accept |= maybe & test
+        out[todo[accept]] = k[accept]
+        todo = todo[~accept]
+    return out
+
+
+def poisson(input, generator=None):
+    """Counts drawn from Poisson distributions with the rates in ``input`` (same shape and
+    dtype), from minigrad's counter-based generator.
+
+    Example::
+
+        >>> minigrad.poisson(minigrad.tensor([0., 0.]))
+        tensor([0., 0.])
+    """
+    rates = input._data
+    if rates.dtype.kind != "f":
+        from .special import _not_implemented
+
+        raise _not_implemented("poisson_cpu", input)
+    lam = rates.astype(np.float64).reshape(-1)
+    if not (lam >= 0).all():
+        raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
+    out = np.zeros(lam.shape, np.float64)
+    small = lam < 10
+    if small.any():
+        out[small] = _poisson_small(lam[small], generator)
+    if (~small).any():
+        out[~small] = _poisson_large(lam[~small], generator)
+    return _wrap(out.reshape(rates.shape).astype(rates.dtype))
 
 
 METHODS = {"multinomial": multinomial, "bernoulli_": bernoulli_, "exponential_": exponential_, "geometric_": geometric_,
