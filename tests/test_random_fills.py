@@ -79,12 +79,12 @@ def test_random_default_range_is_torchs():
                                        ("bernoulli_", (0.5,)), ("cauchy_", ()),
                                        ("log_normal_", ()), ("random_", (0, 10))])
 def test_independent_of_thread_count(name, args):
-    results = []
+    results, before = [], minigrad.get_num_threads()
     for threads in (1, 2):
         minigrad.set_num_threads(threads)
         minigrad.manual_seed(7)
         results.append(getattr(minigrad.empty(10_000), name)(*args).numpy())
-    minigrad.set_num_threads(1)
+    minigrad.set_num_threads(before)
     assert np.array_equal(results[0], results[1])
 
 
@@ -162,13 +162,13 @@ def test_multinomial_errors_match_torch(code):
 
 
 def test_multinomial_independent_of_thread_count():
-    results = []
+    results, before = [], minigrad.get_num_threads()
     for threads in (1, 2):
         minigrad.set_num_threads(threads)
         minigrad.manual_seed(11)
         results.append((minigrad.multinomial(minigrad.ones(50, 7), 4).numpy(),
                         minigrad.multinomial(minigrad.ones(50, 7), 9, replacement=True).numpy()))
-    minigrad.set_num_threads(1)
+    minigrad.set_num_threads(before)
     assert all(np.array_equal(a, b) for a, b in zip(*results))
 
 
@@ -188,12 +188,12 @@ def test_poisson_frequencies_follow_the_pmf(lam):
 
 def test_poisson_zero_rate_dtype_and_threads():
     r = minigrad.tensor([[0., 2.5], [15., 0.]])
-    results = []
+    results, before = [], minigrad.get_num_threads()
     for threads in (1, 2):
         minigrad.set_num_threads(threads)
         minigrad.manual_seed(5)
         results.append(minigrad.poisson(r))
-    minigrad.set_num_threads(1)
+    minigrad.set_num_threads(before)
     assert np.array_equal(results[0].numpy(), results[1].numpy())
     assert results[0].dtype == minigrad.float32 and results[0][0, 0].item() == 0
     t = torch.poisson(torch.tensor([[0., 2.5], [15., 0.]]))
