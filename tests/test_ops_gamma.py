@@ -23,6 +23,8 @@ OPS = {
     "polygamma-2": (lambda L, a: a.polygamma(2), [WIDE]),
     "polygamma-3": (lambda L, a: L.polygamma(3, a), [np.abs(WIDE) + 0.1]),
     "erfinv": (lambda L, a: L.erfinv(a), [np.linspace(-0.99, 0.99, 67).astype(np.float32)]),
+    "mvlgamma": (lambda L, a: L.mvlgamma(a, 3), [np.abs(WIDE) + 1.1]),
+    "mvlgamma-method": (lambda L, a: a.mvlgamma(1), [np.abs(WIDE) + 0.1]),
     "erfinv-edges": (lambda L, a: a.erfinv(), [np.array([-1., 1., 1.5, -2., NAN, 0.], np.float32)]),
 }
 
@@ -50,6 +52,7 @@ GRADCHECK = {
     "digamma": (lambda x: x.digamma(), [R(3, 4, low=-3.7, high=-3.3)]),
     "polygamma": (lambda x: minigrad.polygamma(2, x), [R(3, 4, low=0.5, high=4)]),
     "erfinv": (lambda x: x.erfinv(), [R(3, 4, low=-0.9, high=0.9)]),
+    "mvlgamma": (lambda x: x.mvlgamma(2), [R(3, 4, low=1.5, high=5)]),
 }
 
 

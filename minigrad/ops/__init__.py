@@ -10,7 +10,7 @@ at top level; the helpers and the Tensor-only functions below stay reachable her
 """
 from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
 from . import (extra, gamma, index_more, inplace_math, matrix_more, misc_more, numeric,
-               reduction_more, scatter_views, shape_more, special, trig, typeinfo)
+               random_fills, reduction_more, scatter_views, shape_more, special, trig, typeinfo)
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .arithmetic import *  # noqa: F401,F403
 from .arithmetic import cast  # noqa: F401
@@ -40,6 +40,7 @@ from .extra import *  # noqa: F401,F403
 from .gamma import *  # noqa: F401,F403
 from .numeric import *  # noqa: F401,F403
 from .scatter_views import *  # noqa: F401,F403
+from .random_fills import multinomial, poisson  # noqa: F401
 from .scatter_ops import scatter_reduce  # noqa: F401
 from .einsum import einsum  # noqa: F401
 from .methods import is_nonzero  # noqa: F401
@@ -49,4 +50,5 @@ __all__ = (arithmetic.__all__ + pointwise.__all__ + reduction.__all__ + shape.__
            + special.__all__ + reduction_more.__all__ + shape_more.__all__ + inplace_math.__all__
            + typeinfo.__all__ + trig.__all__ + matrix_more.__all__
            + index_more.__all__ + misc_more.__all__ + extra.__all__ + gamma.__all__
-           + numeric.__all__ + scatter_views.__all__ + ["is_nonzero", "einsum", "scatter_reduce"])
+           + numeric.__all__ + scatter_views.__all__ + random_fills.__all__
+           + ["is_nonzero", "einsum", "scatter_reduce"])

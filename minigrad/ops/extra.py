@@ -41,6 +41,8 @@ def mode(input, dim=-1, keepdim=False):
     if a.ndim == 0:
         return _Mode(input.clone(), _wrap(np.zeros((), np.int64)))
     d = canonical_dim(dim, a.ndim)
+    if a.shape[d] == 0:
+        raise IndexError(f"mode(): Expected reduction dim {d} to have non-zero size.")
     rows = np.moveaxis(a, d, -1).reshape(-1, a.shape[d])
     idx = np.zeros(rows.shape[0], np.int64)
     for r, row in enumerate(rows):

@@ -11,7 +11,7 @@ import numpy as np
 from ..autograd.function import Op
 from ._util import float_input
 
-__all__ = ["lgamma", "digamma", "polygamma", "erfinv"]
+__all__ = ["lgamma", "digamma", "polygamma", "erfinv", "mvlgamma"]
 
 _lgamma64 = np.vectorize(math.lgamma, otypes=[np.float64])
 _erf64 = np.vectorize(math.erf, otypes=[np.float64])
@@ -195,6 +195,35 @@ def erfinv(input):
     return Erfinv.apply(float_input(input))
 
 
+def mvlgamma(input, p):
+    """The multivariate log-gamma function of dimension ``p``:
+    ``p (p - 1) / 4 * log(pi) + sum_j lgamma(input - j / 2)`` for j = 0 ... p - 1.
+
+    Example::
+
+        >>> minigrad.mvlgamma(minigrad.tensor([2.5, 3.]), 3)
+        tensor([1.8810, 2.6949])
+    """
+    if p < 1:
+        raise RuntimeError("p has to be greater than or equal to 1")
+    x = float_input(input)
+    out = lgamma(x)
+    for j in range(1, p):
+        out = out + lgamma(x - j / 2)
+    return out + p * (p - 1) / 4 * math.log(math.pi)
+
+
+def _mvlgamma_method(self, p):
+    """``x.mvlgamma(p)``: ``minigrad.mvlgamma(x, p)``.
+
+    Example::
+
+        >>> minigrad.tensor([2.5]).mvlgamma(2)
+        tensor([0.8570])
+    """
+    return mvlgamma(self, p)
+
+
 def _polygamma_method(self, n):
     """``x.polygamma(n)``: ``minigrad.polygamma(n, x)``.
 
@@ -206,4 +235,5 @@ def _polygamma_method(self, n):
     return polygamma(n, self)
 
 
-METHODS = {"lgamma": lgamma, "digamma": digamma, "polygamma": _polygamma_method, "erfinv": erfinv}
+METHODS = {"lgamma": lgamma, "digamma": digamma, "polygamma": _polygamma_method, "erfinv": erfinv,
+           "mvlgamma": _mvlgamma_method}

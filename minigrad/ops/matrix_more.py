@@ -434,6 +434,8 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
         >>> minigrad.diff(minigrad.tensor([1, 3, 6, 10]))
         tensor([2, 3, 4])
     """
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
     d = canonical_dim(dim, input._data.ndim)
     parts = [p for p in (prepend, input, append) if p is not None]
     x = cat(parts, d) if len(parts) > 1 else input

@@ -5,7 +5,7 @@ import numpy as np
 from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
 from . import scatter_ops
 from . import (extra, gamma, index_more, inplace_math, matrix_more, misc_more, numeric,
-               reduction_more, scatter_views, shape_more, special, trig)
+               random_fills, reduction_more, scatter_views, shape_more, special, trig)
 
 
 def _where(self, condition, other):
@@ -186,7 +186,7 @@ _METHODS = {
     **shape_more.METHODS, **inplace_math.METHODS, **trig.METHODS, **matrix_more.METHODS,
     **reduction_more.METHODS, **index_more.METHODS, **misc_more.METHODS, **extra.METHODS,
     **gamma.METHODS, **scatter_ops.METHODS, **numeric.METHODS,
-    **scatter_views.METHODS,
+    **scatter_views.METHODS, **random_fills.METHODS,
 }
 
 

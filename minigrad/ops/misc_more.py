@@ -236,6 +236,8 @@ def kthvalue(input, k, dim=-1, keepdim=False):
     a = input._data
     d = canonical_dim(dim, a.ndim)
     size = a.shape[d] if a.ndim else 1
+    if size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     if a.ndim == 0:
@@ -275,7 +277,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
     if x._data.ndim == 0:
         x = reshape(x, (1,))
     if x._data.shape[d] == 0:
-        raise IndexError(f"{name}() input tensor must be non-empty")
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
     s = sort(movedim(x, d, -1), -1).values  # NaN last
     nan = np.isnan(s._data)
     size = nan.shape[-1]

@@ -45,6 +45,8 @@ class Prod(Op):
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
         axis, keepdim = ctx.meta
+        if a.size == 0:  # nothing to differentiate
+            return np.zeros(a.shape, grad.dtype), None, None, None
         with np.errstate(all="ignore"):
             return Prod._gradient(grad, a, axis, keepdim)
 
@@ -104,6 +106,8 @@ class CumProd(Op):
         (a,) = ctx.saved_tensors
         if a.ndim == 0:
             return grad.astype(a.dtype, copy=False), None, None
+        if a.size == 0:
+            return np.zeros(a.shape, grad.dtype), None, None
         # d out_k / d x_i = prod_{j <= k, j != i} x_j. Without zeros that is out_k / x_i, so
         # the gradient is a reversed cumulative sum of g * out, divided by x. In a slice with a
         # zero at z (the first one): before z the same formula holds (x_i != 0 and out_k = 0
@@ -268,7 +272,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
                            f"but got {scalar_type_name(input._data.dtype)}")
     axes = canonical_dims(dim, input._data.ndim)
     count = np.add.reduce(~np.isnan(input._data), axis=axes, keepdims=keepdim)
-    return nansum(input, axes, keepdim) / _wrap(count.astype(input._data.dtype))
+    with np.errstate(all="ignore"):  # an empty or all-NaN slice is NaN, silently
+        return nansum(input, axes, keepdim) / _wrap(count.astype(input._data.dtype))
 
 
 class MedianAll(Op):

@@ -296,8 +296,8 @@ def index_select(input, dim, index):
     size = input._data.shape[d] if input._data.ndim else 1
     if np.any((idx < 0) | (idx >= size)):  # negative indices too, as in PyTorch
         raise IndexError("index out of range in self")
-    if input._data.ndim == 0:
-        return reshape(IndexSelect.apply(reshape(input, (1,)), 0, idx), index._data.shape)
+    if input._data.ndim == 0:  # a 0-d input gives a 0-d result, as in PyTorch
+        return reshape(IndexSelect.apply(reshape(input, (1,)), 0, idx), ())
     return IndexSelect.apply(input, d, idx)
 
 
@@ -339,6 +339,8 @@ def take_along_dim(input, indices, dim=None):
     if dim is None:
         return gather(reshape(input, (-1,)), 0, reshape(indices, (-1,)).to(np.int64))
     nd = input._data.ndim
+    if nd == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
     if indices._data.ndim != nd:
         raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
                            f"number of dimensions, but got {nd} dimensions for input, and "
