@@ -103,3 +103,107 @@ def relu_backward(grad, result, out=None):
         for c in prange(nch, schedule='static', nogil=True, num_threads=nt):
             mg_relu_bwd_f64(gdp, rdp, odp, c * cs, min(c * cs + cs, n))
     return _copy_back(dst, out)
+
+
+# --------------------------------------------------------------------------
+# Fused multiply-add: out = a * b + c rounded once.
+#
+# PyTorch's CPU kernels for add(x, alpha=s), lerp and addcmul are vectorised with FMA instructions,
+# so an optimizer step rounds each element once where numpy's separate multiply and add round
+# twice. fma is correctly rounded by definition, so the result is the same on every machine
+# (csrc/fma.h: the FMA instruction when the CPU has it, C99's fma() otherwise) and for any thread
+# count: each element is computed on its own.
+
+cdef extern from "fma.h" nogil:
+    void mg_fma_f64(const double *a, int64_t sa, const double *b, int64_t sb,
+                    const double *c, double *out, int64_t start, int64_t end)
+    void mg_fma_f32(const float *a, int64_t sa, const float *b, int64_t sb,
+                    const float *c, float *out, int64_t start, int64_t end)
+    void mg_fma_init()
+    int mg_fma_set_hw(int on)
+    int mg_fma_use_hw
+
+
+mg_fma_init()
+
+
+def _fma_set_hardware(on):
+    """Tests: use the FMA instruction (True) or the portable C99 fma() loop (False)."""
+    if mg_fma_set_hw(1 if on else 0) != 0:
+        raise RuntimeError("this CPU has no FMA instruction")
+
+
+def _fma_uses_hardware():
+    return bool(mg_fma_use_hw)
+
+
+cdef _fma_operand(v, c, str name):
+    """A real scalar (as a 1-element array of c's dtype, read with stride 0) or an array of c's
+    shape and dtype (stride 1)."""
+    if isinstance(v, np.ndarray) and v.ndim > 0:
+        _float_array(v, name)
+        _same_shape_dtype(v, c, name, "c")
+        return _aligned(v), 1
+    if isinstance(v, np.ndarray):
+        v = v.item()
+    return np.array([_real(v, name)], dtype=c.dtype), 0
+
+
+def fma(a, b, c, out=None):
+    """out = a * b + c with a single rounding, elementwise (float32 or float64).
+
+    c is a C-contiguous array; a and b are each a real number or an array of c's shape and
+    dtype. out (optional) has c's shape and dtype and may be c, a or b themselves (in place) but
+    must not partly overlap any of them."""
+    _float_array(c, "c")
+    av, sa_ = _fma_operand(a, c, "a")
+    bv, sb_ = _fma_operand(b, c, "b")
+    out = _out_array(out, c)
+    if sa_:
+        _check_overlap(out, av, "out")
+    if sb_:
+        _check_overlap(out, bv, "out")
+    cdef int64_t n = c.size
+    if n == 0:
+        return out
+    c = _aligned(c)
+    dst = _aligned_target(out)
+    cdef int64_t sa = sa_, sb = sb_
+    cdef int nt
+    cdef int64_t ch, cs, nch
+    _plan(n, _par_min_mem, &nt, &cs, &nch)
+    cdef const double[::1] ad, bd, cd
+    cdef double[::1] od
+    cdef const float[::1] af, bf, cf
+    cdef float[::1] of
+    cdef const double *adp
+    cdef const double *bdp
+    cdef const double *cdp
+    cdef double *odp
+    cdef const float *afp
+    cdef const float *bfp
+    cdef const float *cfp
+    cdef float *ofp
+    if c.dtype == np.float64:
+        ad = av.reshape(-1)
+        bd = bv.reshape(-1)
+        cd = c.reshape(-1)
+        od = dst.reshape(-1)
+        adp = &ad[0]
+        bdp = &bd[0]
+        cdp = &cd[0]
+        odp = &od[0]
+        for ch in prange(nch, schedule='static', nogil=True, num_threads=nt):
+            mg_fma_f64(adp, sa, bdp, sb, cdp, odp, ch * cs, min(ch * cs + cs, n))
+    else:
+        af = av.reshape(-1)
+        bf = bv.reshape(-1)
+        cf = c.reshape(-1)
+        of = dst.reshape(-1)
+        afp = &af[0]
+        bfp = &bf[0]
+        cfp = &cf[0]
+        ofp = &of[0]
+        for ch in prange(nch, schedule='static', nogil=True, num_threads=nt):
+            mg_fma_f32(afp, sa, bfp, sb, cfp, ofp, ch * cs, min(ch * cs + cs, n))
+    return _copy_back(dst, out)

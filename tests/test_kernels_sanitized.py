@@ -296,3 +296,29 @@ def test_misaligned_arrays(n, dtype, rng_variant):
 def test_sum_rows_sizes(rows, cols, dtype):
     g = _rand((rows, cols), dtype)
     np.testing.assert_allclose(_ops.sum_rows(g), g.astype(np.float64).sum(0), **_tol(dtype, rows))
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("n", SIZES + [4097])
+@pytest.mark.parametrize("hardware", [True, False], ids=["fma-instruction", "c99-fma"])
+def test_fma_sizes(n, dtype, hardware):
+    """Every operand shape, in place and misaligned, on both code paths: the values are checked
+    against correct rounding in tests/test_kernels_fma.py; here, that memory is read and written
+    only where it should be."""
+    before = _ops._fma_uses_hardware()
+    if hardware and not before:
+        pytest.skip("this CPU has no FMA instruction")
+    _ops._fma_set_hardware(hardware)
+    try:
+        a, b, c = _rand(n, dtype), _rand(n, dtype), _rand(n, dtype)
+        ref = _ops.fma(a, b, c)
+        np.testing.assert_array_equal(_ops.fma(_misaligned(a), _misaligned(b), _misaligned(c)), ref)
+        np.testing.assert_array_equal(_ops.fma(0.5, b, c), _ops.fma(np.full(n, 0.5, dtype), b, c))
+        np.testing.assert_array_equal(_ops.fma(a, 0.5, c), _ops.fma(a, np.full(n, 0.5, dtype), c))
+        out = _misaligned(np.zeros(n, dtype))
+        _ops.fma(a, b, c, out=out)
+        np.testing.assert_array_equal(out, ref)
+        _ops.fma(a, b, c, out=c)
+        np.testing.assert_array_equal(c, ref)
+    finally:
+        _ops._fma_set_hardware(before)

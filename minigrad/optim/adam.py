@@ -111,8 +111,8 @@ class Adam(Optimizer):
                 step_t = st["step"]
                 np.add(step_t._data, 1, out=step_t._data)
                 step = float(step_t._data)
-                # float64: PyTorch's fused multiply-adds (add with alpha, lerp, addcmul) emulated
-                # exactly; float32 keeps numpy's faster unfused arithmetic (see _fma.py)
+                # float64: PyTorch's fused multiply-adds (add with alpha, lerp, addcmul), rounded
+                # once as PyTorch does; float32 keeps numpy's unfused arithmetic (see _fma.py)
                 fused = d.dtype == np.float64
                 if weight_decay != 0:
                     if decoupled:

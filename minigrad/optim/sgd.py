@@ -116,8 +116,8 @@ class SGD(Optimizer):
 
     def _fused_update(self, p, grad, lr, momentum, dampening, weight_decay, nesterov, maximize):
         """One float64 update with PyTorch's roundings: its ``add(x, alpha=a)`` is a fused
-        multiply-add, emulated exactly by ``fma`` (slower than numpy's unfused arithmetic, which
-        float32 parameters keep: there the results may differ from PyTorch's in the last bit)."""
+        multiply-add, computed by ``fma`` with the same single rounding (float32 parameters keep
+        numpy's unfused arithmetic: there the results may differ from PyTorch's in the last bit)."""
         d = p._data
         if maximize:
             grad = -grad
