@@ -845,7 +845,8 @@ class Tensor:
         _op.setitem(self, index, value)
 
     def __reduce_ex__(self, protocol):
-        return (_rebuild, (self._data, self._requires_grad))
+        # the third item, attributes set on the tensor (t.foo = ...), is restored by pickle and copy
+        return (_rebuild, (self._data, self._requires_grad), self.__dict__ or None)
 
     def __deepcopy__(self, memo):
         """A copy with its own memory, keeping dtype, strides, ``requires_grad``, ``.grad`` and

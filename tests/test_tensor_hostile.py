@@ -453,6 +453,16 @@ COPIES = [
 ]
 
 
+COPIES += [  # attributes, memory sharing, gradients of the copies
+    "import copy ;; x=T.tensor([1.,2]) ;; y=copy.copy(x) ;; y[0]=5 ;; r=x",
+    "import copy ;; x=T.tensor([1.,2]) ;; x.foo=[1] ;; y=copy.copy(x) ;; r=y.foo",
+    "import pickle ;; x=T.arange(6.).reshape(2,3)[0] ;; y=pickle.loads(pickle.dumps(x)) ;; r=(y, y.shape)",
+    "import pickle ;; x=T.tensor([1.,2]) ;; x.foo=3 ;; y=pickle.loads(pickle.dumps(x)) ;; r=y.foo",
+    "import copy ;; x=T.tensor([1.,2], requires_grad=True) ;; y=copy.deepcopy(x) ;; (y*2).sum().backward() ;; r=(x.grad, y.grad)",
+    "import copy ;; x=T.ones(2,requires_grad=True) ;; z=x*2 ;; d=z.detach() ;; r=copy.deepcopy(d)",
+]
+
+
 @pytest.mark.parametrize("code", COPIES)
 def test_copies_match_torch(code):
     same_as_torch(code)
@@ -682,3 +692,4 @@ def test_numpy_operators_on_tensors_give_tensors():
     x = np.array([1., 2.])
     x += minigrad.tensor([1., 2.])  # written into the ndarray, which stays one
     assert type(x) is np.ndarray and x.tolist() == [2., 4.]
+
