@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import minigrad
+from torch_reference import to_float64
 from minigrad.autograd import gradcheck
 from test_torch_parity import R, check_parity
 
@@ -29,11 +30,6 @@ OPS = {
 }
 
 
-def _float64(arrays):
-    return [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype == np.float32 else a
-            for a in arrays]
-
-
 # PyTorch's own polygamma (through its zeta function) is good to ~1e-10 relative in float64;
 # the gradients at the poles are implementation artefacts (huge or infinite), not compared.
 NO_GRAD = {"lgamma-poles", "digamma-poles", "erfinv-edges"}
@@ -44,7 +40,7 @@ def test_matches_torch(name):
     fn, arrays = OPS[name]
     rg = [False] * len(arrays) if name in NO_GRAD else None
     check_parity(fn, arrays, requires_grad=rg, rtol=1e-5, atol=1e-5)
-    check_parity(fn, _float64(arrays), requires_grad=rg, rtol=1e-8, atol=1e-8)
+    check_parity(fn, to_float64(arrays), requires_grad=rg, rtol=1e-8, atol=1e-8)
 
 
 GRADCHECK = {

@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import minigrad
+from torch_reference import assert_same_error, check_parity_float32_and_64
 from minigrad.autograd import gradcheck
-from test_torch_parity import R, assert_same, check_parity
+from test_torch_parity import R, assert_same
 
 torch = pytest.importorskip("torch")
 
@@ -45,16 +46,10 @@ OPS = {
 }
 
 
-def _float64(arrays):
-    return [a.astype(np.float64) if isinstance(a, np.ndarray) and a.dtype == np.float32 else a
-            for a in arrays]
-
-
 @pytest.mark.parametrize("name", list(OPS))
 def test_matches_torch(name):
     fn, arrays = OPS[name]
-    check_parity(fn, arrays)
-    check_parity(fn, _float64(arrays))
+    check_parity_float32_and_64(fn, arrays)
 
 
 GRADCHECK = {
@@ -105,24 +100,9 @@ ERRORS = {
 }
 
 
-def _error(L, code):
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            exec(code, {"L": L, "np": np})
-    except Exception as exc:  # noqa: BLE001
-        return type(exc), str(exc).replace("torch.", "minigrad.")
-    return None, None
-
-
 @pytest.mark.parametrize("name", list(ERRORS))
 def test_error_type_and_message(name):
-    t_type, t_msg = _error(torch, ERRORS[name])
-    assert t_type is not None, "the case must be an error in torch"
-    m_type, m_msg = _error(minigrad, ERRORS[name])
-    assert m_type is not None, f"minigrad accepted: {ERRORS[name]}"
-    assert issubclass(m_type, t_type), f"{m_type.__name__} != {t_type.__name__}: {m_msg}"
-    assert m_msg == t_msg
+    assert_same_error(torch, ERRORS[name])
 
 
 def test_result_tuples_print_as_torch():
