@@ -436,6 +436,8 @@ COPIES = [
     "import copy ;; x=T.arange(6.).reshape(2,3) ;; v=x[0] ;; a,b=copy.deepcopy((x,v)) ;; a[0,0]=10 ;; r=b",
     "import copy ;; x=T.arange(6.).reshape(2,3).t() ;; r=(copy.deepcopy(x).stride(), copy.deepcopy(x).is_contiguous())",
     "import copy ;; p=T.nn.Parameter(T.ones(2), requires_grad=False) ;; q=copy.deepcopy(p) ;; r=(type(q).__name__, q.requires_grad)",
+    "import copy ;; p=T.nn.Parameter(T.ones(2)) ;; p.grad=T.ones(2) ;; q=copy.deepcopy(p) ;; r=(type(q).__name__, q.requires_grad, q.grad, q)",
+    "import copy ;; m=T.nn.Linear(2, 1) ;; m(T.ones(1, 2)).sum().backward() ;; c=copy.deepcopy(m) ;; r=(c.weight.grad, c.bias.grad, c.weight.requires_grad)",
     "import copy ;; x=T.ones(2) ;; r=copy.deepcopy({'a':x,'b':x}) ;; r=r['a'] is r['b']",
     "import pickle ;; x=T.tensor([1.,2],requires_grad=True) ;; y=pickle.loads(pickle.dumps(x)) ;; r=(y, y.requires_grad)",
     "import pickle ;; x=T.tensor([1,2],dtype=T.int16) ;; y=pickle.loads(pickle.dumps(x)) ;; r=y",

@@ -79,9 +79,9 @@ class Parameter(Tensor):
     def __deepcopy__(self, memo):
         if id(self) in memo:
             return memo[id(self)]
+        # as torch.nn.Parameter: the data and requires_grad are copied, the .grad is not (unlike
+        # a plain tensor's deepcopy)
         result = type(self)(_wrap(self._data.copy()), self._requires_grad)
-        if self._grad is not None:
-            result._grad = _wrap(self._grad._data.copy())
         memo[id(self)] = result
         return result
 

@@ -57,7 +57,7 @@ def _inplace(fn, name, binary=False):
     return method
 
 
-_EXAMPLE_ARGS = {"fmod_": "2", "remainder_": "2", "pow_": "2", "lerp_": "minigrad.ones(2), 0.5",
+_EXAMPLE_ARGS = {"fmod_": "2", "lerp_": "minigrad.ones(2), 0.5",
                  "addcmul_": "x, x", "addcdiv_": "x, x", "clip_": "0, 1", "atan2_": "x",
                  "arctan2_": "x", "hypot_": "x", "xlogy_": "x"}
 
@@ -72,10 +72,8 @@ _UNARY = {
     "sign_": pointwise.sign, "clip_": special.clip, "nan_to_num_": special.nan_to_num,
     "addcmul_": special.addcmul, "addcdiv_": special.addcdiv,
 }
-_BINARY = {
-    "fmod_": special.fmod, "remainder_": arithmetic.remainder, "pow_": arithmetic.pow,
-    "lerp_": special.lerp,
-}
+# remainder_ and pow_ are in inplace.py, with the operators' dtype and broadcast-shape errors
+_BINARY = {"fmod_": special.fmod, "lerp_": special.lerp}
 
 METHODS = {name: _inplace(fn, name) for name, fn in _UNARY.items()}
 METHODS.update({name: _inplace(fn, name, binary=True) for name, fn in _BINARY.items()})
