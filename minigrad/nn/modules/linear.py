@@ -4,6 +4,7 @@ import operator
 
 from ... import creation
 from .. import functional as F
+from .._arg_checks import _qualified_type_name
 from .. import init
 from ..parameter import Parameter
 from .module import Module
@@ -39,7 +40,7 @@ def _feature_count(value, pos):
     try:
         return operator.index(value)
     except TypeError:
-        name = F._qualified_type_name(value)
+        name = _qualified_type_name(value)
     if pos == 0:
         raise TypeError(f"empty(): argument 'size' (position 1) must be tuple of ints, but found "
                         f"element of type {name} at pos 0")

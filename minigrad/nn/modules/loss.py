@@ -2,6 +2,7 @@
 ``NLLLoss``, ``BCELoss``, ``BCEWithLogitsLoss``. Each is a thin wrapper around its ``nn.functional`` twin; class weights
 are registered as buffers (so they appear in ``state_dict``, as in PyTorch)."""
 from .. import functional as F
+from .._functional_loss import _reduction
 from .module import Module
 
 __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss",
@@ -10,7 +11,7 @@ __all__ = ["MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss",
 
 def _legacy_reduction(size_average, reduce, reduction):
     if size_average is not None or reduce is not None:
-        return F._reduction(size_average, reduce, reduction, stacklevel=3)
+        return _reduction(size_average, reduce, reduction, stacklevel=3)
     return reduction
 
 
