@@ -11,7 +11,7 @@ import numpy as np
 
 from .._ops import fma as _fma_kernel
 
-__all__ = ["fma"]
+__all__ = ["fma", "add_scaled"]
 
 
 def _operand(x, c):
@@ -40,3 +40,16 @@ def fma(a, b, c, out=None):
         out[...] = result
         return out
     return result
+
+
+def add_scaled(c, alpha, x, out=None):
+    """``c + alpha * x``, PyTorch's ``c.add(x, alpha=alpha)``: for float64 ``c``, with one
+    rounding (``fma``), which reproduces PyTorch's updates; for float32, numpy's multiply then
+    add (an FMA per element there would cost more than the update is worth; the results may
+    differ from PyTorch's in the last bit). ``alpha`` may be a number or an array. Writes into
+    ``out`` if given (which may be ``c``)."""
+    if c.dtype == np.float64:
+        return fma(alpha, x, c, out=out)
+    if out is None:
+        return c + alpha * x
+    return np.add(c, alpha * x, out=out)

@@ -3,7 +3,7 @@
 import numpy as np
 
 from ..tensor import Tensor, _wrap
-from ._fma import fma
+from ._fma import add_scaled
 from .optimizer import Optimizer
 
 __all__ = ["Adam"]
@@ -111,33 +111,22 @@ class Adam(Optimizer):
                 step_t = st["step"]
                 np.add(step_t._data, 1, out=step_t._data)
                 step = float(step_t._data)
-                # float64: PyTorch's fused multiply-adds (add with alpha, lerp, addcmul), rounded
-                # once as PyTorch does; float32 keeps numpy's unfused arithmetic (see _fma.py)
-                fused = d.dtype == np.float64
+                # add_scaled is PyTorch's add(x, alpha=...), lerp and addcmul: one rounding in
+                # float64, as PyTorch's fused multiply-adds (see _fma.py)
                 if weight_decay != 0:
                     if decoupled:
                         d *= 1 - lr * weight_decay
-                    elif fused:
-                        grad = fma(weight_decay, d, grad)
                     else:
-                        grad = grad + weight_decay * d
+                        grad = add_scaled(grad, weight_decay, d)
                 m = st["exp_avg"]._data
                 v = st["exp_avg_sq"]._data
                 weight = 1 - beta1
                 if weight < 0.5:  # torch.lerp(m, grad, weight)'s two formulas
-                    if fused:
-                        fma(weight, grad - m, m, out=m)
-                    else:
-                        m += weight * (grad - m)
-                elif fused:
-                    fma(m - grad, 1 - weight, grad, out=m)
+                    add_scaled(m, weight, grad - m, out=m)
                 else:
-                    m[...] = grad - (grad - m) * (1 - weight)
+                    add_scaled(grad, 1 - weight, m - grad, out=m)
                 v *= beta2
-                if fused:
-                    fma((1 - beta2) * grad, grad, v, out=v)
-                else:
-                    v += ((1 - beta2) * grad) * grad  # addcmul's order of operations
+                add_scaled(v, (1 - beta2) * grad, grad, out=v)  # addcmul's order of operations
                 bias_correction1 = 1 - beta1 ** step
                 bias_correction2 = 1 - beta2 ** step
                 step_size = lr / bias_correction1

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ..tensor import Tensor, _wrap
-from ._fma import fma
+from ._fma import add_scaled
 from .optimizer import Optimizer
 
 __all__ = ["SGD"]
@@ -79,25 +79,15 @@ class SGD(Optimizer):
             weight_decay = group["weight_decay"]
             nesterov = group["nesterov"]
             maximize = group["maximize"]
-            plain = not momentum and not weight_decay and not maximize
             for p in group["params"]:
                 g = p._grad
                 if g is None:
                     continue
                 d = p._data
-                grad = g._data
-                if d.dtype == np.float64:
-                    self._fused_update(p, grad, lr, momentum, dampening, weight_decay, nesterov,
-                                       maximize)
-                    continue
-                if plain:  # the common case: p += (-lr) * grad
-                    d += (-lr) * grad
-                    p._vc[0] += 1
-                    continue
-                if maximize:
-                    grad = -grad
+                grad = -g._data if maximize else g._data
+                # each add_scaled is PyTorch's add(x, alpha=...): one rounding in float64
                 if weight_decay != 0:
-                    grad = grad + weight_decay * d
+                    grad = add_scaled(grad, weight_decay, d)  # grad.add(param, alpha=weight_decay)
                 if momentum != 0:
                     st = state[p]
                     buf = st.get("momentum_buffer")
@@ -107,33 +97,10 @@ class SGD(Optimizer):
                     else:
                         b = buf._data
                         b *= momentum
-                        b += (1 - dampening) * grad
+                        # buf.mul_(momentum).add_(grad, alpha=1 - dampening)
+                        add_scaled(b, 1 - dampening, grad, out=b)
                         buf._vc[0] += 1
-                    grad = grad + momentum * buf._data if nesterov else buf._data
-                d += (-lr) * grad
+                    grad = add_scaled(grad, momentum, buf._data) if nesterov else buf._data
+                add_scaled(d, -lr, grad, out=d)  # param.add_(grad, alpha=-lr)
                 p._vc[0] += 1
         return loss
-
-    def _fused_update(self, p, grad, lr, momentum, dampening, weight_decay, nesterov, maximize):
-        """One float64 update with PyTorch's roundings: its ``add(x, alpha=a)`` is a fused
-        multiply-add, computed by ``fma`` with the same single rounding (float32 parameters keep
-        numpy's unfused arithmetic: there the results may differ from PyTorch's in the last bit)."""
-        d = p._data
-        if maximize:
-            grad = -grad
-        if weight_decay != 0:
-            grad = fma(weight_decay, d, grad)  # grad.add(param, alpha=weight_decay)
-        if momentum != 0:
-            st = self.state[p]
-            buf = st.get("momentum_buffer")
-            if buf is None:
-                buf = _wrap(np.array(grad, dtype=d.dtype, order="C"))
-                st["momentum_buffer"] = buf
-            else:
-                b = buf._data
-                b *= momentum
-                fma(1 - dampening, grad, b, out=b)  # buf.mul_(momentum).add_(grad, alpha=1 - dampening)
-                buf._vc[0] += 1
-            grad = fma(momentum, buf._data, grad) if nesterov else buf._data
-        fma(-lr, grad, d, out=d)  # param.add_(grad, alpha=-lr)
-        p._vc[0] += 1
