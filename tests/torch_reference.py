@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 
 import minigrad
-from test_torch_parity import check_parity
+from minigrad.autograd import gradcheck
 
 
 def error_of(lib, code):
@@ -37,5 +37,13 @@ def to_float64(arrays):
 
 def check_parity_float32_and_64(fn, arrays):
     """check_parity on the inputs as given, then with the float32 ones as float64."""
+    from test_torch_parity import check_parity  # here: test_torch_parity imports this module
     check_parity(fn, arrays)
     check_parity(fn, to_float64(arrays))
+
+
+def gradcheck_float64(fn, arrays):
+    """minigrad's finite-difference gradient check of ``fn`` at ``arrays`` made float64 tensors
+    that require grad."""
+    inputs = [minigrad.tensor(a.astype(np.float64), requires_grad=True) for a in arrays]
+    return gradcheck(fn, tuple(inputs))
