@@ -6,6 +6,7 @@ import functools
 import numpy as np
 
 from ..autograd.function import broadcast_error
+from ..ops._util import qualified_type_name as _qualified_type_name
 from ..tensor import Tensor
 
 
@@ -41,14 +42,6 @@ def _check_tensor_args(fn, **named):
         if not isinstance(value, Tensor) and not (optional and value is None):
             raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
                             f"{_qualified_type_name(value)}")
-
-
-def _qualified_type_name(value):
-    """``list``, ``numpy.ndarray``: how PyTorch's argument errors name a type."""
-    t = type(value)
-    if t.__module__ == "builtins" or isinstance(value, Tensor):
-        return t.__qualname__
-    return f"{t.__module__}.{t.__qualname__}"
 
 
 def _not_implemented(kernel, t):

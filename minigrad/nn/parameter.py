@@ -1,18 +1,12 @@
 """``nn.Parameter``: a tensor that a ``Module`` registers as one of its learnable parameters."""
 import copy
 
+from ..ops._util import qualified_type_name as _type_name
 from ..tensor import Tensor, _wrap
 
 __all__ = ["Parameter", "Buffer"]
 
 _new = object.__new__
-
-
-def _type_name(value):
-    t = type(value)
-    if t.__module__ == "builtins" or isinstance(value, Tensor):
-        return t.__qualname__
-    return f"{t.__module__}.{t.__qualname__}"
 
 
 def _check_data(cls_name, data):

@@ -7,7 +7,15 @@ from .._dtype import from_numpy_dtype, get_default_dtype, result_type
 from ..tensor import Tensor, _wrap
 
 __all__ = ["canonical_dim", "canonical_dims", "sum_to", "as_operand", "promote", "float_input",
-           "NotAnOperand"]
+           "NotAnOperand", "qualified_type_name"]
+
+
+def qualified_type_name(value):
+    """``list``, ``Tensor``, ``numpy.ndarray``: how PyTorch's argument errors name a type."""
+    t = type(value)
+    if t.__module__ == "builtins" or isinstance(value, Tensor):
+        return t.__qualname__
+    return f"{t.__module__}.{t.__qualname__}"
 
 
 def canonical_dim(dim, ndim):

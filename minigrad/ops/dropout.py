@@ -12,6 +12,7 @@ from ..autograd.function import Op
 from .._dtype import scalar_type_name
 from ..random import next_call
 from ..tensor import Tensor, _wrap
+from ._util import qualified_type_name as _type_name
 
 __all__ = ["dropout", "check_probability", "check_float", "zero_out"]
 
@@ -34,13 +35,6 @@ def check_probability(p, training=True, fn="dropout"):
     if not 0.0 <= value <= 1.0:
         raise RuntimeError(f"dropout probability has to be between 0 and 1, but got {value:g}")
     return value
-
-
-def _type_name(value):
-    t = type(value)
-    if t.__module__ == "builtins" or isinstance(value, Tensor):
-        return t.__qualname__
-    return f"{t.__module__}.{t.__qualname__}"
 
 
 def zero_out(input, inplace):
