@@ -331,6 +331,15 @@ class ModuleDict(Module):
                 self[m[0]] = m[1]
 
 
+def _entry_line(key, value, type_text):
+    """One line of ParameterList's / ParameterDict's repr, as PyTorch prints it."""
+    if isinstance(value, Tensor):
+        size = "x".join(str(s) for s in value.shape)
+        kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+        return f"  ({key}): {kind} containing: [{type_text} of size {size}]"
+    return f"  ({key}): Object of type: {type(value).__name__}"
+
+
 class ParameterList(Module):
     """Holds parameters in a list (registered as "0", "1", ...); plain tensors are wrapped in
     ``Parameter``.
@@ -384,15 +393,8 @@ class ParameterList(Module):
         return self
 
     def extra_repr(self):
-        lines = []
-        for k, p in enumerate(self):
-            if isinstance(p, Tensor):
-                size = "x".join(str(s) for s in p.shape)
-                kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-                lines.append(f"  ({k}): {kind} containing: [{p.dtype} of size {size}]")
-            else:
-                lines.append(f"  ({k}): Object of type: {type(p).__name__}")
-        return "\n".join(lines)
+        return "\n".join(_entry_line(k, p, p.dtype if isinstance(p, Tensor) else None)
+                         for k, p in enumerate(self))
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterList should not be called.")
@@ -489,16 +491,9 @@ class ParameterDict(Module):
         return self
 
     def extra_repr(self):
-        lines = []
-        for key, p in self.items():
-            if isinstance(p, Tensor):
-                size = "x".join(str(s) for s in p.shape)
-                kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-                # PyTorch prints the legacy type name here (ParameterList: the dtype)
-                lines.append(f"  ({key}): {kind} containing: [{p.type()} of size {size}]")
-            else:
-                lines.append(f"  ({key}): Object of type: {type(p).__name__}")
-        return "\n".join(lines)
+        # PyTorch prints the legacy type name here (ParameterList: the dtype)
+        return "\n".join(_entry_line(key, p, p.type() if isinstance(p, Tensor) else None)
+                         for key, p in self.items())
 
     def __call__(self, *args, **kwargs):
         raise RuntimeError("ParameterDict should not be called.")
