@@ -28,8 +28,6 @@ def fma(a, b, c, out=None):
     or arrays that broadcast to ``c``'s shape). Writes into ``out`` (``c``'s shape and dtype,
     possibly ``c`` itself) if given."""
     c = np.asarray(c)
-    if c.dtype not in (np.float32, np.float64):
-        return np.add(np.multiply(a, b), c, out=out)
     ca = np.ascontiguousarray(c)
     if out is not None and out.flags.c_contiguous and (out is c or not np.shares_memory(out, ca)):
         target = out
@@ -45,8 +43,8 @@ def fma(a, b, c, out=None):
 def add_scaled(c, alpha, x, out=None):
     """``c + alpha * x``, PyTorch's ``c.add(x, alpha=alpha)``: for float64 ``c``, with one
     rounding (``fma``), which reproduces PyTorch's updates; for float32, numpy's multiply then
-    add (an FMA per element there would cost more than the update is worth; the results may
-    differ from PyTorch's in the last bit). ``alpha`` may be a number or an array. Writes into
+    add, so that float32 training results stay what they have been (they may differ from
+    PyTorch's in the last bit). ``alpha`` may be a number or an array. Writes into
     ``out`` if given (which may be ``c``)."""
     if c.dtype == np.float64:
         return fma(alpha, x, c, out=out)
