@@ -1,6 +1,11 @@
-"""Learning-rate schedulers: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``,
-``LambdaLR``, ``LinearLR`` and ``ReduceLROnPlateau`` (``torch.optim.lr_scheduler``'s chainable updates, with the same
-floating-point formulas, so the learning rates are PyTorch's to the last bit).
+"""Learning-rate schedulers (``torch.optim.lr_scheduler``): the ``LRScheduler`` base and the
+schedules that multiply the rate (``LambdaLR``, ``MultiplicativeLR``, ``StepLR``, ``MultiStepLR``,
+``ConstantLR``, ``LinearLR``, ``ExponentialLR``, ``PolynomialLR``, ``CosineAnnealingLR``) here;
+the cyclic ones (``CyclicLR``, ``OneCycleLR``, ``CosineAnnealingWarmRestarts``, which also cycle
+the momentum) in ``_cyclic.py``, the combinations (``SequentialLR``, ``ChainedScheduler``) in
+``_composite.py`` and ``ReduceLROnPlateau`` in ``_plateau.py``, all exported from here. Each
+computes with PyTorch's floating-point formulas, so the learning rates are PyTorch's to the last
+bit.
 
 ``scheduler.step()`` derives the next rate from the current one (the "chainable form");
 ``scheduler.step(epoch)`` is deprecated, as in PyTorch, and uses the closed form where one exists.
@@ -16,8 +21,10 @@ from functools import wraps
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
-__all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-           "LambdaLR", "LinearLR", "ReduceLROnPlateau"]
+__all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
+           "ExponentialLR", "SequentialLR", "CosineAnnealingLR", "ChainedScheduler",
+           "ReduceLROnPlateau", "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR",
+           "PolynomialLR", "LRScheduler"]
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being "
@@ -32,6 +39,19 @@ EPOCH_DEPRECATION_WARNING = (
 def _group_values(optimizer, key):
     """``group[key]`` of every parameter group (tensor values cloned, so no aliasing)."""
     return [g[key].clone() if isinstance(g[key], Tensor) else g[key] for g in optimizer.param_groups]
+
+
+def _format_param(name, optimizer, param):
+    """One value per parameter group: a list or tuple of that length, or one value for all."""
+    if isinstance(param, (list, tuple)):
+        if len(param) != len(optimizer.param_groups):
+            raise ValueError(
+                f"{name} must have the same length as optimizer.param_groups. {name} has "
+                f"{len(param)} values, param_groups has {len(optimizer.param_groups)}."
+            )
+    else:
+        param = [param] * len(optimizer.param_groups)
+    return [p.clone() if isinstance(p, Tensor) else p for p in param]
 
 
 def _set_group_value(group, key, value):
@@ -147,6 +167,9 @@ class LRScheduler:
         self._step_count += 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch=None):
         self._get_lr_called_within_step = True
         try:
             if epoch is None:
@@ -158,6 +181,9 @@ class LRScheduler:
                 values = closed_form() if closed_form is not None else self.get_lr()
         finally:
             self._get_lr_called_within_step = False
+        self._set_lrs(values)
+
+    def _set_lrs(self, values):
         for group, lr in zip(self.optimizer.param_groups, values):
             _set_group_value(group, "lr", lr)
         self._last_lr = _group_values(self.optimizer, "lr")
@@ -176,6 +202,16 @@ class LRScheduler:
                 "To get the last learning rate computed by the scheduler, please use "
                 "`get_last_lr()`.", UserWarning, stacklevel=3,
             )
+
+
+class _LRScheduler(LRScheduler):
+    """The old name of ``LRScheduler`` (PyTorch keeps it for code written before 2.0).
+
+    Example::
+
+        >>> issubclass(minigrad.optim.lr_scheduler.StepLR, minigrad.optim.lr_scheduler._LRScheduler)
+        False
+    """
 
 
 class StepLR(LRScheduler):
@@ -319,21 +355,11 @@ class CosineAnnealingLR(LRScheduler):
                 for base_lr in self.base_lrs]
 
 
-class LambdaLR(LRScheduler):
-    """Set the learning rate to ``initial_lr * lr_lambda(epoch)`` (one function, or one per parameter
-    group).
+class _Lambdas:
+    """What ``LambdaLR`` and ``MultiplicativeLR`` share: one function per parameter group, and a
+    state dict that saves callable objects by their ``__dict__`` (plain functions as ``None``)."""
 
-    Example::
-
-        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=0.1)
-        >>> scheduler = minigrad.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda epoch: 1 / (epoch + 1))
-        >>> for epoch in range(3):
-        ...     opt.step(); scheduler.step()
-        >>> scheduler.get_last_lr()
-        [0.025]
-    """
-
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def _set_lambdas(self, optimizer, lr_lambda):
         self.optimizer = optimizer
         n = len(optimizer.param_groups)
         if not isinstance(lr_lambda, (list, tuple)):
@@ -342,12 +368,6 @@ class LambdaLR(LRScheduler):
             if len(lr_lambda) != n:
                 raise ValueError(f"Expected {n} lr_lambdas, but got {len(lr_lambda)}")
             self.lr_lambdas = list(lr_lambda)
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self):
-        """The learning rates for the current epoch: ``initial_lr * lr_lambda(last_epoch)``."""
-        self._warn_if_called_outside_step()
-        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self):
         """PyTorch's format: functions are not saved (``None``), callable objects by their
@@ -365,6 +385,132 @@ class LambdaLR(LRScheduler):
         for fn, saved in zip(self.lr_lambdas, lr_lambdas):
             if saved is not None:
                 fn.__dict__.update(saved)
+
+
+class LambdaLR(_Lambdas, LRScheduler):
+    """Set the learning rate to ``initial_lr * lr_lambda(epoch)`` (one function, or one per parameter
+    group).
+
+    Example::
+
+        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=0.1)
+        >>> scheduler = minigrad.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda epoch: 1 / (epoch + 1))
+        >>> for epoch in range(3):
+        ...     opt.step(); scheduler.step()
+        >>> scheduler.get_last_lr()
+        [0.025]
+    """
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self._set_lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        """The learning rates for the current epoch: ``initial_lr * lr_lambda(last_epoch)``."""
+        self._warn_if_called_outside_step()
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+
+
+class MultiplicativeLR(_Lambdas, LRScheduler):
+    """Multiply the learning rate by ``lr_lambda(epoch)`` every epoch (one function, or one per
+    parameter group).
+
+    Example::
+
+        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=1.0)
+        >>> scheduler = minigrad.optim.lr_scheduler.MultiplicativeLR(opt, lr_lambda=lambda epoch: 0.5)
+        >>> for epoch in range(3):
+        ...     opt.step(); scheduler.step()
+        >>> scheduler.get_last_lr()
+        [0.125]
+    """
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self._set_lambdas(optimizer, lr_lambda)
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        """The learning rates for the current epoch: the previous ones times ``lr_lambda(last_epoch)``."""
+        self._warn_if_called_outside_step()
+        if self._is_initial:
+            return _group_values(self.optimizer, "lr")
+        return [group["lr"] * fn(self.last_epoch)
+                for fn, group in zip(self.lr_lambdas, self.optimizer.param_groups)]
+
+
+class ConstantLR(LRScheduler):
+    """Multiply the learning rate by ``factor`` for the first ``total_iters`` epochs, then restore it.
+
+    Example::
+
+        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=1.0)
+        >>> scheduler = minigrad.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> lrs = []
+        >>> for epoch in range(4):
+        ...     lrs.append(scheduler.get_last_lr()[0])
+        ...     opt.step(); scheduler.step()
+        >>> lrs
+        [0.5, 0.5, 1.0, 1.0]
+    """
+
+    def __init__(self, optimizer, factor=1.0 / 3, total_iters=5, last_epoch=-1):
+        if factor > 1.0 or factor < 0:
+            raise ValueError("Constant multiplicative factor expected to be between 0 and 1.")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        """The learning rates for the current epoch (from the previous ones, as PyTorch's)."""
+        self._warn_if_called_outside_step()
+        groups = self.optimizer.param_groups
+        if self.last_epoch == 0:
+            return [group["lr"] * self.factor for group in groups]
+        if self.last_epoch != self.total_iters:
+            return _group_values(self.optimizer, "lr")
+        return [group["lr"] * (1.0 / self.factor) for group in groups]
+
+    def _get_closed_form_lr(self):
+        return [base_lr * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
+                for base_lr in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay the learning rate as ``(1 - epoch / total_iters) ** power`` over ``total_iters``
+    epochs (to 0), then keep it.
+
+    Example::
+
+        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=1.0)
+        >>> scheduler = minigrad.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
+        >>> lrs = []
+        >>> for epoch in range(5):
+        ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+        ...     opt.step(); scheduler.step()
+        >>> lrs
+        [1.0, 0.5625, 0.25, 0.0625, 0.0]
+    """
+
+    def __init__(self, optimizer, total_iters=5, power=1.0, last_epoch=-1):
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        """The learning rates for the current epoch (from the previous ones, as PyTorch's)."""
+        self._warn_if_called_outside_step()
+        if self._is_initial or self.last_epoch > self.total_iters:
+            return _group_values(self.optimizer, "lr")
+        decay = ((1.0 - self.last_epoch / self.total_iters)
+                 / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
+        return [group["lr"] * decay for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self):
+        return [base_lr * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters) ** self.power
+                for base_lr in self.base_lrs]
 
 
 class LinearLR(LRScheduler):
@@ -415,4 +561,7 @@ class LinearLR(LRScheduler):
                 for base_lr in self.base_lrs]
 
 
-from ._plateau import ReduceLROnPlateau  # noqa: E402  (it uses EPOCH_DEPRECATION_WARNING above)
+# the other families use the base above
+from ._plateau import ReduceLROnPlateau  # noqa: E402
+from ._cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR  # noqa: E402
+from ._composite import ChainedScheduler, SequentialLR  # noqa: E402

@@ -37,9 +37,9 @@ class NAdam(Optimizer):
         >>> w = nn.Parameter(minigrad.tensor([1., -2.]))
         >>> optimizer = minigrad.optim.NAdam([w], lr=0.1)
         >>> optimizer.zero_grad(); (w ** 2).sum().backward(); optimizer.step()
-        >>> w
+        >>> w   # a little more than lr: the Nesterov look-ahead
         Parameter containing:
-        tensor([ 0.9000, -1.9000], requires_grad=True)
+        tensor([ 0.8944, -1.8944], requires_grad=True)
     """
 
     _group_defaults = dict(maximize=False, foreach=None, capturable=False, differentiable=False,
