@@ -10,7 +10,7 @@ Example::
     ...     loss_fn(model(x), y).backward()
     ...     optimizer.step()
 """
-from . import lr_scheduler  # noqa: F401
+from . import lr_scheduler, swa_utils  # noqa: F401
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam
@@ -26,4 +26,4 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "ASGD", "LBFGS", "lr_scheduler",
-           "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD"]
+           "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "swa_utils"]
