@@ -11,6 +11,9 @@ import minigrad
 
 torch = pytest.importorskip("torch")
 
+# PyTorch warns when a loader has more worker processes than this machine has CPUs
+pytestmark = pytest.mark.filterwarnings("ignore:This DataLoader will create:UserWarning")
+
 
 def _map_dataset(lib):
     D = _data(lib)
