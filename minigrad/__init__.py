@@ -4,7 +4,7 @@
     import minigrad.nn as nn
 
 Tensors and their operations (``tensor.py``, ``ops/``), reverse-mode autograd (``autograd/``),
-neural-network layers (``nn/``), optimizers (``optim/``) and data loading (``utils/data.py``);
+neural-network layers (``nn/``), optimizers (``optim/``) and data loading (``utils/data/``);
 the hot kernels (matmul, linear, ReLU, dropout, random numbers) are Cython + OpenMP in
 ``_ops.pyx``.
 """

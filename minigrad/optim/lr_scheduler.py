@@ -1,23 +1,27 @@
-"""Learning-rate schedulers: ``StepLR``, ``MultiStepLR``, ``ExponentialLR``, ``CosineAnnealingLR``,
-``LambdaLR``, ``LinearLR`` and ``ReduceLROnPlateau`` (``torch.optim.lr_scheduler``'s chainable updates, with the same
-floating-point formulas, so the learning rates are PyTorch's to the last bit).
+"""Learning-rate schedulers (``torch.optim.lr_scheduler``): the ``LRScheduler`` base and the
+schedules that multiply the rate (``LambdaLR``, ``MultiplicativeLR``, ``StepLR``, ``MultiStepLR``,
+``ConstantLR``, ``LinearLR``, ``ExponentialLR``, ``PolynomialLR``, ``CosineAnnealingLR``) here;
+the cyclic ones (``CyclicLR``, ``OneCycleLR``, ``CosineAnnealingWarmRestarts``, which also cycle
+the momentum) in ``_cyclic.py``, the combinations (``SequentialLR``, ``ChainedScheduler``) in
+``_composite.py`` and ``ReduceLROnPlateau`` in ``_plateau.py``, all exported from here. Each
+computes with PyTorch's floating-point formulas, so the learning rates are PyTorch's to the last
+bit.
 
 ``scheduler.step()`` derives the next rate from the current one (the "chainable form");
 ``scheduler.step(epoch)`` is deprecated, as in PyTorch, and uses the closed form where one exists.
 """
-import math
 import types
 import warnings
 import weakref
-from bisect import bisect_right
-from collections import Counter
 from functools import wraps
 
 from ..tensor import Tensor
 from .optimizer import Optimizer
 
-__all__ = ["LRScheduler", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
-           "LambdaLR", "LinearLR", "ReduceLROnPlateau"]
+__all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
+           "ExponentialLR", "SequentialLR", "CosineAnnealingLR", "ChainedScheduler",
+           "ReduceLROnPlateau", "CyclicLR", "CosineAnnealingWarmRestarts", "OneCycleLR",
+           "PolynomialLR", "LRScheduler"]
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being "
@@ -32,6 +36,19 @@ EPOCH_DEPRECATION_WARNING = (
 def _group_values(optimizer, key):
     """``group[key]`` of every parameter group (tensor values cloned, so no aliasing)."""
     return [g[key].clone() if isinstance(g[key], Tensor) else g[key] for g in optimizer.param_groups]
+
+
+def _format_param(name, optimizer, param):
+    """One value per parameter group: a list or tuple of that length, or one value for all."""
+    if isinstance(param, (list, tuple)):
+        if len(param) != len(optimizer.param_groups):
+            raise ValueError(
+                f"{name} must have the same length as optimizer.param_groups. {name} has "
+                f"{len(param)} values, param_groups has {len(optimizer.param_groups)}."
+            )
+    else:
+        param = [param] * len(optimizer.param_groups)
+    return [p.clone() if isinstance(p, Tensor) else p for p in param]
 
 
 def _set_group_value(group, key, value):
@@ -147,6 +164,9 @@ class LRScheduler:
         self._step_count += 1
         if epoch is not None:
             warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch=None):
         self._get_lr_called_within_step = True
         try:
             if epoch is None:
@@ -158,6 +178,9 @@ class LRScheduler:
                 values = closed_form() if closed_form is not None else self.get_lr()
         finally:
             self._get_lr_called_within_step = False
+        self._set_lrs(values)
+
+    def _set_lrs(self, values):
         for group, lr in zip(self.optimizer.param_groups, values):
             _set_group_value(group, "lr", lr)
         self._last_lr = _group_values(self.optimizer, "lr")
@@ -178,162 +201,21 @@ class LRScheduler:
             )
 
 
-class StepLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` every ``step_size`` epochs.
+class _LRScheduler(LRScheduler):
+    """The old name of ``LRScheduler`` (PyTorch keeps it for code written before 2.0).
 
     Example::
 
-        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=1.0)
-        >>> scheduler = minigrad.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
-        >>> lrs = []
-        >>> for epoch in range(5):
-        ...     lrs.append(round(scheduler.get_last_lr()[0], 6))
-        ...     opt.step(); scheduler.step()
-        >>> lrs
-        [1.0, 1.0, 0.1, 0.1, 0.01]
+        >>> issubclass(minigrad.optim.lr_scheduler.StepLR, minigrad.optim.lr_scheduler._LRScheduler)
+        False
     """
 
-    def __init__(self, optimizer, step_size, gamma=0.1, last_epoch=-1):
-        self.step_size = step_size
-        self.gamma = gamma
-        super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
-        """The learning rates for the current epoch: multiplied by ``gamma`` at multiples of ``step_size``."""
-        self._warn_if_called_outside_step()
-        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
-            return _group_values(self.optimizer, "lr")
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+class _Lambdas:
+    """What ``LambdaLR`` and ``MultiplicativeLR`` share: one function per parameter group, and a
+    state dict that saves callable objects by their ``__dict__`` (plain functions as ``None``)."""
 
-    def _get_closed_form_lr(self):
-        return [base_lr * self.gamma ** (self.last_epoch // self.step_size)
-                for base_lr in self.base_lrs]
-
-
-class MultiStepLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` at each epoch listed in ``milestones``.
-
-    Example::
-
-        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=1.0)
-        >>> scheduler = minigrad.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.5)
-        >>> lrs = []
-        >>> for epoch in range(4):
-        ...     lrs.append(scheduler.get_last_lr()[0])
-        ...     opt.step(); scheduler.step()
-        >>> lrs
-        [1.0, 0.5, 0.5, 0.25]
-    """
-
-    def __init__(self, optimizer, milestones, gamma=0.1, last_epoch=-1):
-        self.milestones = Counter(milestones)  # a milestone listed twice multiplies twice
-        self.gamma = gamma
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self):
-        """The learning rates for the current epoch: multiplied by ``gamma`` at each milestone."""
-        self._warn_if_called_outside_step()
-        if self.last_epoch not in self.milestones:
-            return _group_values(self.optimizer, "lr")
-        return [group["lr"] * self.gamma ** self.milestones[self.last_epoch]
-                for group in self.optimizer.param_groups]
-
-    def _get_closed_form_lr(self):
-        milestones = sorted(self.milestones.elements())
-        return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch)
-                for base_lr in self.base_lrs]
-
-
-class ExponentialLR(LRScheduler):
-    """Multiply the learning rate by ``gamma`` every epoch.
-
-    Example::
-
-        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=1.0)
-        >>> scheduler = minigrad.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
-        >>> for epoch in range(3):
-        ...     opt.step(); scheduler.step()
-        >>> scheduler.get_last_lr()
-        [0.125]
-    """
-
-    def __init__(self, optimizer, gamma, last_epoch=-1):
-        self.gamma = gamma
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self):
-        """The learning rates for the current epoch: the previous ones times ``gamma``."""
-        self._warn_if_called_outside_step()
-        if self._is_initial:
-            return _group_values(self.optimizer, "lr")
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
-
-    def _get_closed_form_lr(self):
-        return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
-
-
-class CosineAnnealingLR(LRScheduler):
-    r"""Anneal the learning rate from its initial value to ``eta_min`` along a half cosine over
-    ``T_max`` epochs (then back up, periodically), without restarts:
-    :math:`\eta_t = \eta_{min} + (\eta_{max} - \eta_{min})(1 + \cos(\pi t / T_{max}))/2`.
-    Computed recursively from the previous rate, as PyTorch does.
-
-    Example::
-
-        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=1.0)
-        >>> scheduler = minigrad.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
-        >>> lrs = []
-        >>> for epoch in range(5):
-        ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
-        ...     opt.step(); scheduler.step()
-        >>> lrs
-        [1.0, 0.8536, 0.5, 0.1464, 0.0]
-    """
-
-    def __init__(self, optimizer, T_max, eta_min=0.0, last_epoch=-1):
-        self.T_max = T_max
-        self.eta_min = eta_min
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self):
-        """The learning rates for the current epoch, from the previous ones (PyTorch's recursion)."""
-        self._warn_if_called_outside_step()
-        groups = self.optimizer.param_groups
-        if self._is_initial:
-            return _group_values(self.optimizer, "lr")
-        if self._step_count == 1 and self.last_epoch > 0:
-            return [self.eta_min + (base_lr - self.eta_min)
-                    * (1 + math.cos(self.last_epoch * math.pi / self.T_max)) / 2
-                    for base_lr in self.base_lrs]
-        if (self.last_epoch - 1 - self.T_max) % (2 * self.T_max) == 0:
-            return [group["lr"] + (base_lr - self.eta_min) * (1 - math.cos(math.pi / self.T_max)) / 2
-                    for base_lr, group in zip(self.base_lrs, groups)]
-        return [(1 + math.cos(math.pi * self.last_epoch / self.T_max))
-                / (1 + math.cos(math.pi * (self.last_epoch - 1) / self.T_max))
-                * (group["lr"] - self.eta_min) + self.eta_min
-                for group in groups]
-
-    def _get_closed_form_lr(self):
-        return [self.eta_min + (base_lr - self.eta_min)
-                * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
-                for base_lr in self.base_lrs]
-
-
-class LambdaLR(LRScheduler):
-    """Set the learning rate to ``initial_lr * lr_lambda(epoch)`` (one function, or one per parameter
-    group).
-
-    Example::
-
-        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=0.1)
-        >>> scheduler = minigrad.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda epoch: 1 / (epoch + 1))
-        >>> for epoch in range(3):
-        ...     opt.step(); scheduler.step()
-        >>> scheduler.get_last_lr()
-        [0.025]
-    """
-
-    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+    def _set_lambdas(self, optimizer, lr_lambda):
         self.optimizer = optimizer
         n = len(optimizer.param_groups)
         if not isinstance(lr_lambda, (list, tuple)):
@@ -342,12 +224,6 @@ class LambdaLR(LRScheduler):
             if len(lr_lambda) != n:
                 raise ValueError(f"Expected {n} lr_lambdas, but got {len(lr_lambda)}")
             self.lr_lambdas = list(lr_lambda)
-        super().__init__(optimizer, last_epoch)
-
-    def get_lr(self):
-        """The learning rates for the current epoch: ``initial_lr * lr_lambda(last_epoch)``."""
-        self._warn_if_called_outside_step()
-        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
 
     def state_dict(self):
         """PyTorch's format: functions are not saved (``None``), callable objects by their
@@ -367,52 +243,63 @@ class LambdaLR(LRScheduler):
                 fn.__dict__.update(saved)
 
 
-class LinearLR(LRScheduler):
-    """Scale the learning rate by a factor going linearly from ``start_factor`` to ``end_factor``
-    over ``total_iters`` epochs (a warm-up), then keep it.
+class LambdaLR(_Lambdas, LRScheduler):
+    """Set the learning rate to ``initial_lr * lr_lambda(epoch)`` (one function, or one per parameter
+    group).
+
+    Example::
+
+        >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=0.1)
+        >>> scheduler = minigrad.optim.lr_scheduler.LambdaLR(opt, lr_lambda=lambda epoch: 1 / (epoch + 1))
+        >>> for epoch in range(3):
+        ...     opt.step(); scheduler.step()
+        >>> scheduler.get_last_lr()
+        [0.025]
+    """
+
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self._set_lambdas(optimizer, lr_lambda)
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self):
+        """The learning rates for the current epoch: ``initial_lr * lr_lambda(last_epoch)``."""
+        self._warn_if_called_outside_step()
+        return [base * fn(self.last_epoch) for fn, base in zip(self.lr_lambdas, self.base_lrs)]
+
+
+class MultiplicativeLR(_Lambdas, LRScheduler):
+    """Multiply the learning rate by ``lr_lambda(epoch)`` every epoch (one function, or one per
+    parameter group).
 
     Example::
 
         >>> opt = minigrad.optim.SGD([nn.Parameter(minigrad.zeros(1))], lr=1.0)
-        >>> scheduler = minigrad.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
-        >>> lrs = []
-        >>> for epoch in range(5):
-        ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
+        >>> scheduler = minigrad.optim.lr_scheduler.MultiplicativeLR(opt, lr_lambda=lambda epoch: 0.5)
+        >>> for epoch in range(3):
         ...     opt.step(); scheduler.step()
-        >>> lrs
-        [0.25, 0.5, 0.75, 1.0, 1.0]
+        >>> scheduler.get_last_lr()
+        [0.125]
     """
 
-    def __init__(self, optimizer, start_factor=1.0 / 3, end_factor=1.0, total_iters=5,
-                 last_epoch=-1):
-        if start_factor > 1.0 or start_factor <= 0:
-            raise ValueError(
-                "Starting multiplicative factor expected to be greater than 0 and less or equal to 1."
-            )
-        if end_factor > 1.0 or end_factor < 0:
-            raise ValueError("Ending multiplicative factor expected to be between 0 and 1.")
-        self.start_factor = start_factor
-        self.end_factor = end_factor
-        self.total_iters = total_iters
+    def __init__(self, optimizer, lr_lambda, last_epoch=-1):
+        self._set_lambdas(optimizer, lr_lambda)
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self):
-        """The learning rates for the current epoch, from the previous ones (PyTorch's recursion)."""
+        """The learning rates for the current epoch: the previous ones times ``lr_lambda(last_epoch)``."""
         self._warn_if_called_outside_step()
-        groups = self.optimizer.param_groups
-        if self.last_epoch == 0:
-            return [group["lr"] * self.start_factor for group in groups]
-        if self._is_initial or self.last_epoch > self.total_iters:
+        if self._is_initial:
             return _group_values(self.optimizer, "lr")
-        return [group["lr"] * (1.0 + (self.end_factor - self.start_factor)
-                               / (self.total_iters * self.start_factor
-                                  + (self.last_epoch - 1) * (self.end_factor - self.start_factor)))
-                for group in groups]
-
-    def _get_closed_form_lr(self):
-        return [base_lr * (self.start_factor + (self.end_factor - self.start_factor)
-                           * min(self.total_iters, self.last_epoch) / self.total_iters)
-                for base_lr in self.base_lrs]
+        return [group["lr"] * fn(self.last_epoch)
+                for fn, group in zip(self.lr_lambdas, self.optimizer.param_groups)]
 
 
-from ._plateau import ReduceLROnPlateau  # noqa: E402  (it uses EPOCH_DEPRECATION_WARNING above)
+# the other families use the base above
+from ._decay import (ConstantLR, CosineAnnealingLR, ExponentialLR, LinearLR,  # noqa: E402
+                     MultiStepLR, PolynomialLR, StepLR)
+from ._plateau import ReduceLROnPlateau  # noqa: E402
+from ._cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR  # noqa: E402
+from ._composite import ChainedScheduler, SequentialLR  # noqa: E402
