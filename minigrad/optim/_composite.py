@@ -4,7 +4,7 @@ Exported from ``minigrad.optim.lr_scheduler``, which must be imported first."""
 from bisect import bisect_right
 
 from ._plateau import ReduceLROnPlateau
-from .lr_scheduler import LRScheduler, _group_values, _set_group_value
+from ._scheduler_base import LRScheduler, _group_values, _set_group_value
 
 __all__ = ["SequentialLR", "ChainedScheduler"]
 

@@ -6,7 +6,7 @@ import math
 import types
 from functools import partial
 
-from .lr_scheduler import LRScheduler, _format_param, _set_group_value
+from ._scheduler_base import LRScheduler, _format_param, _set_group_value
 from .optimizer import Optimizer
 
 __all__ = ["CyclicLR", "OneCycleLR", "CosineAnnealingWarmRestarts"]

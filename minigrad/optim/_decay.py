@@ -7,7 +7,7 @@ import math
 from bisect import bisect_right
 from collections import Counter
 
-from .lr_scheduler import LRScheduler, _group_values
+from ._scheduler_base import LRScheduler, _group_values
 
 __all__ = ["StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR",
            "CosineAnnealingLR"]

@@ -14,7 +14,7 @@ from ..autograd.grad_mode import no_grad
 from ..nn.modules.module import Module
 from ..tensor import Tensor
 from ._fma import lerp
-from .lr_scheduler import LRScheduler, _format_param
+from ._scheduler_base import LRScheduler, _format_param
 
 __all__ = ["AveragedModel", "update_bn", "SWALR", "get_ema_multi_avg_fn", "get_swa_multi_avg_fn",
            "get_ema_avg_fn", "get_swa_avg_fn"]

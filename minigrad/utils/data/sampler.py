@@ -9,6 +9,7 @@ num_samples=10**10)`` draws 32 indices at a time and never holds them all.
 import numpy as np
 
 from ... import creation
+from ...ops.sampling import multinomial
 from ...random import Generator
 from ..._dtype import float64
 from ...tensor import Tensor
@@ -179,8 +180,6 @@ class WeightedRandomSampler(Sampler):
         self.generator = generator
 
     def __iter__(self):
-        from ...ops.random_fills import multinomial
-
         drawn = multinomial(self.weights, self.num_samples, self.replacement, generator=self.generator)
         yield from drawn.tolist()
 
