@@ -190,6 +190,14 @@ def sync_view(t):
     t._requires_grad = True
 
 
+def sync_views(tensors):
+    """The tensors, with the history of views whose base changed in place brought up to date."""
+    for t in tensors:
+        if isinstance(t, Tensor) and t._base is not None and t._base.grad_fn is not t._base_fn:
+            sync_view(t)
+    return tensors
+
+
 def _record(node, args, result, arrays):
     """Attach ``node`` as ``result``'s grad_fn: edges, and version stamps of saved inputs.
     (Views among ``args`` have been brought up to date by the caller; see ``sync_view``.)"""

@@ -58,7 +58,7 @@ from .inplace_variants import *  # noqa: F401,F403
 from .integer import *  # noqa: F401,F403
 from .joining import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
-from .linalg import linear  # noqa: F401
+from .linalg import affine  # noqa: F401
 from .masking import *  # noqa: F401,F403
 from .masking import masked_fill_  # noqa: F401
 from .min_max import *  # noqa: F401,F403

@@ -1,0 +1,209 @@
+"""Tensor hooks: ``Tensor.register_hook`` and ``Tensor.retain_grad``.
+
+They cost nothing when there are none: a non-leaf tensor's hooks live on the node that computed
+it (``node._hooks``, checked once per node by the engine), and leaf hooks in ``_LEAF_HOOKS``,
+which is looked at once per backward call (``with_leaf_hooks``).
+"""
+import weakref
+
+from .._dtype import tensor_type_name
+from ..tensor import Tensor, _wrap
+from ..utils.hooks import RemovableHandle
+from .function import Node, sync_views
+from .grad_mode import _state
+from .sinks import accumulate
+
+__all__ = ["register_hook", "retain_grad", "with_leaf_hooks", "run_node_hooks"]
+
+
+class _TensorHooks:
+    """What a non-leaf tensor asked of the gradient its node receives: ``register_hook``
+    functions (by handle id, in registration order) and ``retain_grad`` (a weak reference to the
+    tensor). Kept on the node (``node._hooks``), so hooks registered before an in-place change
+    of the tensor see the gradient of its old value, as in PyTorch."""
+
+    __slots__ = ("hooks", "retain")
+
+    def __init__(self):
+        self.hooks = {}
+        self.retain = None
+
+    def run(self, grad, adopted):
+        """The hooks (in order, each may replace the gradient), then retain_grad's ``.grad``
+        (always last, as in PyTorch); returns the gradient the node goes on with."""
+        if self.hooks:
+            grad = _call_hooks(self.hooks, grad, adopted)
+        if self.retain is not None:
+            t = self.retain()
+            if t is not None:
+                accumulate(t, grad, adopted)
+        return grad
+
+
+def _node_hooks(node):
+    if node._hooks is None:
+        node._hooks = _TensorHooks()
+    return node._hooks
+
+
+def _call_hooks(hooks, grad, adopted):
+    """Call ``hook(grad)`` for each hook (outside the graph, as PyTorch's engine does); a hook
+    returning a tensor replaces the gradient, which must keep its shape and dtype."""
+    prev = _state.enabled
+    _state.enabled = False
+    try:
+        for hook in tuple(hooks.values()):
+            value = _wrap(grad)
+            result = hook(value)
+            if result is None:
+                continue
+            if not isinstance(result, Tensor):
+                raise TypeError(f"expected Tensor, but hook returned '{type(result).__name__}'")
+            name = getattr(hook, "__name__", type(hook).__name__)
+            if result._data.shape != value._data.shape:
+                raise RuntimeError(f"hook '{name}' has changed the size of value")
+            if result._data.dtype != value._data.dtype:
+                raise RuntimeError(
+                    f"hook '{name}' has changed the type of value (was minigrad."
+                    f"{tensor_type_name(value._data.dtype)} got minigrad."
+                    f"{tensor_type_name(result._data.dtype)})"
+                )
+            grad = result._data
+    finally:
+        _state.enabled = prev
+    # the hooks may have kept the array (or returned one they keep): it must not become a .grad
+    # that later backward passes add into in place
+    adopted.add(id(grad))
+    return grad
+
+
+# id(leaf) -> (weak reference to the leaf, {handle id: hook}); entries go when the leaf dies
+_LEAF_HOOKS = {}
+
+
+def _leaf_hooks(t):
+    key = id(t)
+    entry = _LEAF_HOOKS.get(key)
+    if entry is None or entry[0]() is not t:
+        def forget(ref, key=key, registry=_LEAF_HOOKS):  # (the global may be gone at exit)
+            current = registry.get(key)
+            if current is not None and current[0] is ref:
+                del registry[key]
+
+        entry = (weakref.ref(t, forget), {})
+        _LEAF_HOOKS[key] = entry
+    return entry[1]
+
+
+def with_leaf_hooks(sink, roots):
+    """The sink for a backward pass from ``roots``: ``sink`` itself, or, when leaves with hooks
+    can receive a gradient, ``_HookedLeaves`` in front of it."""
+    if not _LEAF_HOOKS:
+        return sink
+    hooked = _HookedLeaves.wrap(sink, roots)
+    return sink if hooked is None else hooked
+
+
+def run_node_hooks(node, grad, sink):
+    """What happens to a node's gradient before its backward runs: the hooks and ``retain_grad``
+    of the tensor it computed, and, if that tensor is one of ``inputs=``, its gradient taken by
+    the sink (``autograd.grad`` before the hooks, ``backward(inputs=...)`` after them, as in
+    PyTorch). Returns the gradient the node goes on with."""
+    hooks = node._hooks
+    if sink.nodes and node in sink.nodes:
+        if sink.before_hooks:
+            sink.add_node(node, grad)
+        if hooks is not None:
+            grad = hooks.run(grad, sink.adopted)
+        if not sink.before_hooks:
+            sink.add_node(node, grad)
+    elif hooks is not None:
+        grad = hooks.run(grad, sink.adopted)
+    return grad
+
+
+class _HookedLeaves:
+    """A sink in front of the real one when leaves with hooks take part in a backward pass: as
+    in PyTorch, a leaf's hooks run once, on the sum of all the gradients it receives (then the
+    result is accumulated), so those gradients are held until the last one arrived."""
+
+    def __init__(self, sink, pending):
+        self.sink = sink
+        self.adopted = sink.adopted
+        self.only = sink.only
+        self.nodes = sink.nodes
+        self.before_hooks = sink.before_hooks
+        self.pending = pending  # id(leaf) -> [leaf, hooks, gradients still to come, sum so far]
+
+    @classmethod
+    def wrap(cls, sink, roots):
+        """The wrapper, or None if no leaf with hooks can receive a gradient in this pass."""
+        counts = {}
+        stack = []
+        for r in roots:
+            if isinstance(r, Node):
+                stack.append(r)
+            elif id(r) in _LEAF_HOOKS:
+                counts[id(r)] = counts.get(id(r), 0) + 1
+        seen = set(stack)
+        while stack:
+            for e in stack.pop().next_edges:
+                if isinstance(e, Node):
+                    if e not in seen:
+                        seen.add(e)
+                        stack.append(e)
+                elif e is not None and id(e) in _LEAF_HOOKS:
+                    counts[id(e)] = counts.get(id(e), 0) + 1
+        pending = {}
+        only = sink.only
+        for key, n in counts.items():
+            ref, hooks = _LEAF_HOOKS[key]
+            leaf = ref()
+            if hooks and leaf is not None and (only is None or key in only):
+                pending[key] = [leaf, hooks, n, None]
+        return cls(sink, pending) if pending else None
+
+    def add(self, leaf, g):
+        p = self.pending.get(id(leaf))
+        if p is None or p[0] is not leaf:
+            self.sink.add(leaf, g)
+            return
+        p[3] = g if p[3] is None else p[3] + g
+        p[2] -= 1
+        if p[2] == 0:
+            self._deliver(p)
+
+    def add_node(self, node, g):
+        self.sink.add_node(node, g)
+
+    def _deliver(self, p):
+        del self.pending[id(p[0])]
+        self.sink.add(p[0], _call_hooks(p[1], p[3], self.adopted))
+
+    def finish(self):
+        """After the pass: leaves some of whose gradients never came (their producers did not
+        run, e.g. ``backward(inputs=...)``) get the sum of those that did."""
+        for p in list(self.pending.values()):
+            if p[3] is not None:
+                self._deliver(p)
+        self.sink.finish()
+
+
+def register_hook(t, hook):
+    """``Tensor.register_hook``: see there."""
+    if not t._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t.grad_fn is None:
+        hooks = _leaf_hooks(t)
+    else:
+        sync_views((t,))
+        hooks = _node_hooks(t.grad_fn).hooks
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def retain_grad(t):
+    """``Tensor.retain_grad()``: ask the engine to fill ``t.grad`` though ``t`` is not a leaf."""
+    sync_views((t,))
+    _node_hooks(t.grad_fn).retain = weakref.ref(t)
