@@ -301,13 +301,3 @@ def atleast_3d(*tensors):
 # the Tensor methods of this family (installed by tensor_methods.py)
 METHODS = {"reshape": reshape, "view": view, "flatten": flatten, "unflatten": unflatten,
            "ravel": ravel, "squeeze": squeeze, "unsqueeze": unsqueeze}
-
-
-def __getattr__(name):
-    # cat and stack were in this module before joining.py; utils/data.py still imports stack
-    # from here. (A function-level import: joining.py builds on this module.)
-    if name in ("cat", "concat", "stack"):
-        from . import joining
-
-        return getattr(joining, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
