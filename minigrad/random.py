@@ -10,6 +10,7 @@ computed in the compiled kernels. A Philox output is a pure function of (key, co
 * a ``Generator``'s whole state is two integers: the seed and the number of calls made so far
   (the *offset*). Each call (one ``randn``, one dropout mask) takes the next offset.
 """
+import contextlib
 import os
 import threading
 
@@ -202,8 +203,29 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
+_this_thread = threading.local()  # .generator: what None means in this thread (see _drawing_from)
+
+
+@contextlib.contextmanager
+def _drawing_from(generator):
+    """Within the block, in this thread only, every random call that is given no generator draws
+    from ``generator`` instead of the default one (``nn.utils.mc_predict(generator=g)`` uses it
+    for the masks of every dropout module, whatever its class). Other threads are unaffected."""
+    if not isinstance(generator, Generator):
+        raise TypeError(f"generator must be a minigrad.Generator, not {type(generator).__name__}")
+    previous = getattr(_this_thread, "generator", None)
+    _this_thread.generator = generator
+    try:
+        yield generator
+    finally:
+        _this_thread.generator = previous
+
+
 def next_call(generator=None):
-    """(seed, offset) from ``generator`` (the default one if None)."""
+    """(seed, offset) from ``generator`` (if None: the one of an enclosing ``_drawing_from``
+    block, else the default one)."""
+    if generator is None:
+        generator = getattr(_this_thread, "generator", None)
     g = default_generator if generator is None else generator
     if not isinstance(g, Generator):
         raise TypeError(f"generator must be a minigrad.Generator, not {type(g).__name__}")
