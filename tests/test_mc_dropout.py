@@ -475,3 +475,11 @@ class Pooled(nn.Module):
 def test_a_model_that_changes_the_number_of_rows_is_refused_clearly():
     with pytest.raises(RuntimeError, match=r"scores \(N, C, \.\.\.\) for an input of N = 14 rows"):
         mc_predict(nn.Sequential(nn.Dropout(0.5), Pooled()), inputs(7), passes=4, batch_passes=2)
+
+
+def test_from_probs_summarises_an_ensemble_as_mc_predict_summarises_passes():
+    model, x = mlp().eval(), inputs()
+    pred = mc_predict(model, x, passes=6)
+    assert_same(MCPrediction.from_probs(pred.probs), pred)
+    with pytest.raises(ValueError, match=r"\(T, N, C, \.\.\.\)"):
+        MCPrediction.from_probs(pred.mean)

@@ -45,6 +45,26 @@ class MCPrediction(NamedTuple):
     mutual_information: Tensor
     probs: Tensor
 
+    @classmethod
+    def from_probs(cls, probs):
+        """The summary of ``T`` predictive distributions ``probs`` ``(T, N, C, *)``, however they
+        were sampled: the passes of ``mc_predict``, or the members of an ensemble of networks.
+
+        Example::
+
+            >>> probs = minigrad.tensor([[[1.0, 0.0]], [[0.0, 1.0]]])  # two passes disagree fully
+            >>> pred = MCPrediction.from_probs(probs)
+            >>> pred.mean, pred.entropy, pred.mutual_information
+            (tensor([[0.5000, 0.5000]]), tensor([0.6931]), tensor([0.6931]))
+        """
+        if not isinstance(probs, Tensor) or probs.dim() < 3:
+            raise ValueError("MCPrediction.from_probs() expects probabilities of shape (T, N, C, ...)")
+        mean = probs.mean(dim=0)
+        entropy = -xlogy(mean, mean).sum(dim=1)  # xlogy: 0 log 0 = 0
+        expected_entropy = -xlogy(probs, probs).sum(dim=2).mean(dim=0)
+        # H[p̄] ≥ mean_t H[p_t] (entropy is concave); rounding can make the difference -1e-8
+        return cls(mean, entropy, (entropy - expected_entropy).clamp(min=0), probs)
+
 
 @contextlib.contextmanager
 def mc_dropout(model):
@@ -138,12 +158,7 @@ def mc_predict(model, x, passes=100, generator=None, *, batch_passes=None):
         if batch_passes is None:
             batch_passes = _default_batch_passes(model, x.shape[0], passes)
         probs = _sample(model, x, passes, batch_passes)
-    mean = probs.mean(dim=0)
-    entropy = -xlogy(mean, mean).sum(dim=1)  # xlogy: 0 log 0 = 0
-    expected_entropy = -xlogy(probs, probs).sum(dim=2).mean(dim=0)
-    # H[p̄] ≥ mean_t H[p_t] (entropy is concave); rounding can make the difference -1e-8
-    mutual_information = (entropy - expected_entropy).clamp(min=0)
-    return MCPrediction(mean, entropy, mutual_information, probs)
+    return MCPrediction.from_probs(probs)
 
 
 def _sample(model, x, passes, batch_passes):
