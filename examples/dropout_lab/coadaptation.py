@@ -20,7 +20,7 @@ from . import figures as fig
 from .nets import autoencoder_spec, mlp_spec, test_set
 
 NAME = "coadaptation"
-SUMMARY = "mean activation and sparsity of the hidden units with and without dropout (Srivastava Fig. 8)"
+SUMMARY = "mean activation and sparsity of hidden units with and without dropout: Srivastava et al., Fig. 8"
 REQUIRES = ()
 
 MODELS = ("autoencoder", "classifier")
@@ -111,7 +111,7 @@ def markdown(data):
     seeds = cfg["seeds"]
     note = (f"Hidden layer of {cfg['hidden']} ReLU units on the 1,000 test images, evaluation mode; mean ± standard "
             f"deviation over {fig.seed_range(seeds)} ({cfg['epochs']} epochs).")
-    return {"coadaptation": table + "\n\n" + note + "\n\n" + fig.findings_markdown(findings(data))}
+    return {"coadaptation": fig.block(table, note, findings(data))}
 
 
 def plot(data, path):

@@ -254,7 +254,7 @@ def markdown(data):
             "normalised geometric and the arithmetic mean of all sub-networks' probabilities, each weighted by the "
             "probability of its mask. MC, T: Monte Carlo dropout with T passes. TV: mean total variation distance "
             "between two predictive distributions (0: equal, 1: disjoint).")
-    return {"ensemble": table + "\n\n" + note + "\n\n" + fig.findings_markdown(findings(data))}
+    return {"ensemble": fig.block(table, note, findings(data))}
 
 
 def plot(data, path):
@@ -268,9 +268,12 @@ def plot(data, path):
         ax = row[0]
         ax.stairs(run["subnetwork_error"]["hist"], edges, fill=True, alpha=0.4, color="C7",
                   label=f"the {run['subnetworks']:,} sub-networks")
-        for key, label, color, ls in (("scaled", "weight scaling", "C3", "--"), ("ngm", "NGM", "C1", ":"),
-                                      ("am", "AM (exact ensemble)", "C0", "-")):
-            ax.axvline(run["error"][key], color=color, ls=ls, lw=1.5, label=f"{label}: {fig.pct(run['error'][key])}")
+        # wide and faint first, thin and dotted last: lines that coincide stay visible
+        for key, label, color, ls, lw, alpha in (("am", "AM (exact ensemble)", "C0", "-", 5, 0.35),
+                                                 ("scaled", "weight scaling", "C3", "--", 2, 1),
+                                                 ("ngm", "NGM", "k", ":", 1.5, 1)):
+            ax.axvline(run["error"][key], color=color, ls=ls, lw=lw, alpha=alpha,
+                       label=f"{label}: {fig.pct(run['error'][key])}")
         ax.set(xlabel="test error", ylabel="probability of the mask", xlim=(0, 1),
                title=f"{arch}, seed {run['seed']}: each sub-network's test error")
         ax.grid(alpha=0.3)
@@ -279,9 +282,10 @@ def plot(data, path):
         runs = res[arch]
         ax.plot(ts, [_avg(runs, lambda r, t=t: r["mc"][str(t)]["tv_am"]) for t in ts], "o-", color="C0",
                 label="MC dropout, T passes")
-        for key, label, color, ls in (("scaled_am", "weight scaling", "C3", "--"), ("ngm_am", "NGM", "C1", ":")):
+        for key, label, color, ls, lw, alpha in (("scaled_am", "weight scaling", "C3", "-", 5, 0.35),
+                                                 ("ngm_am", "NGM", "k", ":", 1.5, 1)):
             value = _avg(runs, lambda r, k=key: r["tv"][k])
-            ax.axhline(max(value, 1e-6), color=color, ls=ls, label=f"{label}: {value:.4f}")
+            ax.axhline(max(value, 1e-6), color=color, ls=ls, lw=lw, alpha=alpha, label=f"{label}: {value:.4f}")
         ax.set(xscale="log", yscale="log", xlabel="T, Monte Carlo passes",
                ylabel="mean total variation distance to the AM", title=f"{arch}: distance to the exact ensemble")
         ax.grid(alpha=0.3, which="both")

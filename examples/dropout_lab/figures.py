@@ -49,6 +49,11 @@ def markdown_table(headers, rows):
     return "\n".join(lines)
 
 
+def block(table, note, findings):
+    """A generated block of docs/dropout.md: the table, the note under it, the checked claims."""
+    return "\n\n".join([table, note, findings_markdown(findings)])
+
+
 def findings_markdown(findings):
     """The list of a paper's claims and whether this run reproduced each, with the evidence."""
     return "\n".join(f"* **{'Reproduced' if f['holds'] else 'Not reproduced'}**: {f['claim']} "

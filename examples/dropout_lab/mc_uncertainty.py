@@ -83,7 +83,7 @@ def findings(data):
                     f"AUROC {mc['auroc_entropy']:.2f}; mean entropy {mc['entropy_wrong']:.3f} (wrong) against "
                     f"{mc['entropy_correct']:.3f} (correct)" if mc["n_wrong"] else "no errors to compare"),
         fig.finding("MC dropout's uncertainty flags the errors better than the single network's own softmax "
-                    "entropy (the reason to sample; Gal and Ghahramani, 2016).",
+                    "entropy (Gal and Ghahramani's motivation: a single softmax can be confidently wrong).",
                     (mc["auroc_entropy"] or 0) > (single["auroc_entropy"] or 0),
                     f"AUROC {mc['auroc_entropy']:.3f} (MC entropy), {mc['auroc_mi']:.3f} (MC mutual information) "
                     f"against {single['auroc_entropy']:.3f} (one network's entropy)"),
@@ -118,7 +118,7 @@ def markdown(data):
             "test digits. AUROC: the probability that a misclassified digit gets a higher score than a correct "
             "one (0.5: no better than chance). MI: mutual information (BALD), 0 for a single network. The "
             "MC passes also apply the input dropout, since every dropout layer is on.")
-    return {"mc-uncertainty": table + "\n\n" + note + "\n\n" + fig.findings_markdown(findings(data))}
+    return {"mc-uncertainty": fig.block(table, note, findings(data))}
 
 
 def plot(data, path):

@@ -17,7 +17,7 @@ from . import figures as fig
 from .nets import mlp_spec, test_set
 
 NAME = "mc-vs-scaling"
-SUMMARY = "Monte Carlo averaging of k sub-networks against weight scaling (Srivastava Fig. 11)"
+SUMMARY = "Monte Carlo averaging of k sub-networks against weight scaling: Srivastava et al., Fig. 11"
 REQUIRES = ()
 
 KS = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200)
@@ -127,7 +127,7 @@ def markdown(data):
     note = (f"Test error, mean over {fig.seed_range(seeds)} (dropout {cfg['p']:g}, inputs {cfg['p'] / 5:g}, "
             f"{cfg['epochs']} epochs) and over {cfg['repeats']} independent series of sampled masks per network; "
             "± is the standard deviation over the series.")
-    return {"mc-vs-scaling": table + "\n\n" + note + "\n\n" + fig.findings_markdown(findings(data))}
+    return {"mc-vs-scaling": fig.block(table, note, findings(data))}
 
 
 def plot(data, path):

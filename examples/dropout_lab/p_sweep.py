@@ -9,7 +9,7 @@ from . import figures as fig
 from .nets import mlp_spec
 
 NAME = "p-sweep"
-SUMMARY = "accuracy against the dropout probability p (train_mlp's network)"
+SUMMARY = "accuracy against the dropout probability p, train_mlp's network"
 REQUIRES = ()
 
 
@@ -56,7 +56,7 @@ def markdown(data):
     seeds = cfg["seeds"]
     note = (f"Mean ± standard deviation over {fig.seed_range(seeds)} ({cfg['epochs']} epochs; each seed "
             f"has its own split of the digits, initial weights and masks).")
-    return {"p-sweep": table + "\n\n" + note + "\n\n" + fig.findings_markdown(findings(data))}
+    return {"p-sweep": fig.block(table, note, findings(data))}
 
 
 def plot(data, path):

@@ -17,7 +17,7 @@ from . import figures as fig
 from .nets import mlp_spec
 
 NAME = "retention"
-SUMMARY = "test error against the retention probability, width fixed and p·n fixed (Srivastava Fig. 9)"
+SUMMARY = "test error against the retention probability, width or p·n fixed: Srivastava et al., Fig. 9"
 REQUIRES = ()
 
 SETTINGS = ("fixed n", "fixed pn")
@@ -113,7 +113,7 @@ def markdown(data):
     seeds = cfg["seeds"]
     note = (f"One hidden layer, no input dropout, {cfg['epochs']} epochs; mean ± standard deviation over "
             f"{fig.seed_range(seeds)}.")
-    return {"retention": table + "\n\n" + note + "\n\n" + fig.findings_markdown(findings(data))}
+    return {"retention": fig.block(table, note, findings(data))}
 
 
 def plot(data, path):
