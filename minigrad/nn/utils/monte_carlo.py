@@ -11,8 +11,6 @@ from typing import NamedTuple
 
 from ... import random as _random
 from ...autograd.grad_mode import no_grad
-from ...ops.shape import cat
-from ...ops.trig import xlogy
 from ...tensor import Tensor
 from ..modules.dropout import _DropoutNd
 from ..modules.module import Module
@@ -60,8 +58,8 @@ class MCPrediction(NamedTuple):
         if not isinstance(probs, Tensor) or probs.dim() < 3:
             raise ValueError("MCPrediction.from_probs() expects probabilities of shape (T, N, C, ...)")
         mean = probs.mean(dim=0)
-        entropy = -xlogy(mean, mean).sum(dim=1)  # xlogy: 0 log 0 = 0
-        expected_entropy = -xlogy(probs, probs).sum(dim=2).mean(dim=0)
+        entropy = -mean.xlogy(mean).sum(dim=1)  # xlogy: 0 log 0 = 0
+        expected_entropy = -probs.xlogy(probs).sum(dim=2).mean(dim=0)
         # H[p̄] ≥ mean_t H[p_t] (entropy is concave); rounding can make the difference -1e-8
         return cls(mean, entropy, (entropy - expected_entropy).clamp(min=0), probs)
 
@@ -164,7 +162,7 @@ def mc_predict(model, x, passes=100, generator=None, *, batch_passes=None):
 def _sample(model, x, passes, batch_passes):
     """The passes' softmax, ``(T, N, C, *)``: ``batch_passes`` passes per forward call."""
     n = x.shape[0]
-    chunks, done = [], 0
+    probs, done = None, 0
     while done < passes:
         k = min(batch_passes, passes - done)
         rows = x if k == 1 else x.unsqueeze(0).expand(k, *x.shape).reshape(k * n, *x.shape[1:])
@@ -173,9 +171,14 @@ def _sample(model, x, passes, batch_passes):
             got = tuple(out.shape) if isinstance(out, Tensor) else type(out).__name__
             raise RuntimeError(f"mc_predict(): the model must return scores (N, C, ...) for an input "
                                f"of N = {k * n} rows, got {got}")
-        chunks.append(out.reshape(k, n, *out.shape[1:]).softmax(dim=2))
+        chunk = out.reshape(k, n, *out.shape[1:]).softmax(dim=2)
+        if probs is None:
+            if k == passes:
+                return chunk
+            probs = chunk.new_empty((passes, *chunk.shape[1:]))
+        probs[done:done + k] = chunk
         done += k
-    return chunks[0] if len(chunks) == 1 else cat(chunks, dim=0)
+    return probs
 
 
 def _positive_int(value, name):
