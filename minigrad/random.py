@@ -10,7 +10,6 @@ computed in the compiled kernels. A Philox output is a pure function of (key, co
 * a ``Generator``'s whole state is two integers: the seed and the number of calls made so far
   (the *offset*). Each call (one ``randn``, one dropout mask) takes the next offset.
 """
-import contextlib
 import os
 import threading
 
@@ -203,24 +202,6 @@ def set_rng_state(new_state):
     default_generator.set_state(new_state)
 
 
-_this_thread = threading.local()  # .generator: what None means in this thread (see _drawing_from)
-
-
-@contextlib.contextmanager
-def _drawing_from(generator):
-    """Within the block, in this thread only, every random call that is given no generator draws
-    from ``generator`` instead of the default one (``nn.utils.mc_predict(generator=g)`` uses it
-    for the masks of every dropout module, whatever its class). Other threads are unaffected."""
-    if not isinstance(generator, Generator):
-        raise TypeError(f"generator must be a minigrad.Generator, not {type(generator).__name__}")
-    previous = getattr(_this_thread, "generator", None)
-    _this_thread.generator = generator
-    try:
-        yield generator
-    finally:
-        _this_thread.generator = previous
-
-
 def next_call(generator=None):
     """(seed, offset) from ``generator`` (if None: the one of an enclosing ``_drawing_from``
     block, else the default one)."""
@@ -230,3 +211,26 @@ def next_call(generator=None):
     if not isinstance(g, Generator):
         raise TypeError(f"generator must be a minigrad.Generator, not {type(g).__name__}")
     return g.next_call()
+
+
+_this_thread = threading.local()  # .generator: what None means in this thread (see _drawing_from)
+
+
+class _drawing_from:
+    """``with _drawing_from(g):`` within the block, in this thread only, every random call that is
+    given no generator draws from ``g`` instead of the default one (``nn.utils.mc_predict(
+    generator=g)`` uses it for the masks of every dropout module, whatever its class). Other
+    threads are unaffected; blocks nest."""
+
+    def __init__(self, generator):
+        if not isinstance(generator, Generator):
+            raise TypeError(f"generator must be a minigrad.Generator, not {type(generator).__name__}")
+        self.generator = generator
+
+    def __enter__(self):
+        self.previous = getattr(_this_thread, "generator", None)
+        _this_thread.generator = self.generator
+        return self.generator
+
+    def __exit__(self, *exc):
+        _this_thread.generator = self.previous
