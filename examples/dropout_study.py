@@ -41,7 +41,9 @@ EPILOG = "Run 'dropout_study.py NAME --help' for one experiment's options."
 def add_common(p, several):
     p.add_argument("--quick", action="store_true", help="the fast, rough form (fewer seeds and epochs)")
     p.add_argument("--epochs", type=int, default=None, help="epochs per network (default: the experiment's)")
-    p.add_argument("--seeds", type=int, default=None, help="seeds to average over (default: the experiment's)")
+    p.add_argument("--seeds", type=int, default=None,
+                   help="seeds to average over (default: the experiment's; mc-uncertainty: the ensemble's "
+                        "members; conventions, which trains one network per rule, ignores it)")
     p.add_argument("--workers", type=int, default=None,
                    help="worker processes training networks (default: one per core; 1: in this process)")
     p.add_argument("--json", metavar="PATH", help="write the configuration, the jobs and the results as JSON")
