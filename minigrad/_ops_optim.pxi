@@ -31,13 +31,13 @@ cdef bint _plain_float(a, int typenum, bint write):
     return not write or cnp.PyArray_ISWRITEABLE(arr)
 
 
-cdef bint _apart_or_same(cnp.ndarray a, cnp.ndarray b):
-    """Two C-contiguous arrays of one size and dtype are either the same memory (each element is
-    read before it is written, so in place is fine) or do not overlap at all."""
+cdef bint _apart(cnp.ndarray a, cnp.ndarray b):
+    """Two C-contiguous arrays of one size and dtype do not overlap (the kernel's pointers are
+    restrict: a gradient sharing the parameter's memory goes the caller's way)."""
     cdef char *pa = <char *>cnp.PyArray_DATA(a)
     cdef char *pb = <char *>cnp.PyArray_DATA(b)
     cdef cnp.npy_intp nbytes = cnp.PyArray_NBYTES(a)
-    return pa == pb or pa + nbytes <= pb or pb + nbytes <= pa
+    return pa + nbytes <= pb or pb + nbytes <= pa
 
 
 def sgd_step(list params, list grads, bufs, fresh, lr, momentum, dampening, weight_decay,
@@ -49,7 +49,7 @@ def sgd_step(list params, list grads, bufs, fresh, lr, momentum, dampening, weig
 
     A parameter is updated only if its arrays are plain, native, aligned, C-contiguous, float32
     or float64, of one shape and dtype, the parameter and buffer writeable, and no two of them
-    partly overlap. Returns the indices of the others (normally none), which the caller updates
+    overlap. Returns the indices of the others (normally none), which the caller updates
     its own way."""
     cdef mg_sgd_hyper h
     h.lr = _real(lr, "lr")
@@ -84,12 +84,12 @@ def sgd_step(list params, list grads, bufs, fresh, lr, momentum, dampening, weig
             skipped.append(i)
             continue
         d, g = <cnp.ndarray>d_obj, <cnp.ndarray>g_obj
-        if not cnp.PyArray_SAMESHAPE(d, g) or not _apart_or_same(d, g):
+        if not cnp.PyArray_SAMESHAPE(d, g) or not _apart(d, g):
             skipped.append(i)
             continue
         if use_mom:
             b = <cnp.ndarray>b_obj
-            if not cnp.PyArray_SAMESHAPE(d, b) or not _apart_or_same(d, b) or not _apart_or_same(g, b):
+            if not cnp.PyArray_SAMESHAPE(d, b) or not _apart(d, b) or not _apart(g, b):
                 skipped.append(i)
                 continue
             bp = cnp.PyArray_DATA(b)

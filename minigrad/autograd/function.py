@@ -199,7 +199,7 @@ def sync_views(tensors):
     return tensors
 
 
-def _record(node, args, result, arrays):
+def _record(node, args, result):
     """Attach ``node`` as ``result``'s grad_fn: edges, and version stamps of saved inputs.
     (Views among ``args`` have been brought up to date by the caller; see ``sync_view``.)
     Plain loops, no generators: this runs for every recorded op."""
@@ -220,12 +220,12 @@ def _record(node, args, result, arrays):
     if not saved:
         node._saved_versions = ()
     else:
-        node._saved_versions = _saved_versions(node, saved, needs, args, arrays, result)
+        node._saved_versions = _saved_versions(node, saved, needs, args, result)
     result._requires_grad = True
     result.grad_fn = node
 
 
-def _saved_versions(node, saved, needs, args, arrays, result):
+def _saved_versions(node, saved, needs, args, result):
     """(index, owner, version) for each saved array that *is* an input's storage (owner: that
     input) or the result's (owner None): such an array would be corrupted if its tensor were later
     changed in place, so backward compares the version it was saved at with the current one."""
@@ -243,12 +243,10 @@ def _saved_versions(node, saved, needs, args, arrays, result):
             node._out_vc = result._vc
             found.append((i, None, result._vc[0]))
             continue
-        for k, arr in enumerate(arrays):
-            if s is arr:
-                a = args[k]
-                if isinstance(a, Tensor):
-                    found.append((i, a, a._vc[0]))
-                    break
+        for a in args:
+            if isinstance(a, Tensor) and a._data is s:
+                found.append((i, a, a._vc[0]))
+                break
     return tuple(found)
 
 
@@ -303,7 +301,7 @@ class Op(Node):
                     if a._requires_grad:
                         needed = True
             if needed:
-                _record(ctx, args, result, arrays)
+                _record(ctx, args, result)
         return result
 
     def __init_subclass__(cls, **kwargs):
@@ -416,7 +414,7 @@ class Function(Node):
         if record and tensors:
             saved = ctx._saved
             ctx._saved = tuple(s._data if isinstance(s, Tensor) else s for s in saved)
-            _record(ctx, args, tensors[0], [a._data if isinstance(a, Tensor) else a for a in args])
+            _record(ctx, args, tensors[0])
             ctx._saved = saved
             ctx._outputs = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
                                  for o in outputs)
