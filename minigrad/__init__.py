@@ -72,6 +72,7 @@ def is_floating_point(input):
     return input.is_floating_point()
 from . import datasets  # noqa: F401,E402
 from . import nn, optim, utils  # noqa: F401,E402
+from . import profiler  # noqa: F401,E402
 from .utils import data as _utils_data  # noqa: F401,E402  (minigrad.utils.data)
 from .serialization import load, save  # noqa: F401,E402
 del _utils_data
