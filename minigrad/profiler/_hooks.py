@@ -40,7 +40,7 @@ class Event:
     (``time.perf_counter_ns``); ``children_ns``: the time of the events nested inside it."""
 
     __slots__ = ("name", "kind", "input_shapes", "dtype", "variant", "threads", "thread",
-                 "start_ns", "end_ns", "children_ns", "depth", "parent")
+                 "outer_ns", "start_ns", "end_ns", "children_ns", "depth", "parent")
 
     def __init__(self, name, kind, input_shapes=(), dtype=None, variant=None, threads=None):
         self.name = name
@@ -61,24 +61,28 @@ def _stack():
     return stack
 
 
-def _begin(event):
+def _begin(event, outer_ns):
+    """Open ``event`` on this thread. ``outer_ns``: when the wrapper started, before it spent
+    time on the event's description (shapes, dtype ...): that time and the closing bookkeeping
+    are the profiler's, counted neither in the event's time nor in its parent's self time."""
     stack = _stack()
     event.parent = stack[-1] if stack else None
     event.depth = len(stack)
     stack.append(event)
+    event.outer_ns = outer_ns
     event.start_ns = _clock()
     return event
 
 
 def _end(event):
-    event.end_ns = end = _clock()
+    event.end_ns = _clock()
     stack = _stack()
     if stack and stack[-1] is event:
         stack.pop()
-    if event.parent is not None:
-        event.parent.children_ns += end - event.start_ns
     for listener in tuple(_listeners):
         listener.on_event(event)
+    if event.parent is not None:
+        event.parent.children_ns += _clock() - event.outer_ns
 
 
 class span:
@@ -90,7 +94,7 @@ class span:
         self.event = Event(name, kind, [] if input_shapes is None else input_shapes)
 
     def __enter__(self):
-        _begin(self.event)
+        _begin(self.event, _clock())
         return self.event
 
     def __exit__(self, *exc):
@@ -128,7 +132,8 @@ def _dtype_of(values):
 # ------------------------------------------------------------------ ops and backward nodes
 def _wrap_apply(original):
     def apply(cls, *args, **kwargs):
-        event = _begin(Event(cls.__name__, "op", _shapes(args)))
+        outer = _clock()
+        event = _begin(Event(cls.__name__, "op", _shapes(args)), outer)
         try:
             return original(cls, *args, **kwargs)
         finally:
@@ -139,7 +144,8 @@ def _wrap_apply(original):
 
 
 def _run_backward(node, grad):
-    event = _begin(Event(node.name(), "backward", _shapes((grad,))))
+    outer = _clock()
+    event = _begin(Event(node.name(), "backward", _shapes((grad,))), outer)
     try:
         return node._run_backward(grad)
     finally:
@@ -147,8 +153,8 @@ def _run_backward(node, grad):
 
 
 def _optimizer_step(opt, step, args, kwargs):
-    cls = type(opt).__name__
-    event = _begin(Event(f"Optimizer.step#{cls}.step", "user"))
+    outer = _clock()
+    event = _begin(Event(f"Optimizer.step#{type(opt).__name__}.step", "user", []), outer)
     try:
         return step(*args, **kwargs)
     finally:
@@ -186,9 +192,10 @@ def _variant(name):
 
 def _wrap_kernel(name, original):
     def kernel(*args, **kwargs):
+        outer = _clock()
         values = args + tuple(v for v in kwargs.values() if isinstance(v, np.ndarray))
         event = _begin(Event(name, "kernel", _shapes(values), _dtype_of(values), _variant(name),
-                             _ops.get_num_threads()))
+                             _ops.get_num_threads()), outer)
         try:
             return original(*args, **kwargs)
         finally:
