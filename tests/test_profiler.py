@@ -199,7 +199,7 @@ def test_chrome_trace(tmp_path):
     assert kernel["ph"] == "X" and kernel["dur"] >= 0 and kernel["args"]["variant"] == _ops.gemm_variant()
 
 
-def test_profiles_do_not_nest_but_follow_each_other():
+def test_profiles_one_after_the_other_record_their_own_calls():
     with profile() as first:
         minigrad.ones(2).relu()
     with profile() as second:

@@ -101,7 +101,8 @@ class profile:
 
     def __init__(self, *, activities=None, schedule=None, on_trace_ready=None,
                  record_shapes=False, profile_memory=False, with_stack=False, with_flops=False,
-                 with_modules=False, experimental_config=None, acc_events=False, use_cuda=None):
+                 with_modules=False, experimental_config=None, execution_trace_observer=None,
+                 acc_events=False, use_cuda=None, custom_trace_id_callback=None):
         self.activities = set(activities) if activities else {ProfilerActivity.CPU}
         self.schedule = schedule
         self.on_trace_ready = on_trace_ready
