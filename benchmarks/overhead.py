@@ -2,7 +2,7 @@
 
     python benchmarks/overhead.py              # steps and per-op costs, table on stdout
     python benchmarks/overhead.py --quick      # fewer rounds (a smoke run)
-    python benchmarks/overhead.py --only steps # or: ops
+    python benchmarks/overhead.py --only steps # or: tiny (the tiny step only), ops
 
 At batch 1 a training step is all overhead: each op's Python bookkeeping (the graph node, argument
 checks, the module call, the optimizer loop) costs more than its arithmetic. This script times
@@ -154,7 +154,7 @@ STEPS = (
 
 
 def run_steps(args, rows):
-    for name, sizes, dropout, batch, number in STEPS:
+    for name, sizes, dropout, batch, number in STEPS[:1] if args.only == "tiny" else STEPS:
         sides = {"minigrad": _torch_like_step(minigrad, sizes, dropout, batch)[0]}
         if torch is not None:
             sides["torch"] = _torch_like_step(torch, sizes, dropout, batch)[0]
@@ -259,7 +259,7 @@ def main(argv=None):
     parser.add_argument("--pause", type=float, default=1.0, help="seconds before each side")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--quick", action="store_true", help="3 rounds, shorter blocks")
-    parser.add_argument("--only", choices=("steps", "ops"))
+    parser.add_argument("--only", choices=("steps", "tiny", "ops"))
     parser.add_argument("--no-jax", action="store_true")
     args = parser.parse_args(argv)
     args.scale = 1.0
@@ -270,7 +270,7 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     _header(args)
     rows = []
-    if args.only in (None, "steps"):
+    if args.only in (None, "steps", "tiny"):
         run_steps(args, rows)
     if args.only in (None, "ops"):
         run_ops(args, rows)
