@@ -73,3 +73,4 @@ def is_floating_point(input):
 from . import datasets  # noqa: F401,E402
 from . import nn, optim, utils  # noqa: F401,E402
 from .serialization import load, save  # noqa: F401,E402
+from . import safetensors  # noqa: F401,E402  (the safetensors format: minigrad.safetensors.save_file ...)
