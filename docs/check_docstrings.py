@@ -21,7 +21,7 @@ MODULES = [
     "minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.init", "minigrad.nn.utils",
     "minigrad.optim", "minigrad.optim.lr_scheduler", "minigrad.autograd", "minigrad.utils.data",
     "minigrad.datasets", "minigrad.random", "minigrad.parallel", "minigrad.serialization", "minigrad.cuda",
-    "minigrad.backends", "minigrad.linalg", "minigrad.utils.hooks",
+    "minigrad.backends", "minigrad.linalg", "minigrad.utils.hooks", "minigrad.safetensors",
 ]
 
 

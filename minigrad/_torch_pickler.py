@@ -40,6 +40,7 @@ class Global:
 
 REBUILD_TENSOR_V2 = Global("torch._utils", "_rebuild_tensor_v2")
 REBUILD_PARAMETER = Global("torch._utils", "_rebuild_parameter")
+REBUILD_PARAMETER_WITH_STATE = Global("torch._utils", "_rebuild_parameter_with_state")
 REBUILD_FROM_TYPE_V2 = Global("torch._tensor", "_rebuild_from_type_v2")
 TORCH_TENSOR = Global("torch", "Tensor")
 TORCH_SIZE = Global("torch", "Size")
@@ -60,10 +61,11 @@ class StorageWriter:
     """The storages of the tensors being saved, each once: tensors that are views of one block of
     memory (``w`` and ``w[0]``, ``w.t()``) refer to one storage, with their offsets and strides,
     so they share memory again after loading, as with ``torch.save``. A view that cannot be
-    described that way (negative strides, a view with another dtype) is saved as a copy."""
+    described that way (negative strides) is saved as a copy, and so is a view of the same memory
+    with another dtype (which ``torch.save`` refuses)."""
 
     def __init__(self):
-        self.refs = {}      # id(root array) -> StorageRef
+        self.refs = {}      # (id(root array), dtype name) -> StorageRef
         self.arrays = []    # (key, 1-D array in memory order), in key order
         self.keep = []      # roots stay alive while saving, so that their ids stay unique
 
@@ -72,34 +74,39 @@ class StorageWriter:
         from ._dtype import from_numpy_dtype
 
         dtype = from_numpy_dtype(data.dtype).name
-        itemsize = data.itemsize
         root = data
         while isinstance(root.base, np.ndarray):
             root = root.base
-        flat = _memory_order(root)
-        place = None
-        if flat is not None and root.dtype == data.dtype:
-            place = _offset_and_strides(data, flat, itemsize)
+        flat, place = _memory_of(root, data.dtype), None
+        if flat is not None:
+            place = _offset_and_strides(data, flat, data.itemsize)
         if place is None:  # described as a fresh contiguous copy
             root = flat = np.ascontiguousarray(data).reshape(-1)
             place = 0, tuple(_contiguous_strides(data.shape))
-        ref = self.refs.get(id(root))  # (a root has one dtype: the one of the tensors placed in it)
+        ref = self.refs.get((id(root), dtype))
         if ref is None:
             ref = StorageRef(str(len(self.arrays)), dtype, flat.size)
-            self.refs[id(root)] = ref
+            self.refs[(id(root), dtype)] = ref
             self.arrays.append((ref.key, flat))
             self.keep.append(root)
         offset, strides = place
         return ref, offset, tuple(int(n) for n in data.shape), strides
 
 
-def _memory_order(root):
-    """``root`` as a 1-D view in memory order, or None if its elements are not one block."""
+def _memory_of(root, dtype):
+    """The memory of ``root`` as a 1-D array of ``dtype`` in memory order (a view), or None if its
+    elements are not one block or its size is not a whole number of such elements. (A tensor
+    loaded from a checkpoint views its storage's bytes: its root is a uint8 array.)"""
     if root.flags.c_contiguous:
-        return root.reshape(-1)
-    if root.flags.f_contiguous:
-        return root.T.reshape(-1)
-    return None
+        memory = root.reshape(-1)
+    elif root.flags.f_contiguous:
+        memory = root.T.reshape(-1)
+    else:
+        return None
+    if memory.dtype == dtype:
+        return memory
+    memory = memory.view(np.uint8)
+    return memory.view(dtype) if memory.size % dtype.itemsize == 0 else None
 
 
 def _contiguous_strides(shape):
@@ -154,9 +161,12 @@ class TorchPickler(pickle._Pickler):
         from .tensor import Size, Tensor, _wrap
 
         if isinstance(obj, Tensor):
-            if isinstance(obj, Parameter) and type(obj) is Parameter and not obj.__dict__:
+            if type(obj) is Parameter:
                 data = _wrap(obj._data)  # torch writes param.data: a plain tensor, then the flag
                 self.keep.append(data)
+                if obj.__dict__:  # attributes set on the parameter
+                    return REBUILD_PARAMETER_WITH_STATE, (data, obj._requires_grad, OrderedDict(),
+                                                          dict(obj.__dict__))
                 return REBUILD_PARAMETER, (data, obj._requires_grad, OrderedDict())
             args = (*self.storages.place(obj._data), obj._requires_grad, OrderedDict())
             if type(obj) is Tensor and not obj.__dict__:

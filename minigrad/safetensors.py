@@ -73,7 +73,7 @@ def save_file(tensors, filename, metadata=None):
         >>> sorted(minigrad.safetensors.load_file(path))
         ['bias', 'weight']
     """
-    from .serialization import _write_atomically
+    from ._atomic_file import write_atomically
 
     header, arrays = _prepare(tensors, metadata)
 
@@ -84,7 +84,7 @@ def save_file(tensors, filename, metadata=None):
             for i in range(0, data.size, 1 << 24):
                 fh.write(data[i:i + (1 << 24)])
 
-    _write_atomically(os.fspath(filename), write)
+    write_atomically(os.fspath(filename), write)
 
 
 def _prepare(tensors, metadata):

@@ -24,11 +24,10 @@ import io
 import os
 import pickle
 import re
-import stat
-import uuid
 import warnings
 
 from . import _torch_zip_format as _zip_format
+from ._atomic_file import write_atomically
 from ._bounded_zip import BoundedZip
 from ._legacy_checkpoint import is_legacy, read_legacy
 from ._torch_globals import ALLOWED_GLOBALS, UNREPRESENTABLE, UnsupportedData
@@ -83,8 +82,13 @@ def add_safe_globals(safe_globals):
 
     Example::
 
-        >>> from collections import namedtuple
-        >>> minigrad.serialization.add_safe_globals([complex])
+        >>> import fractions, io
+        >>> buffer = io.BytesIO()
+        >>> minigrad.save({"ratio": fractions.Fraction(1, 3)}, buffer)
+        >>> minigrad.serialization.add_safe_globals([fractions.Fraction])
+        >>> _ = buffer.seek(0)
+        >>> minigrad.load(buffer)
+        {'ratio': Fraction(1, 3)}
         >>> minigrad.serialization.clear_safe_globals()
     """
     _add_safe_globals(safe_globals)
@@ -198,7 +202,7 @@ def save(obj, f, pickle_module=pickle, pickle_protocol=DEFAULT_PROTOCOL,
         parent = os.path.dirname(path)
         if parent and not os.path.isdir(parent):
             raise RuntimeError(f"Parent directory {parent} does not exist.")  # PyTorch's text
-        _write_atomically(path, lambda fh: write(fh, _zip_format.archive_prefix(path)))
+        write_atomically(path, lambda fh: write(fh, _zip_format.archive_prefix(path)))
     else:
         write(f, "archive")
         if callable(getattr(f, "flush", None)):
@@ -216,60 +220,6 @@ def _pickler_class(pickle_module):
     raise TypeError(
         "minigrad.save: pickle_module must be pickle or a module whose Pickler is written in "
         f"Python (a subclass of pickle._Pickler, as dill's is); {pickle_module!r} has none")
-
-
-def _write_atomically(path, write):
-    """Write a new file through ``write(fh)`` in the directory of ``path``, flush it to disk and
-    rename it over ``path``. A path that is not a regular file (a device, a pipe) is written in
-    place, and a symbolic link is followed, as ``open`` would."""
-    target = os.path.realpath(path) if os.path.islink(path) else path
-    try:
-        existing = os.stat(target)
-    except FileNotFoundError:
-        existing = None
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        with open(target, "wb") as fh:
-            write(fh)
-        return
-    directory = os.path.dirname(target) or "."
-    temp = os.path.join(directory, f".{os.path.basename(target)[:200]}.{uuid.uuid4().hex[:12]}.tmp")
-    try:
-        # 0o666 as open() would use, so the umask applies; an existing file keeps its mode
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except PermissionError:
-        if existing is None:
-            raise
-        with open(target, "wb") as fh:  # a writable file in a directory we may not write to
-            write(fh)
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if existing is not None:
-            with contextlib.suppress(OSError):
-                os.chmod(temp, stat.S_IMODE(existing.st_mode))
-        os.replace(temp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-    _fsync_directory(directory)
-
-
-def _fsync_directory(directory):
-    """Make the rename itself durable (POSIX); best effort."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # ------------------------------------------------------------------------------------------ load
@@ -407,8 +357,8 @@ def _name_of(f):
 
 @contextlib.contextmanager
 def _opened(f):
-    """A seekable binary file for ``f``: the path opened, the caller's file object (read into
-    memory first if it cannot seek), restored to... nothing: like torch.load, reading moves it."""
+    """A seekable binary file holding the checkpoint: the path opened, or the caller's file object
+    (read into memory first if it cannot seek, or if the checkpoint starts after other data)."""
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
             yield fh

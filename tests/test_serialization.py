@@ -200,13 +200,25 @@ def test_requires_grad_and_parameters_both_ways():
 
 
 def test_tensor_attributes_round_trip_as_in_torch():
-    t = minigrad.ones(2)
-    t.note = "kept"
-    tt = torch.ones(2)
-    tt.note = "kept"
-    assert minigrad.load(_through([t]))[0].note == "kept"
-    assert torch.load(_through([t]), weights_only=True)[0].note == "kept"
-    assert minigrad.load(_torch_file([tt]))[0].note == "kept"
+    t, p = minigrad.ones(2), nn.Parameter(minigrad.ones(3))
+    tt, tp = torch.ones(2), torch.nn.Parameter(torch.ones(3))
+    for x in (t, p, tt, tp):
+        x.note = "kept"
+    for back in (minigrad.load(_through([t, p])), torch.load(_through([t, p]), weights_only=True),
+                 minigrad.load(_torch_file([tt, tp]))):
+        assert back[0].note == back[1].note == "kept"
+        assert back[1].requires_grad and type(back[1]).__name__ == "Parameter"
+
+
+def test_loaded_views_keep_sharing_when_saved_again():
+    """Loaded tensors view their storage's bytes: saving them again finds the sharing again."""
+    w = minigrad.arange(6.0).reshape(2, 3)
+    once = minigrad.load(_through({"w": w, "t": w.t()}))
+    twice = minigrad.load(_through(once))
+    twice["w"][0, 1] = 9.0
+    assert twice["t"][1, 0].item() == 9.0
+    with zipfile.ZipFile(_through(once)) as z:
+        assert sum("/data/" in n for n in z.namelist()) == 1
 
 
 # ========================================================================== plain data, exactly
