@@ -174,6 +174,9 @@ def read_archive(archive, prefix, unpickle, map_location=None, mmap_path=None):
         nbytes = numel * itemsize
         if key not in loaded:
             name = f"{prefix}/data/{key}"
+            size = archive.info(name).file_size  # (checked before anything is allocated)
+            if size != nbytes:
+                raise ValueError(f"{name} holds {size} bytes, but its storage id says {nbytes}")
             if mapped is not None:
                 data = _mapped_record(archive, mapped, name, nbytes)
             else:
@@ -207,9 +210,6 @@ def _map_file(path):
 
 
 def _mapped_record(archive, mapped, name, nbytes):
-    info = archive.info(name)
-    if info.file_size != nbytes:
-        raise ValueError(f"{name} holds {info.file_size} bytes, but {nbytes} are expected")
     if nbytes == 0:
         return np.empty(0, dtype=np.uint8)
     offset = archive.data_offset(name)

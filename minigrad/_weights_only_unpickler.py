@@ -96,6 +96,7 @@ def _shown(full_path):
     return full_path
 
 
+_OPCODES = {op.code for op in pickletools.opcodes}
 _SIMPLE = {pickle.NONE[0]: None, pickle.NEWTRUE[0]: True, pickle.NEWFALSE[0]: False}
 _EMPTY = {pickle.EMPTY_LIST[0]: list, pickle.EMPTY_DICT[0]: dict, pickle.EMPTY_SET[0]: set}
 
@@ -323,8 +324,10 @@ class Unpickler:
                     raise WeightsOnlyRefusal(
                         f"Only persistent_load of storage is allowed, but got {pid!r}"[:200])
                 stack.append(self.persistent_load(pid))
-            else:
+            elif chr(op) in _OPCODES:  # pickle has it, weights_only loading does not run it
                 raise WeightsOnlyRefusal(f"Unsupported operand {op}")
+            else:  # not an opcode at all: a damaged pickle (pickle's own message)
+                raise pickle.UnpicklingError(f"invalid load key, {chr(op)!r}.")
 
     # -------------------------------------------------------------------------------- helpers
     @staticmethod
