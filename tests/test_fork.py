@@ -50,11 +50,21 @@ WORK = textwrap.dedent(
 )
 
 
+def _env_importing_this_minigrad():
+    """The environment for a child Python that imports the minigrad these tests import (an
+    installed one, or a build in place such as .ci/sanitize's)."""
+    import os
+
+    root = os.path.dirname(os.path.dirname(minigrad.__file__))
+    return dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]))
+
+
 def _run(body, timeout=180):
     """Run WORK + body in a fresh Python; return what it prints as JSON on its last line."""
     code = WORK + textwrap.dedent(body)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=_env_importing_this_minigrad())
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1])
 

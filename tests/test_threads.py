@@ -289,10 +289,14 @@ LIMITED = textwrap.dedent(
 )
 
 
+from test_fork import _env_importing_this_minigrad  # noqa: E402
+
+
 def _run_limited(body, env=None, timeout=120):
     code = LIMITED + textwrap.dedent(body)
     proc = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True,
-                          text=True, timeout=timeout, env=dict(os.environ, **(env or {})))
+                          text=True, timeout=timeout,
+                          env=dict(_env_importing_this_minigrad(), **(env or {})))
     assert "Thread creation failed" not in proc.stderr
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout.strip().splitlines()[-1]), proc.stderr
