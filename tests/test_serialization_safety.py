@@ -205,6 +205,30 @@ def test_bad_headers_and_other_compressions(tmp_path, good_file):
     assert minigrad.load(deflated)["step"] == 7
 
 
+@pytest.mark.parametrize("bit, what", [(0, "encrypted"), (5, "patched data"), (6, "strong encryption")])
+def test_zip_features_zipfile_cannot_read(tmp_path, good_file, bit, what):
+    """Flags of the zip format that ``zipfile`` refuses with NotImplementedError or RuntimeError
+    (strong encryption, patched data, encryption): the documented error naming the file."""
+    data = bytearray(good_file)
+    pos = data.find(b"PK\x01\x02")  # the first member's central directory entry: data.pkl
+    struct.pack_into("<H", data, pos + 8, struct.unpack_from("<H", data, pos + 8)[0] | (1 << bit))
+    p = tmp_path / f"flag{bit}.pt"
+    p.write_bytes(bytes(data))
+    with pytest.raises(RuntimeError, match=rf"flag{bit}.pt is corrupt or truncated .*{what}"):
+        minigrad.load(p)
+
+
+def test_zip_version_zipfile_cannot_read(tmp_path, good_file):
+    """A member needing a newer zip version: zipfile's NotImplementedError, raised while the
+    archive is opened, escaped minigrad.load before; now it is the documented error."""
+    data = bytearray(good_file)
+    struct.pack_into("<H", data, data.find(b"PK\x01\x02") + 6, 99)  # version needed: 9.9
+    p = tmp_path / "version.pt"
+    p.write_bytes(bytes(data))
+    with pytest.raises(RuntimeError, match=r"version.pt is corrupt or truncated \(NotImplementedError: zip file version 9.9"):
+        minigrad.load(p)
+
+
 def _set_declared_size(data, member, size):
     """Forge the uncompressed size that the central directory declares for ``member``."""
     data = bytearray(data)
