@@ -28,7 +28,7 @@ LAYERS = [
     ("ops", ["minigrad.creation", "minigrad.ops", "minigrad.linalg"]),
     ("nn", ["minigrad.nn"]),
     ("optim and data", ["minigrad.optim", "minigrad.utils.data", "minigrad.datasets",
-                        "minigrad.serialization"]),
+                        "minigrad.serialization", "minigrad._serialization", "minigrad.safetensors"]),
     ("package", ["minigrad", "minigrad.__main__"]),
 ]
 # ``minigrad.utils`` (the package's __init__) imports only ``hooks``, which the engine and

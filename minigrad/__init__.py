@@ -74,4 +74,5 @@ from . import datasets  # noqa: F401,E402
 from . import nn, optim, utils  # noqa: F401,E402
 from .utils import data as _utils_data  # noqa: F401,E402  (minigrad.utils.data)
 from .serialization import load, save  # noqa: F401,E402
+from . import safetensors  # noqa: F401,E402  (the safetensors format: minigrad.safetensors.save_file ...)
 del _utils_data

@@ -6,6 +6,7 @@
 # a clear exception, never a crash) and then run a `prange(..., schedule='static', nogil=True)`
 # loop whose body is a `nogil` C function from csrc/:
 #
+#   _ops_threads.pxi      the thread count, fork safety                (csrc/threads.h)
 #   _ops_gemm.pxi         matmul / bmm / linear forward and backward   (csrc/gemm.h)
 #   _ops_random.pxi       Philox4x32-10 random numbers, dropout masks  (csrc/rng.h)
 #   _ops_elementwise.pxi  ReLU forward and backward                    (csrc/rng.h)
@@ -33,29 +34,9 @@ from minigrad._openmp cimport MG_OPENMP
 # --------------------------------------------------------------------------
 # Threads and chunking
 
-# More threads than this is a mistake, not a configuration: libgomp cannot create ~10^5 threads
-# and crashes the process when asked to, so the limit is checked here instead.
-MAX_THREADS = 1024
-
-
-def _default_num_threads():
-    """Usable cores (the affinity mask), or OMP_NUM_THREADS when it is set
-    to a positive integer (its first entry, as in "4,2"), at most MAX_THREADS."""
-    env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
-    if env:
-        try:
-            n = int(env)
-            if n >= 1:
-                return min(n, MAX_THREADS)
-        except ValueError:
-            pass
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-cdef int _num_threads = _default_num_threads()
+# The thread count (set_num_threads / get_num_threads, the rule for forked processes, the check
+# that the threads can be started) is in _ops_threads.pxi; the kernels read it as `_num_threads`.
+include "_ops_threads.pxi"
 
 # Elements per chunk.  A multiple of 64 (so mask bytes are never shared
 # between chunks); 32768 elements = 128 KiB of float32, big enough that the
@@ -71,21 +52,6 @@ cdef int64_t _chunk = 32768
 # to wake than a spinning one.
 cdef int64_t _par_min_rng = 8192
 cdef int64_t _par_min_mem = 32768
-
-
-def set_num_threads(n):
-    """Threads used by the kernels, 1 <= n <= MAX_THREADS. (minigrad.set_num_threads checks
-    its argument first, with PyTorch's messages.)"""
-    global _num_threads
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"number of threads must be an int, got {type(n).__name__}")
-    if n < 1 or n > MAX_THREADS:
-        raise ValueError(f"number of threads must be between 1 and {MAX_THREADS}, got {n}")
-    _num_threads = n
-
-
-def get_num_threads():
-    return _num_threads
 
 
 def openmp_enabled():
