@@ -43,6 +43,7 @@ from .scatter_views import *  # noqa: F401,F403
 from .random_fills import multinomial, poisson  # noqa: F401
 from .scatter_ops import scatter_reduce  # noqa: F401
 from .einsum import einsum  # noqa: F401
+from . import convolution, normalization, pooling  # noqa: F401
 from .methods import is_nonzero  # noqa: F401
 
 __all__ = (arithmetic.__all__ + pointwise.__all__ + reduction.__all__ + shape.__all__
