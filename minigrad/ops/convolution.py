@@ -311,3 +311,67 @@ def _unbatch(out, input, batched):
     if isinstance(input, Tensor) and input._data.ndim == batched - 1:
         return out.squeeze(0)
     return out
+
+
+# ---------------------------------------------------------------------- padding modes
+class Pad(Op):
+    """Index padding of trailing dimensions: ``out = x`` taken at ``index`` along each axis
+    (reflect, replicate, circular). Backward adds each output gradient back to the element it
+    was read from (``np.add.at``: in index order, a fixed order)."""
+
+    @staticmethod
+    def forward(ctx, x, indices):
+        ctx.indices = indices
+        ctx.in_shape = x.shape
+        out = x
+        for axis, index in indices:
+            out = np.take(out, index, axis=axis)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = grad
+        shape = list(g.shape)
+        for axis, index in reversed(ctx.indices):
+            shape[axis] = ctx.in_shape[axis]
+            acc = np.zeros(shape, dtype=g.dtype)
+            np.add.at(acc, (slice(None),) * axis + (index,), g)
+            g = acc
+        return g, None
+
+    def name(self):
+        return "PadBackward0"
+
+    __slots__ = ("indices", "in_shape")
+
+
+def pad_for_conv(input, pads, mode):
+    """``F.pad(input, pads, mode)`` for the convolution layers' ``padding_mode``: ``pads`` =
+    (left, right) for the last dimension, then the one before ...; mode "reflect" (mirror
+    without repeating the edge), "replicate" (repeat the edge) or "circular" (wrap around)."""
+    x = input._data
+    indices = []
+    for i in range(len(pads) // 2):
+        axis = x.ndim - 1 - i
+        left, right, size = pads[2 * i], pads[2 * i + 1], x.shape[axis]
+        if left == 0 and right == 0:
+            continue
+        pos = np.arange(-left, size + right, dtype=np.int64)
+        if mode == "reflect":
+            if left >= size or right >= size:
+                raise RuntimeError(
+                    f"Argument #4: Padding size should be less than the corresponding input "
+                    f"dimension, but got: padding ({left}, {right}) at dimension {axis} of input "
+                    f"{list(x.shape)}")
+            q = np.abs(pos)
+            index = np.where(q >= size, 2 * (size - 1) - q, q)
+        elif mode == "replicate":
+            if size == 0:
+                raise RuntimeError(f"padding size is expected to be {len(pads) // 2}, but got: 0")
+            index = np.clip(pos, 0, size - 1)
+        else:
+            if left > size or right > size:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            index = pos % size
+        indices.append((axis, index))
+    return Pad.apply(input, tuple(indices)) if indices else input

@@ -139,7 +139,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         tensor([[-1.0000, -1.0000],
                 [ 1.0000,  1.0000]])
         >>> rm, rv
-        (tensor([0.2000, 2.0000]), tensor([  1.1000,  20.9000]))
+        (tensor([0.2000, 2.0000]), tensor([ 1.1000, 20.9000]))
     """
     fn = "batch_norm"
     _check_tensor(fn, "input", 1, input, False)
