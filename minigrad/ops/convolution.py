@@ -29,8 +29,9 @@ from ._util import qualified_type_name
 
 __all__ = ["conv1d", "conv2d"]
 
-# Samples per block: as many as keep one block's im2col columns under this size (in L2/L3).
-_BLOCK_BYTES = 4 << 20
+# Samples per block: as many as keep one block's im2col columns under this size (in L3). Larger
+# blocks mean fewer parallel regions (each costs a fork/join, and much more on a loaded machine).
+_BLOCK_BYTES = 16 << 20
 
 
 def _block_size(n, cols_bytes_per_sample):

@@ -73,7 +73,7 @@ class _ConvNd(Module):
                     pads[2 * i + 1] = total - total // 2
             self._reversed_padding_repeated_twice = pads
         else:
-            self._reversed_padding_repeated_twice = [p for p in reversed(padding) for _ in (0, 1)]
+            self._reversed_padding_repeated_twice = tuple(p for p in reversed(padding) for _ in (0, 1))
         shape = (operator.index(out_channels), operator.index(in_channels) // groups) + kernel_size
         self.weight = Parameter(creation.empty(shape, device=device, dtype=dtype))
         if bias:
