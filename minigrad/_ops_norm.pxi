@@ -19,11 +19,12 @@ cdef extern from "norm.h" nogil:
     void mg_bn_grad_sums_f64(const double *dy, const double *x, int64_t N, int64_t C, int64_t L,
                              int64_t c0, int64_t c1, const double *mean, double *sum_dy,
                              double *sum_dyx)
-    void mg_bn_apply_f32(const float *u, const float *v, int64_t C, int64_t L, int64_t n0,
-                         int64_t n1, const float *a, const float *b, const float *k, float *out)
-    void mg_bn_apply_f64(const double *u, const double *v, int64_t C, int64_t L, int64_t n0,
-                         int64_t n1, const double *a, const double *b, const double *k,
-                         double *out)
+    void mg_bn_apply_f32(const float *u, const float *cu, const float *a, const float *v,
+                         const float *cv, const float *b, const float *k, int64_t C, int64_t L,
+                         int64_t n0, int64_t n1, float *out)
+    void mg_bn_apply_f64(const double *u, const double *cu, const double *a, const double *v,
+                         const double *cv, const double *b, const double *k, int64_t C,
+                         int64_t L, int64_t n0, int64_t n1, double *out)
     void mg_ln_fwd_f32(const float *x, int64_t D, int64_t r0, int64_t r1, const float *w,
                        const float *b, double eps, float *y, double *mean, double *rstd)
     void mg_ln_fwd_f64(const double *x, int64_t D, int64_t r0, int64_t r1, const double *w,
@@ -127,22 +128,27 @@ def batch_norm_grad_sums(dy, x=None, mean=None):
     return sum_dy, sum_dyx
 
 
-def batch_norm_apply(u, a, k, v=None, b=None):
-    """out[n, c, l] = u[n, c, l] * a[c] + v[n, c, l] * b[c] + k[c] (the v term only when v is
-    given) for u, v (N, C, L) and a, b, k (C,) of u's dtype: the normalisation (u = x) and the
-    input gradient (u = dy, v = x) of batch norm."""
+def batch_norm_apply(u, a, k, v=None, b=None, cu=None, cv=None):
+    """out[n, c, l] = (u[n, c, l] - cu[c]) * a[c] + (v[n, c, l] - cv[c]) * b[c] + k[c] for u, v
+    (N, C, L) and a, b, k, cu, cv (C,) of u's dtype (the v term only when v is given; cu, cv
+    default to 0): the normalisation (u = x, cu = mean) and the input gradient (u = dy, v = x,
+    cv = mean) of batch norm."""
     u = _ncl(u, "u")
     cdef int64_t N = u.shape[0], C = u.shape[1], L = u.shape[2], n
     a = _vector(a, C, u.dtype, "a")
     k = _vector(k, C, u.dtype, "k")
+    cu = _vector(cu, C, u.dtype, "cu")
     if a is None or k is None:
         raise ValueError("batch_norm_apply needs a and k")
     if v is not None:
         v = _ncl(v, "v")
         _same_shape_dtype(u, v, "u", "v")
         b = _vector(b, C, u.dtype, "b")
+        cv = _vector(cv, C, u.dtype, "cv")
         if b is None:
             raise ValueError("batch_norm_apply: v needs b")
+    else:
+        b = cv = None
     out = np.empty_like(u)
     if out.size == 0:
         return out
@@ -150,20 +156,23 @@ def batch_norm_apply(u, a, k, v=None, b=None):
     if nt > N:
         nt = <int>N
     cdef const void *pu = _ptr(u)
+    cdef const void *pcu = _ptr(cu)
     cdef const void *pv = _ptr(v)
+    cdef const void *pcv = _ptr(cv)
     cdef const void *pa = _ptr(a)
     cdef const void *pb = _ptr(b)
     cdef const void *pk = _ptr(k)
     cdef void *po = <void *>_ptr(out)
     if u.dtype == np.float32:
         for n in prange(N, schedule='static', nogil=True, num_threads=nt):
-            mg_bn_apply_f32(<const float *>pu, <const float *>pv, C, L, n, n + 1,
-                            <const float *>pa, <const float *>pb, <const float *>pk, <float *>po)
+            mg_bn_apply_f32(<const float *>pu, <const float *>pcu, <const float *>pa,
+                            <const float *>pv, <const float *>pcv, <const float *>pb,
+                            <const float *>pk, C, L, n, n + 1, <float *>po)
     else:
         for n in prange(N, schedule='static', nogil=True, num_threads=nt):
-            mg_bn_apply_f64(<const double *>pu, <const double *>pv, C, L, n, n + 1,
-                            <const double *>pa, <const double *>pb, <const double *>pk,
-                            <double *>po)
+            mg_bn_apply_f64(<const double *>pu, <const double *>pcu, <const double *>pa,
+                            <const double *>pv, <const double *>pcv, <const double *>pb,
+                            <const double *>pk, C, L, n, n + 1, <double *>po)
     return out
 
 

@@ -176,37 +176,30 @@ static __attribute__((unused)) void NAME(const T *dy, const T *x, int64_t N, int
 MG__DEFINE_BN_GRAD_SUMS(mg_bn_grad_sums_f32, float)
 MG__DEFINE_BN_GRAD_SUMS(mg_bn_grad_sums_f64, double)
 
-/* out[n, c, l] = u[n, c, l] * a[c] + (v ? v[n, c, l] * b[c] : 0) + k[c], for samples
- * [n0, n1): the normalisation itself (u = x, a = weight * invstd, k = bias - mean * a) and
- * the input gradient (u = dy, v = x). Each element on its own: any split gives the same bits. */
+/* out[n, c, l] = (u[n, c, l] - cu[c]) * a[c] + (v[n, c, l] - cv[c]) * b[c] + k[c] for samples
+ * [n0, n1) (the v term only when v is given; cu, cv may be NULL for 0): the normalisation
+ * (u = x, cu = mean, a = weight * invstd, k = bias) and the input gradient (u = dy, v = x,
+ * cv = mean). Centring before scaling keeps float32 accurate when the mean is large against
+ * the spread (x * a - mean * a would cancel). Each element on its own: any split of the
+ * samples gives the same bits. */
 #define MG__DEFINE_BN_APPLY(NAME, T)                                                        \
-static __attribute__((unused)) void NAME(const T *u, const T *v, int64_t C, int64_t L,      \
-                                         int64_t n0, int64_t n1, const T *a, const T *b,    \
-                                         const T *k, T *out)                                \
+static __attribute__((unused)) void NAME(const T *u, const T *cu, const T *a, const T *v,   \
+                                         const T *cv, const T *b, const T *k, int64_t C,    \
+                                         int64_t L, int64_t n0, int64_t n1, T *out)         \
 {                                                                                           \
     for (int64_t n = n0; n < n1; n++) {                                                     \
         const int64_t base = n * C * L;                                                     \
-        if (L == 1) {                                                                       \
-            const T *ur = u + base;                                                         \
-            T *o = out + base;                                                              \
-            if (v) {                                                                        \
-                const T *vr = v + base;                                                     \
-                for (int64_t c = 0; c < C; c++) o[c] = ur[c] * a[c] + vr[c] * b[c] + k[c];  \
-            } else {                                                                        \
-                for (int64_t c = 0; c < C; c++) o[c] = ur[c] * a[c] + k[c];                 \
-            }                                                                               \
-            continue;                                                                       \
-        }                                                                                   \
         for (int64_t c = 0; c < C; c++) {                                                   \
             const T *ur = u + base + c * L;                                                 \
             T *o = out + base + c * L;                                                      \
-            const T ac = a[c], kc = k[c];                                                   \
+            const T ac = a[c], kc = k[c], uc = cu ? cu[c] : (T)0;                           \
             if (v) {                                                                        \
                 const T *vr = v + base + c * L;                                             \
-                const T bc = b[c];                                                          \
-                for (int64_t l = 0; l < L; l++) o[l] = ur[l] * ac + vr[l] * bc + kc;        \
+                const T bc = b[c], vc = cv ? cv[c] : (T)0;                                  \
+                for (int64_t l = 0; l < L; l++)                                             \
+                    o[l] = (ur[l] - uc) * ac + (vr[l] - vc) * bc + kc;                      \
             } else {                                                                        \
-                for (int64_t l = 0; l < L; l++) o[l] = ur[l] * ac + kc;                     \
+                for (int64_t l = 0; l < L; l++) o[l] = (ur[l] - uc) * ac + kc;              \
             }                                                                               \
         }                                                                                   \
     }                                                                                       \

@@ -35,9 +35,10 @@ class BatchNorm(Op):
     @staticmethod
     def forward(ctx, x, weight, bias, mean, invstd, training, shape3):
         x3 = np.ascontiguousarray(x).reshape(shape3)
+        dt = x.dtype
         scale = invstd if weight is None else invstd * weight
-        shift = -mean * scale if bias is None else bias - mean * scale
-        out = _ops.batch_norm_apply(x3, scale.astype(x.dtype), shift.astype(x.dtype))
+        shift = np.zeros(len(mean), dt) if bias is None else bias
+        out = _ops.batch_norm_apply(x3, scale.astype(dt), shift, cu=mean.astype(dt))
         ctx.save_for_backward(x, weight)
         ctx.stats = (mean, invstd, training, shape3)
         return out.reshape(x.shape)
@@ -57,8 +58,9 @@ class BatchNorm(Op):
             if training:
                 m = x3.shape[0] * x3.shape[2]
                 b = -a * invstd * invstd * sum_dyx / m
-                k = -a * sum_dy / m - b * mean
-                dx = _ops.batch_norm_apply(dy, a.astype(dt), k.astype(dt), x3, b.astype(dt))
+                k = -a * sum_dy / m
+                dx = _ops.batch_norm_apply(dy, a.astype(dt), k.astype(dt), x3, b.astype(dt),
+                                           cv=mean.astype(dt))
             else:
                 dx = _ops.batch_norm_apply(dy, a.astype(dt), np.zeros(len(a), dt))
             dx = dx.reshape(grad.shape)
