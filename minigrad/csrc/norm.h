@@ -189,6 +189,25 @@ static __attribute__((unused)) void NAME(const T *u, const T *cu, const T *a, co
 {                                                                                           \
     for (int64_t n = n0; n < n1; n++) {                                                     \
         const int64_t base = n * C * L;                                                     \
+        if (L == 1) { /* a row of C channels: vectorised across the channels */             \
+            const T *ur = u + base;                                                         \
+            T *o = out + base;                                                              \
+            if (v && !cu && cv) { /* the input gradient */                                  \
+                const T *vr = v + base;                                                     \
+                for (int64_t c = 0; c < C; c++)                                             \
+                    o[c] = ur[c] * a[c] + (vr[c] - cv[c]) * b[c] + k[c];                    \
+            } else if (v) {                                                                 \
+                const T *vr = v + base;                                                     \
+                for (int64_t c = 0; c < C; c++)                                             \
+                    o[c] = (ur[c] - (cu ? cu[c] : (T)0)) * a[c]                             \
+                           + (vr[c] - (cv ? cv[c] : (T)0)) * b[c] + k[c];                   \
+            } else if (cu) {                                                                \
+                for (int64_t c = 0; c < C; c++) o[c] = (ur[c] - cu[c]) * a[c] + k[c];       \
+            } else {                                                                        \
+                for (int64_t c = 0; c < C; c++) o[c] = ur[c] * a[c] + k[c];                 \
+            }                                                                               \
+            continue;                                                                       \
+        }                                                                                   \
         for (int64_t c = 0; c < C; c++) {                                                   \
             const T *ur = u + base + c * L;                                                 \
             T *o = out + base + c * L;                                                      \
