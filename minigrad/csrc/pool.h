@@ -58,6 +58,34 @@ static __attribute__((unused)) void NAME(                                       
 MG__DEFINE_MAXPOOL(mg_maxpool_f32, float)
 MG__DEFINE_MAXPOOL(mg_maxpool_f64, double)
 
+/* The same for the commonest case, MaxPool2d(2): output (oh, ow) reads rows 2oh, 2oh+1 and
+ * columns 2ow, 2ow+1 (the caller checked that every window is exactly that), in the same order
+ * and with the same comparisons as above, without the window arrays. */
+#define MG__DEFINE_MAXPOOL_2X2(NAME, T)                                                      \
+static __attribute__((unused)) void NAME(const T *x, int64_t W, int64_t Ho, int64_t Wo,      \
+                                         T *out, int64_t *idx)                               \
+{                                                                                            \
+    for (int64_t oh = 0; oh < Ho; oh++) {                                                    \
+        const T *r0 = x + 2 * oh * W, *r1 = r0 + W;                                          \
+        for (int64_t ow = 0; ow < Wo; ow++) {                                                \
+            const int64_t c = 2 * ow;                                                        \
+            T m = (T)-INFINITY;                                                              \
+            int64_t best = 2 * oh * W + c;                                                   \
+            const T v[4] = {r0[c], r0[c + 1], r1[c], r1[c + 1]};                             \
+            const int64_t at[4] = {best, best + 1, best + W, best + W + 1};                  \
+            for (int t = 0; t < 4; t++)                                                      \
+                if (v[t] > m || v[t] != v[t]) {                                              \
+                    m = v[t];                                                                \
+                    best = at[t];                                                            \
+                }                                                                            \
+            out[oh * Wo + ow] = m;                                                           \
+            if (idx) idx[oh * Wo + ow] = best;                                               \
+        }                                                                                    \
+    }                                                                                        \
+}
+MG__DEFINE_MAXPOOL_2X2(mg_maxpool2x2_f32, float)
+MG__DEFINE_MAXPOOL_2X2(mg_maxpool2x2_f64, double)
+
 /* dx (the input plane, HW elements) = the output gradients added at their argmax indices. */
 #define MG__DEFINE_MAXPOOL_BWD(NAME, T)                                                      \
 static __attribute__((unused)) void NAME(const T *g, const int64_t *idx, int64_t n_out,      \
