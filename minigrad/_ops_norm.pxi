@@ -9,6 +9,10 @@
 
 cdef extern from "norm.h" nogil:
     int MG_NORM_COLS
+    void mg_norm_init()
+    int mg_norm_set_avx2(int on)
+    int mg_norm_avx2_supported()
+    int mg_norm_avx2
     void mg_bn_stats_f32(const float *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1,
                          double *mean, double *var)
     void mg_bn_stats_f64(const double *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1,
@@ -39,6 +43,27 @@ cdef extern from "norm.h" nogil:
     void mg_ln_param_grads_f64(const double *dy, const double *x, int64_t M, int64_t D,
                                int64_t j0, int64_t j1, const double *mean, const double *rstd,
                                double *dw, double *db)
+
+
+# The CPU dispatch (baseline or AVX2 copies of the same loops: the same bits), once, at import.
+mg_norm_init()
+
+
+def norm_variant():
+    """The normalisation kernels in use: 'avx2' or 'generic' (both give the same bits)."""
+    return "avx2" if mg_norm_avx2 else "generic"
+
+
+def available_norm_variants():
+    return ["generic", "avx2"] if mg_norm_avx2_supported() else ["generic"]
+
+
+def set_norm_variant(name):
+    """Tests: run the 'generic' or the 'avx2' copies of the normalisation kernels."""
+    if name not in ("generic", "avx2"):
+        raise ValueError(f"unknown norm variant {name!r}; expected 'generic' or 'avx2'")
+    if mg_norm_set_avx2(name == "avx2") != 0:
+        raise RuntimeError("the AVX2 variant is not supported by this CPU")
 
 
 cdef _ncl(x, str name):

@@ -28,6 +28,52 @@
 #include <math.h>
 #include <stdint.h>
 
+/* Every kernel is compiled twice: for the baseline x86-64 (SSE2) and, where the compiler can,
+ * for AVX2 (__attribute__((target("avx2")))), picked at run time by mg_norm_init(). The two
+ * copies compute the same operations in the same order: the vectors run across independent
+ * accumulators (channels, columns or lanes), never along one sum, and no FMA is enabled (the
+ * AVX2 target does not include it), so they give the same bits. */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define MG_NORM_X86 1
+#define MG__AVX2_CLONE(NAME, PARAMS, ARGS)                                                  \
+static __attribute__((unused, target("avx2"))) void NAME##_avx2 PARAMS { NAME##_body ARGS; }
+#else
+#define MG_NORM_X86 0
+#define MG__AVX2_CLONE(NAME, PARAMS, ARGS)
+#endif
+
+static int mg_norm_avx2 = 0;  /* 1: the AVX2 copies run (set once at import, or by tests) */
+
+static inline int mg_norm_avx2_supported(void)
+{
+#if MG_NORM_X86
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+    return 0;
+#endif
+}
+
+static inline void mg_norm_init(void) { mg_norm_avx2 = mg_norm_avx2_supported(); }
+
+static inline int mg_norm_set_avx2(int on)
+{
+    if (on && !mg_norm_avx2_supported()) return -1;
+    mg_norm_avx2 = on ? 1 : 0;
+    return 0;
+}
+
+#if MG_NORM_X86
+#define MG__DISPATCH(NAME, ARGS)                                                            \
+    if (mg_norm_avx2) NAME##_avx2 ARGS; else NAME##_body ARGS;
+#else
+#define MG__DISPATCH(NAME, ARGS) NAME##_body ARGS;
+#endif
+
+#define MG__CLONES(NAME, PARAMS, ARGS)                                                      \
+MG__AVX2_CLONE(NAME, PARAMS, ARGS)                                                          \
+static __attribute__((unused)) void NAME PARAMS { MG__DISPATCH(NAME, ARGS) }
+
 #define MG_NORM_LANES 8   /* independent accumulators per sum: hides the add latency       */
 #define MG_NORM_COLS 64   /* channels (or columns) per block when values are rows of C      */
 
@@ -80,7 +126,7 @@ static inline void mg__lanes_zero(double *a1, double *a2)
 /* mean[c], var[c] (biased) for channels [c0, c1) of x (N, C, L); N*L > 0.  With L == 1 the
  * caller passes at most MG_NORM_COLS channels. */
 #define MG__DEFINE_BN_STATS(NAME, T)                                                        \
-static __attribute__((unused)) void NAME(const T *x, int64_t N, int64_t C, int64_t L,       \
+static inline __attribute__((always_inline)) void NAME##_body(const T *x, int64_t N, int64_t C, int64_t L,       \
                                          int64_t c0, int64_t c1, double *mean, double *var) \
 {                                                                                           \
     const double M = (double)N * (double)L;                                                 \
@@ -118,14 +164,15 @@ static __attribute__((unused)) void NAME(const T *x, int64_t N, int64_t C, int64
         mean[c] = K + m;                                                                    \
         var[c] = v > 0.0 ? v : 0.0;                                                         \
     }                                                                                       \
-}
+}                                                                                           \
+MG__CLONES(NAME, (const T *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1, double *mean, double *var), (x, N, C, L, c0, c1, mean, var))
 MG__DEFINE_BN_STATS(mg_bn_stats_f32, float)
 MG__DEFINE_BN_STATS(mg_bn_stats_f64, double)
 
 /* sum_dy[c] = sum dy, sum_dyx[c] = sum dy * (x - mean[c]) over channel c's values, for
  * channels [c0, c1) (at most MG_NORM_COLS when L == 1).  x may be NULL (then only sum_dy). */
 #define MG__DEFINE_BN_GRAD_SUMS(NAME, T)                                                    \
-static __attribute__((unused)) void NAME(const T *dy, const T *x, int64_t N, int64_t C,     \
+static inline __attribute__((always_inline)) void NAME##_body(const T *dy, const T *x, int64_t N, int64_t C,     \
                                          int64_t L, int64_t c0, int64_t c1,                 \
                                          const double *mean, double *sum_dy,                \
                                          double *sum_dyx)                                   \
@@ -172,7 +219,8 @@ static __attribute__((unused)) void NAME(const T *dy, const T *x, int64_t N, int
         sum_dy[c] = mg__lanes_total(a1);                                                    \
         if (x) sum_dyx[c] = mg__lanes_total(a2);                                            \
     }                                                                                       \
-}
+}                                                                                           \
+MG__CLONES(NAME, (const T *dy, const T *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1, const double *mean, double *sum_dy, double *sum_dyx), (dy, x, N, C, L, c0, c1, mean, sum_dy, sum_dyx))
 MG__DEFINE_BN_GRAD_SUMS(mg_bn_grad_sums_f32, float)
 MG__DEFINE_BN_GRAD_SUMS(mg_bn_grad_sums_f64, double)
 
@@ -183,7 +231,7 @@ MG__DEFINE_BN_GRAD_SUMS(mg_bn_grad_sums_f64, double)
  * the spread (x * a - mean * a would cancel). Each element on its own: any split of the
  * samples gives the same bits. */
 #define MG__DEFINE_BN_APPLY(NAME, T)                                                        \
-static __attribute__((unused)) void NAME(const T *u, const T *cu, const T *a, const T *v,   \
+static inline __attribute__((always_inline)) void NAME##_body(const T *u, const T *cu, const T *a, const T *v,   \
                                          const T *cv, const T *b, const T *k, int64_t C,    \
                                          int64_t L, int64_t n0, int64_t n1, T *out)         \
 {                                                                                           \
@@ -222,7 +270,8 @@ static __attribute__((unused)) void NAME(const T *u, const T *cu, const T *a, co
             }                                                                               \
         }                                                                                   \
     }                                                                                       \
-}
+}                                                                                           \
+MG__CLONES(NAME, (const T *u, const T *cu, const T *a, const T *v, const T *cv, const T *b, const T *k, int64_t C, int64_t L, int64_t n0, int64_t n1, T *out), (u, cu, a, v, cv, b, k, C, L, n0, n1, out))
 MG__DEFINE_BN_APPLY(mg_bn_apply_f32, float)
 MG__DEFINE_BN_APPLY(mg_bn_apply_f64, double)
 
@@ -231,7 +280,7 @@ MG__DEFINE_BN_APPLY(mg_bn_apply_f64, double)
 /* Rows [r0, r1) of x (M, D), D > 0: mean[r], rstd[r] = 1/sqrt(var + eps), and
  * y = (x - mean) * rstd * w + b (w, b: D values, or NULL for 1 and 0). */
 #define MG__DEFINE_LN_FWD(NAME, T)                                                          \
-static __attribute__((unused)) void NAME(const T *x, int64_t D, int64_t r0, int64_t r1,     \
+static inline __attribute__((always_inline)) void NAME##_body(const T *x, int64_t D, int64_t r0, int64_t r1,     \
                                          const T *w, const T *b, double eps, T *y,          \
                                          double *mean, double *rstd)                        \
 {                                                                                           \
@@ -257,14 +306,15 @@ static __attribute__((unused)) void NAME(const T *x, int64_t D, int64_t r0, int6
             for (int64_t j = 0; j < D; j++) out[j] = (row[j] - mt) * rt;                    \
         }                                                                                   \
     }                                                                                       \
-}
+}                                                                                           \
+MG__CLONES(NAME, (const T *x, int64_t D, int64_t r0, int64_t r1, const T *w, const T *b, double eps, T *y, double *mean, double *rstd), (x, D, r0, r1, w, b, eps, y, mean, rstd))
 MG__DEFINE_LN_FWD(mg_ln_fwd_f32, float)
 MG__DEFINE_LN_FWD(mg_ln_fwd_f64, double)
 
 /* dx for rows [r0, r1): with g = dy * w and xhat = (x - mean) * rstd,
  * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)). */
 #define MG__DEFINE_LN_BWD(NAME, T)                                                          \
-static __attribute__((unused)) void NAME(const T *dy, const T *x, int64_t D, int64_t r0,    \
+static inline __attribute__((always_inline)) void NAME##_body(const T *dy, const T *x, int64_t D, int64_t r0,    \
                                          int64_t r1, const T *w, const double *mean,        \
                                          const double *rstd, T *dx)                         \
 {                                                                                           \
@@ -297,7 +347,8 @@ static __attribute__((unused)) void NAME(const T *dy, const T *x, int64_t D, int
             for (int64_t k = 0; k < D; k++) o[k] = g[k] * tr - t1 - (xr[k] - tm) * t2;      \
         }                                                                                   \
     }                                                                                       \
-}
+}                                                                                           \
+MG__CLONES(NAME, (const T *dy, const T *x, int64_t D, int64_t r0, int64_t r1, const T *w, const double *mean, const double *rstd, T *dx), (dy, x, D, r0, r1, w, mean, rstd, dx))
 MG__DEFINE_LN_BWD(mg_ln_bwd_f32, float)
 MG__DEFINE_LN_BWD(mg_ln_bwd_f64, double)
 
@@ -305,7 +356,7 @@ MG__DEFINE_LN_BWD(mg_ln_bwd_f64, double)
  * dw[j] = sum_r dy[r, j] * (x[r, j] - mean[r]) * rstd[r], db[j] = sum_r dy[r, j]
  * (either may be NULL), rows ascending. */
 #define MG__DEFINE_LN_PARAM_GRADS(NAME, T)                                                  \
-static __attribute__((unused)) void NAME(const T *dy, const T *x, int64_t M, int64_t D,     \
+static inline __attribute__((always_inline)) void NAME##_body(const T *dy, const T *x, int64_t M, int64_t D,     \
                                          int64_t j0, int64_t j1, const double *mean,        \
                                          const double *rstd, T *dw, T *db)                  \
 {                                                                                           \
@@ -325,7 +376,8 @@ static __attribute__((unused)) void NAME(const T *dy, const T *x, int64_t M, int
         if (dw) dw[j0 + j] = (T)sw[j];                                                      \
         if (db) db[j0 + j] = (T)sb[j];                                                      \
     }                                                                                       \
-}
+}                                                                                           \
+MG__CLONES(NAME, (const T *dy, const T *x, int64_t M, int64_t D, int64_t j0, int64_t j1, const double *mean, const double *rstd, T *dw, T *db), (dy, x, M, D, j0, j1, mean, rstd, dw, db))
 MG__DEFINE_LN_PARAM_GRADS(mg_ln_param_grads_f32, float)
 MG__DEFINE_LN_PARAM_GRADS(mg_ln_param_grads_f64, double)
 
