@@ -7,6 +7,8 @@
 # elementwise passes compute each element on its own: the bits never depend on the thread
 # count.
 
+from libc.math cimport sqrt
+
 cdef extern from "norm.h" nogil:
     int MG_NORM_COLS
     void mg_norm_init()
@@ -289,4 +291,101 @@ def layer_norm_backward(dy, x, weight, mean, rstd, need_input=True, need_weight=
                 mg_ln_param_grads_f64(<const double *>pg, <const double *>px, M, D,
                                       t * MG_NORM_COLS, min(t * MG_NORM_COLS + MG_NORM_COLS, D),
                                       pm, ps, <double *>pdw, <double *>pdb)
+    return dx, dw, db
+
+
+# --------------------------------------------------------------------------
+# Batch norm's whole forward and backward: the kernels above plus the per-channel coefficients,
+# worked out in double by a C loop (one call instead of a dozen numpy operations on C values,
+# which cost more than the kernels for BatchNorm1d(512) at batch 128).
+
+cdef _f64_or_none(v, int64_t n, str name):
+    return None if v is None else _vector(np.asarray(v, dtype=np.float64), n, np.float64, name)
+
+
+def batch_norm_train_stats(x, double eps, running_mean=None, running_var=None, double momentum=0.1):
+    """(mean, invstd) of each channel of x (N, C, L) (float64; invstd = 1/sqrt(var + eps), var
+    biased), and, when given, running_mean/running_var (C,) updated in place with PyTorch's rule:
+    (1 - momentum) * running + momentum * batch, the variance unbiased (x M/(M-1))."""
+    mean, var = batch_norm_stats(x)
+    cdef int64_t C = mean.shape[0], c
+    cdef double M = <double>x.shape[0] * x.shape[2]
+    cdef double[::1] m = mean, v = var
+    cdef double[::1] rmd, rvd
+    cdef float[::1] rmf, rvf
+    if running_mean is not None or running_var is not None:
+        for name, buf in (("running_mean", running_mean), ("running_var", running_var)):
+            _plain_array(buf, name)
+            if buf.shape != (C,) or buf.dtype not in (np.float32, np.float64) or \
+                    not buf.flags.c_contiguous or not buf.flags.writeable or not buf.flags.aligned:
+                raise ValueError(f"{name} must be a writable, contiguous float array of shape ({C},)")
+        if running_mean.dtype != running_var.dtype:
+            raise ValueError("running_mean and running_var must have the same dtype")
+        if running_mean.dtype == np.float32:
+            rmf, rvf = running_mean, running_var
+            for c in range(C):
+                rmf[c] = <float>((1.0 - momentum) * rmf[c] + momentum * m[c])
+                rvf[c] = <float>((1.0 - momentum) * rvf[c] + momentum * v[c] * (M / (M - 1.0)))
+        else:
+            rmd, rvd = running_mean, running_var
+            for c in range(C):
+                rmd[c] = (1.0 - momentum) * rmd[c] + momentum * m[c]
+                rvd[c] = (1.0 - momentum) * rvd[c] + momentum * v[c] * (M / (M - 1.0))
+    for c in range(C):
+        v[c] = 1.0 / sqrt(v[c] + eps)
+    return mean, var
+
+
+def batch_norm_forward(x, mean, invstd, weight=None, bias=None):
+    """y = (x - mean) * invstd * weight + bias per channel of x (N, C, L); mean, invstd: (C,)
+    float64; weight, bias: (C,) of x's dtype or None."""
+    x = _ncl(x, "x")
+    cdef int64_t C = x.shape[1], c
+    cdef double[::1] m = _f64_or_none(mean, C, "mean"), s = _f64_or_none(invstd, C, "invstd")
+    w = _f64_or_none(weight, C, "weight")
+    b = _f64_or_none(bias, C, "bias")
+    cdef double[::1] wd = w if w is not None else np.ones(C)
+    cdef double[::1] bd = b if b is not None else np.zeros(C)
+    a = np.empty(C, np.float64)
+    cdef double[::1] ad = a
+    for c in range(C):
+        ad[c] = s[c] * wd[c]
+    return batch_norm_apply(x, a.astype(x.dtype), np.asarray(bd).astype(x.dtype),
+                            cu=np.asarray(m).astype(x.dtype))
+
+
+def batch_norm_backward(dy, x, mean, invstd, weight=None, training=True, need_input=True,
+                        need_weight=True, need_bias=True):
+    """(dx, dweight, dbias) of batch_norm_forward, None where not needed. training: the
+    statistics were the batch's (their gradient flows into dx), else constants."""
+    dy = _ncl(dy, "dy")
+    x = _ncl(x, "x")
+    cdef int64_t C = x.shape[1], c
+    cdef double M = <double>x.shape[0] * x.shape[2]
+    cdef double[::1] s = _f64_or_none(invstd, C, "invstd")
+    mean = _f64_or_none(mean, C, "mean")
+    sum_dy, sum_dyx = batch_norm_grad_sums(dy, x, mean)
+    cdef double[::1] s1 = sum_dy, s2 = sum_dyx
+    dx = dw = db = None
+    w = _f64_or_none(weight, C, "weight")
+    cdef double[::1] wd = w if w is not None else np.ones(C)
+    cdef double[::1] ad, bd, kd
+    if need_input:
+        a, b, k = np.empty(C), np.zeros(C), np.zeros(C)
+        ad, bd, kd = a, b, k
+        for c in range(C):
+            ad[c] = s[c] * wd[c]
+            if training and M > 0:
+                # dx = a * (dy - sum_dy / M - (x - mean) * invstd^2 * sum_dyx / M)
+                bd[c] = -ad[c] * s[c] * s[c] * s2[c] / M
+                kd[c] = -ad[c] * s1[c] / M
+        if training:
+            dx = batch_norm_apply(dy, a.astype(x.dtype), k.astype(x.dtype), x, b.astype(x.dtype),
+                                  cv=mean.astype(x.dtype))
+        else:
+            dx = batch_norm_apply(dy, a.astype(x.dtype), k.astype(x.dtype))
+    if need_weight:
+        dw = (sum_dyx * np.asarray(s)).astype(x.dtype)
+    if need_bias:
+        db = sum_dy.astype(x.dtype)
     return dx, dw, db

@@ -69,6 +69,27 @@ def test_results_do_not_depend_on_the_thread_count(dtype, always_parallel):
             assert a.tobytes() == b.tobytes()
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_norm_kernels_give_the_same_bits_in_every_variant(dtype):
+    """The baseline and AVX2 copies of csrc/norm.h (a test on a CPU without AVX2 compares the
+    baseline with itself)."""
+    x = rand(6, 5, 9, 13, seed=3, dtype=dtype)
+    before = _ops.norm_variant()
+    results = []
+    try:
+        for variant in _ops.available_norm_variants():
+            _ops.set_norm_variant(variant)
+            assert _ops.norm_variant() == variant
+            results.append(_pool_and_norm_step(dtype, x))
+    finally:
+        _ops.set_norm_variant(before)
+    for other in results[1:]:
+        for a, b in zip(results[0], other):
+            assert a.tobytes() == b.tobytes()
+    with pytest.raises(ValueError, match="unknown norm variant"):
+        _ops.set_norm_variant("sse9")
+
+
 def test_conv_results_do_not_depend_on_the_block_size(monkeypatch):
     args = (rand(9, 3, 8, 7, dtype=np.float64), rand(4, 3, 3, 3, seed=1, dtype=np.float64),
             rand(4, seed=2, dtype=np.float64))

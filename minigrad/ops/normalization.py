@@ -35,10 +35,7 @@ class BatchNorm(Op):
     @staticmethod
     def forward(ctx, x, weight, bias, mean, invstd, training, shape3):
         x3 = np.ascontiguousarray(x).reshape(shape3)
-        dt = x.dtype
-        scale = invstd if weight is None else invstd * weight
-        shift = np.zeros(len(mean), dt) if bias is None else bias
-        out = _ops.batch_norm_apply(x3, scale.astype(dt), shift, cu=mean.astype(dt))
+        out = _ops.batch_norm_forward(x3, mean, invstd, weight, bias)
         ctx.save_for_backward(x, weight)
         ctx.stats = (mean, invstd, training, shape3)
         return out.reshape(x.shape)
@@ -47,26 +44,11 @@ class BatchNorm(Op):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         mean, invstd, training, shape3 = ctx.stats
-        x3 = np.ascontiguousarray(x).reshape(shape3)
         need_x, need_w, need_b = ctx.needs_input_grad[:3]
-        dy = np.ascontiguousarray(grad).reshape(x3.shape)
-        sum_dy, sum_dyx = _ops.batch_norm_grad_sums(dy, x3, mean)
-        dt = x3.dtype
-        dx = None
-        if need_x:
-            a = invstd if weight is None else invstd * weight
-            if training:
-                m = x3.shape[0] * x3.shape[2]
-                b = -a * invstd * invstd * sum_dyx / m
-                k = -a * sum_dy / m
-                dx = _ops.batch_norm_apply(dy, a.astype(dt), k.astype(dt), x3, b.astype(dt),
-                                           cv=mean.astype(dt))
-            else:
-                dx = _ops.batch_norm_apply(dy, a.astype(dt), np.zeros(len(a), dt))
-            dx = dx.reshape(grad.shape)
-        dw = (sum_dyx * invstd).astype(dt) if need_w else None
-        db = sum_dy.astype(dt) if need_b else None
-        return dx, dw, db, None, None, None, None
+        dy = np.ascontiguousarray(grad).reshape(shape3)
+        dx, dw, db = _ops.batch_norm_backward(dy, np.ascontiguousarray(x).reshape(shape3), mean,
+                                              invstd, weight, training, need_x, need_w, need_b)
+        return (None if dx is None else dx.reshape(grad.shape)), dw, db, None, None, None, None
 
     def name(self):
         return "NativeBatchNormBackward0"
@@ -174,27 +156,31 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     shape3 = (n, c, length)
     if training:
         if n * length == 0:  # an empty batch: nothing to normalise, running stats unchanged
-            mean = np.zeros(c)
-            var = np.ones(c)
+            mean, invstd = np.zeros(c), np.ones(c)
         else:
-            mean, var = _ops.batch_norm_stats(np.ascontiguousarray(x).reshape(shape3))
-            if running_mean is not None:
-                m = float(momentum)
-                count = n * length
-                unbiased = var * (count / (count - 1))
-                _update(running_mean, (1 - m) * running_mean._data + m * mean)
-                _update(running_var, (1 - m) * running_var._data + m * unbiased)
+            rm, rv = _updatable(running_mean), _updatable(running_var)
+            mean, invstd = _ops.batch_norm_train_stats(
+                np.ascontiguousarray(x).reshape(shape3), float(eps), rm, rv, float(momentum))
+            for buffer, array in ((running_mean, rm), (running_var, rv)):
+                if buffer is not None:
+                    if array is not buffer._data:
+                        buffer._data[...] = array.reshape(buffer._data.shape)
+                    buffer._vc[0] += 1  # updated in place: a new version, as in PyTorch
     else:
         mean = running_mean._data.astype(np.float64)
-        var = running_var._data.astype(np.float64)
-    invstd = 1.0 / np.sqrt(var + float(eps))
+        invstd = 1.0 / np.sqrt(running_var._data.astype(np.float64) + float(eps))
     return BatchNorm.apply(input, weight, bias, mean, invstd, bool(training), shape3)
 
 
-def _update(buffer, value):
-    """Write a running statistic in place (a new version, as PyTorch's in-place update)."""
-    buffer._data[...] = value
-    buffer._vc[0] += 1
+def _updatable(buffer):
+    """A running statistic's array for the kernel to update in place (a contiguous copy of an
+    odd view, written back by the caller), or None."""
+    if buffer is None:
+        return None
+    a = buffer._data
+    if a.ndim == 1 and a.flags.c_contiguous and a.flags.aligned and a.flags.writeable:
+        return a
+    return np.ascontiguousarray(a).reshape(-1).copy()
 
 
 def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-05):
