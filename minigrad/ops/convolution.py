@@ -155,21 +155,30 @@ def _columns(x4, kernel, stride, padding, dilation, out_hw):
 
 
 # ---------------------------------------------------------------------- arguments
-def expand_param(value, n, name, fn):
-    """An int or a sequence of ``n`` ints, as a tuple of ``n`` ints (PyTorch's messages)."""
+def int_tuple(value):
+    """``value`` as a tuple of ints (an int is a 1-tuple), or None if it is not an int or a
+    sequence of ints (bools are not ints here, as in PyTorch's parsers)."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return (int(value),) * n
+        return (int(value),)
     if isinstance(value, (tuple, list)) and all(
             isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
-        if len(value) == 1:
-            return (int(value[0]),) * n
-        if len(value) != n:
-            raise RuntimeError(
-                f"expected {name} to be a single integer value or a list of {n} values to match "
-                f"the convolution dimensions, but got {name}={list(value)}")
         return tuple(int(v) for v in value)
-    raise TypeError(f"{fn}() received an invalid combination of arguments - got {name}="
-                    f"{qualified_type_name(value)}, but expected one of: tuple of ints {name}")
+    return None
+
+
+def expand_param(value, n, name, fn):
+    """An int or a sequence of 1 or ``n`` ints, as a tuple of ``n`` ints (PyTorch's messages)."""
+    ints = int_tuple(value)
+    if ints is None:
+        raise TypeError(f"{fn}() received an invalid combination of arguments - got {name}="
+                        f"{qualified_type_name(value)}, but expected one of: tuple of ints {name}")
+    if len(ints) == 1:
+        return ints * n
+    if len(ints) != n:
+        raise RuntimeError(
+            f"expected {name} to be a single integer value or a list of {n} values to match "
+            f"the convolution dimensions, but got {name}={list(ints)}")
+    return ints
 
 
 def _same_padding(kernel, dilation):

@@ -15,6 +15,7 @@ from .. import _ops
 from ..autograd.function import Op
 from ..tensor import Tensor, _wrap
 from ._util import qualified_type_name
+from .convolution import int_tuple
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d",
            "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d"]
@@ -113,14 +114,9 @@ def _adaptive_windows(size, out):
 # ---------------------------------------------------------------------- arguments
 def _pair(value, n, fn, name):
     """An int or a tuple of 1 or n ints (PyTorch's pooling arguments)."""
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        return (int(value),) * n
-    if isinstance(value, (tuple, list)) and all(
-            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in value):
-        if len(value) == 1:
-            return (int(value[0]),) * n
-        if len(value) == n:
-            return tuple(int(v) for v in value)
+    ints = int_tuple(value)
+    if ints is not None and len(ints) in (1, n):
+        return ints * n if len(ints) == 1 else ints
     if isinstance(value, (tuple, list)):
         which = "a single int, or a tuple of two ints" if n == 2 else "a single int"
         raise RuntimeError(f"{fn}: {name} must either be {which}")
@@ -292,14 +288,19 @@ def _adaptive_max(fn, spatial, input, output_size, return_indices):
         shape = list(input._data.shape[:-spatial]) + list(out)
         raise RuntimeError(f"Trying to create tensor with negative dimension "
                            f"{next(o for o in out if o < 0)}: {shape}")
+    p, h, w, out, (hs, he, ws, we) = _adaptive_plan(fn, input, spatial, out)
+    return _run_max(input, spatial, (h, w), (hs, he - hs, 1, ws, we - ws, 1), out,
+                    "AdaptiveMaxPool2D" if spatial == 2 else "AdaptiveMaxPool1D", return_indices)
+
+
+def _adaptive_plan(fn, input, spatial, out):
+    """The planes (P, H, W), the 2-d output size and the adaptive windows (row and column
+    starts and ends) of an adaptive pooling."""
     _float_only(fn, input)
     if spatial == 1:
         out = (1,) + out
     p, h, w = _planes(input, spatial)
-    hs, he = _adaptive_windows(h, out[0])
-    ws, we = _adaptive_windows(w, out[1])
-    return _run_max(input, spatial, (h, w), (hs, he - hs, 1, ws, we - ws, 1), out,
-                    "AdaptiveMaxPool2D" if spatial == 2 else "AdaptiveMaxPool1D", return_indices)
+    return p, h, w, out, _adaptive_windows(h, out[0]) + _adaptive_windows(w, out[1])
 
 
 def adaptive_max_pool2d(input, output_size, return_indices=False):
@@ -405,12 +406,7 @@ def _adaptive_avg(fn, spatial, input, output_size):
     if any(o < 0 for o in out):
         raise RuntimeError(f"{fn}: elements of output_size must be greater than or equal to 0 "
                            f"but received {{{', '.join(str(o) for o in out)}}}")
-    _float_only(fn, input)
-    if spatial == 1:
-        out = (1,) + out
-    p, h, w = _planes(input, spatial)
-    hs, he = _adaptive_windows(h, out[0])
-    ws, we = _adaptive_windows(w, out[1])
+    p, h, w, out, (hs, he, ws, we) = _adaptive_plan(fn, input, spatial, out)
     div = np.outer(he - hs, we - ws).astype(np.float64)
     return _run_avg(input, spatial, (p, h, w), (hs, he, ws, we, div), out,
                     "AdaptiveAvgPool2D" if spatial == 2 else "AdaptiveAvgPool1D")
