@@ -25,7 +25,8 @@ import os
 import sys
 
 _OPENBLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
-if any(v in os.environ for v in _OPENBLAS_VARS):  # before numpy is imported: re-exec without them
+# before numpy is imported: re-exec without them (only when run, not when imported by a test)
+if __name__ == "__main__" and any(v in os.environ for v in _OPENBLAS_VARS):
     env = {k: v for k, v in os.environ.items() if k not in _OPENBLAS_VARS}
     os.execve(sys.executable, [sys.executable] + sys.argv, env)
 
@@ -220,7 +221,7 @@ def main(argv=None):
              50 if args.quick else 500, args.rounds, {"torch": 0.7}, rows)
 
     print(f"minigrad {minigrad.__version__} (gemm {minigrad._ops.gemm_variant()}), "
-          f"torch {torch.__version__}, {args.threads} threads, {platform.machine()}, "
+          f"torch {torch.__version__}, {args.threads} thread(s), {platform.machine()}, "
           f"OpenBLAS: {_openblas_kernel()}")
     print(f"{args.rounds} rounds; ratio = median over rounds of time_minigrad / time_reference\n")
     print("| case | reference | minigrad | reference | ratio | rounds | target | met |")
