@@ -284,3 +284,6 @@ def dropout_scale(p, dtype):
 include "_ops_gemm.pxi"
 include "_ops_random.pxi"
 include "_ops_elementwise.pxi"
+include "_ops_conv.pxi"
+include "_ops_pool.pxi"
+include "_ops_norm.pxi"

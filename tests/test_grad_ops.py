@@ -523,6 +523,14 @@ case("digamma-polygamma", lambda a: a.digamma() + minigrad.polygamma(1, a), shap
 case("erfinv", lambda a: (a * 0.4).erfinv(), shapes((3, 4)))
 case("scatter_reduce-prod", lambda a, b: a.scatter_reduce(1, minigrad.tensor([[0, 2, 0, 1], [1, 1, 2, 2]]), b, "prod"), shapes((2, 3), (2, 4)))
 
+# ------------------------------------------------------------------ convolution, pooling, normalisation
+# (more cases, against PyTorch too, in test_conv.py, test_pooling.py and test_normalization.py)
+F_ = minigrad.nn.functional
+case("conv2d", lambda x, w, b: F_.conv2d(x, w, b, stride=2, padding=1, groups=2), shapes((2, 4, 5, 5), (4, 2, 3, 3), (4,)))
+case("conv2d-reflect-pad", lambda x, m=minigrad.nn.Conv2d(2, 2, 3, padding=1, padding_mode="reflect", dtype=F64): m(x), shapes((1, 2, 4, 4)))
+case("max_pool2d-avg_pool2d", lambda x: F_.max_pool2d(x, 2).sum() + F_.avg_pool2d(x, 3, 1, 1).sum(), lambda: (_distinct((1, 2, 4, 4)),))
+case("batch_norm-layer_norm", lambda x, w: F_.batch_norm(x, None, None, w, None, True) + F_.layer_norm(x, (3,), w), shapes((4, 3), (3,)))
+
 # ------------------------------------------------------------------ compositions
 case("mlp", lambda x, w1, w2: ((x @ w1).tanh() @ w2).log_softmax(1), shapes((4, 3), (3, 5), (5, 2)))
 case("shared-subexpression", lambda a: (lambda e: e * e + e.sum())(a.exp()), shapes((3,)))

@@ -624,3 +624,10 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     _check_p(p)
     return _apply_noise(input, p, training, inplace, _feature_shape, True,
                         "feature_alpha_dropout")
+
+
+# the convolution, pooling and normalisation functions (written with their ops in minigrad/ops)
+from ._functional_conv import *  # noqa: E402,F401,F403
+from ._functional_conv import __all__ as _conv_all  # noqa: E402
+
+__all__ += _conv_all
