@@ -1,9 +1,10 @@
-"""Tests for the random-number, dropout and ReLU kernels (csrc/rng.h, _ops_random.pxi, _ops_elementwise.pxi).
+"""Tests for the random-number, dropout and ReLU kernels (csrc/philox.h, random_fills.h, dropout.h,
+dropout_backward.h, relu.h; _ops_random.pxi, _ops_dropout.pxi, _ops_elementwise.pxi).
 
 Run:  pytest tests/test_kernels_random.py
 
 The references below are written from the spec in pure Python/numpy (no C):
-Philox4x32-10 with uint64 arithmetic, then the stream layout of rng.h.
+Philox4x32-10 with uint64 arithmetic, then the stream layouts of random_fills.h and dropout.h.
 """
 import math
 
