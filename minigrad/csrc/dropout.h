@@ -263,9 +263,7 @@ MG_SIMD_AVX2 static void mg__dropout32_avx2_f64(const double *x, double *y, uint
     if (g < end)
         mg__dropout32_f64(MG_V_AVX2, x, y, mask, g, end, thr, scale, c);
 }
-#endif
 
-#if MG_CPU_X86
 /* AVX-512, both paths: one group of 32 Philox blocks per iteration, 256 elements on the 16-bit
  * path, 128 on the 32-bit one.  The generator returns the words in stream order (philox.h), so
  *   16-bit path: element 32j + k is 16-bit lane k of w[j], and one unsigned 16-bit compare gives

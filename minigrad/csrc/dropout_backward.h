@@ -42,7 +42,10 @@ MG__DEFINE_MASKMUL_PORTABLE(mg__maskmul_portable_f32, float)
 MG__DEFINE_MASKMUL_PORTABLE(mg__maskmul_portable_f64, double)
 
 #if MG_CPU_X86
-/* Eight elements per mask byte: broadcast the byte, shift each lane so that
+/* The SIMD loops start at a mask byte boundary (start % 8 == 0; the dispatcher below does the
+ * elements before it with the portable loop). */
+
+/* AVX2: eight elements per mask byte: broadcast the byte, shift each lane so that
  * "its" bit lands in the sign bit (lane k shifted left by 31 - k), and let
  * blendv pick scale or 0 on that sign bit. */
 MG_SIMD_AVX2 static void mg__maskmul_avx2_f32(const float *dy, const uint8_t *mask,
@@ -50,10 +53,6 @@ MG_SIMD_AVX2 static void mg__maskmul_avx2_f32(const float *dy, const uint8_t *ma
                                          float scale)
 {
     int64_t i = start;
-    int64_t head = (8 - (start & 7)) & 7;     /* up to a byte boundary */
-    if (head > end - start) head = end - start;
-    mg__maskmul_portable_f32(dy, mask, dx, i, i + head, scale);
-    i += head;
     const __m256i sh = _mm256_setr_epi32(31, 30, 29, 28, 27, 26, 25, 24);
     const __m256 sv = _mm256_set1_ps(scale), zero = _mm256_setzero_ps();
     for (; i + 8 <= end; i += 8) {
@@ -71,10 +70,6 @@ MG_SIMD_AVX2 static void mg__maskmul_avx2_f64(const double *dy, const uint8_t *m
                                          double scale)
 {
     int64_t i = start;
-    int64_t head = (8 - (start & 7)) & 7;
-    if (head > end - start) head = end - start;
-    mg__maskmul_portable_f64(dy, mask, dx, i, i + head, scale);
-    i += head;
     const __m256i shlo = _mm256_setr_epi64x(63, 62, 61, 60);
     const __m256i shhi = _mm256_setr_epi64x(59, 58, 57, 56);
     const __m256d sv = _mm256_set1_pd(scale), zero = _mm256_setzero_pd();
@@ -100,10 +95,6 @@ MG_SIMD_AVX512 static void mg__maskmul_avx512_f32(const float *dy, const uint8_t
                                                   float scale)
 {
     int64_t i = start;
-    int64_t head = (8 - (start & 7)) & 7;     /* up to a byte boundary */
-    if (head > end - start) head = end - start;
-    mg__maskmul_portable_f32(dy, mask, dx, i, i + head, scale);
-    i += head;
     const __m512 sv = _mm512_set1_ps(scale);
     for (; i < end; i += 16) {
         int m = end - i < 16 ? (int)(end - i) : 16;
@@ -126,10 +117,6 @@ MG_SIMD_AVX512 static void mg__maskmul_avx512_f64(const double *dy, const uint8_
                                                   double scale)
 {
     int64_t i = start;
-    int64_t head = (8 - (start & 7)) & 7;
-    if (head > end - start) head = end - start;
-    mg__maskmul_portable_f64(dy, mask, dx, i, i + head, scale);
-    i += head;
     const __m512d sv = _mm512_set1_pd(scale);
     for (; i < end; i += 8) {
         int m = end - i < 8 ? (int)(end - i) : 8;
@@ -146,14 +133,20 @@ MG_SIMD_AVX512 static void mg__maskmul_avx512_f64(const double *dy, const uint8_
 }
 #endif /* MG_CPU_X86 */
 
+/* The elements up to the first mask byte boundary with the portable loop, the rest with the
+ * current variant's. */
 #if MG_CPU_X86
-#define MG__MASKMUL_CALL(SUFFIX, ...) do {                                       \
-        if (mg_rng_variant == MG_V_AVX512) mg__maskmul_avx512_##SUFFIX(__VA_ARGS__); \
-        else if (mg_rng_variant == MG_V_AVX2) mg__maskmul_avx2_##SUFFIX(__VA_ARGS__); \
-        else mg__maskmul_portable_##SUFFIX(__VA_ARGS__);                         \
+#define MG__MASKMUL_CALL(SUFFIX, dy, mask, dx, start, end, scale) do {             \
+        int64_t mid_ = (start) + ((8 - ((start) & 7)) & 7);                           \
+        if (mid_ > (end)) mid_ = (end);                                               \
+        mg__maskmul_portable_##SUFFIX(dy, mask, dx, start, mid_, scale);              \
+        if (mg_rng_variant == MG_V_AVX512) mg__maskmul_avx512_##SUFFIX(dy, mask, dx, mid_, end, scale); \
+        else if (mg_rng_variant == MG_V_AVX2) mg__maskmul_avx2_##SUFFIX(dy, mask, dx, mid_, end, scale); \
+        else mg__maskmul_portable_##SUFFIX(dy, mask, dx, mid_, end, scale);           \
     } while (0)
 #else
-#define MG__MASKMUL_CALL(SUFFIX, ...) mg__maskmul_portable_##SUFFIX(__VA_ARGS__)
+#define MG__MASKMUL_CALL(SUFFIX, dy, mask, dx, start, end, scale)                     \
+    mg__maskmul_portable_##SUFFIX(dy, mask, dx, start, end, scale)
 #endif
 
 /* Dropout backward: dx = dy * (bit ? scale : +0.0); dx may equal dy. */
