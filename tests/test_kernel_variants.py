@@ -73,7 +73,7 @@ def restore_kernels():
 
 # Thread layouts: (threads, chunk). With the parallel thresholds at 0, n elements are cut into
 # chunks of `chunk` (or n / threads rounded up to 128) and shared among the threads.
-LAYOUTS = [(1, 32768), (2, 32768), (2, 64), (3, 192)]
+LAYOUTS = [(1, 32768), (2, 64), (3, 192)]
 
 
 def _every_variant_and_layout(set_variant, variants, run):
