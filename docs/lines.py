@@ -69,7 +69,7 @@ READING_PATH = [
     ("minigrad/optim/sgd.py", ["SGD"]),
     ("minigrad/_ops_gemm.pxi", ["matmul", "sum_rows", "linear_forward", "linear_backward"]),
     ("minigrad/_ops_elementwise.pxi", ["relu_forward", "relu_backward"]),
-    ("minigrad/_ops_random.pxi", ["dropout_forward", "dropout_backward"]),
+    ("minigrad/_ops_dropout.pxi", ["dropout_forward", "dropout_backward"]),
     # the C kernels: GEMM (packing, micro-kernels, macro-kernel, the parallel plan), column sums,
     # ReLU, dropout (and the Philox generator it draws from)
     ("minigrad/csrc", [r"mg_ukr_f32\w*", r"mg_pack_\w+", r"mg_macro_kernel", r"mg_step_geometry",
