@@ -20,6 +20,8 @@ def _shape(x):
 
 
 class Add(Op):
+    edge_args = (0, 1)  # PyTorch wraps a number operand in a tensor: it shows as (None, 0)
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
@@ -40,6 +42,14 @@ class Sub(Op):
         ctx.shapes = (_shape(a), _shape(b))
         return a - b
 
+    # number - tensor is PyTorch's rsub(tensor, number): RsubBackward1, the tensor its one input
+    def name(self):
+        return "SubBackward0" if self._tensor_args[0] else "RsubBackward1"
+
+    @property
+    def edge_args(self):
+        return (0, 1) if self._tensor_args[0] else (1,)
+
     @staticmethod
     def backward(ctx, grad):
         sa, sb = ctx.shapes
@@ -51,6 +61,7 @@ class Sub(Op):
 
 class Mul(Op):
     saved_for = ((1,), (0,))  # a serves b's gradient, b serves a's
+    edge_args = (0, 1)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -69,6 +80,7 @@ class Mul(Op):
 
 class Div(Op):
     saved_for = ((1,), (0, 1))
+    edge_args = (0, 1)
 
     @staticmethod
     def forward(ctx, a, b):
