@@ -9,6 +9,7 @@
 #   _ops_gemm.pxi         matmul / bmm / linear forward and backward   (csrc/gemm.h)
 #   _ops_random.pxi       Philox4x32-10 random numbers, dropout masks  (csrc/rng.h)
 #   _ops_elementwise.pxi  ReLU forward and backward                    (csrc/rng.h)
+#   _ops_embedding.pxi    embedding gradients: rows added into rows    (csrc/embedding.h)
 #
 # Why results never depend on the number of threads: work is split into fixed pieces (blocks of
 # a matrix, chunks of 2^k elements) whose results do not depend on which thread computes them;
@@ -318,3 +319,4 @@ def dropout_scale(p, dtype):
 include "_ops_gemm.pxi"
 include "_ops_random.pxi"
 include "_ops_elementwise.pxi"
+include "_ops_embedding.pxi"
