@@ -229,9 +229,9 @@ def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=No
         {'step': 3, 'w': tensor([1., 2.])}
     """
     if map_location is not None and not callable(map_location) and not isinstance(map_location, dict):
-        from ._device import device
+        from ._device import place
 
-        device(map_location)
+        place(map_location, "load")
     name = _name_of(f)
     if isinstance(f, (str, os.PathLike)):
         with open(f, "rb") as fh:
