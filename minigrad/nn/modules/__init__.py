@@ -9,8 +9,10 @@ from .dropout import (  # noqa: F401
     AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d, FeatureAlphaDropout,
 )
 from .flatten import Flatten, Unflatten  # noqa: F401
-from .linear import Identity, Linear  # noqa: F401
+from .lazy import LazyModuleMixin  # noqa: F401
+from .linear import Identity, LazyLinear, Linear  # noqa: F401
 from .loss import (  # noqa: F401
     BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, SmoothL1Loss,
 )
 from .module import Module  # noqa: F401
+from .sparse import Embedding, EmbeddingBag  # noqa: F401
