@@ -21,7 +21,7 @@ import numpy as np
 from .._dtype import tensor_type_name
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state, no_grad
-from .graph import edges_as_pytorch
+from .graph import edges_as_pytorch, presented_edges, pytorch_spec
 
 __all__ = ["Node", "Op", "Function", "once_differentiable"]
 
@@ -113,8 +113,22 @@ class Node:
         if self._saved:
             self._saved = _RELEASED
 
+    # A node PyTorch's graph has no counterpart of (a reshape minigrad adds inside a fused op)
+    # is ``transparent``: ``next_functions`` shows its input in its place.
+    transparent = False
+
+    def pytorch_graph(self):
+        """For a fused node (one node where PyTorch records several), PyTorch's nodes as a spec
+        ``(name, children)``: a child is a spec, an argument's position, or None (see
+        ``graph.presented_edges``); None for an ordinary node."""
+        return None
+
     def name(self):
         """The node's name in PyTorch's graph (``MulBackward0``, ``NllLossBackward0`` ...)."""
+        if self.pytorch_graph.__func__ is not Node.pytorch_graph:
+            spec = pytorch_spec(self)
+            if spec is not None:
+                return spec[0]
         return self.node_name or f"{type(self).__name__}Backward0"
 
     def __repr__(self):
@@ -124,6 +138,10 @@ class Node:
     def next_functions(self):
         """PyTorch's view of the edges: ``((node, output_nr), ...)``, one pair per argument that
         was a tensor: its node, ``AccumulateGrad`` for a leaf, None if it needs no gradient."""
+        if self.pytorch_graph.__func__ is not Node.pytorch_graph:
+            spec = pytorch_spec(self)
+            if spec is not None:
+                return presented_edges(self, spec[1])
         shown = self._tensor_args
         if self.edge_args is not None:
             shown = [i in self.edge_args for i in range(len(shown))]

@@ -16,7 +16,8 @@ both frameworks (tests/test_graph_introspection.py compares them op by op).
 """
 import weakref
 
-__all__ = ["AccumulateGrad", "accumulate_grad_node", "edges_as_pytorch"]
+__all__ = ["AccumulateGrad", "accumulate_grad_node", "edges_as_pytorch", "PresentedNode",
+           "presented_edges"]
 
 # id(leaf) -> AccumulateGrad; an entry lives as long as its node does (the node holds the leaf,
 # so the id cannot be reused meanwhile)
@@ -84,12 +85,95 @@ def edges_as_pytorch(edges, tensor_args, tensor_type, node_type):
     was a tensor, leaves as their ``AccumulateGrad``."""
     out = []
     for edge, is_tensor in zip(edges, tensor_args):
-        if not is_tensor:
-            continue
-        if isinstance(edge, tensor_type):
-            out.append((accumulate_grad_node(edge), 0))
-        elif isinstance(edge, node_type):
-            out.append(edge._as_pytorch_edge())
-        else:
+        if is_tensor:
+            out.append(_edge(edge, tensor_type, node_type))
+    return tuple(out)
+
+
+def _edge(edge, tensor_type, node_type):
+    if isinstance(edge, tensor_type):
+        return (accumulate_grad_node(edge), 0)
+    if isinstance(edge, node_type):
+        while edge.transparent:  # a node PyTorch has no counterpart of: show its input
+            edge = next(e for e, t in zip(edge.next_edges, edge._tensor_args) if t)
+            if not isinstance(edge, node_type):
+                return _edge(edge, tensor_type, node_type)
+        return edge._as_pytorch_edge()
+    return (None, 0)
+
+
+# ------------------------------------------------------------------ fused nodes, shown unfused
+class PresentedNode:
+    """One node of PyTorch's graph for an operation minigrad computes as one fused node (say
+    ``cross_entropy``: PyTorch records ``log_softmax`` then ``nll_loss``, minigrad one node
+    that does both). It has PyTorch's name and edges, for walking the graph; the gradient flows
+    through the fused node, so hooks go there (``register_hook`` here is an error)."""
+
+    __slots__ = ("owner", "spec", "_metadata", "__weakref__")
+
+    def __init__(self, owner, spec):
+        self.owner = owner
+        self.spec = spec
+        self._metadata = None
+
+    def name(self):
+        return self.spec[0]
+
+    @property
+    def next_functions(self):
+        return presented_edges(self.owner, self.spec[1])
+
+    @property
+    def metadata(self):
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, fn):
+        raise NotImplementedError(
+            f"{self.spec[0]} is part of minigrad's fused {self.owner.name()} node (which computes "
+            "it with its neighbours in one step): register the hook on that node")
+
+    register_prehook = register_hook
+
+    def __repr__(self):
+        return f"<{self.spec[0]} object at {id(self):#x}>"
+
+
+# fused node -> its spec, and the PresentedNodes made for it (by id of the spec they show; the
+# specs live as long as their node, so the ids stay theirs)
+_SPECS = weakref.WeakKeyDictionary()
+_PRESENTED = weakref.WeakKeyDictionary()
+
+
+def pytorch_spec(node):
+    """The node's ``pytorch_graph()`` spec, computed once (None for an ordinary node)."""
+    try:
+        return _SPECS[node]
+    except KeyError:
+        spec = _SPECS[node] = node.pytorch_graph()
+        return spec
+
+
+def presented_edges(owner, children):
+    """``next_functions`` of a presented node: a child is a nested spec ``(name, children)``
+    (a PresentedNode, one object per spec), an int (the fused node's edge for that argument)
+    or None (a constant PyTorch wraps in a tensor)."""
+    from ..tensor import Tensor
+    from .function import Node
+
+    cache = _PRESENTED.get(owner)
+    if cache is None:
+        cache = _PRESENTED[owner] = {}
+    out = []
+    for child in children:
+        if child is None:
             out.append((None, 0))
+        elif isinstance(child, int):
+            out.append(_edge(owner.next_edges[child], Tensor, Node))
+        else:
+            node = cache.get(id(child))
+            if node is None:
+                node = cache[id(child)] = PresentedNode(owner, child)
+            out.append((node, 0))
     return tuple(out)
