@@ -207,6 +207,11 @@ def parse_index(index, shape, write_numel=None):
         if write_numel is not None and _is_full(s, shape[0]):
             return IndexPlan((s,), [], region)  # x[:] = v writes into x itself
         return IndexPlan((s,), [(SLICE, (s,))], region)  # x[:] is a Slice view, not x
+    if type(index) is tuple and 0 < len(index) <= ndim and all(type(i) is int for i in index):
+        for d, i in enumerate(index):  # x[i, j]: the commonest index in loops, read directly
+            if not -shape[d] <= i < shape[d]:
+                raise _select_error(_as_long(i), d, shape[d])
+        return IndexPlan(index, [(SELECT, (i,)) for i in index], shape[len(index):])
     if index is True and write_numel is not None:  # x[True] = v writes into x.unsqueeze(0)
         return IndexPlan((None,), [(UNSQUEEZE, (None,))], (1,) + tuple(shape))
     if _treat_as_tuple(index):
@@ -358,7 +363,8 @@ def _advanced(basic, steps, arrays, sliced_shape, fill):
         else:
             coords.append((dim, arr.astype(np.int64, copy=False)))
     try:
-        bshape = np.broadcast_shapes(*(c.shape for _, c in coords))
+        bshape = coords[0][1].shape if len(coords) == 1 else np.broadcast_shapes(
+            *(c.shape for _, c in coords))
     except ValueError:
         listed = ", ".join(str(list(c.shape)) for _, c in coords)
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together with "
@@ -380,6 +386,9 @@ def _advanced(basic, steps, arrays, sliced_shape, fill):
 
     def check_bounds():  # (not when nothing is read or written: PyTorch checks no index then)
         sizes = [sliced_shape[dim] for dim, _ in coords]
+        if all(-size <= c.min() and c.max() < size for (_, c), size in zip(coords, sizes)):
+            return  # the usual case, in two reductions per index
+        # PyTorch reports the first element (in the broadcast index's order) that is out of range
         full = [np.broadcast_to(c, bshape).reshape(-1) for _, c in coords]
         bad = np.zeros(full[0].shape if full else (0,), bool)
         for c, size in zip(full, sizes):

@@ -18,7 +18,7 @@ from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
 from ._util import qualified_type_name, sum_to
 from .broadcast import Expand, expand_error
-from .index_expression import ALIAS, parse_index
+from .index_expression import ALIAS, SELECT, parse_index
 from .inplace import apply_inplace
 from .shape import Reshape
 
@@ -110,7 +110,14 @@ def _sliced(input, plan):
 
 def getitem(input, index):
     """``input[index]``, read as PyTorch reads it (``index_expression.py``)."""
-    plan = parse_index(index, input._data.shape)
+    shape = input._data.shape
+    if type(index) is int and shape and -shape[0] <= index < shape[0]:
+        return BasicView.apply(input, (index,), SELECT)  # x[i], the commonest index, directly
+    if type(index) is Tensor and index._data.dtype == np.int64 and index._data.ndim and shape:
+        rows = index._data  # x[idx], C[X]: one integer tensor, in range
+        if rows.size and shape[0] and -shape[0] <= rows.min() and rows.max() < shape[0]:
+            return Index.apply(input, (rows,), rows.shape + shape[1:])
+    plan = parse_index(index, shape)
     sliced = _sliced(input, plan)
     if plan.advanced is None:
         return sliced
