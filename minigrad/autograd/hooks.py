@@ -258,6 +258,10 @@ def _call_post(hooks, grad_inputs, grad_outputs):
         for hook in tuple(hooks.values()):
             result = hook(grad_inputs, grad_outputs)
             if result is not None:
+                if len(result) != len(grad_inputs):
+                    name = getattr(hook, "__name__", type(hook).__name__)
+                    raise RuntimeError(f"hook '{name}' has returned an incorrect number of values "
+                                       f"(got {len(result)}, but expected {len(grad_inputs)})")
                 grad_inputs = tuple(result)
     finally:
         _state.enabled = prev
@@ -269,12 +273,15 @@ def run_post_hooks(node, grad, grads):
     for its tensor arguments (``grad_inputs``, as ``next_functions``) and the gradient it
     received (``grad_outputs``). Returns the gradients, one per argument."""
     grads = list(grads if type(grads) is tuple else (grads,))
-    where = [i for i, is_tensor in enumerate(node._tensor_args) if is_tensor]
-    inputs = tuple(None if grads[i] is None else _wrap(grads[i]) for i in where)
+    shown = node.edge_args  # the arguments PyTorch's node lists, as next_functions does
+    where = list(shown) if shown is not None else [
+        i for i, is_tensor in enumerate(node._tensor_args) if is_tensor]
+    inputs = tuple(None if i >= len(grads) or grads[i] is None else _wrap(grads[i]) for i in where)
     outputs = (_wrap(grad),) if isinstance(grad, np.ndarray) else (grad,)
     new = _call_post(node._hooks.post, inputs, outputs)
     for i, g in zip(where, new):
-        grads[i] = None if g is None else (g._data if isinstance(g, Tensor) else g)
+        if i < len(grads):
+            grads[i] = None if g is None else (g._data if isinstance(g, Tensor) else g)
     return tuple(grads)
 
 
