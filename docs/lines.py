@@ -24,7 +24,7 @@ LAYERS = [
     ("tensor and graph", ["minigrad._ops", "minigrad._version", "minigrad._dtype", "minigrad._device",
                           "minigrad.random", "minigrad.parallel", "minigrad._tensor_str",
                           "minigrad.tensor", "minigrad.autograd", "minigrad.utils.hooks",
-                          "minigrad.cuda", "minigrad.backends"]),
+                          "minigrad.cuda", "minigrad.backends", "minigrad.accelerator"]),
     ("ops", ["minigrad.creation", "minigrad.ops", "minigrad.linalg"]),
     ("nn", ["minigrad.nn"]),
     ("optim and data", ["minigrad.optim", "minigrad.utils.data", "minigrad.datasets",

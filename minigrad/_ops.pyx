@@ -11,6 +11,7 @@
 #   _ops_random.pxi       Philox4x32-10 random numbers and fills       (csrc/philox.h, random_fills.h)
 #   _ops_dropout.pxi      dropout forward, backward and keep masks     (csrc/dropout.h, dropout_backward.h)
 #   _ops_elementwise.pxi  ReLU forward and backward, fused multiply-add (csrc/relu.h, fma.h)
+#   _ops_embedding.pxi    embedding gradients: rows added into rows    (csrc/embedding.h)
 #   _ops_conv.pxi         im2col / col2im for convolutions             (csrc/im2col.h)
 #   _ops_pool.pxi         max / average pooling                        (csrc/pool.h)
 #   _ops_norm.pxi         batch and layer normalisation                (csrc/norm.h)
@@ -263,6 +264,7 @@ include "_ops_conv.pxi"
 include "_ops_pool.pxi"
 include "_ops_norm.pxi"
 include "_ops_peak_flops.pxi"
+include "_ops_embedding.pxi"
 
 
 # --------------------------------------------------------------------------
