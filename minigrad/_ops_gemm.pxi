@@ -1,12 +1,14 @@
 # Matrix products (included by _ops.pyx): matmul, bmm and the Linear layer's forward/backward.
 #
 # The arithmetic is a BLIS-style GEMM in csrc/gemm.h: operands are packed into cache-sized,
-# zero-padded panels, a register-blocked micro-kernel (6x16 floats with AVX2+FMA, chosen at run
-# time; a portable C kernel otherwise) computes tiles of C, and transposed or strided operands
-# are handled by the packing routines, never by copies. This file validates arguments, builds a
+# zero-padded panels, a register-blocked micro-kernel computes tiles of C, and transposed or
+# strided operands are handled by the packing routines, never by copies. Three variants of the
+# micro-kernels and packing exist, chosen at run time from the CPU's features: 'avx512' (12x32
+# floats), 'avx2_fma' (6x16) and 'generic' (portable C). This file validates arguments, builds a
 # plan (a fixed list of tasks: rectangles of C) and runs it with prange. Threads split C, never
-# K, and every element is computed by the same instruction sequence whichever task holds it, so
-# the result is bit-identical for any thread count.
+# K; K is blocked by the problem shape alone; and every variant computes each element with the
+# same fused multiply-adds in the same order (csrc/gemm_kernel.h), so the result is
+# bit-identical for any thread count and any variant.
 
 import operator
 
@@ -27,6 +29,7 @@ cdef extern from "gemm.h" nogil:
         MG_VARIANT_AUTO
         MG_VARIANT_GENERIC
         MG_VARIANT_AVX2_FMA
+        MG_VARIANT_AVX512
         MG_N_VARIANTS
 
     ctypedef struct mg_gemm_plan:
@@ -42,6 +45,7 @@ cdef extern from "gemm.h" nogil:
     int mg_gemm_variant_supported(int v)
     const char *mg_gemm_variant_name(int v)
 
+    void mg_gemm_k_blocking(int dtype, int64_t M, int64_t K, int64_t *kc, int64_t *n_kb)
     int mg_gemm_plan_init(mg_gemm_plan *p, int dtype,
                           int64_t M, int64_t N, int64_t K,
                           const void *A, int64_t rsa, int64_t csa,
@@ -98,28 +102,40 @@ def get_parallel_threshold():
 # ---------------------------------------------------------------------------
 
 _GEMM_VARIANTS = {"auto": MG_VARIANT_AUTO, "generic": MG_VARIANT_GENERIC,
-             "avx2_fma": MG_VARIANT_AVX2_FMA}
+                  "avx2_fma": MG_VARIANT_AVX2_FMA, "avx512": MG_VARIANT_AVX512}
 
 
 def gemm_variant():
-    """Name of the micro-kernel in use: 'avx2_fma' or 'generic'."""
+    """Name of the GEMM variant in use: 'avx512', 'avx2_fma' or 'generic'."""
     return mg_gemm_variant_name(mg_gemm_get_variant()).decode()
 
 
 def available_gemm_variants():
-    """Names of the variants this CPU can run."""
+    """Names of the variants this CPU can run, slowest first (the last one is the automatic
+    choice)."""
     return [name for name, v in _GEMM_VARIANTS.items()
             if v != MG_VARIANT_AUTO and mg_gemm_variant_supported(v)]
 
 
 def set_gemm_variant(name):
-    """Force a micro-kernel ('generic', 'avx2_fma') or go back to 'auto'.
-    Meant for tests.  Products already running keep their kernel."""
+    """Force a variant ('generic', 'avx2_fma', 'avx512') or go back to 'auto' (the fastest
+    this CPU runs).  All variants give the same bits; only the speed changes.  Products already
+    running keep their kernel.  ValueError for an unknown name, RuntimeError for a variant this
+    CPU cannot run."""
     if name not in _GEMM_VARIANTS:
         raise ValueError(f"unknown gemm variant {name!r}; "
                          f"expected one of {sorted(_GEMM_VARIANTS)}")
     if mg_gemm_set_variant(_GEMM_VARIANTS[name]) != MG_OK:
         raise RuntimeError(f"gemm variant {name!r} is not supported by this CPU")
+
+
+def _gemm_k_blocks(M, K, dtype):
+    """Tests: (kc, number of K blocks) of an (M, K) @ (K, N) product.  Where the K blocks end is
+    part of the arithmetic (each block's sum is added to C in turn), so this depends on the
+    shape and dtype only: every variant and thread count uses it."""
+    cdef int64_t kc, n_kb
+    mg_gemm_k_blocking(MG_F32 if np.dtype(dtype) == np.float32 else MG_F64, M, K, &kc, &n_kb)
+    return kc, n_kb
 
 
 # ---------------------------------------------------------------------------
