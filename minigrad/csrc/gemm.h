@@ -173,13 +173,14 @@ static inline void mg_split(int64_t n, int64_t parts, int64_t t, int64_t *lo, in
     *hi = n * (t + 1) / parts;
 }
 
-/* Choose the task grid tm x tn = P minimising a simple cost model of the slowest task: its
- * tiles (compute, ~2 MR NR kc / (flops per cycle) each; counted here in units of MR kc
- * cycles as 6 per tile, which holds for every variant and dtype within a factor of 2) plus
- * the A rows it must pack (~1 kc cycle per row; a task splitting N re-packs its rows).  Ties
- * go to splitting M, which keeps each A block packed exactly once. */
+/* Choose the task grid tm x tn = P minimising a simple cost model of the slowest task, in
+ * cycles per k: its tiles (2 MR NR flops each, at 32 flops per cycle -- the FMA peak of a
+ * core running AVX2, or AVX-512 split into 256-bit halves: MR NR / 16) plus the A rows it
+ * must pack (~1 cycle per row; a task splitting N re-packs its rows).  Ties go to splitting
+ * M, which keeps each A block packed exactly once.  With 12-row tiles, splitting N can be the
+ * better balance: M = 128 is 11 tile rows (6 + 5 on two threads) but 16 column panels. */
 static void mg_choose_grid(int64_t m_tiles, int64_t n_tiles, int64_t P,
-                           int mr, int64_t *tm, int64_t *tn)
+                           int mr, int nr, int64_t *tm, int64_t *tn)
 {
     int64_t best = -1;
     *tm = 1; *tn = 1;
@@ -187,7 +188,7 @@ static void mg_choose_grid(int64_t m_tiles, int64_t n_tiles, int64_t P,
         if (P % a) continue;
         const int64_t b = P / a;
         const int64_t mt = mg_cdiv(m_tiles, a), nt = mg_cdiv(n_tiles, b);
-        const int64_t cost = 6 * mt * nt + mr * mt;
+        const int64_t cost = (int64_t)mr * nr * mt * nt / 16 + mr * mt;
         if (best < 0 || cost < best) { best = cost; *tm = a; *tn = b; }
     }
 }
@@ -239,7 +240,7 @@ MG_API int mg_gemm_plan_init(mg_gemm_plan *p, int dtype,
     const int64_t n_tiles = mg_cdiv(p->nc, kern->nr);
     int64_t P = nthreads < 1 ? 1 : nthreads;
     if (P > m_tiles * n_tiles) P = m_tiles * n_tiles;
-    mg_choose_grid(m_tiles, n_tiles, P, kern->mr, &p->tm, &p->tn);
+    mg_choose_grid(m_tiles, n_tiles, P, kern->mr, kern->nr, &p->tm, &p->tn);
     p->n_tasks = p->tm * p->tn;
     p->n_pack_tasks = P < n_tiles ? P : n_tiles;
     p->n_step_tasks = p->n_tasks > p->n_pack_tasks ? p->n_tasks : p->n_pack_tasks;

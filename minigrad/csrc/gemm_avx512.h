@@ -113,48 +113,51 @@ MG_DEFINE_AVX512_UKR(mg_ukr_f64_avx512, double, 8)
 MG_DEFINE_PORTABLE_PACKERS(f32_12x32, 4, MG_AVX512_MR, MG_AVX512_NR_F32)
 MG_DEFINE_PORTABLE_PACKERS(f64_12x16, 8, MG_AVX512_MR, MG_AVX512_NR_F64)
 
+/* The wrappers below send the two layouts that need a transpose to the AVX2 routines and
+ * inline the portable packer for the others, so that its fixed-size copies (a 128-byte panel
+ * row of B, a 48-byte panel row of a column-major A) compile to zmm moves. */
 MG_TARGET_AVX512
 static void mg_pack_a_f32_12x32_avx512(const char *a, int64_t rsa, int64_t csa,
                                        int64_t mc, int64_t kc, char *dst)
 {
-    if (csa != 1 || rsa == 1)
-        mg_pack_a_f32_12x32(a, rsa, csa, mc, kc, dst);
-    else
+    if (csa == 1 && rsa != 1)
         mg_pack_a_rowmajor_f32_avx2((const float *)a, rsa, mc, kc, (float *)dst,
                                     MG_AVX512_MR, mg_pack_a_f32_12x32);
+    else
+        mg_pack_a_impl(a, rsa, csa, mc, kc, dst, 4, MG_AVX512_MR);
 }
 
 MG_TARGET_AVX512
 static void mg_pack_a_f64_12x16_avx512(const char *a, int64_t rsa, int64_t csa,
                                        int64_t mc, int64_t kc, char *dst)
 {
-    if (csa != 1 || rsa == 1)
-        mg_pack_a_f64_12x16(a, rsa, csa, mc, kc, dst);
-    else
+    if (csa == 1 && rsa != 1)
         mg_pack_a_rowmajor_f64_avx2((const double *)a, rsa, mc, kc, (double *)dst,
                                     MG_AVX512_MR, mg_pack_a_f64_12x16);
+    else
+        mg_pack_a_impl(a, rsa, csa, mc, kc, dst, 8, MG_AVX512_MR);
 }
 
 MG_TARGET_AVX512
 static void mg_pack_b_f32_12x32_avx512(const char *b, int64_t rsb, int64_t csb,
                                        int64_t kc, int64_t nc, char *dst)
 {
-    if (rsb != 1 || csb == 1)
-        mg_pack_b_f32_12x32(b, rsb, csb, kc, nc, dst);
-    else
+    if (rsb == 1 && csb != 1)
         mg_pack_b_colmajor_f32_avx2((const float *)b, csb, kc, nc, (float *)dst,
                                     MG_AVX512_NR_F32, mg_pack_b_f32_12x32);
+    else
+        mg_pack_b_impl(b, rsb, csb, kc, nc, dst, 4, MG_AVX512_NR_F32);
 }
 
 MG_TARGET_AVX512
 static void mg_pack_b_f64_12x16_avx512(const char *b, int64_t rsb, int64_t csb,
                                        int64_t kc, int64_t nc, char *dst)
 {
-    if (rsb != 1 || csb == 1)
-        mg_pack_b_f64_12x16(b, rsb, csb, kc, nc, dst);
-    else
+    if (rsb == 1 && csb != 1)
         mg_pack_b_colmajor_f64_avx2((const double *)b, csb, kc, nc, (double *)dst,
                                     MG_AVX512_NR_F64, mg_pack_b_f64_12x16);
+    else
+        mg_pack_b_impl(b, rsb, csb, kc, nc, dst, 8, MG_AVX512_NR_F64);
 }
 
 #endif /* MG_HAVE_X86_KERNELS */
