@@ -193,6 +193,22 @@ static void mg_choose_grid(int64_t m_tiles, int64_t n_tiles, int64_t P,
     }
 }
 
+/* The variant that computes an M x N product.  A product at most one AVX2 tile wide or high
+ * (N <= 16 floats / 8 doubles, or M <= 6) would leave at least half of every 12 x 32 AVX-512
+ * tile as padding (the output layer of a classifier: N = 10), so it runs on the AVX2 tile
+ * instead: at the same speed per lane on cores that split 512-bit FMAs, and no slower on cores
+ * that do not.  The bits do not change (gemm_kernel.h): only which instructions compute them. */
+static int mg_gemm_narrow_variant(int variant, int dtype, int64_t M, int64_t N)
+{
+#if MG_HAVE_X86_KERNELS
+    const mg_gemm_kernel *avx2 = &mg_gemm_kernels[MG_VARIANT_AVX2_FMA][dtype];
+    if (variant == MG_VARIANT_AVX512 && (N <= avx2->nr || M <= avx2->mr))
+        return MG_VARIANT_AVX2_FMA;      /* supported: AVX-512F CPUs all have AVX2 and FMA */
+#endif
+    (void)dtype; (void)M; (void)N;
+    return variant;
+}
+
 MG_API void mg_gemm_plan_free(mg_gemm_plan *p)
 {
     free(p->ws);
@@ -216,7 +232,7 @@ MG_API int mg_gemm_plan_init(mg_gemm_plan *p, int dtype,
         return MG_EINVAL;
     if (M < 0 || N < 0 || K < 0)
         return MG_EINVAL;
-    const mg_gemm_kernel *kern = &mg_gemm_kernels[mg_gemm_get_variant()][dtype];
+    const mg_gemm_kernel *kern = &mg_gemm_kernels[mg_gemm_narrow_variant(mg_gemm_get_variant(), dtype, M, N)][dtype];
     const int es = dtype == MG_F32 ? 4 : 8;
     p->kern = kern;
     p->es = es;

@@ -28,145 +28,77 @@
 
 #define MG_TARGET_AVX2 __attribute__((target("avx2,fma")))
 
-/* ---- float32, 6 x 16.
- * Per k: load one 16-wide row of the B panel (2 ymm), then for each of the 6 rows broadcast
- * a(i,k) and FMA into that row's 2 accumulators.  The loop is deliberately not unrolled: with
- * a 4x unroll GCC 12 schedules the loads early, runs out of the 16 registers and spills
- * accumulators to the stack inside the loop (measured 4-5% slower).
- * ReLU is max(0, x): maxps returns its second operand when either is NaN, and when both are
- * zeros, so NaN and -0 pass through (the generic `x < 0 ? 0 : x` does the same). */
-#define MG_S_STEP(A, B)                                                               \
-    do {                                                                              \
-        const __m256 b0 = _mm256_load_ps((B));                                        \
-        const __m256 b1 = _mm256_load_ps((B) + 8);                                    \
-        __m256 ai;                                                                    \
-        ai = _mm256_broadcast_ss((A) + 0);                                            \
-        c00 = _mm256_fmadd_ps(ai, b0, c00); c01 = _mm256_fmadd_ps(ai, b1, c01);        \
-        ai = _mm256_broadcast_ss((A) + 1);                                            \
-        c10 = _mm256_fmadd_ps(ai, b0, c10); c11 = _mm256_fmadd_ps(ai, b1, c11);        \
-        ai = _mm256_broadcast_ss((A) + 2);                                            \
-        c20 = _mm256_fmadd_ps(ai, b0, c20); c21 = _mm256_fmadd_ps(ai, b1, c21);        \
-        ai = _mm256_broadcast_ss((A) + 3);                                            \
-        c30 = _mm256_fmadd_ps(ai, b0, c30); c31 = _mm256_fmadd_ps(ai, b1, c31);        \
-        ai = _mm256_broadcast_ss((A) + 4);                                            \
-        c40 = _mm256_fmadd_ps(ai, b0, c40); c41 = _mm256_fmadd_ps(ai, b1, c41);        \
-        ai = _mm256_broadcast_ss((A) + 5);                                            \
-        c50 = _mm256_fmadd_ps(ai, b0, c50); c51 = _mm256_fmadd_ps(ai, b1, c51);        \
-    } while (0)
+/* ---- The register-tile micro-kernel, written once for every SIMD variant and dtype.
+ * Per k: load one row of the B panel (2 vectors), then for each of the MR rows broadcast
+ * a(i,k) and FMA into that row's 2 accumulators.  The epilogue is the rule of gemm_kernel.h:
+ * C_old + acc, + bias, max(0, x) -- vmaxp{s,d} returns its second operand when either is NaN
+ * and when both are zeros, so NaN and -0 pass through, as in the generic `x < 0 ? 0 : x`.
+ * The loop is deliberately not unrolled: with a 4x unroll GCC 12 schedules the loads early,
+ * runs out of the 16 ymm registers and spills accumulators inside the loop (measured 4-5%
+ * slower with AVX2).
+ *   NAME, TARGET: the function and its target attribute; T: float or double; LANES: elements
+ *   per vector; ROWS: MG_ROWS_6 or MG_ROWS_12, the tile's rows.  Before each instantiation,
+ *   MG_TV names the vector type and MG_TOP(op) the intrinsic (e.g. __m256 and _mm256_<op>_ps).
+ * The accumulators are named variables, one row per ROWS entry, so that the compiler keeps
+ * them in registers (an array of vectors indexed in a loop it may put on the stack). */
+#define MG_ROWS_6(X)                                                                  \
+    X(0, c0a, c0b)  X(1, c1a, c1b)  X(2, c2a, c2b)                                    \
+    X(3, c3a, c3b)  X(4, c4a, c4b)  X(5, c5a, c5b)
+#define MG_ROWS_12(X)                                                                 \
+    MG_ROWS_6(X)                                                                      \
+    X(6, c6a, c6b)  X(7, c7a, c7b)  X(8, c8a, c8b)                                    \
+    X(9, c9a, c9b)  X(10, cAa, cAb) X(11, cBa, cBb)
 
-#define MG_S_STORE_ROW(R, X0, X1)                                                     \
-    do {                                                                              \
-        float *cr = c + (R) * ldc;                                                    \
-        __m256 x0 = (X0), x1 = (X1);                                                  \
-        if (flags & MG_ACCUMULATE) {                                                  \
-            x0 = _mm256_add_ps(_mm256_loadu_ps(cr), x0);                              \
-            x1 = _mm256_add_ps(_mm256_loadu_ps(cr + 8), x1);                          \
-        }                                                                             \
-        if (bias) { x0 = _mm256_add_ps(x0, bv0); x1 = _mm256_add_ps(x1, bv1); }        \
-        if (flags & MG_RELU) {                                                        \
-            x0 = _mm256_max_ps(zero, x0); x1 = _mm256_max_ps(zero, x1);               \
-        }                                                                             \
-        _mm256_storeu_ps(cr, x0);                                                     \
-        _mm256_storeu_ps(cr + 8, x1);                                                 \
-    } while (0)
-
-MG_TARGET_AVX2 __attribute__((noinline))
-static void mg_ukr_f32_avx2(int64_t kc, const void *a_, const void *b_,
-                            void *c_, int64_t ldc, const void *bias_, int flags)
-{
-    const float *a = (const float *)a_, *b = (const float *)b_;
-    const float *bias = (const float *)bias_;
-    float *c = (float *)c_;
-    const __m256 zero = _mm256_setzero_ps();
-    __m256 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero,
-           c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero,
-           c50 = zero, c51 = zero;
-
-    /* Ask for the C tile now so its lines arrive while we compute. */
-    for (int i = 0; i < MG_AVX2_MR; i++)
-        __builtin_prefetch(c + i * ldc, 1, 3), __builtin_prefetch(c + i * ldc + 15, 1, 3);
-
-    for (int64_t k = 0; k < kc; k++, a += MG_AVX2_MR, b += MG_AVX2_NR_F32)
-        MG_S_STEP(a, b);
-
-    __m256 bv0 = zero, bv1 = zero;
-    if (bias) { bv0 = _mm256_loadu_ps(bias); bv1 = _mm256_loadu_ps(bias + 8); }
-    MG_S_STORE_ROW(0, c00, c01);
-    MG_S_STORE_ROW(1, c10, c11);
-    MG_S_STORE_ROW(2, c20, c21);
-    MG_S_STORE_ROW(3, c30, c31);
-    MG_S_STORE_ROW(4, c40, c41);
-    MG_S_STORE_ROW(5, c50, c51);
+#define MG_DEFINE_SIMD_UKR(NAME, TARGET, T, LANES_, MR_, ROWS)                        \
+TARGET __attribute__((noinline))                                                      \
+static void NAME(int64_t kc, const void *a_, const void *b_, void *c_,                \
+                 int64_t ldc, const void *bias_, int flags)                           \
+{                                                                                     \
+    const T *a = (const T *)a_, *b = (const T *)b_, *bias = (const T *)bias_;         \
+    T *c = (T *)c_;                                                                   \
+    enum { LANES = LANES_, NR = 2 * LANES_, MR = MR_ };                               \
+    const MG_TV zero = MG_TOP(setzero)();                                             \
+    ROWS(MG_TILE_DECLARE)                                                             \
+    /* Ask for the C tile now so its lines arrive while we compute. */                 \
+    for (int i = 0; i < MR; i++) {                                                    \
+        __builtin_prefetch(c + i * ldc, 1, 3);                                        \
+        __builtin_prefetch(c + i * ldc + NR - 1, 1, 3);                               \
+    }                                                                                 \
+    for (int64_t k = 0; k < kc; k++, a += MR, b += NR) {                              \
+        const MG_TV b0 = MG_TOP(load)(b), b1 = MG_TOP(load)(b + LANES);               \
+        ROWS(MG_TILE_FMA)                                                             \
+    }                                                                                 \
+    MG_TV bv0 = zero, bv1 = zero;                                                     \
+    if (bias) { bv0 = MG_TOP(loadu)(bias); bv1 = MG_TOP(loadu)(bias + LANES); }       \
+    ROWS(MG_TILE_STORE)                                                               \
 }
-#undef MG_S_STEP
-#undef MG_S_STORE_ROW
 
-/* ---- float64, 6 x 8: the same scheme with 4-wide vectors (12 accumulators = 6 rows x 2
- * vectors of 4 doubles). */
-#define MG_D_STEP(A, B)                                                               \
-    do {                                                                              \
-        const __m256d b0 = _mm256_load_pd((B));                                       \
-        const __m256d b1 = _mm256_load_pd((B) + 4);                                   \
-        __m256d ai;                                                                   \
-        ai = _mm256_broadcast_sd((A) + 0);                                            \
-        c00 = _mm256_fmadd_pd(ai, b0, c00); c01 = _mm256_fmadd_pd(ai, b1, c01);        \
-        ai = _mm256_broadcast_sd((A) + 1);                                            \
-        c10 = _mm256_fmadd_pd(ai, b0, c10); c11 = _mm256_fmadd_pd(ai, b1, c11);        \
-        ai = _mm256_broadcast_sd((A) + 2);                                            \
-        c20 = _mm256_fmadd_pd(ai, b0, c20); c21 = _mm256_fmadd_pd(ai, b1, c21);        \
-        ai = _mm256_broadcast_sd((A) + 3);                                            \
-        c30 = _mm256_fmadd_pd(ai, b0, c30); c31 = _mm256_fmadd_pd(ai, b1, c31);        \
-        ai = _mm256_broadcast_sd((A) + 4);                                            \
-        c40 = _mm256_fmadd_pd(ai, b0, c40); c41 = _mm256_fmadd_pd(ai, b1, c41);        \
-        ai = _mm256_broadcast_sd((A) + 5);                                            \
-        c50 = _mm256_fmadd_pd(ai, b0, c50); c51 = _mm256_fmadd_pd(ai, b1, c51);        \
-    } while (0)
+#define MG_TILE_DECLARE(I, X0, X1)  MG_TV X0 = zero, X1 = zero;
+#define MG_TILE_FMA(I, X0, X1)                                                        \
+    { const MG_TV ai = MG_TOP(set1)(a[I]);                                            \
+      X0 = MG_TOP(fmadd)(ai, b0, X0); X1 = MG_TOP(fmadd)(ai, b1, X1); }
+#define MG_TILE_STORE(I, X0, X1)                                                      \
+    { __typeof__(c) cr = c + (I) * ldc;                                               \
+      MG_TV x0 = X0, x1 = X1;                                                         \
+      if (flags & MG_ACCUMULATE) {                                                    \
+          x0 = MG_TOP(add)(MG_TOP(loadu)(cr), x0);                                    \
+          x1 = MG_TOP(add)(MG_TOP(loadu)(cr + LANES), x1);                            \
+      }                                                                               \
+      if (bias) { x0 = MG_TOP(add)(x0, bv0); x1 = MG_TOP(add)(x1, bv1); }             \
+      if (flags & MG_RELU) { x0 = MG_TOP(max)(zero, x0); x1 = MG_TOP(max)(zero, x1); } \
+      MG_TOP(storeu)(cr, x0); MG_TOP(storeu)(cr + LANES, x1); }
 
-#define MG_D_STORE_ROW(R, X0, X1)                                                     \
-    do {                                                                              \
-        double *cr = c + (R) * ldc;                                                   \
-        __m256d x0 = (X0), x1 = (X1);                                                 \
-        if (flags & MG_ACCUMULATE) {                                                  \
-            x0 = _mm256_add_pd(_mm256_loadu_pd(cr), x0);                              \
-            x1 = _mm256_add_pd(_mm256_loadu_pd(cr + 4), x1);                          \
-        }                                                                             \
-        if (bias) { x0 = _mm256_add_pd(x0, bv0); x1 = _mm256_add_pd(x1, bv1); }        \
-        if (flags & MG_RELU) {                                                        \
-            x0 = _mm256_max_pd(zero, x0); x1 = _mm256_max_pd(zero, x1);               \
-        }                                                                             \
-        _mm256_storeu_pd(cr, x0);                                                     \
-        _mm256_storeu_pd(cr + 4, x1);                                                 \
-    } while (0)
-
-MG_TARGET_AVX2 __attribute__((noinline))
-static void mg_ukr_f64_avx2(int64_t kc, const void *a_, const void *b_,
-                            void *c_, int64_t ldc, const void *bias_, int flags)
-{
-    const double *a = (const double *)a_, *b = (const double *)b_;
-    const double *bias = (const double *)bias_;
-    double *c = (double *)c_;
-    const __m256d zero = _mm256_setzero_pd();
-    __m256d c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero,
-            c21 = zero, c30 = zero, c31 = zero, c40 = zero, c41 = zero,
-            c50 = zero, c51 = zero;
-
-    for (int i = 0; i < MG_AVX2_MR; i++)
-        __builtin_prefetch(c + i * ldc, 1, 3), __builtin_prefetch(c + i * ldc + 7, 1, 3);
-
-    for (int64_t k = 0; k < kc; k++, a += MG_AVX2_MR, b += MG_AVX2_NR_F64)
-        MG_D_STEP(a, b);
-
-    __m256d bv0 = zero, bv1 = zero;
-    if (bias) { bv0 = _mm256_loadu_pd(bias); bv1 = _mm256_loadu_pd(bias + 4); }
-    MG_D_STORE_ROW(0, c00, c01);
-    MG_D_STORE_ROW(1, c10, c11);
-    MG_D_STORE_ROW(2, c20, c21);
-    MG_D_STORE_ROW(3, c30, c31);
-    MG_D_STORE_ROW(4, c40, c41);
-    MG_D_STORE_ROW(5, c50, c51);
-}
-#undef MG_D_STEP
-#undef MG_D_STORE_ROW
+/* The avx2_fma kernels: 6 x 16 floats and 6 x 8 doubles (12 ymm accumulators). */
+#define MG_TV __m256
+#define MG_TOP(op) _mm256_##op##_ps
+MG_DEFINE_SIMD_UKR(mg_ukr_f32_avx2, MG_TARGET_AVX2, float, 8, MG_AVX2_MR, MG_ROWS_6)
+#undef MG_TV
+#undef MG_TOP
+#define MG_TV __m256d
+#define MG_TOP(op) _mm256_##op##_pd
+MG_DEFINE_SIMD_UKR(mg_ukr_f64_avx2, MG_TARGET_AVX2, double, 4, MG_AVX2_MR, MG_ROWS_6)
+#undef MG_TV
+#undef MG_TOP
 
 /* ======================================================================
  * Transposing packers.  Two layouts need a transpose on the way into the panels, and the
