@@ -57,6 +57,12 @@ typedef char mg_check_avx2_mc[(MG_AVX2_MC_F32 % 6 == 0 && MG_AVX2_MC_F64 % 6 == 
 typedef char mg_check_avx2_nc[(MG_AVX2_NC % 16 == 0) ? 1 : -1];
 typedef char mg_check_avx512_mc[(MG_AVX512_MC_F32 % 12 == 0 && MG_AVX512_MC_F64 % 12 == 0) ? 1 : -1];
 typedef char mg_check_avx512_nc[(MG_AVX512_NC % 32 == 0) ? 1 : -1];
+/* ... and the edge-tile scratch (gemm.h) must hold the largest tile. */
+#if MG_HAVE_X86_KERNELS
+typedef char mg_check_tile_max[(MG_AVX512_MR * MG_AVX512_NR_F32 * 4 <= MG_TILE_MAX_BYTES &&
+                                MG_AVX512_MR * MG_AVX512_NR_F64 * 8 <= MG_TILE_MAX_BYTES &&
+                                MG_AVX2_MR * MG_AVX2_NR_F32 * 4 <= MG_TILE_MAX_BYTES) ? 1 : -1];
+#endif
 
 /* mg_gemm_kernels[variant][dtype].  Row MG_VARIANT_AUTO is empty (never used). */
 static const mg_gemm_kernel mg_gemm_kernels[MG_N_VARIANTS][2] = {
