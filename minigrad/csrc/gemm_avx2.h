@@ -1,6 +1,7 @@
 /*
- * gemm_avx2.h -- the 'avx2_fma' variant: AVX2 + FMA micro-kernels (part of gemm.h), and the
- * AVX2 transposing packers that this variant and the AVX-512 one share.
+ * gemm_avx2.h -- the 'avx2_fma' variant (part of gemm.h): the register-tile micro-kernel
+ * template, instantiated here for AVX2 + FMA and in gemm_avx512.h for AVX-512, and the AVX2
+ * transposing packers that both variants use.
  *
  * Compiled with __attribute__((target("avx2,fma"))) inside a portable build, and only called
  * after gemm_dispatch.h has checked that the CPU (and OS) support AVX2 and FMA.

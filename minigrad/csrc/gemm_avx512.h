@@ -18,9 +18,10 @@
  *     (AMD Zen 4) the peak is the AVX2 one, and what AVX-512 buys there is fewer loads and
  *     instructions per flop; on cores with 512-bit FMA units the peak doubles.
  *   - 32 columns = 128 bytes = two cache lines per k of the B panel; 12 rows keep the A
- *     panel's broadcasts at 48 bytes per k.  M and N that are multiples of 32 (or of 12 x
- *     threads) waste no lanes; other sizes pay edge tiles, done in a scratch tile by the same
- *     kernel (gemm.h), so every element is still computed the same way.
+ *     panel's broadcasts at 48 bytes per k.  An M that is not a multiple of 12 or an N not
+ *     a multiple of 32 pays edge tiles, computed in a scratch tile by the same kernel
+ *     (gemm.h), so every element is still computed the same way; a product at most one AVX2
+ *     tile wide or high runs on the AVX2 tile instead (mg_gemm_narrow_variant).
  *
  * Packing: a row-major A (x in x @ W^T, dy in dy @ W) and a column-major B (W^T) are
  * transposed 4 x 8 (float) / 4 x 4 (double) at a time by the AVX2 routines of gemm_avx2.h;
