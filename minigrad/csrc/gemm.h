@@ -58,8 +58,10 @@
  * KC: a B micro-panel (KC x NR) should stay near the core while the ir loop streams A
  *     micro-panels past it, and every K block costs one extra load + store of each C tile, so
  *     KC is as large as the caches allow.  float32 384: the AVX2 panel is 384 x 16 x 4 B =
- *     24 KB (L1), the AVX-512 one 48 KB (L1 + L2; streaming it from L2 measured no slower
- *     than 256, and 1-3% faster on 1024^3 and on the MLP shapes).  float64 256 (16 / 32 KB).
+ *     24 KB, in L1 (measured 1-3% faster than 256 on 1024^3 and on the MLP shapes, Zen 3).
+ *     The AVX-512 panel is then 48 KB and streams from L2, which costs it nothing measurable:
+ *     on Zen 4, KC from 256 to 1024 gave the AVX-512 kernel the same speed within the noise
+ *     (+-2%), so the AVX2 optimum stays.  float64 256 (16 KB / 32 KB).
  *     K is split into ceil(K/KC) equal blocks (K=1000 -> 3 x 334, not 384+384+232) so no
  *     step runs a short, inefficient K block.
  * Small M (<= MG_SMALL_M = 512 rows, e.g. a batch of 128 through a Linear layer): float32 KC
