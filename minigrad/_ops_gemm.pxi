@@ -38,6 +38,14 @@ cdef extern from "gemm.h" nogil:
         int64_t n_tasks
         int64_t n_step_tasks
         int nthreads
+        int private_b
+        int variant
+        int mr
+        int nr
+        int64_t kc
+        int64_t n_kb
+        int64_t tm
+        int64_t tn
 
     void mg_gemm_init()
     int mg_gemm_set_variant(int v)
@@ -45,7 +53,6 @@ cdef extern from "gemm.h" nogil:
     int mg_gemm_variant_supported(int v)
     const char *mg_gemm_variant_name(int v)
 
-    void mg_gemm_k_blocking(int dtype, int64_t M, int64_t K, int64_t *kc, int64_t *n_kb)
     int mg_gemm_plan_init(mg_gemm_plan *p, int dtype,
                           int64_t M, int64_t N, int64_t K,
                           const void *A, int64_t rsa, int64_t csa,
@@ -56,6 +63,7 @@ cdef extern from "gemm.h" nogil:
     void mg_gemm_pack_task(const mg_gemm_plan *p, int64_t s, int64_t t)
     void mg_gemm_compute_task(const mg_gemm_plan *p, int64_t s, int64_t t)
     void mg_gemm_step_task(const mg_gemm_plan *p, int64_t s, int64_t t)
+    void mg_gemm_task(const mg_gemm_plan *p, int64_t t)
     void mg_gemm_plan_run_serial(const mg_gemm_plan *p)
     int mg_gemm(int dtype, int64_t M, int64_t N, int64_t K,
                 const void *A, int64_t rsa, int64_t csa,
@@ -129,13 +137,24 @@ def set_gemm_variant(name):
         raise RuntimeError(f"gemm variant {name!r} is not supported by this CPU")
 
 
-def _gemm_k_blocks(M, K, dtype):
-    """Tests: (kc, number of K blocks) of an (M, K) @ (K, N) product.  Where the K blocks end is
-    part of the arithmetic (each block's sum is added to C in turn), so this depends on the
-    shape and dtype only: every variant and thread count uses it."""
-    cdef int64_t kc, n_kb
-    mg_gemm_k_blocking(MG_F32 if np.dtype(dtype) == np.float32 else MG_F64, M, K, &kc, &n_kb)
-    return kc, n_kb
+def _gemm_plan_info(M, N, K, dtype, nthreads=1):
+    """Tests: how an (M, K) @ (K, N) product would be cut (nothing is computed): the variant's
+    name and tile ('variant', 'mr', 'nr'), the K blocks ('kc', 'n_kb'), the task grid ('tm',
+    'tn', 'threads') and whether tasks pack B privately ('private_b'). Where the K blocks end
+    is part of the arithmetic (each block's sum is added to C in turn), so 'kc' and 'n_kb'
+    depend on the shape and dtype only; the rest changes who computes a tile, never how."""
+    cdef mg_gemm_plan plan
+    cdef int dt = MG_F32 if np.dtype(dtype) == np.float32 else MG_F64
+    cdef int rc = mg_gemm_plan_init(&plan, dt, M, N, K, NULL, K, 1, NULL, N, 1, NULL, N, NULL, 0,
+                                    nthreads)
+    try:
+        if rc != MG_OK:
+            raise ValueError(f"no plan for {M}x{K} @ {K}x{N} ({dtype})")
+        return dict(variant=mg_gemm_variant_name(plan.variant).decode(), mr=plan.mr, nr=plan.nr,
+                    kc=plan.kc, n_kb=plan.n_kb, tm=plan.tm, tn=plan.tn, threads=plan.nthreads,
+                    private_b=bool(plan.private_b))
+    finally:
+        mg_gemm_plan_free(&plan)
 
 
 # ---------------------------------------------------------------------------
@@ -143,19 +162,23 @@ def _gemm_k_blocks(M, K, dtype):
 # ---------------------------------------------------------------------------
 
 cdef void _run_plan(mg_gemm_plan *p) noexcept nogil:
-    """Run all steps of a plan on p.nthreads threads.
+    """Run a plan on p.nthreads threads (csrc/gemm.h, "The plan").
 
-    First the B block of step 0 is packed (tasks = ranges of B panels).
-    Then, per step s, one parallel loop whose task t computes rectangle t
-    of C for step s and packs share t of step s+1's B block (B is
-    double-buffered).  The end of each prange is the barrier that makes a
-    packed block complete before it is read.  Static scheduling of a task
-    list fixed before the loop; the bits of C do not depend on which
-    thread runs which task."""
+    Private B (small M, or a grid that splits only N): one parallel loop; task t packs the B
+    columns it needs itself and computes its rectangle of C through every step, with no
+    barrier. Shared B: first the B block of step 0 is packed (tasks = ranges of B panels);
+    then, per step s, one parallel loop whose task t computes rectangle t of C for step s and
+    packs share t of step s+1's B block (B is double-buffered); the end of each prange is the
+    barrier that makes a packed block complete before it is read. Static scheduling of a task
+    list fixed before the loop; the bits of C do not depend on which thread runs which task."""
     cdef int64_t s, t
     cdef int nt = p.nthreads
     if nt <= 1:
         mg_gemm_plan_run_serial(p)
+        return
+    if p.private_b:
+        for t in prange(p.n_tasks, schedule='static', num_threads=nt):
+            mg_gemm_task(p, t)
         return
     for t in prange(p.n_pack_tasks, schedule='static', num_threads=nt):
         mg_gemm_pack_task(p, 0, t)

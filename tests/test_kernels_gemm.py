@@ -702,7 +702,8 @@ def rule_reference(a, b, bias=None, relu=False, c0=None):
     """The bit-identity rule of csrc/gemm_kernel.h, literally, in exact arithmetic."""
     dtype = a.dtype.type
     (M, K), N = a.shape, b.shape[1]
-    kc, n_kb = g._gemm_k_blocks(M, K, a.dtype)
+    info = g._gemm_plan_info(M, N, K, a.dtype)
+    kc, n_kb = info["kc"], info["n_kb"]
     out = np.empty((M, N), dtype)
     for i in range(M):
         for j in range(N):
@@ -720,16 +721,39 @@ def rule_reference(a, b, bias=None, relu=False, c0=None):
     return out
 
 
-def test_k_blocks_depend_on_the_shape_only():
-    assert g._gemm_k_blocks(37, 1601, np.float32) == (534, 3)      # M <= 512: blocks up to 800
-    assert g._gemm_k_blocks(530, 400, np.float32) == (200, 2)      # M > 512: up to 384
-    assert g._gemm_k_blocks(37, 1601, np.float64) == (229, 7)      # float64: up to 256
-    assert g._gemm_k_blocks(5, 0, np.float32) == (0, 1)            # K = 0: one empty block
-    assert g._gemm_k_blocks(5, 800, np.float32) == (800, 1)
+def k_blocks(M, K, dtype):
+    info = g._gemm_plan_info(M, 5, K, dtype)
+    return info["kc"], info["n_kb"]
+
+
+def test_k_blocks_depend_on_the_shape_only(restore_variant):
+    assert k_blocks(37, 1601, np.float32) == (534, 3)      # M <= 512: blocks up to 800
+    assert k_blocks(530, 400, np.float32) == (200, 2)      # M > 512: up to 384
+    assert k_blocks(37, 1601, np.float64) == (229, 7)      # float64: up to 256
+    assert k_blocks(5, 0, np.float32) == (0, 1)            # K = 0: one empty block
+    assert k_blocks(5, 800, np.float32) == (800, 1)
     for dt in DTYPES:
         for M, K in [(1, 1), (512, 801), (513, 385), (1000, 1000), (3, 12345)]:
-            kc, n = g._gemm_k_blocks(M, K, dt)
+            kc, n = k_blocks(M, K, dt)
             assert kc * n >= K > kc * (n - 1) and kc <= (800 if dt == np.float32 else 384)
+            for v in VARIANTS:                             # never the variant's choice
+                g.set_gemm_variant(v)
+                for nt in (1, 2, 7):
+                    info = g._gemm_plan_info(M, 70, K, dt, nt)
+                    assert (info["kc"], info["n_kb"]) == (kc, n)
+
+
+def test_the_bit_tests_cover_every_tile_and_both_ways_of_packing_b(restore_variant):
+    """The cross-variant shapes must reach the code paths whose agreement they check: each
+    variant's own tile (the AVX-512 variant hands products one AVX2 tile wide to the 6 x 16
+    tile), and on 2 threads both a shared B block and private B panels."""
+    for v in VARIANTS:
+        g.set_gemm_variant(v)
+        for dt in DTYPES:
+            plans = [g._gemm_plan_info(M, N, K, dt, 2) for M, N, K in BIT_SHAPES if M and N]
+            assert {p["variant"] for p in plans} == ({"avx512", "avx2_fma"} if v == "avx512" else {v})
+            assert {p["private_b"] for p in plans} == {True, False}
+            assert {p["threads"] for p in plans} == {1, 2}
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -87,11 +87,14 @@
 #ifndef MG_SMALL_M
 #define MG_SMALL_M 512
 #endif
+#ifndef MG_PRIVATE_B_MAX_M
+#define MG_PRIVATE_B_MAX_M 512     /* see "Shared or private B" in the plan below */
+#endif
 
 /* The K blocks of a product with M rows: *n_kb blocks of *kc (the last one possibly shorter),
  * the fewest blocks no longer than the maximum, balanced.  K == 0 is one empty block (it still
- * writes 0 or C_old, plus the bias).  Exposed to Python (as _gemm_k_blocks) so the tests can
- * compute the documented rule exactly. */
+ * writes 0 or C_old, plus the bias).  Reported to Python by _ops._gemm_plan_info, so the
+ * tests can compute the documented rule exactly. */
 MG_API void mg_gemm_k_blocking(int dtype, int64_t M, int64_t K, int64_t *kc, int64_t *n_kb)
 {
     const int64_t kc_max = dtype == MG_F32 ? (M <= MG_SMALL_M ? MG_KC_SMALL_M_F32 : MG_KC_F32)
@@ -125,6 +128,21 @@ MG_API void mg_gemm_k_blocking(int dtype, int64_t M, int64_t K, int64_t *kc, int
  * are disjoint, so no two threads write the same element, and the grid shape (which may
  * depend on nthreads) only changes who computes a tile, never how.  Each task owns its A
  * buffer.  The task functions only read the plan, so any number of threads may run them.
+ *
+ * Shared or private B.  The shared B block saves packing work (each panel is packed once),
+ * but costs a barrier per step, and its lines are written by one core and read by the others,
+ * so packing them again next step must first take them back from the other caches: measured
+ * on a 2-core Zen 4, packing half of a 256 x 256 B block on each of 2 threads took twice as
+ * long as packing all of it on one.  So when the duplicated work is small, each task packs
+ * the B columns it needs into its own buffer and runs every step alone (mg_gemm_task): one
+ * parallel loop, no barrier, nothing shared but the read-only A and B.  That is the plan when
+ * the grid splits only N (nothing is packed twice), when there is one thread, and when M is
+ * small (M <= MG_PRIVATE_B_MAX_M: B is then at most a few hundred KB, and the extra packing a
+ * few % of a task).  The caller then runs
+ *
+ *     parallel for t < p.n_tasks:  mg_gemm_task(&p, t)
+ *
+ * Either way every element is computed by the same micro-kernel calls in the same order.
  * ====================================================================== */
 
 typedef struct mg_gemm_plan {
@@ -134,6 +152,9 @@ typedef struct mg_gemm_plan {
     int64_t n_tasks;        /* compute tasks per step                        */
     int64_t n_step_tasks;   /* max(n_tasks, n_pack_tasks)                    */
     int nthreads;           /* useful threads (<= requested)                 */
+    int private_b;          /* 1: tasks pack their own B, run mg_gemm_task   */
+    int variant;            /* the variant that runs, and its tile (MG_VARIANT_*) */
+    int mr, nr;
     /* problem */
     const mg_gemm_kernel *kern;  /* the variant, frozen at init              */
     int es;                 /* element size in bytes                         */
@@ -149,9 +170,10 @@ typedef struct mg_gemm_plan {
     int64_t tm, tn;         /* task grid                                     */
     /* workspace */
     void *ws;
-    char *bpack[2];         /* kc x round_up(nc, NR) each (double buffer)    */
-    char *apack;            /* n_tasks buffers of apack_bytes                */
-    size_t apack_bytes;
+    char *bpack[2];         /* shared B: kc x round_up(nc, NR) each (double buffer) */
+    char *apack;            /* n_tasks buffers of task_bytes: packed A block, then   */
+    size_t apack_bytes;     /* (private B) the task's packed B columns               */
+    size_t task_bytes;
     char *bias_pad;         /* round_up(N, NR), zero-padded                  */
 } mg_gemm_plan;
 
@@ -234,9 +256,11 @@ MG_API int mg_gemm_plan_init(mg_gemm_plan *p, int dtype,
         return MG_EINVAL;
     if (M < 0 || N < 0 || K < 0)
         return MG_EINVAL;
-    const mg_gemm_kernel *kern = &mg_gemm_kernels[mg_gemm_narrow_variant(mg_gemm_get_variant(), dtype, M, N)][dtype];
+    p->variant = mg_gemm_narrow_variant(mg_gemm_get_variant(), dtype, M, N);
+    const mg_gemm_kernel *kern = &mg_gemm_kernels[p->variant][dtype];
     const int es = dtype == MG_F32 ? 4 : 8;
     p->kern = kern;
+    p->mr = kern->mr; p->nr = kern->nr;
     p->es = es;
     p->M = M; p->N = N; p->K = K;
     p->A = (const char *)A; p->rsa = rsa; p->csa = csa;
@@ -244,11 +268,11 @@ MG_API int mg_gemm_plan_init(mg_gemm_plan *p, int dtype,
     p->C = (char *)C; p->ldc = ldc;
     p->flags = flags & (MG_ACCUMULATE | MG_RELU);
     p->has_bias = bias != NULL;
+    /* K blocking: a function of M, K and dtype only (never of the variant or nthreads). */
+    mg_gemm_k_blocking(dtype, M, K, &p->kc, &p->n_kb);
     if (M == 0 || N == 0)
         return MG_OK;                       /* n_steps = 0: nothing to do */
 
-    /* K blocking: a function of M, K and dtype only (never of the variant or nthreads). */
-    mg_gemm_k_blocking(dtype, M, K, &p->kc, &p->n_kb);
     p->nc = N < kern->nc ? N : kern->nc;
     p->n_nb = mg_cdiv(N, p->nc);
     p->n_steps = p->n_kb * p->n_nb;
@@ -260,31 +284,35 @@ MG_API int mg_gemm_plan_init(mg_gemm_plan *p, int dtype,
     if (P > m_tiles * n_tiles) P = m_tiles * n_tiles;
     mg_choose_grid(m_tiles, n_tiles, P, kern->mr, kern->nr, &p->tm, &p->tn);
     p->n_tasks = p->tm * p->tn;
-    p->n_pack_tasks = P < n_tiles ? P : n_tiles;
-    p->n_step_tasks = p->n_tasks > p->n_pack_tasks ? p->n_tasks : p->n_pack_tasks;
     p->nthreads = (int)P;
+    p->private_b = P == 1 || p->tm == 1 || M <= MG_PRIVATE_B_MAX_M;
+    p->n_pack_tasks = p->private_b ? 0 : P < n_tiles ? P : n_tiles;
+    p->n_step_tasks = p->n_tasks > p->n_pack_tasks ? p->n_tasks : p->n_pack_tasks;
 
-    /* Workspace: packed B blocks (2 if there is a next step to overlap), one packed A block
-     * per task, padded bias. */
+    /* Workspace: the shared packed B blocks (2 if there is a next step to overlap), one
+     * buffer per task (its packed A block, and its packed B columns if B is private), the
+     * padded bias. */
     const int64_t kc1 = p->kc > 0 ? p->kc : 1;
-    const size_t bbytes = mg_round_align((size_t)(kc1 * mg_cdiv(p->nc, kern->nr) * kern->nr * es));
-    const int nbuf = p->n_steps > 1 ? 2 : 1;
+    const int64_t b_panels = p->private_b ? mg_cdiv(n_tiles, p->tn) : n_tiles;
+    const size_t bbytes = mg_round_align((size_t)(kc1 * b_panels * kern->nr * es));
+    const int nbuf = p->private_b ? 0 : p->n_steps > 1 ? 2 : 1;
     const int64_t mrows = mg_cdiv(m_tiles, p->tm) * kern->mr;      /* per task */
     const int64_t mcap = mrows < kern->mc ? mrows : kern->mc;
     p->apack_bytes = mg_round_align((size_t)(kc1 * mcap * es));
+    p->task_bytes = p->apack_bytes + (p->private_b ? bbytes : 0);
     const size_t biasbytes = bias ? mg_round_align((size_t)(mg_cdiv(N, kern->nr) * kern->nr * es)) : 0;
-    const size_t total = nbuf * bbytes + p->apack_bytes * (size_t)p->n_tasks + biasbytes;
+    const size_t total = nbuf * bbytes + p->task_bytes * (size_t)p->n_tasks + biasbytes;
 
     void *ws = NULL;
     if (posix_memalign(&ws, MG_ALIGN, total) != 0 || ws == NULL)
         return MG_ENOMEM;
     p->ws = ws;
     p->bpack[0] = (char *)ws;
-    p->bpack[1] = p->bpack[0] + (nbuf - 1) * bbytes;
+    p->bpack[1] = p->bpack[0] + (nbuf > 1 ? bbytes : 0);
     p->apack = p->bpack[0] + nbuf * bbytes;
     p->bias_pad = NULL;
     if (bias) {
-        p->bias_pad = p->apack + p->apack_bytes * (size_t)p->n_tasks;
+        p->bias_pad = p->apack + p->task_bytes * (size_t)p->n_tasks;
         memset(p->bias_pad, 0, biasbytes);
         memcpy(p->bias_pad, bias, (size_t)(N * es));
     }
@@ -366,32 +394,67 @@ static void mg_macro_kernel(const mg_gemm_plan *p, const mg_step *st,
     }
 }
 
-/* Compute task t (of n_tasks) of step s: its rectangle of C.  Needs step s's B block packed.
- * No-op for t out of range. */
+/* The rectangle of C that task t computes in step st: rows [i0, i1), columns [j0, j1) of
+ * the step's N block.  Returns 0 if it is empty (more tasks than tiles in that block). */
+static int mg_task_rect(const mg_gemm_plan *p, const mg_step *st, int64_t t,
+                        int64_t *i0, int64_t *i1, int64_t *j0, int64_t *j1)
+{
+    const int MR = p->kern->mr, NR = p->kern->nr;
+    int64_t mlo, mhi, nlo, nhi;
+    mg_split(mg_cdiv(p->M, MR), p->tm, t / p->tn, &mlo, &mhi);
+    mg_split(mg_cdiv(st->ncur, NR), p->tn, t % p->tn, &nlo, &nhi);
+    *i0 = mlo * MR; *i1 = mhi * MR < p->M ? mhi * MR : p->M;
+    *j0 = nlo * NR; *j1 = nhi * NR < st->ncur ? nhi * NR : st->ncur;
+    return *i0 < *i1 && *j0 < *j1;
+}
+
+/* C[i0:i1, jc+j0 : jc+j1] for step st, the B panels of those columns at bpack. */
+static void mg_compute_rect(const mg_gemm_plan *p, const mg_step *st, int64_t i0, int64_t i1,
+                            int64_t j0, int64_t j1, char *apack, const char *bpack)
+{
+    const mg_gemm_kernel *kern = p->kern;
+    for (int64_t ic = i0; ic < i1; ic += kern->mc) {
+        const int64_t mc = i1 - ic < kern->mc ? i1 - ic : kern->mc;
+        if (st->kcur > 0)
+            kern->pack_a(p->A + (ic * p->rsa + st->pc * p->csa) * p->es,
+                         p->rsa, p->csa, mc, st->kcur, apack);
+        mg_macro_kernel(p, st, ic, mc, st->jc + j0, j1 - j0, apack, bpack);
+    }
+}
+
+/* Shared B: compute task t (of n_tasks) of step s, its rectangle of C.  Needs step s's B
+ * block packed.  No-op for t out of range. */
 MG_API void mg_gemm_compute_task(const mg_gemm_plan *p, int64_t s, int64_t t)
 {
     if (s >= p->n_steps || t >= p->n_tasks)
         return;
-    const mg_gemm_kernel *kern = p->kern;
-    const int es = p->es, MR = kern->mr, NR = kern->nr;
     mg_step st;
     mg_step_geometry(p, s, &st);
-    const int64_t tim = t / p->tn, tjn = t % p->tn;
-    int64_t mlo, mhi, nlo, nhi;
-    mg_split(mg_cdiv(p->M, MR), p->tm, tim, &mlo, &mhi);
-    mg_split(mg_cdiv(st.ncur, NR), p->tn, tjn, &nlo, &nhi);
-    const int64_t i0 = mlo * MR, i1 = mhi * MR < p->M ? mhi * MR : p->M;
-    const int64_t j0 = nlo * NR, j1 = nhi * NR < st.ncur ? nhi * NR : st.ncur;
-    if (i0 >= i1 || j0 >= j1)
+    int64_t i0, i1, j0, j1;
+    if (!mg_task_rect(p, &st, t, &i0, &i1, &j0, &j1))
         return;
-    char *apack = p->apack + (size_t)t * p->apack_bytes;
-    const char *bpack = st.bpack + nlo * st.kcur * NR * es;
-    for (int64_t ic = i0; ic < i1; ic += kern->mc) {
-        const int64_t mc = i1 - ic < kern->mc ? i1 - ic : kern->mc;
+    mg_compute_rect(p, &st, i0, i1, j0, j1, p->apack + (size_t)t * p->task_bytes,
+                    st.bpack + (j0 / p->kern->nr) * st.kcur * p->kern->nr * p->es);
+}
+
+/* Private B: all of task t's share of the product, every step, packing the B columns it
+ * needs into its own buffer.  No-op for t out of range. */
+MG_API void mg_gemm_task(const mg_gemm_plan *p, int64_t t)
+{
+    if (t >= p->n_tasks || !p->private_b)
+        return;
+    char *apack = p->apack + (size_t)t * p->task_bytes;
+    char *bpack = apack + p->apack_bytes;
+    for (int64_t s = 0; s < p->n_steps; s++) {
+        mg_step st;
+        mg_step_geometry(p, s, &st);
+        int64_t i0, i1, j0, j1;
+        if (!mg_task_rect(p, &st, t, &i0, &i1, &j0, &j1))
+            continue;
         if (st.kcur > 0)
-            kern->pack_a(p->A + (ic * p->rsa + st.pc * p->csa) * es,
-                         p->rsa, p->csa, mc, st.kcur, apack);
-        mg_macro_kernel(p, &st, ic, mc, st.jc + j0, j1 - j0, apack, bpack);
+            p->kern->pack_b(p->B + (st.pc * p->rsb + (st.jc + j0) * p->csb) * p->es,
+                            p->rsb, p->csb, st.kcur, j1 - j0, bpack);
+        mg_compute_rect(p, &st, i0, i1, j0, j1, apack, bpack);
     }
 }
 
@@ -403,9 +466,14 @@ MG_API void mg_gemm_step_task(const mg_gemm_plan *p, int64_t s, int64_t t)
     mg_gemm_pack_task(p, s + 1, t);
 }
 
-/* Run every step on the calling thread. */
+/* Run every task on the calling thread. */
 MG_API void mg_gemm_plan_run_serial(const mg_gemm_plan *p)
 {
+    if (p->private_b) {
+        for (int64_t t = 0; t < p->n_tasks; t++)
+            mg_gemm_task(p, t);
+        return;
+    }
     for (int64_t t = 0; t < p->n_pack_tasks; t++)
         mg_gemm_pack_task(p, 0, t);
     for (int64_t s = 0; s < p->n_steps; s++)
