@@ -199,10 +199,12 @@ static inline void mg_split(int64_t n, int64_t parts, int64_t t, int64_t *lo, in
 
 /* Choose the task grid tm x tn = P minimising a simple cost model of the slowest task, in
  * cycles per k: its tiles (2 MR NR flops each, at 32 flops per cycle -- the FMA peak of a
- * core running AVX2, or AVX-512 split into 256-bit halves: MR NR / 16) plus the A rows it
- * must pack (~1 cycle per row; a task splitting N re-packs its rows).  Ties go to splitting
- * M, which keeps each A block packed exactly once.  With 12-row tiles, splitting N can be the
- * better balance: M = 128 is 11 tile rows (6 + 5 on two threads) but 16 column panels. */
+ * core running AVX2, or AVX-512 split into 256-bit halves: MR NR / 16), plus the A rows and
+ * the B columns it packs (~1 cycle per element; with private B, a task packs all the B
+ * columns of its rectangle, so tasks that split M pack the same B again).  Ties go to
+ * splitting M.  Two examples on 2 threads, 12 x 32 tiles: M = 128 is 11 tile rows (6 + 5)
+ * but 16 column panels of N = 512 (8 + 8): split N; a batch of 256 through a 784 -> 2048
+ * layer would pack its 784 x 2048 B twice if it split M: split N. */
 static void mg_choose_grid(int64_t m_tiles, int64_t n_tiles, int64_t P,
                            int mr, int nr, int64_t *tm, int64_t *tn)
 {
@@ -212,7 +214,7 @@ static void mg_choose_grid(int64_t m_tiles, int64_t n_tiles, int64_t P,
         if (P % a) continue;
         const int64_t b = P / a;
         const int64_t mt = mg_cdiv(m_tiles, a), nt = mg_cdiv(n_tiles, b);
-        const int64_t cost = (int64_t)mr * nr * mt * nt / 16 + mr * mt;
+        const int64_t cost = (int64_t)mr * nr * mt * nt / 16 + mr * mt + nr * nt;
         if (best < 0 || cost < best) { best = cost; *tm = a; *tn = b; }
     }
 }
