@@ -571,6 +571,9 @@ def same_bits(x, y):
 BIT_SHAPES = [(1, 1, 1), (5, 7, 3), (13, 33, 17), (12, 32, 64), (25, 65, 130), (37, 31, 1601),
               (530, 47, 400), (7, 4200, 20), (7, 9, 0), (0, 5, 3), (4, 0, 3), (0, 0, 0)]
 
+# 2 threads: this machine's count; 3: a grid that splits M in three shares its B block
+BIT_THREADS = (1, 2, 3)
+
 # (layout of A, layout of B, keyword arguments) -- every flag and every packing path
 BIT_CASES = [("c", "c", {}),
              ("f", "negT", dict(bias=True, relu=True)),
@@ -603,11 +606,11 @@ def test_every_variant_and_thread_count_gives_the_same_bits(threads, restore_var
     rng = np.random.default_rng(M * 1000003 + N * 1009 + K)
     a0, b0 = rand_mixed(rng, (M, K), dtype), rand_mixed(rng, (K, N), dtype)
     bias, c0 = rand_mixed(rng, (N,), dtype), rand_mixed(rng, (M, N), dtype)
-    g.set_parallel_threshold(0)                   # 2 threads really split the product
+    g.set_parallel_threshold(0)                   # several threads really split the product
     reference = None
     for v in VARIANTS:
         g.set_gemm_variant(v)
-        for nt in (1, 2):
+        for nt in BIT_THREADS:
             g.set_num_threads(nt)
             outs = run_cases(a0, b0, bias, c0)
             if reference is None:                 # the first variant: also check the values
@@ -746,14 +749,16 @@ def test_k_blocks_depend_on_the_shape_only(restore_variant):
 def test_the_bit_tests_cover_every_tile_and_both_ways_of_packing_b(restore_variant):
     """The cross-variant shapes must reach the code paths whose agreement they check: each
     variant's own tile (the AVX-512 variant hands products one AVX2 tile wide to the 6 x 16
-    tile), and on 2 threads both a shared B block and private B panels."""
+    tile), products split over threads, and both a shared B block (3 threads splitting a
+    large M) and private B panels."""
     for v in VARIANTS:
         g.set_gemm_variant(v)
         for dt in DTYPES:
-            plans = [g._gemm_plan_info(M, N, K, dt, 2) for M, N, K in BIT_SHAPES if M and N]
+            plans = [g._gemm_plan_info(M, N, K, dt, nt) for M, N, K in BIT_SHAPES if M and N
+                     for nt in BIT_THREADS]
             assert {p["variant"] for p in plans} == ({"avx512", "avx2_fma"} if v == "avx512" else {v})
             assert {p["private_b"] for p in plans} == {True, False}
-            assert {p["threads"] for p in plans} == {1, 2}
+            assert {p["threads"] for p in plans} == set(BIT_THREADS)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
