@@ -24,11 +24,12 @@ LAYERS = [
     ("tensor and graph", ["minigrad._ops", "minigrad._version", "minigrad._dtype", "minigrad._device",
                           "minigrad.random", "minigrad.parallel", "minigrad._tensor_str",
                           "minigrad.tensor", "minigrad.autograd", "minigrad.utils.hooks",
-                          "minigrad.cuda", "minigrad.backends"]),
+                          "minigrad.cuda", "minigrad.backends", "minigrad.accelerator"]),
     ("ops", ["minigrad.creation", "minigrad.ops", "minigrad.linalg"]),
     ("nn", ["minigrad.nn"]),
     ("optim and data", ["minigrad.optim", "minigrad.utils.data", "minigrad.datasets",
-                        "minigrad.serialization", "minigrad.profiler"]),
+                        "minigrad.serialization", "minigrad._serialization", "minigrad.safetensors",
+                        "minigrad.profiler"]),
     ("package", ["minigrad", "minigrad.__main__"]),
 ]
 # ``minigrad.utils`` (the package's __init__) imports only ``hooks``, which the engine and
@@ -69,7 +70,7 @@ READING_PATH = [
     ("minigrad/optim/sgd.py", ["SGD"]),
     ("minigrad/_ops_gemm.pxi", ["matmul", "sum_rows", "linear_forward", "linear_backward"]),
     ("minigrad/_ops_elementwise.pxi", ["relu_forward", "relu_backward"]),
-    ("minigrad/_ops_random.pxi", ["dropout_forward", "dropout_backward"]),
+    ("minigrad/_ops_dropout.pxi", ["dropout_forward", "dropout_backward"]),
     ("minigrad/_ops_optim.pxi", ["sgd_step"]),
     # the C kernels: GEMM (packing, micro-kernels, macro-kernel, the parallel plan), column sums,
     # ReLU, dropout (and the Philox generator it draws from)

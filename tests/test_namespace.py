@@ -16,6 +16,9 @@ EXTENSIONS = {
     # the module the factory functions (zeros, randn ...) live in; importing it is unavoidable
     # (minigrad.creation), the functions themselves are re-exported at top level as in torch
     "creation",
+    # the safetensors format, with the functions of the safetensors package's torch module
+    # (safetensors.torch.save_file -> minigrad.safetensors.save_file); torch has no such module
+    "safetensors",
 }
 
 

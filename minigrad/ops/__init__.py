@@ -83,6 +83,7 @@ from .statistics import *  # noqa: F401,F403
 from .permutation import *  # noqa: F401,F403
 from .trigonometric import *  # noqa: F401,F403
 from .typeinfo import *  # noqa: F401,F403
+from . import convolution, normalization, pooling  # noqa: F401  (F.conv2d, F.batch_norm ...)
 
 _FAMILIES = (activation, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
              diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
