@@ -43,15 +43,22 @@ def _pool_and_norm_step(dtype, x):
     xt = minigrad.tensor(x, requires_grad=True)
     w = minigrad.tensor(rand(x.shape[1], seed=3, dtype=dtype), requires_grad=True)
     ln_w = minigrad.tensor(rand(*x.shape[-2:], seed=4, dtype=dtype), requires_grad=True)
+    wide_w = minigrad.tensor(rand(102, seed=7, dtype=dtype), requires_grad=True)
+    rm = minigrad.tensor(rand(102, seed=5, dtype=dtype))
+    rv = minigrad.tensor(np.abs(rand(102, seed=6, dtype=dtype)) + 0.5)
     outs = [F.max_pool2d(xt, 3, 2, 1, ceil_mode=True), F.avg_pool2d(xt, 3, 2, 1),
             F.adaptive_avg_pool2d(xt, (3, 5)), F.adaptive_max_pool2d(xt, 4),
             F.batch_norm(xt, None, None, w, None, True),
             F.batch_norm(xt.reshape(-1, x.shape[-1]), None, None, None, None, True),
+            # more channels than a block (64), running statistics updated, then used in eval
+            F.batch_norm(xt.reshape(-1, 102), rm, rv, None, wide_w, True, 0.3),
+            F.batch_norm(xt.reshape(-1, 102), rm, rv, wide_w, None, False),
             F.layer_norm(xt, x.shape[-2:], ln_w)]
     loss = sum((o * minigrad.tensor(rand(*o.shape, seed=i, dtype=dtype))).sum()
                for i, o in enumerate(outs))
     loss.backward()
-    return [o.detach().numpy() for o in outs] + [xt.grad.numpy(), w.grad.numpy(), ln_w.grad.numpy()]
+    return [o.detach().numpy() for o in outs] + [xt.grad.numpy(), w.grad.numpy(), ln_w.grad.numpy(),
+                                                 wide_w.grad.numpy(), rm.numpy(), rv.numpy()]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -75,7 +82,7 @@ def test_results_do_not_depend_on_the_thread_count(dtype, always_parallel):
 def test_norm_kernels_give_the_same_bits_in_every_variant(dtype):
     """The baseline and AVX2 copies of csrc/norm.h (a test on a CPU without AVX2 compares the
     baseline with itself)."""
-    x = rand(6, 5, 9, 13, seed=3, dtype=dtype)
+    x = rand(6, 5, 17, 20, seed=3, dtype=dtype)  # 10200 values: a multiple of 102
     before = _ops.norm_variant()
     results = []
     try:
