@@ -11,10 +11,8 @@ from libc.math cimport sqrt
 
 cdef extern from "norm.h" nogil:
     int MG_NORM_COLS
-    void mg_norm_init()
-    int mg_norm_set_avx2(int on)
-    int mg_norm_avx2_supported()
-    int mg_norm_avx2
+    int mg_layers_set_variant(int v)
+    int mg_layers_get_variant()
     void mg_bn_stats_f32(const float *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1,
                          double *mean, double *var)
     void mg_bn_stats_f64(const double *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1,
@@ -47,25 +45,33 @@ cdef extern from "norm.h" nogil:
                                double *dw, double *db)
 
 
-# The CPU dispatch (baseline or AVX2 copies of the same loops: the same bits), once, at import.
-mg_norm_init()
+# Variants of the layer kernels: normalisation, pooling and direct convolution (one family,
+# csrc/simd_clones.h: the generic, AVX2 and AVX-512 copies of the same loops, the same bits).
+# MINIGRAD_KERNELS (_ops.pyx) sets it at import together with the other families; tests switch
+# it here.
+
+_LAYERS_VARIANTS = {"generic": MG_V_GENERIC, "avx2": MG_V_AVX2, "avx512": MG_V_AVX512}
 
 
-def norm_variant():
-    """The normalisation kernels in use: 'avx2' or 'generic' (both give the same bits)."""
-    return "avx2" if mg_norm_avx2 else "generic"
+def layers_variant():
+    """Name of the normalisation/pooling/direct-convolution kernel variant in use: 'generic',
+    'avx2' or 'avx512'."""
+    return mg_variant_name(mg_layers_get_variant()).decode()
 
 
-def available_norm_variants():
-    return ["generic", "avx2"] if mg_norm_avx2_supported() else ["generic"]
+def available_layers_variants():
+    """The variants this CPU can run, plainest first."""
+    return [name for name, v in _LAYERS_VARIANTS.items() if mg_cpu_supports(v)]
 
 
-def set_norm_variant(name):
-    """Tests: run the 'generic' or the 'avx2' copies of the normalisation kernels."""
-    if name not in ("generic", "avx2"):
-        raise ValueError(f"unknown norm variant {name!r}; expected 'generic' or 'avx2'")
-    if mg_norm_set_avx2(name == "avx2") != 0:
-        raise RuntimeError("the AVX2 variant is not supported by this CPU")
+def set_layers_variant(name):
+    """Tests: force a variant ('generic', 'avx2', 'avx512')."""
+    if name not in _LAYERS_VARIANTS:
+        raise ValueError(f"unknown layers variant {name!r}; expected one of "
+                         f"{list(_LAYERS_VARIANTS)}")
+    if mg_layers_set_variant(_LAYERS_VARIANTS[name]) != 0:
+        raise ValueError(f"layers variant {name!r} is not supported on this CPU; it supports "
+                         f"{available_layers_variants()}")
 
 
 cdef _ncl(x, str name):

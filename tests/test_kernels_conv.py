@@ -79,24 +79,24 @@ def test_results_do_not_depend_on_the_thread_count(dtype, always_parallel):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_norm_kernels_give_the_same_bits_in_every_variant(dtype):
-    """The baseline and AVX2 copies of csrc/norm.h (a test on a CPU without AVX2 compares the
-    baseline with itself)."""
+def test_layer_kernels_give_the_same_bits_in_every_variant(dtype):
+    """The generic, AVX2 and AVX-512 copies of csrc/norm.h and pool.h (those this CPU runs; the
+    kernel-by-kernel check of the whole family is in test_kernel_variants.py)."""
     x = rand(6, 5, 17, 20, seed=3, dtype=dtype)  # 10200 values: a multiple of 102
-    before = _ops.norm_variant()
+    before = _ops.layers_variant()
     results = []
     try:
-        for variant in _ops.available_norm_variants():
-            _ops.set_norm_variant(variant)
-            assert _ops.norm_variant() == variant
+        for variant in _ops.available_layers_variants():
+            _ops.set_layers_variant(variant)
+            assert _ops.layers_variant() == variant
             results.append(_pool_and_norm_step(dtype, x))
     finally:
-        _ops.set_norm_variant(before)
+        _ops.set_layers_variant(before)
     for other in results[1:]:
         for a, b in zip(results[0], other):
             assert a.tobytes() == b.tobytes()
-    with pytest.raises(ValueError, match="unknown norm variant"):
-        _ops.set_norm_variant("sse9")
+    with pytest.raises(ValueError, match="unknown layers variant"):
+        _ops.set_layers_variant("sse9")
 
 
 def test_conv_results_do_not_depend_on_the_block_size(monkeypatch):

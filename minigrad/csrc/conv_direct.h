@@ -19,7 +19,7 @@
  *
  * x is the plane after padding (the caller pads: a single channel costs nothing to copy).
  * The batch's weight gradient is sum_n P_n, added by mg_sum_slices in sample order, so no
- * result depends on the thread count; the baseline and AVX2 copies (avx2_clones.h) run the same
+ * result depends on the thread count; the generic, AVX2 and AVX-512 copies (simd_clones.h) run the same
  * operations in the same order (vectors across output columns or lanes, never along a sum).
  */
 #ifndef MINIGRAD_CONV_DIRECT_H
@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "avx2_clones.h"
+#include "simd_clones.h"
 
 #define MG_DIRECT_LANES 8
 

@@ -20,7 +20,8 @@
  *   - a layer-norm row: like a channel row; its weight and bias gradients (sums over the rows)
  *     go column block by column block, rows ascending.
  * Threads split channels, rows or column blocks, never one sum, so the bits never depend on
- * the thread count.  There is one code path per case (no SIMD variants to disagree).
+ * the thread count.  The generic, AVX2 and AVX-512 copies of each loop (simd_clones.h) run
+ * the same operations in the same order: the same bits.
  */
 #ifndef MINIGRAD_NORM_H
 #define MINIGRAD_NORM_H
@@ -28,9 +29,9 @@
 #include <math.h>
 #include <stdint.h>
 
-/* Every kernel is compiled twice, for the baseline x86-64 and for AVX2, with the same bits
- * (avx2_clones.h). */
-#include "avx2_clones.h"
+/* Every kernel is compiled three times, for the baseline x86-64, AVX2 and AVX-512, with the
+ * same bits (simd_clones.h; MINIGRAD_KERNELS picks the copy). */
+#include "simd_clones.h"
 
 #define MG_NORM_LANES 8   /* independent accumulators per sum: hides the add latency       */
 #define MG_NORM_COLS 64   /* channels (or columns) per block when values are rows of C      */

@@ -28,7 +28,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "avx2_clones.h"
+#include "simd_clones.h"
 
 #define MG__DEFINE_MAXPOOL(NAME, T)                                                          \
 static __attribute__((unused)) void NAME(                                                    \
