@@ -169,6 +169,24 @@ def test_eval_uses_running_statistics_and_no_update():
     assert m.running_mean.tolist() == [1.0, 2.0, 3.0]
 
 
+
+def test_num_batches_tracked_counts_with_torchs_versions():
+    """The counter's direct bump (its own 0-d buffer) and add_'s path (here a view) agree with
+    torch: the value, a new version per training batch, none in eval."""
+    mods = {L: L.nn.BatchNorm1d(3) for L in (minigrad, torch)}
+    for L, m in mods.items():
+        v0 = m.num_batches_tracked._version
+        m(L.randn(4, 3))
+        m(L.randn(4, 3))
+        m.eval()
+        m(L.randn(4, 3))
+        assert int(m.num_batches_tracked) == 2 and m.num_batches_tracked._version - v0 == 2
+    m = nn.BatchNorm1d(3)
+    store = minigrad.tensor([7, 5])
+    m.num_batches_tracked = store[1]  # a view: add_ writes through to the store
+    m(minigrad.randn(4, 3))
+    assert store.tolist() == [7, 6] and int(m.num_batches_tracked) == 6
+
 def test_momentum_none_is_a_cumulative_average():
     m = nn.BatchNorm1d(2, momentum=None)
     batches = _batches((10, 2), n=3)
