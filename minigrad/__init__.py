@@ -23,10 +23,15 @@ from ._dtype import (  # noqa: F401
     dtype, get_default_dtype, set_default_dtype, promote_types, result_type,
 )
 from ._device import device  # noqa: F401
+from ._layout import contiguous_format, layout, memory_format, preserve_format, strided  # noqa: F401
 from .tensor import Tensor, Size  # noqa: F401
 from .creation import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
 from .ops.joining import concat  # noqa: F401
+from ._legacy import (  # noqa: F401  (PyTorch 0.x's forms that PyTorch 2 still accepts)
+    BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor,
+    ShortTensor, chain_matmul, range, set_default_tensor_type,
+)
 from .random import (  # noqa: F401
     Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator,
 )
@@ -75,3 +80,9 @@ from . import nn, optim, utils  # noqa: F401,E402
 from .utils import data as _utils_data  # noqa: F401,E402  (minigrad.utils.data)
 from .serialization import load, save  # noqa: F401,E402
 del _utils_data
+
+# PyTorch's argument conventions for the top-level functions (numpy-style aliases, out=, the
+# deprecated overloads): ops/_arg_parser.py
+from .ops._arg_parser import torch_functions as _torch_functions  # noqa: E402
+globals().update(_torch_functions(globals()))
+del _torch_functions

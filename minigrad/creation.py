@@ -177,8 +177,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     """
     if isinstance(data, Tensor):
         warnings.warn(
-            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
-            "or sourceTensor.clone().detach().requires_grad_(True), rather than "
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+            "or sourceTensor.detach().clone().requires_grad_(True), rather than "
             "minigrad.tensor(sourceTensor).",
             UserWarning,
             stacklevel=2,
@@ -198,7 +198,23 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         target = from_numpy_dtype(arr.dtype).np
     if arr.dtype.kind == "f" and target.kind in "iu" and arr.size and not np.isfinite(arr).all():
         raise RuntimeError(f"value cannot be converted to type {_dtype.to_dtype(target).name} without overflow")
+    target = np.dtype(target)
+    if from_python and target.kind in "iu" and arr.dtype.kind in "iuf" and arr.size:
+        _check_fits(arr, target)
     return _finish(np.array(arr, dtype=target, order="C", copy=True), requires_grad, device)
+
+
+def _check_fits(arr, target):
+    """PyTorch refuses Python numbers that do not fit an integer dtype (``tensor([300],
+    dtype=uint8)``), where numpy would wrap them around. As in PyTorch, an unsigned type takes a
+    negative int whose magnitude fits (-255 becomes 1 in uint8), but not a negative float."""
+    info = np.iinfo(target)
+    low = info.min
+    if target.kind == "u":
+        low = -info.max if arr.dtype.kind in "iu" else 0
+    if arr.min() < low or arr.max() > info.max:
+        raise RuntimeError(f"value cannot be converted to type {_dtype.to_dtype(target).name} "
+                           "without overflow")
 
 
 def _sequence_dtype(data, arr):
@@ -278,7 +294,7 @@ def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
 
 
 # ------------------------------------------------------------------ filled
-def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor filled with zeros, of the given size (``zeros(2, 3)`` or ``zeros((2, 3))``), in the
     default float dtype unless ``dtype`` is given.
 
@@ -293,7 +309,7 @@ def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=N
     return _finish(np.zeros(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
-def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor filled with ones, of the given size, in the default float dtype unless ``dtype`` is
     given.
 
@@ -308,7 +324,7 @@ def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=No
     return _finish(np.ones(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
-def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialised tensor of the given size (its elements are whatever was in memory): fill it
     before reading it.
 

@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from . import _device, _dtype, _tensor_str
+from . import _device, _dtype, _layout, _tensor_str
 from ._dtype import from_numpy_dtype
 
 __all__ = ["Tensor", "Size"]
@@ -229,7 +229,20 @@ class Tensor:
         """The device the tensor is on: always the CPU (``device(type='cpu')``)."""
         return _device.cpu
 
+    # what PyTorch's tensors say about where and how they are stored: minigrad's tensors are
+    # dense arrays in the CPU's memory
     is_cuda = False
+    is_cpu = True
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    is_mps = False
+    is_nested = False
+
+    @property
+    def layout(self):
+        """The tensor's layout: always ``minigrad.strided`` (dense)."""
+        return _layout.strided
 
     @property
     def is_leaf(self):
@@ -338,6 +351,24 @@ class Tensor:
         """True if this non-leaf tensor will have ``.grad`` filled by ``backward()`` (``retain_grad()``)."""
         fn = self.grad_fn
         return fn is not None and fn._hooks is not None and fn._hooks.retain is not None
+
+    @property
+    def volatile(self):
+        """Always False: PyTorch 0.3's ``volatile`` was replaced by ``no_grad()`` (reading or setting
+        it warns, as in PyTorch)."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning,
+                      stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value):
+        warnings.warn("volatile was removed and now has no effect. Use `with minigrad.no_grad():` "
+                      "instead.", UserWarning, stacklevel=2)
+
+    @property
+    def name(self):
+        """The name given by ``autograd.Variable(..., name=...)``, else None (read-only)."""
+        return self.__dict__.get("_variable_name")
 
     @property
     def itemsize(self):
@@ -622,20 +653,6 @@ class Tensor:
         """
         return _engine().register_hook(self, hook)
 
-    def type(self, dtype=None):
-        """Without ``dtype``: the legacy type name (``"minigrad.FloatTensor"`` ...); with it: ``to(dtype)``.
-
-        Example::
-
-            >>> minigrad.zeros(2).type()
-            'minigrad.FloatTensor'
-            >>> minigrad.zeros(2).type(minigrad.int64).dtype
-            minigrad.int64
-        """
-        if dtype is None:
-            return f"minigrad.{_TYPE_NAMES[self.dtype.name]}"
-        return self.to(dtype)
-
     def cpu(self):
         """This tensor (minigrad tensors always live on the CPU)."""
         return self
@@ -780,9 +797,3 @@ def _rebuild(data, requires_grad):
         t.requires_grad_()
     return t
 
-
-_TYPE_NAMES = {
-    "float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-    "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-    "bool": "BoolTensor",
-}

@@ -7,6 +7,8 @@ from .engine import backward, grad  # noqa: F401
 from .function import Function, once_differentiable  # noqa: F401
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from .gradcheck import GradcheckError, gradcheck  # noqa: F401
+from .variable import Variable, variable  # noqa: F401
 
 __all__ = ["backward", "grad", "Function", "gradcheck", "GradcheckError", "no_grad",
-           "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+           "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode", "Variable",
+           "variable"]

@@ -8,6 +8,8 @@ indices, the contributions are added (``np.add.at``).
 import numbers
 import re
 
+import warnings
+
 import numpy as np
 
 from .._dtype import fill_value
@@ -29,9 +31,13 @@ def _convert(item):
         kind = item._data.dtype.kind
         if kind not in "biu":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if item._data.dtype == np.uint8:
+            return _byte_mask(item._data)
         if item._data.ndim == 0 and kind != "b":
             return int(item._data)  # a 0-d integer tensor indexes like an int (a view), as in torch
         return item._data
+    if isinstance(item, np.ndarray) and item.dtype == np.uint8:
+        return _byte_mask(item)
     if isinstance(item, (list, np.ndarray)):
         arr = np.asarray(item)
         if arr.dtype.kind not in "biu" and arr.size:
@@ -44,6 +50,15 @@ def _convert(item):
     if not isinstance(item, _BASIC) and hasattr(item, "__index__"):
         return item.__index__()
     return item
+
+
+def _byte_mask(arr):
+    """A uint8 index is a mask, as a bool one (PyTorch 0.x's comparisons returned uint8 tensors),
+    with PyTorch's deprecation warning."""
+    if arr.ndim:
+        warnings.warn("indexing with dtype minigrad.uint8 is now deprecated, please use a dtype "
+                      "minigrad.bool instead.", UserWarning, stacklevel=7)
+    return arr.astype(np.bool_)
 
 
 def convert_index(index, ndim=None):
@@ -127,6 +142,12 @@ def _items(index):
 def _index_error(exc, shape=None, index=None):
     """numpy's IndexError in PyTorch's words (the message names tensors and dimensions)."""
     msg = str(exc)
+    if msg.startswith("too many indices") and shape == () and not isinstance(index, tuple):
+        if isinstance(index, slice):
+            return IndexError("slice() cannot be applied to a 0-dim tensor.")
+        if type(index) is int:  # (x.data[0] for x.item(): PyTorch 0.3's way to read a loss)
+            return IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                              "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
     if msg.startswith("too many indices") and shape is not None:
         return IndexError(f"too many indices for tensor of dimension {len(shape)}")
     if msg.startswith("boolean index did not match") and shape is not None:

@@ -2,6 +2,8 @@
 ``column_stack``, ``block_diag``, ``cartesian_prod``, ``meshgrid``. The backward cuts the gradient
 back into the pieces.
 """
+import warnings
+
 import numpy as np
 
 from .._dtype import promote_types
@@ -233,7 +235,7 @@ def block_diag(*tensors):
     return cat(rows, 0)
 
 
-def meshgrid(*tensors, indexing="ij"):
+def meshgrid(*tensors, indexing=None):
     """Coordinate grids from 1-d tensors: with ``indexing="ij"`` the i-th result varies along
     dim i; ``"xy"`` swaps the first two dimensions (as numpy's default).
 
@@ -245,6 +247,10 @@ def meshgrid(*tensors, indexing="ij"):
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("minigrad.meshgrid: in an upcoming release, it will be required to pass the "
+                      "indexing argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
                            f"{indexing}".replace("torch.", "minigrad."))

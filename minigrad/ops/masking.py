@@ -1,6 +1,8 @@
 """Selecting by a mask: ``where``, ``masked_fill``, ``masked_select``, ``masked_scatter``,
 ``nonzero`` and ``argwhere``. (``masked_scatter`` is in ``scatter_views.py``.)
 """
+import warnings
+
 import numpy as np
 
 from .._dtype import c_type_name, scalar_type_name
@@ -58,6 +60,11 @@ def where(condition, input=None, other=None):
         return nonzero(as_operand(condition), as_tuple=True)
     condition = as_operand(condition)
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype == np.uint8:  # PyTorch 0.x's masks: accepted, with PyTorch's warning
+        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and "
+                      "will be removed in a future version of PyTorch. Use a boolean condition "
+                      "instead.", UserWarning, stacklevel=2)
+        condition = cond = cond.astype(np.bool_)
     if cond.dtype != np.bool_:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "

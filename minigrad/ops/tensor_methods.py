@@ -6,9 +6,11 @@ defined on top of it, so they cannot be imported by it. ``install`` (called once
 ``ops/__init__.py``) adds them to the class: the operators and the methods below, and every op
 family's ``METHODS`` table. (PyTorch generates these bindings; here they are tables.)
 """
+import warnings
+
 import numpy as np
 
-from .. import _device, _dtype
+from .. import _device, _dtype, _legacy
 from ..creation import as_tensor, empty, full, ones, tensor, zeros
 from ..tensor import Tensor, _wrap
 from . import (activation, arithmetic, broadcast, clamping, comparison, cumulative, diagonals,
@@ -16,6 +18,7 @@ from . import (activation, arithmetic, broadcast, clamping, comparison, cumulati
                inplace_variants, integer, linalg, masking, min_max, norms, permutation, pointwise,
                products, rearrange, reduction, rounding, sampling, scatter_reduction, scatter_views,
                shape, slicing, sorting, special_functions, statistics, trigonometric)
+from ._arg_parser import torch_method
 from ._util import NotAnOperand
 from .conversion import cast, clone
 from .indexing import getitem, setitem
@@ -162,7 +165,17 @@ def T(self):
         >>> minigrad.zeros(2, 3, 4).T.shape
         minigrad.Size([4, 3, 2])
     """
-    return permutation.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+    ndim = self._data.ndim
+    if ndim == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
+                      "these cases.", UserWarning, stacklevel=2)
+    elif ndim > 2:
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                      "shape is deprecated and it will throw an error in a future release. "
+                      "Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the "
+                      "dimensions of a tensor.", UserWarning, stacklevel=2)
+    return permutation.permute(self, tuple(range(ndim - 1, -1, -1)))
 
 
 def mT(self):
@@ -381,6 +394,7 @@ _OWN_METHODS = {
     "type_as": type_as, "ndimension": ndimension, "where": where, "view_as": view_as,
     "reshape_as": reshape_as, "expand_as": expand_as, "new_tensor": new_tensor,
     "new_zeros": new_zeros, "new_ones": new_ones, "new_empty": new_empty, "new_full": new_full,
+    "new": _legacy.new, "type": _legacy.type_method,
 }
 
 
@@ -388,7 +402,7 @@ def install(cls):
     """Add the operators and every op family's methods to ``cls`` (the Tensor)."""
     for family in FAMILIES:
         for name, fn in family.METHODS.items():
-            setattr(cls, name, fn)
+            setattr(cls, name, torch_method(fn, name))  # with PyTorch's keyword aliases
     for name, fn in _BINARY_OPERATORS.items():
         setattr(cls, f"__{name}__", _operator(fn, f"__{name}__"))
         setattr(cls, f"__r{name}__", _operator(fn, f"__r{name}__", reflected=True))
