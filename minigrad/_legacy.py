@@ -21,6 +21,7 @@ import numpy as np
 
 from . import _device, _dtype
 from .creation import tensor as _tensor_from_data
+from .ops._util import warn_once
 from .tensor import Size, Tensor, _wrap, parse_size
 
 __all__ = ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",
@@ -40,7 +41,9 @@ class _TensorType(type):
     def __repr__(cls):
         return f"<class 'minigrad.{cls.__name__}'>"
 
-    def __call__(cls, *args, device=None):
+    def __call__(cls, *args, device=None, **kwargs):
+        if kwargs:
+            raise TypeError(f"new() got an unexpected keyword argument '{next(iter(kwargs))}'")
         return _legacy_new(cls.dtype, args, device)
 
 
@@ -102,7 +105,7 @@ def _legacy_new(dtype, args, device):
     return _wrap(np.empty(parse_size(args), dtype.np))
 
 
-def new(self, *args, device=None):
+def new(self, *args, device=None, **kwargs):
     """``x.new(...)``: the legacy constructor with ``x``'s dtype: ``x.new(2, 3)`` an uninitialised
     tensor of that size, ``x.new([1, 2])`` a tensor holding the data, ``x.new()`` an empty one
     (prefer ``new_empty``, ``new_tensor``).
@@ -112,7 +115,7 @@ def new(self, *args, device=None):
         >>> minigrad.zeros(1, dtype=minigrad.float64).new([1, 2])
         tensor([1., 2.], dtype=minigrad.float64)
     """
-    return _legacy_new(self.dtype, args, device)
+    return _BY_NAME[_dtype.tensor_type_name(self._data.dtype)](*args, device=device, **kwargs)
 
 
 def _parse_type(value):
@@ -149,9 +152,6 @@ def type_method(self, dtype=None, non_blocking=False, **kwargs):
     return self.to(target)
 
 
-_warned_default_type = False
-
-
 def set_default_tensor_type(t):
     """Deprecated (as in PyTorch 2.1+, with its warning): set the default floating-point dtype
     from a legacy type or its name (``minigrad.DoubleTensor``, ``'torch.DoubleTensor'``).
@@ -164,19 +164,18 @@ def set_default_tensor_type(t):
         minigrad.float64
         >>> minigrad.set_default_tensor_type('torch.FloatTensor')
     """
-    global _warned_default_type
-    if not _warned_default_type:  # PyTorch warns once per process
-        _warned_default_type = True
-        warnings.warn("minigrad.set_default_tensor_type() is deprecated as of PyTorch 2.1, please "
-                      "use minigrad.set_default_dtype() and minigrad.set_default_device() as "
-                      "alternatives.", UserWarning, stacklevel=2)
     if isinstance(t, str):
+        module, _, name = t.rpartition(".")
+        if module in ("torch", "minigrad") and name not in _BY_NAME:  # PyTorch looks it up
+            raise AttributeError(f"module 'minigrad' has no attribute '{name}'")
         d = _parse_type(t)
     elif isinstance(t, _TensorType):
         d = t.dtype
     else:
-        raise TypeError(f"invalid type object: only floating-point types are supported as the "
-                        f"default type, not {type(t).__name__}")
+        raise TypeError("invalid type object: only floating-point types are supported as the "
+                        "default type")
+    warn_once("minigrad.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+              "minigrad.set_default_dtype() and minigrad.set_default_device() as alternatives.")
     if not d.is_floating_point:
         raise TypeError("only floating-point types are supported as the default type")
     _dtype.set_default_dtype(d)
@@ -222,9 +221,9 @@ def chain_matmul(*matrices):
         >>> minigrad.chain_matmul(minigrad.eye(2), minigrad.ones(2, 3)).shape
         minigrad.Size([2, 3])
     """
-    warnings.warn("minigrad.chain_matmul is deprecated and will be removed in a future PyTorch "
-                  "release. Use minigrad.linalg.multi_dot instead, which accepts a list of two or "
-                  "more tensors rather than multiple parameters.", UserWarning, stacklevel=2)
+    warn_once("minigrad.chain_matmul is deprecated and will be removed in a future PyTorch release. "
+              "Use minigrad.linalg.multi_dot instead, which accepts a list of two or more tensors "
+              "rather than multiple parameters.")
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
     from .ops.linalg import matmul

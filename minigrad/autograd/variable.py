@@ -42,10 +42,7 @@ class _VariableMeta(type):
             raise TypeError(f"Variable data has to be a tensor, but got {type(data).__name__}")
         if _grad_fn is not None:
             raise NotImplementedError("Variable(_grad_fn=...) is not supported by minigrad")
-        if not isinstance(requires_grad, bool):
-            raise TypeError(f"Variable(): argument 'requires_grad' must be bool, not "
-                            f"{type(requires_grad).__name__}")
-        var._set_requires_grad(requires_grad, "Only Tensors of floating point and complex dtype "
+        var._set_requires_grad(bool(requires_grad), "Only Tensors of floating point and complex dtype "
                                               "can require gradients")
         if name is not None:
             var.__dict__["_variable_name"] = name  # (Tensor.name reads it)

@@ -315,19 +315,27 @@ for _op, _kind, _old, _new in (
 _warned_deprecated = [False]
 
 
-def _warn_deprecated(name, method):
+def _warn_deprecated(name, method, keywords):
+    """PyTorch's warning for the deprecated overload that matched (``keywords``: what it
+    became)."""
     if _warned_deprecated[0]:  # PyTorch warns once per process, for all of them
         return
     _warned_deprecated[0] = True
     _, old, new = _DEPRECATED[name]
+    if "beta" in keywords and "alpha" not in keywords:
+        old = old.replace("Number alpha, ", "")
+    news = [new]
+    if name in ("addmm", "baddbmm") and not method:  # PyTorch also suggests its out_dtype form
+        a, b = new.split(", *, ")
+        news.append(f"{a}, minigrad.dtype out_dtype, *, {b}")
     if method:  # the method's signature has no `input`
         old = old.replace("Tensor input, ", "").replace(", Tensor input", "")
-        new = new.replace("Tensor input, ", "")
+        news = [n.replace("Tensor input, ", "") for n in news]
     elif not name.endswith("_"):
-        old, new = old + ", *, Tensor out = None", new + ", Tensor out = None"
+        old, news = old + ", *, Tensor out = None", [n + ", Tensor out = None" for n in news]
+    instead = "".join(f"\n\t{name}({n})" for n in news)
     warnings.warn(f"This overload of {name} is deprecated:\n\t{name}({old})\nConsider using one "
-                  f"of the following signatures instead:\n\t{name}({new})", UserWarning,
-                  stacklevel=3)
+                  f"of the following signatures instead:{instead}", UserWarning, stacklevel=3)
 
 
 # ---------------------------------------------------------------------------------- wrappers
@@ -395,15 +403,15 @@ def _wrap(fn, name, aliases, out_rule, deprecated, method):
                     if deprecated is not None:
                         found = _rewrite(deprecated, args)
                         if found is not None:
-                            _warn_deprecated(name, method)
                             args, extra = found
+                            _warn_deprecated(name, method, extra)
                             kwargs.update(extra)
                     return _call_with_out(fn, name, out_rule, args, kwargs, out)
         if deprecated is not None and len(args) >= 3:
             found = _rewrite(deprecated, args)
             if found is not None:
-                _warn_deprecated(name, method)
                 args, extra = found
+                _warn_deprecated(name, method, extra)
                 kwargs.update(extra)
         return fn(*args, **kwargs)
 

@@ -267,6 +267,17 @@ def _assign_error(data, index, value, exc):
     )
 
 
+def _fills_through_a_byte_mask(index, value):
+    """PyTorch writes a number (or 0-d tensor) through a single mask with ``masked_fill_``, which
+    refuses the deprecated uint8 masks that reading and writing tensors accept."""
+    if not (isinstance(value, (int, float)) or (isinstance(value, Tensor) and value._data.ndim == 0)):
+        return False
+    items = index if isinstance(index, tuple) else (index,)
+    masks = [i for i in items if isinstance(i, Tensor) and i._data.dtype == np.uint8]
+    return len(masks) == 1 and all(isinstance(i, (int, slice, type(Ellipsis))) or i is masks[0]
+                                   for i in items)
+
+
 def setitem(input, index, value):
     """``input[index] = value`` in place (recorded in the graph when a gradient is needed)."""
     if input._requires_grad and input.grad_fn is None and _state.enabled:
@@ -274,6 +285,9 @@ def setitem(input, index, value):
         raise RuntimeError(
             "a view of a leaf Variable that requires grad is being used in an in-place operation."
         )
+    if _fills_through_a_byte_mask(index, value):
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           "unsigned char")
     index, _ = convert_index(index, input._data.ndim)
     if isinstance(value, Tensor):
         value = value.to(input.dtype) if value._data.dtype != input._data.dtype else value

@@ -2,15 +2,13 @@
 ``column_stack``, ``block_diag``, ``cartesian_prod``, ``meshgrid``. The backward cuts the gradient
 back into the pieces.
 """
-import warnings
-
 import numpy as np
 
 from .._dtype import promote_types
 from ..autograd.function import Op
 from ..creation import zeros
 from ..tensor import Tensor
-from ._util import canonical_dim
+from ._util import canonical_dim, warn_once
 from .broadcast import expand
 from .shape import atleast_1d, atleast_2d, atleast_3d, reshape
 
@@ -248,8 +246,8 @@ def meshgrid(*tensors, indexing=None):
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing is None:
-        warnings.warn("minigrad.meshgrid: in an upcoming release, it will be required to pass the "
-                      "indexing argument.", UserWarning, stacklevel=2)
+        warn_once("minigrad.meshgrid: in an upcoming release, it will be required to pass the "
+                  "indexing argument.")
         indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '

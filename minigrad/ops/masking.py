@@ -1,15 +1,13 @@
 """Selecting by a mask: ``where``, ``masked_fill``, ``masked_select``, ``masked_scatter``,
 ``nonzero`` and ``argwhere``. (``masked_scatter`` is in ``scatter_views.py``.)
 """
-import warnings
-
 import numpy as np
 
 from .._dtype import c_type_name, scalar_type_name
 from ..autograd.function import Op, broadcast_error
 from ..creation import tensor
 from ..tensor import Tensor, _wrap
-from ._util import as_operand, promote, sum_to
+from ._util import as_operand, promote, sum_to, warn_once
 from .arithmetic import _shape
 from .broadcast import expand
 from .indexing import getitem
@@ -61,9 +59,8 @@ def where(condition, input=None, other=None):
     condition = as_operand(condition)
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
     if cond.dtype == np.uint8:  # PyTorch 0.x's masks: accepted, with PyTorch's warning
-        warnings.warn("where received a uint8 condition tensor. This behavior is deprecated and "
-                      "will be removed in a future version of PyTorch. Use a boolean condition "
-                      "instead.", UserWarning, stacklevel=2)
+        warn_once("where received a uint8 condition tensor. This behavior is deprecated and will "
+                  "be removed in a future version of PyTorch. Use a boolean condition instead.")
         condition = cond = cond.astype(np.bool_)
     if cond.dtype != np.bool_:
         raise RuntimeError(

@@ -7,13 +7,11 @@ from those.
 """
 import numbers
 
-import warnings
-
 import numpy as np
 
 from ..autograd.function import broadcast_error
 from ..tensor import Tensor, _wrap
-from ._util import canonical_dim
+from ._util import canonical_dim, warn_once
 from .arithmetic import pow as _pow
 from .broadcast import expand
 from .joining import stack
@@ -144,10 +142,10 @@ def cross(input, other, dim=None):
     if input._data.ndim != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if dim is None:
-        warnings.warn("Using minigrad.cross without specifying the dim arg is deprecated.\nPlease "
-                      "either pass the dim explicitly or simply use minigrad.linalg.cross.\nThe "
-                      "default value of dim will change to agree with that of linalg.cross in a "
-                      "future release.", UserWarning, stacklevel=2)
+        warn_once("Using minigrad.cross without specifying the dim arg is deprecated.\nPlease "
+                  "either pass the dim explicitly or simply use minigrad.linalg.cross.\nThe "
+                  "default value of dim will change to agree with that of linalg.cross in a "
+                  "future release.")
         dim = next((i for i, s in enumerate(np.broadcast_shapes(input._data.shape,
                                                                  other._data.shape)) if s == 3),
                    None)

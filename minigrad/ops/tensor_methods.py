@@ -6,8 +6,6 @@ defined on top of it, so they cannot be imported by it. ``install`` (called once
 ``ops/__init__.py``) adds them to the class: the operators and the methods below, and every op
 family's ``METHODS`` table. (PyTorch generates these bindings; here they are tables.)
 """
-import warnings
-
 import numpy as np
 
 from .. import _device, _dtype, _legacy
@@ -19,7 +17,7 @@ from . import (activation, arithmetic, broadcast, clamping, comparison, cumulati
                products, rearrange, reduction, rounding, sampling, scatter_reduction, scatter_views,
                shape, slicing, sorting, special_functions, statistics, trigonometric)
 from ._arg_parser import torch_method
-from ._util import NotAnOperand
+from ._util import NotAnOperand, warn_once
 from .conversion import cast, clone
 from .indexing import getitem, setitem
 
@@ -167,14 +165,14 @@ def T(self):
     """
     ndim = self._data.ndim
     if ndim == 0:
-        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
-                      "these cases.", UserWarning, stacklevel=2)
-    elif ndim > 2:
-        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
-                      "shape is deprecated and it will throw an error in a future release. "
-                      "Consider `x.mT` to transpose batches of matrices or "
-                      "`x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the "
-                      "dimensions of a tensor.", UserWarning, stacklevel=2)
+        warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                  "cases.")
+    elif ndim != 2:
+        warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
+                  "is deprecated and it will throw an error in a future release. Consider `x.mT` "
+                  "to transpose batches of matrices or "
+                  "`x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions "
+                  "of a tensor.")
     return permutation.permute(self, tuple(range(ndim - 1, -1, -1)))
 
 
