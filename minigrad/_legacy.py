@@ -21,7 +21,7 @@ import numpy as np
 
 from . import _device, _dtype
 from .creation import tensor as _tensor_from_data
-from .ops._util import warn_once
+from ._deprecation import warn_once
 from .tensor import Size, Tensor, _wrap, parse_size
 
 __all__ = ["FloatTensor", "DoubleTensor", "LongTensor", "IntTensor", "ShortTensor", "CharTensor",

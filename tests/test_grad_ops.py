@@ -419,6 +419,16 @@ case("dropout-inplace-nonleaf", lambda a: minigrad.ops.dropout(
     a * 1, 0.5, inplace=True, generator=minigrad.Generator().manual_seed(7)), shapes((4, 5)))
 
 
+# ------------------------------------------------------------------ activations (tests/test_activations.py
+# compares them with torch; here each op class gets its float64 gradient check)
+case("pointwise-hardtanh", lambda a: minigrad.nn.functional.hardtanh(a, -0.3, 0.3),
+     shapes((3, 4), away_from=[-0.3, 0.3]))
+case("glu", lambda a: minigrad.nn.functional.glu(a, 1), shapes((3, 4)))
+case("prelu-per-channel", lambda a, w: minigrad.prelu(a, w), shapes((3, 4, 2), (4,), away_from=[0]))
+case("rrelu-training", lambda a: (minigrad.manual_seed(5), minigrad.rrelu(a, training=True))[1],
+     shapes((3, 4), away_from=[0]))
+
+
 # ------------------------------------------------------------------ gather / scatter / masked_fill
 _LONG = minigrad.int64
 case("gather-dim0", lambda a: a.gather(0, minigrad.tensor([[0, 2, 1, 0], [2, 2, 0, 1]])), shapes((3, 4)))

@@ -10,7 +10,7 @@ The families, from the ones the others build on:
 
 * elementwise: ``arithmetic``, ``rounding``, ``comparison``, ``clamping``, ``floating_point``,
   ``integer``, ``conversion``, ``pointwise``, ``trigonometric``, ``special_functions``,
-  ``activation``;
+  ``activation``, ``activation_piecewise``, ``activation_smooth``;
 * shape and views: ``shape``, ``permutation``, ``broadcast``, ``slicing``, ``joining``,
   ``rearrange``, ``diagonals``;
 * indexing: ``indexing`` (``x[i]``), ``gather_scatter``, ``masking``, ``index_rows``,
@@ -26,7 +26,8 @@ at top level; the helpers and the Tensor-only functions below stay reachable her
 (``minigrad.ops.getitem``), for ``Tensor``'s methods and the other modules.
 """
 from ..tensor import Tensor as _Tensor
-from . import (activation, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
+from . import (activation, activation_piecewise, activation_smooth, arithmetic, broadcast,
+               clamping, comparison, conversion, cumulative,
                diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
                inplace_arithmetic, inplace_variants, integer, joining, linalg, masking, min_max,
                norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
@@ -34,6 +35,8 @@ from . import (activation, arithmetic, broadcast, clamping, comparison, conversi
                tensor_methods, trigonometric, typeinfo)
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .activation import *  # noqa: F401,F403
+from .activation_piecewise import *  # noqa: F401,F403
+from .activation_smooth import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
 from .broadcast import *  # noqa: F401,F403
 from .broadcast import expand  # noqa: F401
@@ -84,7 +87,7 @@ from .permutation import *  # noqa: F401,F403
 from .trigonometric import *  # noqa: F401,F403
 from .typeinfo import *  # noqa: F401,F403
 
-_FAMILIES = (activation, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
+_FAMILIES = (activation, activation_piecewise, activation_smooth, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
              diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
              inplace_arithmetic, inplace_variants, integer, joining, linalg, masking, min_max,
              norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,

@@ -2,7 +2,6 @@
 tuples and PyTorch's "not implemented for this dtype" error."""
 import collections
 import numbers
-import warnings
 
 import numpy as np
 
@@ -11,17 +10,7 @@ from ..creation import tensor as _tensor_from_data
 from ..tensor import Tensor, _wrap, canonical_dim
 
 __all__ = ["canonical_dim", "canonical_dims", "sum_to", "as_operand", "promote", "float_input",
-           "NotAnOperand", "qualified_type_name", "return_type", "warn_once"]
-
-_WARNED = set()
-
-
-def warn_once(message, stacklevel=2):
-    """A UserWarning given once per process, as PyTorch's C++ ``TORCH_WARN_ONCE`` (the
-    deprecations of ``cross`` without ``dim``, ``meshgrid`` without ``indexing``, ``x.T`` ...)."""
-    if message not in _WARNED:
-        _WARNED.add(message)
-        warnings.warn(message, UserWarning, stacklevel=stacklevel + 1)
+           "NotAnOperand", "qualified_type_name", "return_type"]
 
 
 def qualified_type_name(value):

@@ -121,7 +121,9 @@ _WRITE_EXAMPLE_ARGS = {"scatter_": "1, minigrad.tensor([[0], [1]]), 5.",
                        "index_copy_": "0, minigrad.tensor([1]), minigrad.zeros(1, 2)",
                        "index_fill_": "1, minigrad.tensor([0]), 3.",
                        "index_put_": "(minigrad.tensor([0]),), minigrad.tensor(5.)",
-                       "addmm_": "x, x", "addr_": "x[0], x[1]", "addbmm_": "x[None], x[None]"}
+                       "addmm_": "minigrad.eye(2), minigrad.eye(2)",
+                       "addr_": "minigrad.ones(2), minigrad.ones(2)",
+                       "addbmm_": "minigrad.ones(1, 2, 2), minigrad.ones(1, 2, 2)"}
 
 # the Tensor methods (installed by tensor_methods.py)
 METHODS = {name: _inplace(fn, name) for name, fn in _UNARY.items()}

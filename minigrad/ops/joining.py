@@ -8,7 +8,8 @@ from .._dtype import promote_types
 from ..autograd.function import Op
 from ..creation import zeros
 from ..tensor import Tensor
-from ._util import canonical_dim, warn_once
+from ._util import canonical_dim
+from .._deprecation import warn_once
 from .broadcast import expand
 from .shape import atleast_1d, atleast_2d, atleast_3d, reshape
 

@@ -7,7 +7,8 @@ from .._dtype import c_type_name, scalar_type_name
 from ..autograd.function import Op, broadcast_error
 from ..creation import tensor
 from ..tensor import Tensor, _wrap
-from ._util import as_operand, promote, sum_to, warn_once
+from ._util import as_operand, promote, sum_to
+from .._deprecation import warn_once
 from .arithmetic import _shape
 from .broadcast import expand
 from .indexing import getitem

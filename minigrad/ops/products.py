@@ -11,7 +11,8 @@ import numpy as np
 
 from ..autograd.function import broadcast_error
 from ..tensor import Tensor, _wrap
-from ._util import canonical_dim, warn_once
+from ._util import canonical_dim
+from .._deprecation import warn_once
 from .arithmetic import pow as _pow
 from .broadcast import expand
 from .joining import stack
