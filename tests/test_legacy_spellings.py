@@ -217,7 +217,7 @@ def test_uint8_mask_assignment(code):
 @pytest.mark.parametrize("code", [
     "torch.range(0, 3)", "torch.range(0, 1, 0.25)", "torch.range(0, 3.5)", "torch.range(3)",
     "torch.range(0, 3, dtype=torch.long)", "torch.range(1, 0)", "torch.range(0, 3, 0)",
-    "torch.zeros(3).T.shape", "torch.zeros(2, 3).T.shape",
+    "torch.zeros(2, 3).T.shape",
     "torch.meshgrid(torch.ones(2), torch.ones(3), indexing='xy')[0].shape",
     "torch.tensor(x)", "F.softmax(torch.ones(2, 2))", "F.log_softmax(torch.ones(2, 2))",
     "nn.Softmax()(torch.ones(2, 2))", "nn.init.normal(torch.empty(2)).shape",
@@ -234,7 +234,8 @@ def test_deprecated_forms_warn_as_pytorch(code):
 
 @pytest.mark.parametrize("code", [
     "torch.chain_matmul(torch.ones(2, 3), torch.ones(3, 2))", "torch.chain_matmul(torch.ones(2, 3))",
-    "torch.chain_matmul()", "torch.zeros(3, 3, 3).T.shape", "torch.tensor(1.).T",
+    "torch.chain_matmul()", "torch.zeros(3, 3, 3).T.shape", "torch.zeros(3).T.shape",
+    "torch.tensor(1.).T",
     "torch.cross(torch.ones(3, 3), torch.ones(3, 3))",
     "torch.meshgrid(torch.ones(2), torch.ones(3))[0].shape",
     "torch.where(torch.tensor([1, 0], dtype=torch.uint8), 1., 0.)",
