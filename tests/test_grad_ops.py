@@ -429,6 +429,18 @@ case("rrelu-training", lambda a: (minigrad.manual_seed(5), minigrad.rrelu(a, tra
      shapes((3, 4), away_from=[0]))
 
 
+# ------------------------------------------------------------------ margin losses and distances
+# (tests/test_losses_more.py compares them with torch)
+case("soft_margin_loss", lambda a: minigrad.nn.functional.soft_margin_loss(
+    a, minigrad.tensor([[1., -1., 1., -1.]] * 3, dtype=F64), reduction="sum"), shapes((3, 4)))
+case("multi_margin_loss-p2", lambda a: minigrad.nn.functional.multi_margin_loss(
+    a, minigrad.tensor([1, 0, 3]), p=2, reduction="none"), shapes((3, 4)))
+case("multilabel_margin_loss", lambda a: minigrad.nn.functional.multilabel_margin_loss(
+    a, minigrad.tensor([[1, 0, -1, 2], [3, 3, -1, 0], [-1, 0, 0, 0]])), shapes((3, 4)))
+case("pdist", lambda a: minigrad.pdist(a), shapes((4, 3)))
+case("cosine_similarity", lambda a, b: minigrad.cosine_similarity(a, b), shapes((3, 4), (3, 4)))
+
+
 # ------------------------------------------------------------------ gather / scatter / masked_fill
 _LONG = minigrad.int64
 case("gather-dim0", lambda a: a.gather(0, minigrad.tensor([[0, 2, 1, 0], [2, 2, 0, 1]])), shapes((3, 4)))

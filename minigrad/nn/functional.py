@@ -35,7 +35,15 @@ from ..ops.inplace import apply_inplace
 from ..random import next_call
 from ..tensor import Tensor, _wrap
 from ._arg_checks import _check_into, _check_tensor_args, _fp_quiet, _not_implemented, _type_name
-# the other activations live in their own file; they are part of this module's namespace
+# the distances, the other activations and the other losses live in files of their own; they
+# are part of this module's namespace, as in PyTorch
+from ._functional_distance import cosine_similarity, normalize, pairwise_distance, pdist  # noqa: F401
+from ._functional_loss_likelihood import gaussian_nll_loss, kl_div, poisson_nll_loss  # noqa: F401
+from ._functional_loss_margin import (  # noqa: F401
+    cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
+    multilabel_margin_loss, multilabel_soft_margin_loss, soft_margin_loss, triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
 from ._functional_activation import (  # noqa: F401
     activation as _activation, celu, celu_, check_input as _check_input, elu_, glu, hardshrink,
     hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu_, logsigmoid, mish, prelu, relu6,
@@ -53,6 +61,11 @@ __all__ = [
     "relu6", "hardtanh", "hardtanh_", "threshold", "threshold_", "hardshrink", "softshrink",
     "hardsigmoid", "hardswish", "logsigmoid", "mish", "softsign", "tanhshrink", "celu", "celu_",
     "selu_", "elu_", "leaky_relu_", "rrelu", "rrelu_", "glu", "prelu",
+    "normalize", "pairwise_distance", "cosine_similarity", "pdist",
+    "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
+    "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
+    "triplet_margin_with_distance_loss", "soft_margin_loss", "multi_margin_loss",
+    "multilabel_margin_loss", "multilabel_soft_margin_loss",
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy",

@@ -27,12 +27,12 @@ at top level; the helpers and the Tensor-only functions below stay reachable her
 """
 from ..tensor import Tensor as _Tensor
 from . import (activation, activation_piecewise, activation_smooth, arithmetic, broadcast,
-               clamping, comparison, conversion, cumulative,
-               diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
-               inplace_arithmetic, inplace_variants, integer, joining, linalg, masking, min_max,
-               norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
-               scatter_views, shape, slicing, sorting, special_functions, statistics,
-               tensor_methods, trigonometric, typeinfo)
+               clamping, comparison, conversion, cumulative, diagonals, distance, floating_point,
+               gather_scatter, histograms, index_rows, indexing, inplace, inplace_arithmetic,
+               inplace_variants, integer, joining, linalg, masking, min_max, norms, permutation,
+               pointwise, products, rearrange, reduction, rounding, sampling, scatter_views, shape,
+               slicing, sorting, special_functions, statistics, tensor_methods, trigonometric,
+               typeinfo)
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .activation import *  # noqa: F401,F403
 from .activation_piecewise import *  # noqa: F401,F403
@@ -46,6 +46,7 @@ from .conversion import *  # noqa: F401,F403
 from .conversion import cast  # noqa: F401
 from .cumulative import *  # noqa: F401,F403
 from .diagonals import *  # noqa: F401,F403
+from .distance import *  # noqa: F401,F403
 from .dropout import dropout  # noqa: F401
 from .einsum import einsum  # noqa: F401
 from .floating_point import *  # noqa: F401,F403
@@ -87,12 +88,12 @@ from .permutation import *  # noqa: F401,F403
 from .trigonometric import *  # noqa: F401,F403
 from .typeinfo import *  # noqa: F401,F403
 
-_FAMILIES = (activation, activation_piecewise, activation_smooth, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
-             diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
-             inplace_arithmetic, inplace_variants, integer, joining, linalg, masking, min_max,
-             norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
-             scatter_views, shape, slicing, sorting, special_functions, statistics, trigonometric,
-             typeinfo)
+_FAMILIES = (activation, activation_piecewise, activation_smooth, arithmetic, broadcast, clamping,
+             comparison, conversion, cumulative, diagonals, distance, floating_point,
+             gather_scatter, histograms, index_rows, indexing, inplace, inplace_arithmetic,
+             inplace_variants, integer, joining, linalg, masking, min_max, norms, permutation,
+             pointwise, products, rearrange, reduction, rounding, sampling, scatter_views, shape,
+             slicing, sorting, special_functions, statistics, trigonometric, typeinfo)
 __all__ = [name for family in _FAMILIES for name in family.__all__] + ["dropout", "einsum", "scatter_reduce"]
 
 # The Tensor's methods and operators: installed here, once both the Tensor and the ops exist.
