@@ -441,6 +441,11 @@ case("pdist", lambda a: minigrad.pdist(a), shapes((4, 3)))
 case("cosine_similarity", lambda a, b: minigrad.cosine_similarity(a, b), shapes((3, 4), (3, 4)))
 
 
+# ------------------------------------------------------------------ padding (tests/test_padding.py)
+case("pad-constant-crop", lambda a: minigrad.nn.functional.pad(a, (2, -1, -1, 1)), shapes((1, 3, 4)))
+case("pad-reflect", lambda a: minigrad.nn.functional.pad(a, (2, 1, 1, 2), mode="reflect"), shapes((1, 3, 4)))
+
+
 # ------------------------------------------------------------------ gather / scatter / masked_fill
 _LONG = minigrad.int64
 case("gather-dim0", lambda a: a.gather(0, minigrad.tensor([[0, 2, 1, 0], [2, 2, 0, 1]])), shapes((3, 4)))

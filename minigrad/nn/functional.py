@@ -32,6 +32,8 @@ from ..ops._elementwise import Pointwise as _Pointwise
 from ..ops.dropout import check_float, check_probability, zero_out
 from ..ops.dropout import dropout as _dropout
 from ..ops.inplace import apply_inplace
+from ..ops.padding import pad  # noqa: F401  (F.pad)
+from ..ops.products import bilinear  # noqa: F401  (F.bilinear)
 from ..random import next_call
 from ..tensor import Tensor, _wrap
 from ._arg_checks import _check_into, _check_tensor_args, _fp_quiet, _not_implemented, _type_name
@@ -61,7 +63,7 @@ __all__ = [
     "relu6", "hardtanh", "hardtanh_", "threshold", "threshold_", "hardshrink", "softshrink",
     "hardsigmoid", "hardswish", "logsigmoid", "mish", "softsign", "tanhshrink", "celu", "celu_",
     "selu_", "elu_", "leaky_relu_", "rrelu", "rrelu_", "glu", "prelu",
-    "normalize", "pairwise_distance", "cosine_similarity", "pdist",
+    "normalize", "pairwise_distance", "cosine_similarity", "pdist", "pad", "bilinear",
     "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
     "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
     "triplet_margin_with_distance_loss", "soft_margin_loss", "multi_margin_loss",

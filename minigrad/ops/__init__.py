@@ -29,10 +29,10 @@ from ..tensor import Tensor as _Tensor
 from . import (activation, activation_piecewise, activation_smooth, arithmetic, broadcast,
                clamping, comparison, conversion, cumulative, diagonals, distance, floating_point,
                gather_scatter, histograms, index_rows, indexing, inplace, inplace_arithmetic,
-               inplace_variants, integer, joining, linalg, masking, min_max, norms, permutation,
-               pointwise, products, rearrange, reduction, rounding, sampling, scatter_views, shape,
-               slicing, sorting, special_functions, statistics, tensor_methods, trigonometric,
-               typeinfo)
+               inplace_variants, integer, joining, linalg, loss_margin, masking, min_max, norms,
+               padding, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
+               scatter_views, shape, slicing, sorting, special_functions, statistics,
+               tensor_methods, trigonometric, typeinfo)
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .activation import *  # noqa: F401,F403
 from .activation_piecewise import *  # noqa: F401,F403
@@ -67,6 +67,7 @@ from .masking import *  # noqa: F401,F403
 from .masking import masked_fill_  # noqa: F401
 from .min_max import *  # noqa: F401,F403
 from .norms import *  # noqa: F401,F403
+from .padding import *  # noqa: F401,F403
 from .norms import vector_norm  # noqa: F401
 from .pointwise import *  # noqa: F401,F403
 from .products import *  # noqa: F401,F403
@@ -91,9 +92,10 @@ from .typeinfo import *  # noqa: F401,F403
 _FAMILIES = (activation, activation_piecewise, activation_smooth, arithmetic, broadcast, clamping,
              comparison, conversion, cumulative, diagonals, distance, floating_point,
              gather_scatter, histograms, index_rows, indexing, inplace, inplace_arithmetic,
-             inplace_variants, integer, joining, linalg, masking, min_max, norms, permutation,
-             pointwise, products, rearrange, reduction, rounding, sampling, scatter_views, shape,
-             slicing, sorting, special_functions, statistics, trigonometric, typeinfo)
+             inplace_variants, integer, joining, linalg, loss_margin, masking, min_max, norms,
+             padding, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
+             scatter_views, shape, slicing, sorting, special_functions, statistics, trigonometric,
+             typeinfo)
 __all__ = [name for family in _FAMILIES for name in family.__all__] + ["dropout", "einsum", "scatter_reduce"]
 
 # The Tensor's methods and operators: installed here, once both the Tensor and the ops exist.
