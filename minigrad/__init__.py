@@ -39,6 +39,9 @@ from .parallel import set_num_threads, get_num_threads  # noqa: F401
 from .autograd import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
 )
+from .autograd.anomaly_mode import (  # noqa: F401
+    is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled,
+)
 from ._tensor_str import set_printoptions  # noqa: F401
 from . import autograd, linalg  # noqa: F401
 from . import cuda, backends  # noqa: F401

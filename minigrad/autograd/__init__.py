@@ -3,6 +3,7 @@
 Reading order for how ``loss.backward()`` works: ``function.py`` (what an op records),
 ``engine.py`` (how the graph is walked), ``grad_mode.py`` (``no_grad``).
 """
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 from .engine import backward, grad  # noqa: F401
 from .function import Function, once_differentiable  # noqa: F401
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
@@ -11,4 +12,4 @@ from .variable import Variable, variable  # noqa: F401
 
 __all__ = ["backward", "grad", "Function", "gradcheck", "GradcheckError", "no_grad",
            "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode", "Variable",
-           "variable"]
+           "variable", "detect_anomaly", "set_detect_anomaly"]

@@ -24,6 +24,7 @@ import numpy as np
 from .._dtype import tensor_type_name
 from ..tensor import Tensor, _wrap
 from ..utils.hooks import RemovableHandle
+from . import anomaly_mode
 from .function import Node, sync_view
 from .grad_mode import _state
 
@@ -165,6 +166,7 @@ def _run(roots, root_grads, retain_graph, sink):
     targets = sink.nodes
     needed = None if sink.only is None else _needed_nodes(roots, sink.only, targets)
     adopted = sink.adopted
+    checked = anomaly_mode._state.enabled  # anomaly detection: NaN checks, forward tracebacks
     buffers = {}
     ready = []
     for r, g in zip(roots, root_grads):
@@ -194,7 +196,10 @@ def _run(roots, root_grads, retain_graph, sink):
                 grad = hooks.run(grad, adopted)
             if needed is not None and node not in needed:
                 continue
-            grads = node._run_backward(grad)
+            if checked:
+                grads = anomaly_mode.run_backward_checked(node, grad)
+            else:
+                grads = node._run_backward(grad)
             if type(grads) is not tuple:
                 grads = (grads,)
             if not retain_graph:

@@ -20,6 +20,7 @@ import numpy as np
 
 from .._dtype import tensor_type_name
 from ..tensor import Tensor, _wrap
+from . import anomaly_mode
 from .grad_mode import _state, no_grad
 
 __all__ = ["Node", "Op", "Function", "once_differentiable"]
@@ -224,6 +225,8 @@ def _record(node, args, result, arrays):
     node._saved_versions = versions
     result._requires_grad = True
     result.grad_fn = node
+    if anomaly_mode._state.enabled:
+        anomaly_mode.remember_forward(node)
 
 
 class Op(Node):
