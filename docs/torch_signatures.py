@@ -84,6 +84,21 @@ class TorchObject:
     __hash__ = object.__hash__
 
 
+def _arithmetic(text):
+    """The value of a small arithmetic expression of numbers (``1./8``), or raise ValueError."""
+    def ev(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return node.value
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            return -ev(node.operand)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Div, ast.Mult, ast.Add, ast.Sub)):
+            a, b = ev(node.left), ev(node.right)
+            return {ast.Div: a / b if b else math.inf, ast.Mult: a * b, ast.Add: a + b,
+                    ast.Sub: a - b}[type(node.op)]
+        raise ValueError(text)
+    return ev(ast.parse(text, mode="eval").body)
+
+
 def parse_default(text):
     text = text.strip()
     if text in ("inf", "math.inf", "float('inf')"):
@@ -101,6 +116,10 @@ def parse_default(text):
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
+        pass
+    try:
+        return _arithmetic(text)
+    except (ValueError, SyntaxError, ZeroDivisionError):
         return TorchObject(text)
 
 
@@ -108,6 +127,8 @@ def same_default(a, b):
     """PyTorch's default ``a`` and minigrad's ``b`` agree (1 == 1.0, but not True == 1)."""
     if isinstance(a, TorchObject):
         return a == b
+    if type(a).__module__.split(".")[0] == "torch":  # torch.strided, torch.preserve_format ...
+        return b is None or str(b).split(".")[-1] == str(a).split(".")[-1]
     if isinstance(a, bool) or isinstance(b, bool):
         return type(a) is type(b) and a == b
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
@@ -172,6 +193,19 @@ def _parser_overloads(fn, self_arg):
     return overloads
 
 
+def _required_names(fn, self_arg):
+    """The parser's names for the required parameters ("missing 1 required positional
+    arguments: \"input\""), when nothing better is known (an overload with those alone)."""
+    try:
+        fn(*(() if self_arg is None else (self_arg,)))
+    except Exception as exc:  # noqa: BLE001
+        m = re.search(r"missing \d+ required positional arguments?: (.*)$", str(exc))
+        if m:
+            names = re.findall(r'"(\w+)"', m.group(1))
+            return [Overload([Param(n, POSITIONAL) for n in names], "parser-names")]
+    return []
+
+
 def _split(text):
     """Split a parameter list at the commas outside brackets."""
     out, depth, cur = [], 0, ""
@@ -203,7 +237,7 @@ def _balanced(text):
     return None
 
 
-def _doc_overloads(fn, name):
+def _doc_overloads(fn, name, is_method=False):
     doc = getattr(fn, "__doc__", None) or ""
     found = []
     pattern = re.compile(r"^\s*(?:\.\. function:: )?(?:torch\.)?(?:Tensor\.)?" + re.escape(name)
@@ -225,13 +259,19 @@ def _doc_overloads(fn, name):
             if item.startswith("..."):
                 continue
             name_, _, default = item.partition("=")
-            name_ = name_.strip()
+            name_ = name_.split(":")[0].strip()  # ``input: Tensor`` (annotated docstrings)
             if not name_.isidentifier():
                 params = None
                 break
             params.append(Param(name_, KEYWORD if kw else POSITIONAL,
                                 parse_default(default) if default else EMPTY))
         if params is not None:
+            for i, p in enumerate(params):  # ``range(start=0, end)``: not a real default
+                if p.kind == POSITIONAL and p.default is not EMPTY and any(
+                        q.kind == POSITIONAL and q.default is EMPTY for q in params[i + 1:]):
+                    p.default = EMPTY
+            if is_method and params and params[0].name in ("input", "self"):
+                params = params[1:]  # (some method docstrings name the tensor itself)
             found.append(Overload(params, "doc"))
     return found
 
@@ -246,7 +286,9 @@ def _override_overloads(fn, is_method):
     lam = _OVERRIDES.get(fn)
     if lam is None:
         return []
-    ov = _from_inspect(inspect.signature(lam), drop_self=is_method)
+    ov = _from_inspect(inspect.signature(lam), drop_self=False)
+    if is_method and ov.params:
+        ov.params = ov.params[1:]  # the tensor (the lambdas call it self or input)
     ov.source = "overrides"
     return [ov]
 
@@ -259,11 +301,11 @@ def torch_overloads(obj, name, is_method):
     """The signatures under which PyTorch accepts a call of ``obj`` (a list of ``Overload``),
     or [] where none can be found. Classes: their ``__init__``'s."""
     if inspect.isclass(obj):
-        init = obj.__init__
         try:
-            return [_from_inspect(inspect.signature(init), drop_self=True)]
+            ov = _from_inspect(inspect.signature(obj), drop_self=False)
         except (TypeError, ValueError):
             return []
+        return [] if ov.params and all(p.kind == VAR for p in ov.params) else [ov]
     if not callable(obj):
         return []
     try:
@@ -271,25 +313,29 @@ def torch_overloads(obj, name, is_method):
     except (TypeError, ValueError):
         sig = None
     if sig is not None:
-        return [_from_inspect(sig, drop_self=is_method)]
+        ov = _from_inspect(sig, drop_self=is_method)
+        if not ov.params or not all(p.kind == VAR for p in ov.params):
+            return [ov]
+        return _doc_overloads(obj, name, is_method)
     found = _parser_overloads(obj, torch.empty(0) if is_method else None)
     if not found:
-        found = _doc_overloads(obj, name)
+        found = _doc_overloads(obj, name, is_method)
     if not found:
         found = _override_overloads(obj, is_method)
+    if not found:
+        found = _required_names(obj, torch.empty(0) if is_method else None)
     return [o for o in found
             if not any(any(t in (p.type + " ") for t in _SKIPPED_TYPES) for p in o.params)]
 
 
 def minigrad_signature(obj, is_method):
     """minigrad's signature of ``obj`` (a list of inspect.Parameter, self dropped) or None."""
-    target = obj.__init__ if inspect.isclass(obj) else obj
     try:
-        sig = inspect.signature(target)
+        sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return None
     params = list(sig.parameters.values())
-    if params and (is_method or (inspect.isclass(obj) and params[0].name in ("self", "cls"))):
+    if params and is_method:
         params = params[1:]  # a Tensor method is an op whose first parameter is the tensor
     return params
 
@@ -312,6 +358,8 @@ def compare_one(ov, params):
         if tp.kind == POSITIONAL:
             index = tpos
             tpos += 1
+            if tp.name == "self":
+                continue  # (a scalar overload: PyTorch's name for it, positional in practice)
             slot = positional[index] if index < len(positional) else (
                 positional[-1] if positional and positional[-1].kind == positional[-1].VAR_POSITIONAL
                 else None)
@@ -336,6 +384,9 @@ def compare_one(ov, params):
             elif not same_default(tp.default, mp.default):
                 problems.append(f"default of '{tp.name}': {mp.default!r} (PyTorch: {tp.default!r})")
     names = {tp.name for tp in ov.params}
+    for i, tp in enumerate(tp for tp in ov.params if tp.kind == POSITIONAL):
+        if tp.name == "self" and i < len(positional):
+            names.add(positional[i].name)
     for p in params:
         if (p.default is EMPTY and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD,
                                                p.KEYWORD_ONLY) and p.name not in names):
@@ -355,3 +406,55 @@ def compare(overloads, obj, is_method):
         if found:
             problems.append(f"{ov}: " + "; ".join(found))
     return ("differs", problems) if problems else ("agrees", [])
+
+
+# ---------------------------------------------------------------------------------- known
+_DOC_WRONG = ("PyTorch's docstring names the argument otherwise than its argument parser does; "
+              "minigrad follows the parser (checked by calling PyTorch)")
+_DIM_DOC = ("PyTorch's docstring says dim=None, but its parser's default is -1 and it refuses "
+            "None (checked by calling); minigrad's default is -1")
+_SPLITS = ("PyTorch's overloads name the second argument after its type (sections, indices, "
+           "tensor_indices_or_sections); minigrad's one function takes each of them by position")
+_OUT_DTYPE = ("out_dtype (a product computed into another dtype, for mixed precision) is not "
+              "supported")
+_UNBIASED = ("unbiased=None stands for PyTorch's default (True, i.e. correction=1) so that "
+             "correction= can be told apart; PyTorch refuses None, minigrad also accepts it")
+_OTHER_BY_POSITION = "other is taken by position in dim's place, and by keyword, as in PyTorch"
+_FROM = "`from` is a Python keyword: no Python function can take from=; minigrad takes it by position"
+KNOWN_DIFFERENCES = {
+    **dict.fromkeys(["torch.addmm", "torch.baddbmm", "torch.bmm", "torch.mm"], _OUT_DTYPE),
+    "torch.arange": ("PyTorch's overloads call the first argument end (arange(end)) or start; "
+                     "minigrad's takes both by position and by keyword"),
+    "torch.broadcast_to": _DOC_WRONG,
+    **dict.fromkeys(["torch.dsplit", "torch.hsplit", "torch.vsplit", "torch.tensor_split",
+                     "Tensor.dsplit", "Tensor.hsplit", "Tensor.vsplit", "Tensor.tensor_split"],
+                    _SPLITS),
+    **dict.fromkeys(["torch.dtype", "torch.layout", "torch.memory_format"],
+                    "PyTorch's cannot be constructed; minigrad's constructor is internal"),
+    "torch.isin": ("the scalar overloads call the arguments element / test_element; minigrad's "
+                   "elements / test_elements take numbers too"),
+    **dict.fromkeys(["torch.kthvalue", "torch.topk", "Tensor.kthvalue", "Tensor.topk",
+                     "Tensor.mode"], _DIM_DOC),
+    **dict.fromkeys(["torch.max", "torch.min", "Tensor.max", "Tensor.min"], _OTHER_BY_POSITION),
+    "torch.randint_like": ("the overload randint_like(input, high) reads its second argument as "
+                           "high; so does minigrad's (input, low=0, high=None)"),
+    "torch.repeat_interleave": ("the one-argument overload repeat_interleave(repeats) works by "
+                                "position and by keyword"),
+    "torch.save": ("pickle_module and pickle_protocol belong to PyTorch's pickle-based format "
+                   "(saving whole objects and PyTorch's format: branch files)"),
+    **dict.fromkeys(["torch.scatter", "Tensor.scatter"],
+                    "value is taken by position in src's place, and by keyword"),
+    "torch.set_num_threads": "PyTorch takes no keyword here; minigrad's positional n does the same",
+    **dict.fromkeys(["torch.std", "torch.var", "torch.std_mean", "torch.var_mean", "Tensor.std",
+                     "Tensor.var"], _UNBIASED),
+    **dict.fromkeys(["Tensor.bmm", "Tensor.dot", "Tensor.index_copy", "Tensor.logical_and",
+                     "Tensor.logical_or", "Tensor.logical_xor", "Tensor.masked_scatter",
+                     "Tensor.matmul", "Tensor.mul", "Tensor.mul_", "Tensor.take",
+                     "Tensor.type_as"], _DOC_WRONG),
+    **dict.fromkeys(["Tensor.random_", "Tensor.uniform_"], _FROM),
+    "torch.full_like": ("PyTorch's docstring and testing overrides list out=; its parser refuses "
+                        "it (checked by calling)"),
+    **dict.fromkeys(["torch.relu", "torch.rrelu", "torch.threshold"],
+                    "PyTorch's testing overrides list inplace=; torch.relu & co refuse it (checked "
+                    "by calling; nn.functional's forms take it)"),
+}

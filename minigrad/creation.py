@@ -556,7 +556,8 @@ def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_g
     return _finish(fill_normal(np.empty(_sizes(sizes, size), d.np), generator), requires_grad, device)
 
 
-def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None, *,
+              generator=None):
     """Uniform random numbers in [0, 1) with the shape (and dtype, unless ``dtype`` is given) of
     ``input``.
 
@@ -565,10 +566,12 @@ def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format
         >>> minigrad.rand_like(minigrad.zeros(2, 3)).shape
         minigrad.Size([2, 3])
     """
-    return rand(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+    return rand(input.shape, dtype=input.dtype if dtype is None else dtype, device=device,
+                requires_grad=requires_grad, generator=generator)
 
 
-def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None, *,
+               generator=None):
     """Standard normal random numbers with the shape (and dtype, unless ``dtype`` is given) of
     ``input``.
 
@@ -577,7 +580,8 @@ def randn_like(input, dtype=None, device=None, requires_grad=False, memory_forma
         >>> minigrad.randn_like(minigrad.zeros(2, dtype=minigrad.float64)).dtype
         minigrad.float64
     """
-    return randn(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+    return randn(input.shape, dtype=input.dtype if dtype is None else dtype, device=device,
+                 requires_grad=requires_grad, generator=generator)
 
 
 def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -608,7 +612,8 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
     return _finish(values.reshape(shape).astype(d.np), requires_grad, device)
 
 
-def randint_like(input, low=0, high=None, dtype=None):
+def randint_like(input, low=0, high=None, dtype=None, *, generator=None, memory_format=None,
+                 device=None, requires_grad=False):
     """Random integers in [low, high) with the shape (and dtype, unless ``dtype`` is given) of
     ``input``: ``randint_like(input, high)`` or ``randint_like(input, low, high)``.
 
@@ -620,7 +625,8 @@ def randint_like(input, low=0, high=None, dtype=None):
     """
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype)
+    return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype,
+                   generator=generator, device=device, requires_grad=requires_grad)
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
@@ -639,7 +645,8 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     return _finish(perm.astype(d.np), requires_grad, device)
 
 
-def normal(mean, std, size=None, generator=None, dtype=None):
+def normal(mean, std=1.0, size=None, generator=None, dtype=None, *, device=None,
+           requires_grad=False):
     """Random numbers from normal distributions: with tensor ``mean`` and/or ``std`` (broadcasting),
     one number per element; with numbers, a tensor of ``size``.
 
@@ -656,11 +663,12 @@ def normal(mean, std, size=None, generator=None, dtype=None):
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         ref = mean if isinstance(mean, Tensor) else std
         z = fill_normal(np.empty(shape, ref._data.dtype), generator)
-        return _wrap((z * s + m).astype(ref._data.dtype))
+        return _finish((z * s + m).astype(ref._data.dtype), requires_grad, device)
     if size is None:
         raise TypeError("normal() with float mean and std needs a size")
     d = _random_float_dtype(dtype, "normal_kernel_cpu")
-    return _wrap(fill_normal(np.empty(parse_size((size,)), d.np), generator, mean, std))
+    return _finish(fill_normal(np.empty(parse_size((size,)), d.np), generator, mean, std),
+                   requires_grad, device)
 
 
 def bernoulli(input, p=None, generator=None):

@@ -45,9 +45,9 @@ class Size(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, sizes=()):
+    def __new__(cls, iterable=()):
         items = []
-        for i, s in enumerate(sizes):
+        for i, s in enumerate(iterable):
             try:
                 items.append(s if type(s) is int else operator.index(s))  # 0-d int tensors too
             except TypeError:
@@ -623,7 +623,8 @@ class Tensor:
             tensor([4., 4., 8.])
         """
         _engine().backward(
-            self, None if gradient is None else (gradient,), retain_graph, create_graph, inputs
+            self, None if gradient is None else (gradient,), retain_graph, create_graph,
+            inputs=inputs,
         )
 
     def register_hook(self, hook):

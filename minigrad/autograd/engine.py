@@ -17,6 +17,7 @@ hooks live on the node that computed it (``node._hooks``, checked once per node,
 ``retain_grad`` always was), and leaf hooks in ``_LEAF_HOOKS``, which is looked at once per
 backward call.
 """
+import warnings
 import weakref
 
 import numpy as np
@@ -266,7 +267,8 @@ def _synced(tensors):
     return tensors
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             grad_variables=None, inputs=None):
     """Compute the gradients of ``tensors`` with respect to the graph's leaves, adding them into
     each leaf's ``.grad`` (as ``torch.autograd.backward``).
 
@@ -287,6 +289,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """
     if create_graph:
         raise NotImplementedError("minigrad does not support create_graph=True (higher-order gradients)")
+    if grad_variables is not None:  # PyTorch 0.3's name
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
+                      FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both "
+                               "passed to `backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
     tensors = _synced(_as_tuple(tensors))
     if grad_tensors is None:
         grad_tensors = (None,) * len(tensors)
@@ -306,7 +315,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, materialize_grads=False):
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Return the gradients of ``outputs`` with respect to ``inputs`` without touching ``.grad``
     (as ``torch.autograd.grad``): a tuple with one tensor per input.
 
@@ -325,6 +334,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """
     if create_graph:
         raise NotImplementedError("minigrad does not support create_graph=True (higher-order gradients)")
+    if is_grads_batched:
+        raise NotImplementedError("minigrad does not support is_grads_batched=True (vmap)")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
+                      "To accumulate gradient for other parts of the graph, please use "
+                      "minigrad.autograd.backward.", FutureWarning, stacklevel=2)
     outputs = _synced(_as_tuple(outputs))
     inputs = _synced(_as_tuple(inputs))
     if grad_outputs is None:

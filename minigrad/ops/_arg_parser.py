@@ -24,6 +24,7 @@ import warnings
 import numpy as np
 
 from .._dtype import c_type_name, from_numpy_dtype, scalar_type_name
+from .._layout import check_layout, check_memory_format, check_pin_memory
 from ..autograd.grad_mode import _state, no_grad
 from ..tensor import Tensor
 from ._util import return_type
@@ -113,7 +114,6 @@ OUT_RULES = {
     "where": "Expected out type to be {res} but got {out}",
     "logsumexp": "float",  # a floating-point out of any width
     "ldexp": "cast:ldexp can't be cast to the desired output type {out}",
-    "mean": "cast:mean.dtype_out(): input types can't be cast to the desired output type {out}",
     "nanmean": "cast",
     **dict.fromkeys(["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack",
                      "column_stack", "row_stack"],
@@ -338,6 +338,41 @@ def _warn_deprecated(name, method, keywords):
                   f"of the following signatures instead:{instead}", UserWarning, stacklevel=3)
 
 
+# ---------------------------------------------------------------------------------- names
+# Where PyTorch's name for a parameter differs from that of minigrad's function (which may serve
+# two PyTorch names: torch.dot and Tensor.dot call it `tensor`, minigrad's `dot` `other`):
+# PyTorch's name -> minigrad's, for the top-level function or the Tensor method.
+KEYWORD_RENAMES = {
+    "dropout": {"train": "training"}, "promote_types": {"type1": "a", "type2": "b"},
+    "split": {"tensor": "input"}, "swapdims": {"dim0": "axis0", "dim1": "axis1"},
+    "dot": {"tensor": "other"},
+}  # (and a top-level function whose tensor minigrad calls `self` or `t`: PyTorch's `input`)
+METHOD_KEYWORD_RENAMES = {
+    "dot": {"tensor": "other"}, "copy_": {"other": "src"},
+    "split": {"split_size": "split_size_or_sections"},
+    "swapdims": {"dim0": "axis0", "dim1": "axis1"},
+    "swapaxes": {"axis0": "dim0", "axis1": "dim1"},  # (Tensor.swapaxes is minigrad's transpose)
+}
+# PyTorch's keyword-only arguments about memory that minigrad's functions need not see: checked
+# here (layout: strided only; pin_memory: False only; memory_format: contiguous or preserve)
+_FACTORY = ("layout", "pin_memory")
+EXTRA_KEYWORDS = {
+    **dict.fromkeys(["arange", "empty", "eye", "full", "linspace", "logspace", "ones", "rand",
+                     "randint", "randn", "randperm", "zeros", "normal", "range", "empty_like",
+                     "full_like", "ones_like", "rand_like", "randint_like", "randn_like",
+                     "zeros_like"], _FACTORY),  # (PyTorch's docs leave some out; its parser not)
+    "clone": ("memory_format",),
+}
+METHOD_EXTRA_KEYWORDS = {
+    **dict.fromkeys(["bool", "cpu", "double", "float", "int", "long", "type"], ("memory_format",)),
+    **dict.fromkeys(["new_empty", "new_full", "new_ones", "new_tensor", "new_zeros"], _FACTORY),
+}
+_CHECKS = {"layout": check_layout, "memory_format": check_memory_format}
+# PyTorch functions that take out= (and more) positionally: their parameters in order
+TORCH_POSITIONALS = {"norm": ("input", "p", "dim", "keepdim", "out", "dtype"),
+                     "tensordot": ("a", "b", "dims", "out")}
+
+
 # ---------------------------------------------------------------------------------- wrappers
 def _alias_table(fn, method):
     """(alias, parameter) pairs for the parameters of ``fn`` that have numpy-style aliases."""
@@ -364,39 +399,66 @@ def _rename(name, kwargs, aliases, params):
             kwargs[param] = kwargs.pop(alias)
 
 
-def _signature_with_out(fn):
+def _signature(fn, renames, extras, has_out, positionals=None):
+    """``fn``'s signature as PyTorch spells it: renamed parameters, the extra keywords, out (by
+    position too where PyTorch takes it so: ``TORCH_POSITIONALS``)."""
     sig = inspect.signature(fn)
-    params = list(sig.parameters.values())
-    if any(p.name == "out" for p in params):
-        return sig
-    out = inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY, default=None)
-    if params and params[-1].kind == inspect.Parameter.VAR_KEYWORD:
-        params.insert(len(params) - 1, out)
-    else:
-        params.append(out)
-    return sig.replace(parameters=params)
+    back = {v: k for k, v in renames.items()}
+    params = [p.replace(name=back.get(p.name, p.name)) for p in sig.parameters.values()]
+    if positionals:
+        by_name = {p.name: p for p in params}
+        by_name.setdefault("out", inspect.Parameter("out", inspect.Parameter.KEYWORD_ONLY,
+                                                    default=None))
+        ordered = [by_name.pop(n).replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                   for n in positionals]
+        params = ordered + list(by_name.values())
+    tail = [p for p in params if p.kind == p.VAR_KEYWORD]
+    params = [p for p in params if p.kind != p.VAR_KEYWORD]
+    have = {p.name for p in params}
+    for extra in tuple(extras) + (("out",) if has_out else ()):
+        if extra not in have:
+            default = False if extra == "pin_memory" else None
+            params.append(inspect.Parameter(extra, inspect.Parameter.KEYWORD_ONLY, default=default))
+    return sig.replace(parameters=params + tail)
 
 
-def _parameter_names(fn):
-    """The names ``fn`` takes as keywords, or None if it takes any (``**kwargs``)."""
+def _parameter_names(fn, renames, extras):
+    """The keywords the wrapper takes, or None if any (``**kwargs``)."""
     params = inspect.signature(fn).parameters.values()
     if any(p.kind == p.VAR_KEYWORD for p in params):
         return None
-    return frozenset(p.name for p in params if p.kind != p.VAR_POSITIONAL) | {"out"}
+    names = {p.name for p in params if p.kind != p.VAR_POSITIONAL}
+    return frozenset(names | set(renames) | set(extras) | {"out"})
 
 
-def _wrap(fn, name, aliases, out_rule, deprecated, method):
-    if not aliases and out_rule is False and deprecated is None:
+def _wrap(fn, name, aliases, out_rule, deprecated, method, renames=None, extras=(),
+          positionals=None):
+    renames = renames or {}
+    if not (aliases or renames or extras or positionals or deprecated) and out_rule is False:
         return fn
     has_out = out_rule is not False
-    params = _parameter_names(fn) if aliases else None
+    params = _parameter_names(fn, renames, extras) if aliases else None
     if params is not None and not has_out:
         params = params - {"out"}
+    kept = positionals.index("out") if positionals else 0  # minigrad's own positionals
 
     def wrapper(*args, **kwargs):
+        if positionals and len(args) > kept:  # out= (and what follows) given by position
+            kwargs.update(zip(positionals[kept:], args[kept:]))
+            args = args[:kept]
         if kwargs:
+            for torch_name, ours in renames.items():
+                if torch_name in kwargs:
+                    kwargs[ours] = kwargs.pop(torch_name)
             if aliases:
                 _rename(name, kwargs, aliases, params)
+            for extra in extras:
+                if extra in kwargs:
+                    value = kwargs.pop(extra)
+                    if extra == "pin_memory":
+                        check_pin_memory(value)
+                    else:
+                        _CHECKS[extra](value, name)
             if has_out and "out" in kwargs:
                 out = kwargs.pop("out")
                 if out is not None:
@@ -417,8 +479,7 @@ def _wrap(fn, name, aliases, out_rule, deprecated, method):
 
     functools.update_wrapper(wrapper, fn)
     wrapper.__name__ = wrapper.__qualname__ = name
-    if has_out:
-        wrapper.__signature__ = _signature_with_out(fn)
+    wrapper.__signature__ = _signature(fn, renames, extras, has_out, positionals)
     return wrapper
 
 
@@ -432,15 +493,22 @@ def torch_functions(namespace):
         aliases = () if name in PYTHON_DEFINED else _alias_table(fn, method=False)
         rule = OUT_RULES.get(name) if name in OUT_NAMES else False
         deprecated = _DEPRECATED[name][0] if name in _DEPRECATED else None
-        out[name] = _wrap(fn, name, aliases, rule, deprecated, method=False)
+        renames = dict(KEYWORD_RENAMES.get(name, {}))
+        first = next(iter(inspect.signature(fn).parameters), None)
+        if name.endswith("_") and first in ("self", "t"):  # an in-place op (also a method)
+            renames["input"] = first
+        out[name] = _wrap(fn, name, aliases, rule, deprecated, method=False, renames=renames,
+                          extras=EXTRA_KEYWORDS.get(name, ()),
+                          positionals=TORCH_POSITIONALS.get(name))
     return out
 
 
 def torch_method(fn, name):
-    """``fn`` as the Tensor method ``name``, with PyTorch's aliases and deprecated overloads
-    (methods have no out=)."""
+    """``fn`` as the Tensor method ``name``, with PyTorch's aliases, parameter names, extra
+    keywords and deprecated overloads (methods have no out=)."""
     if name.startswith("_") or not inspect.isfunction(fn):
         return fn
     aliases = () if name in PYTHON_DEFINED else _alias_table(fn, method=True)
     deprecated = _DEPRECATED[name][0] if name in _DEPRECATED else None
-    return _wrap(fn, name, aliases, False, deprecated, method=True)
+    return _wrap(fn, name, aliases, False, deprecated, method=True,
+                 renames=METHOD_KEYWORD_RENAMES.get(name), extras=METHOD_EXTRA_KEYWORDS.get(name, ()))

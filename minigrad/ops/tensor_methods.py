@@ -17,7 +17,7 @@ from . import (activation, activation_piecewise, arithmetic, broadcast, clamping
                norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
                scatter_reduction, scatter_views, shape, slicing, sorting, special_functions,
                statistics, trigonometric)
-from ._arg_parser import torch_method
+from ._arg_parser import METHOD_EXTRA_KEYWORDS, METHOD_KEYWORD_RENAMES, torch_method
 from ._util import NotAnOperand
 from .._deprecation import warn_once
 from .conversion import cast, clone
@@ -417,3 +417,9 @@ def install(cls):
         fn = member.fget if isinstance(member, property) else member
         fn.__name__, fn.__qualname__ = name, f"{cls.__name__}.{name}"
         setattr(cls, name, member)
+    # PyTorch's parameter names and extra keywords for the methods not in the tables above
+    # (Tensor.float(memory_format=...), Tensor.copy_(other) ...)
+    for name in set(METHOD_EXTRA_KEYWORDS) | set(METHOD_KEYWORD_RENAMES):
+        fn = cls.__dict__.get(name)
+        if fn is not None and not hasattr(fn, "__wrapped__"):
+            setattr(cls, name, torch_method(fn, name))
