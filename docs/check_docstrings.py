@@ -22,7 +22,8 @@ MODULES = [
     "minigrad.optim", "minigrad.optim.lr_scheduler", "minigrad.optim.swa_utils", "minigrad.autograd",
     "minigrad.optim.optimizer", "minigrad.utils.data",
     "minigrad.datasets", "minigrad.random", "minigrad.parallel", "minigrad.serialization", "minigrad.cuda",
-    "minigrad.backends", "minigrad.linalg", "minigrad.utils.hooks",
+    "minigrad.backends", "minigrad.linalg", "minigrad.utils.hooks", "minigrad.safetensors",
+    "minigrad.accelerator",
 ]
 
 

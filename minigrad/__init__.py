@@ -22,7 +22,7 @@ from ._dtype import (  # noqa: F401
     bool, uint8, int8, int16, int32, int64, float32, float64, float, double, long, int, short,
     dtype, get_default_dtype, set_default_dtype, promote_types, result_type,
 )
-from ._device import device  # noqa: F401
+from ._device import device, get_default_device, set_default_device  # noqa: F401
 from ._layout import contiguous_format, layout, memory_format, preserve_format, strided  # noqa: F401
 from .tensor import Tensor, Size  # noqa: F401
 from .creation import *  # noqa: F401,F403
@@ -44,7 +44,7 @@ from .autograd.anomaly_mode import (  # noqa: F401
 )
 from ._tensor_str import set_printoptions  # noqa: F401
 from . import autograd, linalg  # noqa: F401
-from . import cuda, backends  # noqa: F401
+from . import accelerator, cuda, backends  # noqa: F401
 
 
 def is_tensor(obj):
@@ -82,6 +82,7 @@ from . import datasets  # noqa: F401,E402
 from . import nn, optim, utils  # noqa: F401,E402
 from .utils import data as _utils_data  # noqa: F401,E402  (minigrad.utils.data)
 from .serialization import load, save  # noqa: F401,E402
+from . import safetensors  # noqa: F401,E402  (the safetensors format: minigrad.safetensors.save_file ...)
 del _utils_data
 
 # PyTorch's argument conventions for the top-level functions (numpy-style aliases, out=, the

@@ -134,13 +134,13 @@ def canonical_dim(dim, ndim):
     return dim % n if ndim else 0
 
 
-def _engine():
-    """The backward engine, ``autograd/engine.py``: it builds on this module (its graph holds
-    Tensors), so ``backward()``, ``register_hook()`` and ``retain_grad()`` import it here, when
-    they run."""
-    from .autograd import engine
+def _autograd():
+    """``minigrad.autograd``: the backward engine and the tensor hooks build on this module (the
+    graph holds Tensors), so ``backward()``, ``register_hook()`` and ``retain_grad()`` import it
+    here, when they run."""
+    from . import autograd
 
-    return engine
+    return autograd
 
 
 def _wrap(data, base=None):
@@ -243,6 +243,10 @@ class Tensor:
     def layout(self):
         """The tensor's layout: always ``minigrad.strided`` (dense)."""
         return _layout.strided
+
+    def get_device(self):
+        """-1: the tensor is on the CPU (a CUDA tensor would give its device index)."""
+        return -1
 
     @property
     def is_leaf(self):
@@ -594,7 +598,7 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
-            _engine()._retain(self)
+            _autograd().hooks.retain_grad(self)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the graph's leaves.
@@ -622,7 +626,7 @@ class Tensor:
             >>> x.grad
             tensor([4., 4., 8.])
         """
-        _engine().backward(
+        _autograd().engine.backward(
             self, None if gradient is None else (gradient,), retain_graph, create_graph,
             inputs=inputs,
         )
@@ -652,15 +656,15 @@ class Tensor:
             tensor([ 4.,  8., 12.])
             >>> h.remove()
         """
-        return _engine().register_hook(self, hook)
+        return _autograd().hooks.register_hook(self, hook)
 
     def cpu(self):
         """This tensor (minigrad tensors always live on the CPU)."""
         return self
 
-    def cuda(self, *args, **kwargs):
-        """An error: minigrad runs on the CPU only (CUDA is not available)."""
-        _device.device("cuda")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """An error: minigrad runs on the CPU only (PyTorch's error for a build without CUDA)."""
+        _device.place("cuda" if device is None else device, "to")
 
     def float(self):
         """``to(minigrad.float32)``.

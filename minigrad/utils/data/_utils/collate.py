@@ -9,7 +9,7 @@ import numpy as np
 
 from .... import _dtype
 from .... import creation
-from ....ops.shape import stack
+from ....ops.joining import stack
 from ....tensor import Tensor
 
 __all__ = ["collate", "default_collate", "default_convert", "default_collate_fn_map",
