@@ -440,8 +440,9 @@ KNOWN_DIFFERENCES = {
                            "high; so does minigrad's (input, low=0, high=None)"),
     "torch.repeat_interleave": ("the one-argument overload repeat_interleave(repeats) works by "
                                 "position and by keyword"),
-    "torch.save": ("pickle_module and pickle_protocol belong to PyTorch's pickle-based format "
-                   "(saving whole objects and PyTorch's format: branch files)"),
+    **dict.fromkeys(["F.conv1d", "F.conv2d"],
+                    "PyTorch's overload with a string padding defaults to 'valid', the same as the "
+                    "int overload's default 0, which minigrad's has"),
     **dict.fromkeys(["torch.scatter", "Tensor.scatter"],
                     "value is taken by position in src's place, and by keyword"),
     "torch.set_num_threads": "PyTorch takes no keyword here; minigrad's positional n does the same",

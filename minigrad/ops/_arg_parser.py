@@ -38,9 +38,11 @@ ALIASES = {"dim": ("axis",), "keepdim": ("keepdims",), "input": ("x", "a", "x1")
 # apply to them); tests/test_signatures.py checks this list against the installed PyTorch
 PYTHON_DEFINED = frozenset({
     "atleast_1d", "atleast_2d", "atleast_3d", "block_diag", "broadcast_shapes",
-    "broadcast_tensors", "cartesian_prod", "cdist", "chain_matmul", "einsum", "get_rng_state",
+    "broadcast_tensors", "cartesian_prod", "cdist", "chain_matmul", "einsum", "get_default_device",
+    "get_rng_state",
     "initial_seed", "is_tensor", "load", "manual_seed", "meshgrid", "norm", "save", "seed",
-    "set_default_dtype", "set_default_tensor_type", "set_printoptions", "set_rng_state", "split",
+    "set_default_device", "set_default_dtype", "set_default_tensor_type", "set_printoptions",
+    "set_rng_state", "split",
     "tensordot", "unique", "unique_consecutive", "unravel_index",
     # Tensor methods written in Python
     "backward", "register_hook", "unflatten",
@@ -364,7 +366,8 @@ EXTRA_KEYWORDS = {
     "clone": ("memory_format",),
 }
 METHOD_EXTRA_KEYWORDS = {
-    **dict.fromkeys(["bool", "cpu", "double", "float", "int", "long", "type"], ("memory_format",)),
+    **dict.fromkeys(["bool", "byte", "char", "cpu", "double", "float", "int", "long",
+                     "short", "type"], ("memory_format",)),
     **dict.fromkeys(["new_empty", "new_full", "new_ones", "new_tensor", "new_zeros"], _FACTORY),
 }
 _CHECKS = {"layout": check_layout, "memory_format": check_memory_format}
