@@ -17,7 +17,10 @@ except ImportError as exc:  # pragma: no cover - only when importing an unbuilt 
         f"another directory (or use `pip install -e .`). Original error: {exc}"
     ) from exc
 
+import math as _math
+
 from ._version import __version__  # noqa: F401
+from . import _left_out
 from ._dtype import (  # noqa: F401
     bool, uint8, int8, int16, int32, int64, float32, float64, float, double, long, int, short,
     dtype, get_default_dtype, set_default_dtype, promote_types, result_type,
@@ -90,3 +93,12 @@ del _utils_data
 from .ops._arg_parser import torch_functions as _torch_functions  # noqa: E402
 globals().update(_torch_functions(globals()))
 del _torch_functions
+
+# torch's mathematical constants (torch.pi ...), and torch.newaxis (None, as numpy's)
+e, pi, inf, nan = _math.e, _math.pi, _math.inf, _math.nan
+newaxis = None
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why (_left_out.py)."""
+    raise _left_out.missing("torch", name, "module 'minigrad'")

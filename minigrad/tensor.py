@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from . import _device, _dtype, _layout, _tensor_str
+from . import _device, _dtype, _layout, _left_out, _tensor_str
 from ._dtype import from_numpy_dtype
 
 __all__ = ["Tensor", "Size"]
@@ -247,6 +247,11 @@ class Tensor:
     def get_device(self):
         """-1: the tensor is on the CPU (a CUDA tensor would give its device index)."""
         return -1
+
+    def __getattr__(self, name):
+        # only reached for a name neither the class nor the tensor has: for one PyTorch's Tensor
+        # has and minigrad leaves out, the error says why (_left_out.py)
+        raise _left_out.missing("Tensor", name, f"'{type(self).__name__}' object")
 
     @property
     def is_leaf(self):
@@ -693,6 +698,18 @@ class Tensor:
     def int(self):
         """``to(minigrad.int32)`` (floats are truncated towards zero)."""
         return self.to(_dtype.int32)
+
+    def short(self):
+        """``to(minigrad.int16)`` (floats are truncated towards zero)."""
+        return self.to(_dtype.int16)
+
+    def char(self):
+        """``to(minigrad.int8)`` (PyTorch's name for int8, from the C type)."""
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        """``to(minigrad.uint8)``."""
+        return self.to(_dtype.uint8)
 
     def bool(self):
         """``to(minigrad.bool)``: True where the element is non-zero.

@@ -2,7 +2,7 @@
 argument conventions of ops/_arg_parser.py (issue 13, item 6).
 
 1. Every function and method minigrad shares with PyTorch in ``torch``, ``Tensor``, ``nn``,
-   ``nn.functional``, ``nn.init`` and ``autograd`` is compared with PyTorch's signatures
+   ``nn.functional``, ``nn.init``, ``autograd``, ``optim`` and ``utils.data`` is compared with PyTorch's signatures
    (docs/torch_signatures.py reads them from the installed PyTorch: ``inspect`` where it works,
    else PyTorch's argument parser, its docstrings, ``get_testing_overrides``): each must accept
    every call PyTorch accepts, with PyTorch's names and defaults, or be listed in
@@ -35,7 +35,9 @@ NAMESPACES = [("torch", torch, minigrad, False), ("Tensor", torch.Tensor, minigr
               ("nn", torch.nn, minigrad.nn, False),
               ("F", torch.nn.functional, minigrad.nn.functional, False),
               ("init", torch.nn.init, minigrad.nn.init, False),
-              ("autograd", torch.autograd, minigrad.autograd, False)]
+              ("autograd", torch.autograd, minigrad.autograd, False),
+              ("optim", torch.optim, minigrad.optim, False),
+              ("data", torch.utils.data, minigrad.utils.data, False)]
 
 
 def _compared():

@@ -15,3 +15,9 @@ from .variable import Variable, variable  # noqa: F401
 __all__ = ["backward", "grad", "Function", "gradcheck", "GradcheckError", "no_grad",
            "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode", "Variable",
            "variable", "detect_anomaly", "set_detect_anomaly"]
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why."""
+    from .._left_out import missing
+    raise missing("autograd", name, "module 'minigrad.autograd'")

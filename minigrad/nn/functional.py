@@ -604,3 +604,9 @@ from ._functional_conv import *  # noqa: E402,F401,F403
 from ._functional_conv import __all__ as _conv_all  # noqa: E402
 
 __all__ += _conv_all
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why."""
+    from .._left_out import missing
+    raise missing("nn.functional", name, "module 'minigrad.nn.functional'")
