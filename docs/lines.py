@@ -22,10 +22,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # (layer, the modules in it: a name stands for itself and its submodules), bottom first
 LAYERS = [
     ("tensor and graph", ["minigrad._ops", "minigrad._version", "minigrad._dtype", "minigrad._device",
+                          "minigrad._layout", "minigrad._deprecation", "minigrad._left_out",
                           "minigrad.random", "minigrad.parallel", "minigrad._tensor_str",
                           "minigrad.tensor", "minigrad.autograd", "minigrad.utils.hooks",
                           "minigrad.cuda", "minigrad.backends", "minigrad.accelerator"]),
-    ("ops", ["minigrad.creation", "minigrad.ops", "minigrad.linalg"]),
+    ("ops", ["minigrad.creation", "minigrad.ops", "minigrad.linalg", "minigrad._legacy"]),
     ("nn", ["minigrad.nn"]),
     ("optim and data", ["minigrad.optim", "minigrad.utils.data", "minigrad.datasets",
                         "minigrad.serialization", "minigrad._serialization", "minigrad.safetensors",

@@ -25,22 +25,33 @@ except ImportError as exc:  # pragma: no cover - only when importing an unbuilt 
         "from another directory."
     ) from None
 
+import math as _math
+
 from ._version import __version__  # noqa: F401
+from . import _left_out
 from ._dtype import (  # noqa: F401
     bool, uint8, int8, int16, int32, int64, float32, float64, float, double, long, int, short,
     dtype, get_default_dtype, set_default_dtype, promote_types, result_type,
 )
 from ._device import device, get_default_device, set_default_device  # noqa: F401
+from ._layout import contiguous_format, layout, memory_format, preserve_format, strided  # noqa: F401
 from .tensor import Tensor, Size  # noqa: F401
 from .creation import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
 from .ops.joining import concat  # noqa: F401
+from ._legacy import (  # noqa: F401  (PyTorch 0.x's forms that PyTorch 2 still accepts)
+    BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, IntTensor, LongTensor,
+    ShortTensor, chain_matmul, range, set_default_tensor_type,
+)
 from .random import (  # noqa: F401
     Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator,
 )
 from .parallel import set_num_threads, get_num_threads  # noqa: F401
 from .autograd import (  # noqa: F401
     no_grad, enable_grad, set_grad_enabled, is_grad_enabled, inference_mode,
+)
+from .autograd.anomaly_mode import (  # noqa: F401
+    is_anomaly_check_nan_enabled, is_anomaly_enabled, set_anomaly_enabled,
 )
 from ._tensor_str import set_printoptions  # noqa: F401
 from . import autograd, linalg  # noqa: F401
@@ -85,3 +96,18 @@ from .utils import data as _utils_data  # noqa: F401,E402  (minigrad.utils.data)
 from .serialization import load, save  # noqa: F401,E402
 from . import safetensors  # noqa: F401,E402  (the safetensors format: minigrad.safetensors.save_file ...)
 del _utils_data
+
+# PyTorch's argument conventions for the top-level functions (numpy-style aliases, out=, the
+# deprecated overloads): ops/_arg_parser.py
+from .ops._arg_parser import torch_functions as _torch_functions  # noqa: E402
+globals().update(_torch_functions(globals()))
+del _torch_functions
+
+# torch's mathematical constants (torch.pi ...), and torch.newaxis (None, as numpy's)
+e, pi, inf, nan = _math.e, _math.pi, _math.inf, _math.nan
+newaxis = None
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why (_left_out.py)."""
+    raise _left_out.missing("torch", name, "module 'minigrad'")

@@ -148,7 +148,10 @@ class _Default(threading.local):
 _default = _Default()
 
 
-def set_default_device(device_):
+_device_class = device
+
+
+def set_default_device(device):  # (PyTorch's parameter name; the class is _device_class here)
     """The device the factories (``zeros``, ``tensor``, ``randn`` ...) use when given none, as
     ``torch.set_default_device``. ``None`` restores the CPU. Naming CUDA is accepted; creating a
     tensor there is PyTorch's error for a build without CUDA.
@@ -160,7 +163,7 @@ def set_default_device(device_):
         device(type='cpu')
         >>> minigrad.set_default_device(None)
     """
-    _default.device = None if device_ is None else device(device_)
+    _default.device = None if device is None else _device_class(device)
 
 
 def get_default_device():

@@ -180,8 +180,8 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     """
     if isinstance(data, Tensor):
         warnings.warn(
-            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() "
-            "or sourceTensor.clone().detach().requires_grad_(True), rather than "
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+            "or sourceTensor.detach().clone().requires_grad_(True), rather than "
             "minigrad.tensor(sourceTensor).",
             UserWarning,
             stacklevel=2,
@@ -201,7 +201,23 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         target = from_numpy_dtype(arr.dtype).np
     if arr.dtype.kind == "f" and target.kind in "iu" and arr.size and not np.isfinite(arr).all():
         raise RuntimeError(f"value cannot be converted to type {_dtype.to_dtype(target).name} without overflow")
+    target = np.dtype(target)
+    if from_python and target.kind in "iu" and arr.dtype.kind in "iuf" and arr.size:
+        _check_fits(arr, target)
     return _finish(np.array(arr, dtype=target, order="C", copy=True), requires_grad, device, "to")
+
+
+def _check_fits(arr, target):
+    """PyTorch refuses Python numbers that do not fit an integer dtype (``tensor([300],
+    dtype=uint8)``), where numpy would wrap them around. As in PyTorch, an unsigned type takes a
+    negative int whose magnitude fits (-255 becomes 1 in uint8), but not a negative float."""
+    info = np.iinfo(target)
+    low = info.min
+    if target.kind == "u":
+        low = -info.max if arr.dtype.kind in "iu" else 0
+    if arr.min() < low or arr.max() > info.max:
+        raise RuntimeError(f"value cannot be converted to type {_dtype.to_dtype(target).name} "
+                           "without overflow")
 
 
 def _sequence_dtype(data, arr):
@@ -281,7 +297,7 @@ def scalar_tensor(s, dtype=None, device=None, requires_grad=False):
 
 
 # ------------------------------------------------------------------ filled
-def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor filled with zeros, of the given size (``zeros(2, 3)`` or ``zeros((2, 3))``), in the
     default float dtype unless ``dtype`` is given.
 
@@ -296,7 +312,7 @@ def zeros(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=N
     return _finish(np.zeros(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
-def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False):
     """A tensor filled with ones, of the given size, in the default float dtype unless ``dtype`` is
     given.
 
@@ -311,7 +327,7 @@ def ones(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=No
     return _finish(np.ones(_sizes(sizes, size), dtype=_float_dtype(dtype).np), requires_grad, device)
 
 
-def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False, out=None, memory_format=None):
+def empty(*sizes, size=None, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialised tensor of the given size (its elements are whatever was in memory): fill it
     before reading it.
 
@@ -543,7 +559,8 @@ def randn(*sizes, size=None, generator=None, dtype=None, device=None, requires_g
     return _finish(fill_normal(np.empty(_sizes(sizes, size), d.np), generator), requires_grad, device)
 
 
-def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format=None, *,
+              generator=None):
     """Uniform random numbers in [0, 1) with the shape (and dtype, unless ``dtype`` is given) of
     ``input``.
 
@@ -553,10 +570,11 @@ def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format
         minigrad.Size([2, 3])
     """
     return rand(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad,
-                device=input.device if device is None else device)
+                device=input.device if device is None else device, generator=generator)
 
 
-def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None, *,
+               generator=None):
     """Standard normal random numbers with the shape (and dtype, unless ``dtype`` is given) of
     ``input``.
 
@@ -566,7 +584,7 @@ def randn_like(input, dtype=None, device=None, requires_grad=False, memory_forma
         minigrad.float64
     """
     return randn(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad,
-                 device=input.device if device is None else device)
+                 device=input.device if device is None else device, generator=generator)
 
 
 def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -597,7 +615,8 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
     return _finish(values.reshape(shape).astype(d.np), requires_grad, device)
 
 
-def randint_like(input, low=0, high=None, dtype=None):
+def randint_like(input, low=0, high=None, dtype=None, *, generator=None, memory_format=None,
+                 device=None, requires_grad=False):
     """Random integers in [low, high) with the shape (and dtype, unless ``dtype`` is given) of
     ``input``: ``randint_like(input, high)`` or ``randint_like(input, low, high)``.
 
@@ -610,7 +629,8 @@ def randint_like(input, low=0, high=None, dtype=None):
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype,
-                   device=input.device)
+                   generator=generator, device=input.device if device is None else device,
+                   requires_grad=requires_grad)
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
@@ -629,7 +649,8 @@ def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):
     return _finish(perm.astype(d.np), requires_grad, device)
 
 
-def normal(mean, std, size=None, generator=None, dtype=None):
+def normal(mean, std=1.0, size=None, generator=None, dtype=None, *, device=None,
+           requires_grad=False):
     """Random numbers from normal distributions: with tensor ``mean`` and/or ``std`` (broadcasting),
     one number per element; with numbers, a tensor of ``size``.
 
@@ -646,11 +667,12 @@ def normal(mean, std, size=None, generator=None, dtype=None):
         shape = np.broadcast_shapes(np.shape(m), np.shape(s))
         ref = mean if isinstance(mean, Tensor) else std
         z = fill_normal(np.empty(shape, ref._data.dtype), generator)
-        return _wrap((z * s + m).astype(ref._data.dtype))
+        return _finish((z * s + m).astype(ref._data.dtype), requires_grad, device)
     if size is None:
         raise TypeError("normal() with float mean and std needs a size")
     d = _random_float_dtype(dtype, "normal_kernel_cpu")
-    return _wrap(fill_normal(np.empty(parse_size((size,)), d.np), generator, mean, std))
+    return _finish(fill_normal(np.empty(parse_size((size,)), d.np), generator, mean, std),
+                   requires_grad, device)
 
 
 def bernoulli(input, p=None, generator=None):

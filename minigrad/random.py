@@ -9,6 +9,11 @@ computed in the compiled kernels. A Philox output is a pure function of (key, co
   the work (no per-thread streams to keep in sync);
 * a ``Generator``'s whole state is two integers: the seed and the number of calls made so far
   (the *offset*). Each call (one ``randn``, one dropout mask) takes the next offset.
+
+As in PyTorch, a new ``Generator()`` starts from the seed 67280421310721, while the default
+generator is seeded from the operating system when minigrad is imported: two processes that do
+not call ``manual_seed`` draw different numbers (an experiment repeated in new processes shows
+its variance), and ``manual_seed(s)`` makes a run repeatable.
 """
 import os
 import threading
@@ -21,7 +26,7 @@ from .tensor import _wrap
 __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
            "default_generator"]
 
-_DEFAULT_SEED = 67280421310721  # PyTorch's default seed for its CPU generator
+_DEFAULT_SEED = 67280421310721  # the seed of a new Generator(), as PyTorch's
 _U64 = (1 << 64) - 1
 
 
@@ -129,6 +134,7 @@ class Generator:
 
 
 default_generator = Generator()
+default_generator.seed()  # per process, as PyTorch's default CPU generator
 
 
 def manual_seed(seed):
@@ -161,7 +167,8 @@ def seed():
 
 
 def initial_seed():
-    """The seed the default generator was last seeded with.
+    """The seed the default generator was last seeded with: chosen by the operating system when
+    minigrad was imported (different in every process), until ``manual_seed`` or ``seed``.
 
     Example::
 

@@ -20,7 +20,7 @@ import warnings
 
 import numpy as np
 
-from . import _device, _dtype, _tensor_str
+from . import _device, _dtype, _layout, _left_out, _tensor_str
 from ._dtype import from_numpy_dtype
 
 __all__ = ["Tensor", "Size"]
@@ -45,9 +45,9 @@ class Size(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, sizes=()):
+    def __new__(cls, iterable=()):
         items = []
-        for i, s in enumerate(sizes):
+        for i, s in enumerate(iterable):
             try:
                 items.append(s if type(s) is int else operator.index(s))  # 0-d int tensors too
             except TypeError:
@@ -236,13 +236,29 @@ class Tensor:
         """The device the tensor is on: always the CPU (``device(type='cpu')``)."""
         return _device.cpu
 
+    # what PyTorch's tensors say about where and how they are stored: minigrad's tensors are
+    # dense arrays in the CPU's memory
     is_cuda = False
-    is_mps = False
+    is_cpu = True
+    is_sparse = False
+    is_quantized = False
     is_meta = False
+    is_mps = False
+    is_nested = False
+
+    @property
+    def layout(self):
+        """The tensor's layout: always ``minigrad.strided`` (dense)."""
+        return _layout.strided
 
     def get_device(self):
         """-1: the tensor is on the CPU (a CUDA tensor would give its device index)."""
         return -1
+
+    def __getattr__(self, name):
+        # only reached for a name neither the class nor the tensor has: for one PyTorch's Tensor
+        # has and minigrad leaves out, the error says why (_left_out.py)
+        raise _left_out.missing("Tensor", name, f"'{type(self).__name__}' object")
 
     @property
     def is_leaf(self):
@@ -351,6 +367,24 @@ class Tensor:
         """True if this non-leaf tensor will have ``.grad`` filled by ``backward()`` (``retain_grad()``)."""
         fn = self.grad_fn
         return fn is not None and fn._hooks is not None and fn._hooks.retain is not None
+
+    @property
+    def volatile(self):
+        """Always False: PyTorch 0.3's ``volatile`` was replaced by ``no_grad()`` (reading or setting
+        it warns, as in PyTorch)."""
+        warnings.warn("volatile was removed (Variable.volatile is always False)", UserWarning,
+                      stacklevel=2)
+        return False
+
+    @volatile.setter
+    def volatile(self, value):
+        warnings.warn("volatile was removed and now has no effect. Use `with minigrad.no_grad():` "
+                      "instead.", UserWarning, stacklevel=2)
+
+    @property
+    def name(self):
+        """The name given by ``autograd.Variable(..., name=...)``, else None (read-only)."""
+        return self.__dict__.get("_variable_name")
 
     @property
     def itemsize(self):
@@ -605,7 +639,8 @@ class Tensor:
             tensor([4., 4., 8.])
         """
         _autograd().engine.backward(
-            self, None if gradient is None else (gradient,), retain_graph, create_graph, inputs
+            self, None if gradient is None else (gradient,), retain_graph, create_graph,
+            inputs=inputs,
         )
 
     def register_hook(self, hook):
@@ -634,20 +669,6 @@ class Tensor:
             >>> h.remove()
         """
         return _autograd().hooks.register_hook(self, hook)
-
-    def type(self, dtype=None):
-        """Without ``dtype``: the legacy type name (``"minigrad.FloatTensor"`` ...); with it: ``to(dtype)``.
-
-        Example::
-
-            >>> minigrad.zeros(2).type()
-            'minigrad.FloatTensor'
-            >>> minigrad.zeros(2).type(minigrad.int64).dtype
-            minigrad.int64
-        """
-        if dtype is None:
-            return f"minigrad.{_TYPE_NAMES[self.dtype.name]}"
-        return self.to(dtype)
 
     def cpu(self):
         """This tensor (minigrad tensors always live on the CPU)."""
@@ -684,6 +705,18 @@ class Tensor:
     def int(self):
         """``to(minigrad.int32)`` (floats are truncated towards zero)."""
         return self.to(_dtype.int32)
+
+    def short(self):
+        """``to(minigrad.int16)`` (floats are truncated towards zero)."""
+        return self.to(_dtype.int16)
+
+    def char(self):
+        """``to(minigrad.int8)`` (PyTorch's name for int8, from the C type)."""
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        """``to(minigrad.uint8)``."""
+        return self.to(_dtype.uint8)
 
     def bool(self):
         """``to(minigrad.bool)``: True where the element is non-zero.
@@ -793,9 +826,3 @@ def _rebuild(data, requires_grad):
         t.requires_grad_()
     return t
 
-
-_TYPE_NAMES = {
-    "float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-    "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
-    "bool": "BoolTensor",
-}

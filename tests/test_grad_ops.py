@@ -421,6 +421,33 @@ case("dropout-inplace-nonleaf", lambda a: minigrad.ops.dropout(
     a * 1, 0.5, inplace=True, generator=minigrad.Generator().manual_seed(7)), shapes((4, 5)))
 
 
+# ------------------------------------------------------------------ activations (tests/test_activations.py
+# compares them with torch; here each op class gets its float64 gradient check)
+case("pointwise-hardtanh", lambda a: minigrad.nn.functional.hardtanh(a, -0.3, 0.3),
+     shapes((3, 4), away_from=[-0.3, 0.3]))
+case("glu", lambda a: minigrad.nn.functional.glu(a, 1), shapes((3, 4)))
+case("prelu-per-channel", lambda a, w: minigrad.prelu(a, w), shapes((3, 4, 2), (4,), away_from=[0]))
+case("rrelu-training", lambda a: (minigrad.manual_seed(5), minigrad.rrelu(a, training=True))[1],
+     shapes((3, 4), away_from=[0]))
+
+
+# ------------------------------------------------------------------ margin losses and distances
+# (tests/test_losses_more.py compares them with torch)
+case("soft_margin_loss", lambda a: minigrad.nn.functional.soft_margin_loss(
+    a, minigrad.tensor([[1., -1., 1., -1.]] * 3, dtype=F64), reduction="sum"), shapes((3, 4)))
+case("multi_margin_loss-p2", lambda a: minigrad.nn.functional.multi_margin_loss(
+    a, minigrad.tensor([1, 0, 3]), p=2, reduction="none"), shapes((3, 4)))
+case("multilabel_margin_loss", lambda a: minigrad.nn.functional.multilabel_margin_loss(
+    a, minigrad.tensor([[1, 0, -1, 2], [3, 3, -1, 0], [-1, 0, 0, 0]])), shapes((3, 4)))
+case("pdist", lambda a: minigrad.pdist(a), shapes((4, 3)))
+case("cosine_similarity", lambda a, b: minigrad.cosine_similarity(a, b), shapes((3, 4), (3, 4)))
+
+
+# ------------------------------------------------------------------ padding (tests/test_padding.py)
+case("pad-constant-crop", lambda a: minigrad.nn.functional.pad(a, (2, -1, -1, 1)), shapes((1, 3, 4)))
+case("pad-reflect", lambda a: minigrad.nn.functional.pad(a, (2, 1, 1, 2), mode="reflect"), shapes((1, 3, 4)))
+
+
 # ------------------------------------------------------------------ gather / scatter / masked_fill
 _LONG = minigrad.int64
 case("gather-dim0", lambda a: a.gather(0, minigrad.tensor([[0, 2, 1, 0], [2, 2, 0, 1]])), shapes((3, 4)))

@@ -200,7 +200,6 @@ FUNCTIONAL_KNOWN = {
     "dropout1d-eval": "PyTorch records the unsqueeze/squeeze around an identity",
     "embedding_bag-sum": "bags are gathered and summed with minigrad's own ops (PyTorch: "
                          "one EmbeddingBagBackward0 node)",
-    "selu": "PyTorch's selu is an EluBackward0 node with its scale; minigrad names it SeluBackward0",
 }
 
 

@@ -5,10 +5,19 @@ Reading order for how ``loss.backward()`` works: ``function.py`` (what an op rec
 ``grad_mode.py`` (``no_grad``); then ``hooks.py`` (``register_hook``, ``retain_grad``).
 """
 from . import hooks, sinks  # noqa: F401
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: F401
 from .engine import backward, grad  # noqa: F401
 from .function import Function, once_differentiable  # noqa: F401
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from .gradcheck import GradcheckError, gradcheck  # noqa: F401
+from .variable import Variable, variable  # noqa: F401
 
 __all__ = ["backward", "grad", "Function", "gradcheck", "GradcheckError", "no_grad",
-           "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode"]
+           "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode", "Variable",
+           "variable", "detect_anomaly", "set_detect_anomaly"]
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why."""
+    from .._left_out import missing
+    raise missing("autograd", name, "module 'minigrad.autograd'")

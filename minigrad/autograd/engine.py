@@ -16,9 +16,12 @@ What PyTorch adds around that loop is kept out of it: tensor hooks and ``retain_
 (``hooks.py``), ``backward(inputs=...)`` (which runs only the nodes that lead to the inputs:
 ``_needed_nodes``) and ``autograd.grad`` (a sink that collects instead of accumulating).
 """
+import warnings
+
 import numpy as np
 
 from ..tensor import Tensor, _wrap
+from . import anomaly_mode
 from .function import Node, sync_views
 from .hooks import run_node_hooks, run_post_hooks, with_leaf_hooks
 from .sinks import Capture, LeafSink
@@ -37,6 +40,7 @@ def _run(roots, root_grads, retain_graph, sink):
     deps = _count_dependencies(roots)
     buffers, ready = _start(roots, root_grads, needed, sink)  # node -> gradient; runnable nodes
     to_leaf, hook = sink.add, backward_hook  # (looked up once, not per node)
+    checked = anomaly_mode._state.enabled  # anomaly detection: NaN checks, forward tracebacks
     with np.errstate(all="ignore"):  # inf/NaN propagate silently, as in PyTorch
         while ready:
             node = ready.pop()
@@ -45,7 +49,12 @@ def _run(roots, root_grads, retain_graph, sink):
                 grad = run_node_hooks(node, grad, sink)  # register_hook, retain_grad, inputs=
             if needed is not None and node not in needed:
                 continue
-            grads = node._run_backward(grad) if hook is None else hook(node, grad)
+            if checked:
+                grads = anomaly_mode.run_backward_checked(node, grad)
+            elif hook is None:
+                grads = node._run_backward(grad)
+            else:
+                grads = hook(node, grad)  # the profiler's, when it records
             if node._hooks is not None and node._hooks.post:
                 grads = run_post_hooks(node, grad, grads)  # grad_fn.register_hook
             if not retain_graph:
@@ -168,7 +177,8 @@ def _as_tuple(x):
     return tuple(x)
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False,
+             grad_variables=None, inputs=None):
     """Compute the gradients of ``tensors`` with respect to the graph's leaves, adding them into
     each leaf's ``.grad`` (as ``torch.autograd.backward``).
 
@@ -189,6 +199,13 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     """
     if create_graph:
         raise NotImplementedError("minigrad does not support create_graph=True (higher-order gradients)")
+    if grad_variables is not None:  # PyTorch 0.3's name
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
+                      FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both "
+                               "passed to `backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
     tensors = sync_views(_as_tuple(tensors))
     if grad_tensors is None:
         grad_tensors = (None,) * len(tensors)
@@ -208,7 +225,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, materialize_grads=False):
+         only_inputs=True, allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Return the gradients of ``outputs`` with respect to ``inputs`` without touching ``.grad``
     (as ``torch.autograd.grad``): a tuple with one tensor per input.
 
@@ -227,6 +244,12 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """
     if create_graph:
         raise NotImplementedError("minigrad does not support create_graph=True (higher-order gradients)")
+    if is_grads_batched:
+        raise NotImplementedError("minigrad does not support is_grads_batched=True (vmap)")
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
+                      "To accumulate gradient for other parts of the graph, please use "
+                      "minigrad.autograd.backward.", FutureWarning, stacklevel=2)
     outputs = sync_views(_as_tuple(outputs))
     inputs = sync_views(_as_tuple(inputs))
     if grad_outputs is None:

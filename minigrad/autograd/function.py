@@ -20,6 +20,7 @@ import numpy as np
 
 from .._dtype import tensor_type_name
 from ..tensor import Tensor, _wrap
+from . import anomaly_mode
 from .grad_mode import _state, no_grad
 from .graph import edges_as_pytorch, presented_edges, pytorch_spec
 
@@ -269,6 +270,8 @@ def _record(node, args, result):
         node._saved_versions = _saved_versions(node, saved, needs, args, result)
     result._requires_grad = True
     result.grad_fn = node
+    if anomaly_mode._state.enabled:
+        anomaly_mode.remember_forward(node)
 
 
 def _saved_versions(node, saved, needs, args, result):

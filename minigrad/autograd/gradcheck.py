@@ -86,8 +86,10 @@ def _analytical_jacobians(fn, inputs, diff_idx):
 
 def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
               nondet_tol=0.0, check_undefined_grad=True, check_grad_dtypes=False,
-              check_batched_grad=False, fast_mode=False, masked=None):
-    """True if ``func``'s backward agrees with finite differences at ``inputs``.
+              check_batched_grad=False, check_batched_forward_grad=False, check_forward_ad=False,
+              check_backward_ad=True, fast_mode=False, masked=None):
+    """True if ``func``'s backward agrees with finite differences at ``inputs``. (minigrad has
+    no forward-mode AD: ``check_forward_ad`` and ``check_batched_forward_grad`` must stay False.)
 
     Example::
 
@@ -95,6 +97,10 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
         >>> minigrad.autograd.gradcheck(lambda t: t.tanh().sum(1), (x,))
         True
     """
+    if check_forward_ad or check_batched_forward_grad:
+        raise NotImplementedError("minigrad has no forward-mode automatic differentiation")
+    if not check_backward_ad:
+        return True
     inputs = _as_tuple(inputs)
     diff_idx = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
     if not diff_idx:

@@ -10,3 +10,9 @@ from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedPara
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils  # noqa: F401
 from .modules.module import Module  # noqa: F401
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why."""
+    from .._left_out import missing
+    raise missing("nn", name, "module 'minigrad.nn'")

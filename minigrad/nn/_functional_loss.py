@@ -11,6 +11,7 @@ from ..autograd.function import Op
 from ..autograd.grad_mode import is_grad_enabled
 from ..ops import loss as _loss
 from ..ops._util import promote
+from ..ops.broadcast import broadcast_tensors
 from ..tensor import Tensor
 from ._arg_checks import (
     _broadcast_pair, _broadcast_shapes, _check_into, _check_same_type, _check_tensor_args,
@@ -303,8 +304,10 @@ def _pointwise_loss(input, target, reduction, kind, stacklevel=4, param=None):
 
 
 @_fp_quiet
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """Mean squared error: mean((input - target)²) (or 'sum' / 'none').
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean squared error: mean((input - target)²) (or 'sum' / 'none'). With ``weight`` (of the
+    input's size, PyTorch 2.13), each squared error is weighted and 'mean' divides by the sum of
+    the weights.
 
     Shapes: input (*), target of the same shape (a different shape broadcasts, with PyTorch's
     warning). Example::
@@ -312,21 +315,50 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
         >>> F.mse_loss(minigrad.tensor([1., 2.]), minigrad.tensor([1., 4.]))
         tensor(2.)
     """
+    if weight is not None:
+        return _weighted_pointwise_loss(input, target, size_average, reduce, reduction, weight,
+                                        "mse")
     reduction = _reduction(size_average, reduce, reduction)
     return _pointwise_loss(input, target, reduction, "mse")
 
 
 @_fp_quiet
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    """Mean absolute error: ``mean(|input - target|)`` (or ``reduction="sum"`` / ``"none"``).
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    """Mean absolute error: ``mean(|input - target|)`` (or ``reduction="sum"`` / ``"none"``);
+    ``weight`` as for ``mse_loss``.
 
     Example::
 
         >>> F.l1_loss(minigrad.tensor([1., 2.]), minigrad.tensor([0., 4.]))
         tensor(1.5000)
     """
+    if weight is not None:
+        return _weighted_pointwise_loss(input, target, size_average, reduce, reduction, weight,
+                                        "l1")
     reduction = _reduction(size_average, reduce, reduction)
     return _pointwise_loss(input, target, reduction, "l1")
+
+
+def _weighted_pointwise_loss(input, target, size_average, reduce, reduction, weight, kind):
+    """``mse_loss``/``l1_loss`` with ``weight``: PyTorch computes these with ordinary ops."""
+    if target.shape != input.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.", stacklevel=4)
+    if size_average is not None or reduce is not None:
+        reduction = _reduction(size_average, reduce, reduction)
+    a, b = broadcast_tensors(input, target)
+    if weight.shape != input.shape:
+        raise ValueError("Weights and input must have the same size.")
+    loss = ((a - b) ** 2 if kind == "mse" else (a - b).abs()) * weight
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.sum() / weight.sum()
+    raise ValueError(f"Invalid reduction mode: {reduction}. Expected one of 'none', 'mean', 'sum'.")
 
 
 @_fp_quiet

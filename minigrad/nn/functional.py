@@ -24,15 +24,37 @@ from .. import _ops
 from ..autograd.function import Op
 from ..ops import linalg as _linalg
 from ..ops import activation as _act
+from ..ops import activation_piecewise as _pw
+from ..ops import activation_smooth as _smooth
 from ..ops.trigonometric import tanh as _tanh
 from ..ops._util import sum_to
+from ..ops._elementwise import Pointwise as _Pointwise
 from ..ops.dropout import check_float, check_probability, zero_out
 from ..ops.dropout import dropout as _dropout
 from ..ops.embedding import embedding, embedding_bag  # noqa: F401  (F.embedding is the op itself)
 from ..ops.inplace import apply_inplace
+from ..ops.padding import pad  # noqa: F401  (F.pad)
+from ..ops.products import bilinear  # noqa: F401  (F.bilinear)
 from ..random import next_call
 from ..tensor import Tensor, _wrap
-from ._arg_checks import _check_tensor_args, _fp_quiet, _not_implemented, is_layer_case, linear_any_case
+from ._arg_checks import (  # noqa: F401
+    _check_into, _check_tensor_args, _fp_quiet, _not_implemented, _type_name, is_layer_case,
+    linear_any_case,
+)
+# the distances, the other activations and the other losses live in files of their own; they
+# are part of this module's namespace, as in PyTorch
+from ._functional_distance import cosine_similarity, normalize, pairwise_distance, pdist  # noqa: F401
+from ._functional_loss_likelihood import gaussian_nll_loss, kl_div, poisson_nll_loss  # noqa: F401
+from ._functional_loss_margin import (  # noqa: F401
+    cosine_embedding_loss, hinge_embedding_loss, margin_ranking_loss, multi_margin_loss,
+    multilabel_margin_loss, multilabel_soft_margin_loss, soft_margin_loss, triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
+from ._functional_activation import (  # noqa: F401
+    activation as _activation, celu, celu_, check_input as _check_input, elu_, glu, hardshrink,
+    hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu_, logsigmoid, mish, prelu, relu6,
+    rrelu, rrelu_, selu_, softshrink, softsign, tanhshrink, threshold, threshold_,
+)
 # the losses live in their own file; they are part of this module's namespace, as in PyTorch
 from ._functional_loss import (
     cross_entropy, nll_loss, mse_loss, l1_loss, smooth_l1_loss, huber_loss,
@@ -42,6 +64,14 @@ from ._functional_loss import (
 __all__ = [
     "linear", "relu", "relu_", "sigmoid", "tanh", "softmax", "log_softmax", "softmin",
     "leaky_relu", "elu", "selu", "gelu", "silu", "softplus", "one_hot",
+    "relu6", "hardtanh", "hardtanh_", "threshold", "threshold_", "hardshrink", "softshrink",
+    "hardsigmoid", "hardswish", "logsigmoid", "mish", "softsign", "tanhshrink", "celu", "celu_",
+    "selu_", "elu_", "leaky_relu_", "rrelu", "rrelu_", "glu", "prelu",
+    "normalize", "pairwise_distance", "cosine_similarity", "pdist", "pad", "bilinear",
+    "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
+    "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
+    "triplet_margin_with_distance_loss", "soft_margin_loss", "multi_margin_loss",
+    "multilabel_margin_loss", "multilabel_soft_margin_loss",
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy",
@@ -91,12 +121,6 @@ def relu(input, inplace=False):
     if _check_input("relu", input)._data.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
     return _act.relu(input)
-
-
-def _check_input(fn, input):
-    """PyTorch's TypeError for a non-tensor input of ``fn``."""
-    _check_tensor_args(fn, input=(input, False))
-    return input
 
 
 def relu_(input):
@@ -208,39 +232,6 @@ def _check_softmax_args(fn, input, dim, dtype):
                                    f"{fn}_kernel_impl", input)
 
 
-class _Pointwise(Op):
-    """y = f(x) for the activations below: ``fn(a)`` gives (y, dy/dx) in one pass."""
-
-    @staticmethod
-    def forward(ctx, a, fn):
-        out, deriv = fn(a)
-        ctx.save_for_backward(deriv)
-        ctx.label = fn.__name__
-        return out.astype(a.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (deriv,) = ctx.saved_tensors
-        return (grad * deriv).astype(grad.dtype, copy=False), None
-
-    def name(self):
-        return f"{self.label}Backward0"
-
-    __slots__ = ("label",)
-
-
-def _activation(input, fn, inplace, name, kernel):
-    """``fn`` applied by ``_Pointwise``; ``name`` and ``kernel`` are the names PyTorch's errors
-    for a non-tensor and for an integer input give."""
-    _check_input(name + "_" if inplace else name, input)
-    if input._data.dtype.kind != "f":
-        raise _not_implemented(kernel, input)
-    if inplace:
-        return apply_inplace(input, lambda old: _Pointwise.apply(old, fn),
-                             lambda data: np.copyto(data, fn(data)[0], casting="unsafe"))
-    return _Pointwise.apply(input, fn)
-
-
 @_fp_quiet
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """``x`` where ``x > 0``, else ``negative_slope * x``.
@@ -253,12 +244,8 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
         raise TypeError(f"leaky_relu(): argument 'negative_slope' (position 2) must be Number, "
                         f"not {type(negative_slope).__name__}")
-
-    def LeakyRelu(a):
-        pos = a > 0
-        return np.where(pos, a, a * negative_slope), np.where(pos, 1.0, negative_slope).astype(a.dtype)
-
-    return _activation(input, LeakyRelu, inplace, "leaky_relu", "leaky_relu_cpu")
+    return _activation(input, _pw.leaky_kernel(negative_slope), inplace, "leaky_relu",
+                       "leaky_relu_cpu")
 
 
 @_fp_quiet
@@ -270,17 +257,7 @@ def elu(input, alpha=1.0, inplace=False):
         >>> F.elu(minigrad.tensor([-1., 2.]))
         tensor([-0.6321,  2.0000])
     """
-
-    def Elu(a):
-        e = np.exp(np.minimum(a, 0))
-        pos = ~(a <= 0)  # NaN takes the x > 0 branch (gradient 1), as PyTorch's `x <= 0 ? ... : ...`
-        return np.where(pos, a, alpha * (e - 1)), np.where(pos, 1.0, alpha * e).astype(a.dtype)
-
-    return _activation(input, Elu, inplace, "elu", "elu_cpu")
-
-
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
+    return _activation(input, _smooth.elu_kernel(alpha), inplace, "elu", "elu_cpu")
 
 
 @_fp_quiet
@@ -293,14 +270,9 @@ def selu(input, inplace=False):
         >>> F.selu(minigrad.tensor([-1., 1.]))
         tensor([-1.1113,  1.0507])
     """
-
-    def Selu(a):
-        e = np.exp(np.minimum(a, 0))
-        pos = ~(a <= 0)  # NaN: gradient `scale`, as PyTorch
-        out = _SELU_SCALE * np.where(pos, a, _SELU_ALPHA * (e - 1))
-        return out, (_SELU_SCALE * np.where(pos, 1.0, _SELU_ALPHA * e)).astype(a.dtype)
-
-    return _activation(input, Selu, inplace, "selu", "elu_cpu")
+    # (PyTorch computes selu with its elu kernel: EluBackward0)
+    kernel = _smooth.elu_kernel(_smooth.SELU_ALPHA, _smooth.SELU_SCALE)
+    return _activation(input, kernel, inplace, "selu", "elu_cpu")
 
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
@@ -634,3 +606,9 @@ from ._functional_conv import *  # noqa: E402,F401,F403
 from ._functional_conv import __all__ as _conv_all  # noqa: E402
 
 __all__ += _conv_all
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why."""
+    from .._left_out import missing
+    raise missing("nn.functional", name, "module 'minigrad.nn.functional'")

@@ -295,10 +295,12 @@ class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     __slots__ = ()
     cls_to_become = Tensor
 
-    def __new__(cls, requires_grad=False, device=None, dtype=None):
-        return _uninitialized(cls, requires_grad, device, dtype)
+    def __new__(cls, requires_grad=False, device=None, dtype=None, persistent=True):
+        b = _uninitialized(cls, requires_grad, device, dtype)
+        b.__dict__["persistent"] = persistent  # (as Buffer's: kept out of state_dict if False)
+        return b
 
-    def __init__(self, requires_grad=False, device=None, dtype=None):
+    def __init__(self, requires_grad=False, device=None, dtype=None, persistent=True):
         pass
 
 

@@ -10,7 +10,7 @@ The families, from the ones the others build on:
 
 * elementwise: ``arithmetic``, ``rounding``, ``comparison``, ``clamping``, ``floating_point``,
   ``integer``, ``conversion``, ``pointwise``, ``trigonometric``, ``special_functions``,
-  ``activation``;
+  ``activation``, ``activation_piecewise``, ``activation_smooth``;
 * shape and views: ``shape``, ``permutation``, ``broadcast``, ``slicing``, ``joining``,
   ``rearrange``, ``diagonals``;
 * indexing: ``indexing`` (``x[i]``), ``gather_scatter``, ``masking``, ``index_rows``,
@@ -26,14 +26,17 @@ at top level; the helpers and the Tensor-only functions below stay reachable her
 (``minigrad.ops.getitem``), for ``Tensor``'s methods and the other modules.
 """
 from ..tensor import Tensor as _Tensor
-from . import (activation, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
-               diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
-               inplace_arithmetic, inplace_variants, integer, joining, linalg, masking, min_max,
-               norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
+from . import (activation, activation_piecewise, activation_smooth, arithmetic, broadcast,
+               clamping, comparison, conversion, cumulative, diagonals, distance, floating_point,
+               gather_scatter, histograms, index_rows, indexing, inplace, inplace_arithmetic,
+               inplace_variants, integer, joining, linalg, loss_margin, masking, min_max, norms,
+               padding, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
                scatter_views, shape, slicing, sorting, special_functions, statistics,
                tensor_methods, trigonometric, typeinfo)
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .activation import *  # noqa: F401,F403
+from .activation_piecewise import *  # noqa: F401,F403
+from .activation_smooth import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
 from .broadcast import *  # noqa: F401,F403
 from .broadcast import expand  # noqa: F401
@@ -43,6 +46,7 @@ from .conversion import *  # noqa: F401,F403
 from .conversion import cast  # noqa: F401
 from .cumulative import *  # noqa: F401,F403
 from .diagonals import *  # noqa: F401,F403
+from .distance import *  # noqa: F401,F403
 from .dropout import dropout  # noqa: F401
 from .einsum import einsum  # noqa: F401
 from .floating_point import *  # noqa: F401,F403
@@ -63,6 +67,7 @@ from .masking import *  # noqa: F401,F403
 from .masking import masked_fill_  # noqa: F401
 from .min_max import *  # noqa: F401,F403
 from .norms import *  # noqa: F401,F403
+from .padding import *  # noqa: F401,F403
 from .norms import vector_norm  # noqa: F401
 from .pointwise import *  # noqa: F401,F403
 from .products import *  # noqa: F401,F403
@@ -85,10 +90,11 @@ from .trigonometric import *  # noqa: F401,F403
 from .typeinfo import *  # noqa: F401,F403
 from . import convolution, normalization, pooling  # noqa: F401  (F.conv2d, F.batch_norm ...)
 
-_FAMILIES = (activation, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
-             diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
-             inplace_arithmetic, inplace_variants, integer, joining, linalg, masking, min_max,
-             norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
+_FAMILIES = (activation, activation_piecewise, activation_smooth, arithmetic, broadcast, clamping,
+             comparison, conversion, cumulative, diagonals, distance, floating_point,
+             gather_scatter, histograms, index_rows, indexing, inplace, inplace_arithmetic,
+             inplace_variants, integer, joining, linalg, loss_margin, masking, min_max, norms,
+             padding, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
              scatter_views, shape, slicing, sorting, special_functions, statistics, trigonometric,
              typeinfo)
 __all__ = [name for family in _FAMILIES for name in family.__all__] + ["dropout", "einsum", "scatter_reduce"]

@@ -1,6 +1,8 @@
 """How the elementwise families define their ops from numpy: ``_unary`` makes an ``Op`` class
 from a function and its derivative, ``_binary`` the same for two operands (broadcast, with the
-gradients summed back to each operand's shape), ``_make`` the public function around a unary op.
+gradients summed back to each operand's shape), ``_make`` the public function around a unary op;
+``Pointwise`` applies a function that gives its value and derivative in one pass (the
+activations with parameters: ``leaky_relu(x, slope)``, ``hardtanh(x, lo, hi)`` ...).
 Integer inputs of float-valued functions become the default float dtype first, as in PyTorch.
 """
 import numpy as np
@@ -96,3 +98,25 @@ def _binary(name, forward, grads, doc):
 
     return type(name, (Op,), {"forward": staticmethod(fwd), "backward": staticmethod(bwd),
                               "__slots__": (), "__doc__": doc})
+
+
+class Pointwise(Op):
+    """y = f(x), where ``fn(a)`` gives (y, dy/dx) in one pass; the node is named after ``fn``
+    (``def Hardtanh(a)`` gives ``HardtanhBackward0``, PyTorch's name)."""
+
+    @staticmethod
+    def forward(ctx, a, fn):
+        out, deriv = fn(a)
+        ctx.save_for_backward(deriv)
+        ctx.label = fn.__name__
+        return out.astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (deriv,) = ctx.saved_tensors
+        return (grad * deriv).astype(grad.dtype, copy=False), None
+
+    def name(self):
+        return f"{self.label}Backward0"
+
+    __slots__ = ("label",)

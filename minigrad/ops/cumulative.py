@@ -234,7 +234,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     return x
 
 
-def trapezoid(y, x=None, *, dx=None, dim=-1):
+def trapezoid(y, x=None, *, dx=1, dim=-1):
     """The trapezoidal rule integral of ``y`` along ``dim``, with sample points ``x`` or a
     constant spacing ``dx`` (default 1). ``trapz`` is an alias.
 
@@ -254,10 +254,10 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
             xl = (slice(None),) * d
         spacing = getitem(x, xl + (slice(1, None),)) - getitem(x, xl + (slice(None, -1),))
         return ((hi + lo) * spacing).sum(d) / 2
-    return (hi + lo).sum(d) * ((1 if dx is None else dx) / 2)
+    return (hi + lo).sum(d) * (dx / 2)
 
 
-def trapz(y, x=None, *, dx=None, dim=-1):
+def trapz(y, x=None, *, dx=1, dim=-1):
     """Alias of ``trapezoid``.
 
     Example::

@@ -212,7 +212,7 @@ def _triangle_indices(row, col, offset, lower):
     return _wrap(np.stack([r[keep], c[keep]]).astype(np.int64).reshape(2, -1))
 
 
-def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def tril_indices(row, col, offset=0, *, dtype=None, device="cpu", layout=None):
     """The (row, column) indices of the lower triangle of a ``row`` x ``col`` matrix, as a
     2 x N tensor (``offset`` shifts the diagonal).
 
@@ -226,7 +226,7 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return out if dtype is None else out.to(dtype)
 
 
-def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+def triu_indices(row, col, offset=0, *, dtype=None, device="cpu", layout=None):
     """The (row, column) indices of the upper triangle of a ``row`` x ``col`` matrix, as a
     2 x N tensor.
 

@@ -65,7 +65,7 @@ def histc(input, bins=100, min=0, max=0):  # noqa: A002
 _Histogram = return_type("histogram", ("hist", "bin_edges"))
 
 
-def histogram(input, bins, *, range=None, weight=None, density=False):  # noqa: A002
+def histogram(input, bins=100, *, range=None, weight=None, density=False):  # noqa: A002
     """A histogram of ``input``: ``(hist, bin_edges)``, with ``bins`` equal bins over ``range``
     (default: the data's range) or the given bin edges (a 1-d tensor).
 

@@ -13,7 +13,8 @@ from .._dtype import from_numpy_dtype
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap
 from . import (activation, arithmetic, clamping, diagonals, floating_point, gather_scatter,
-               index_rows, pointwise, rounding, scatter_views, special_functions, trigonometric)
+               index_rows, pointwise, products, rounding, scatter_views, special_functions,
+               trigonometric)
 from .inplace import _NAMES, _check_cast, apply_inplace
 
 
@@ -111,14 +112,18 @@ _EXAMPLE_ARGS = {"fmod_": "2", "lerp_": "minigrad.ones(2), 0.5",
 _WRITES = {"scatter_": gather_scatter.scatter, "scatter_add_": gather_scatter.scatter_add,
            "tril_": diagonals.tril, "triu_": diagonals.triu, "index_add_": index_rows.index_add,
            "index_copy_": index_rows.index_copy, "index_fill_": index_rows.index_fill,
-           "index_put_": scatter_views.index_put}
+           "index_put_": scatter_views.index_put, "addmm_": products.addmm,
+           "addr_": products.addr, "addbmm_": products.addbmm}
 _WRITE_EXAMPLE_ARGS = {"scatter_": "1, minigrad.tensor([[0], [1]]), 5.",
                        "scatter_add_": "1, minigrad.tensor([[0], [1]]), minigrad.ones(2, 1)",
                        "tril_": "", "triu_": "",
                        "index_add_": "0, minigrad.tensor([0]), minigrad.ones(1, 2)",
                        "index_copy_": "0, minigrad.tensor([1]), minigrad.zeros(1, 2)",
                        "index_fill_": "1, minigrad.tensor([0]), 3.",
-                       "index_put_": "(minigrad.tensor([0]),), minigrad.tensor(5.)"}
+                       "index_put_": "(minigrad.tensor([0]),), minigrad.tensor(5.)",
+                       "addmm_": "minigrad.eye(2), minigrad.eye(2)",
+                       "addr_": "minigrad.ones(2), minigrad.ones(2)",
+                       "addbmm_": "minigrad.ones(1, 2, 2), minigrad.ones(1, 2, 2)"}
 
 # the Tensor methods (installed by tensor_methods.py)
 METHODS = {name: _inplace(fn, name) for name, fn in _UNARY.items()}

@@ -9,6 +9,7 @@ from ..autograd.function import Op
 from ..creation import zeros
 from ..tensor import Tensor
 from ._util import canonical_dim
+from .._deprecation import warn_once
 from .broadcast import expand
 from .shape import atleast_1d, atleast_2d, atleast_3d, reshape
 
@@ -233,7 +234,7 @@ def block_diag(*tensors):
     return cat(rows, 0)
 
 
-def meshgrid(*tensors, indexing="ij"):
+def meshgrid(*tensors, indexing=None):
     """Coordinate grids from 1-d tensors: with ``indexing="ij"`` the i-th result varies along
     dim i; ``"xy"`` swaps the first two dimensions (as numpy's default).
 
@@ -245,6 +246,10 @@ def meshgrid(*tensors, indexing="ij"):
     """
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
+    if indexing is None:
+        warn_once("minigrad.meshgrid: in an upcoming release, it will be required to pass the "
+                  "indexing argument.")
+        indexing = "ij"
     if indexing not in ("ij", "xy"):
         raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: '
                            f"{indexing}".replace("torch.", "minigrad."))

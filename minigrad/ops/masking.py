@@ -8,6 +8,7 @@ from ..autograd.function import Op, broadcast_error
 from ..creation import tensor
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, promote, sum_to
+from .._deprecation import warn_once
 from .arithmetic import _shape
 from .broadcast import expand
 from .indexing import getitem
@@ -60,6 +61,10 @@ def where(condition, input=None, other=None):
         return nonzero(as_operand(condition), as_tuple=True)
     condition = as_operand(condition)
     cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
+    if cond.dtype == np.uint8:  # PyTorch 0.x's masks: accepted, with PyTorch's warning
+        warn_once("where received a uint8 condition tensor. This behavior is deprecated and will "
+                  "be removed in a future version of PyTorch. Use a boolean condition instead.")
+        condition = cond = cond.astype(np.bool_)
     if cond.dtype != np.bool_:
         raise RuntimeError(
             "where expected condition to be a boolean tensor, but got a tensor with dtype "

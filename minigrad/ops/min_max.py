@@ -185,7 +185,7 @@ def _amax(input, dim, keepdim, minimum):
     return AMax.apply(input, axes, keepdim, minimum)
 
 
-def amax(input, dim=(), keepdim=False):
+def amax(input, dim=None, keepdim=False):
     """The maxima of ``input`` over ``dim`` (int or tuple; all dimensions if empty), without indices.
     Unlike ``max(dim)``, tied maxima share the gradient evenly.
 
@@ -200,7 +200,7 @@ def amax(input, dim=(), keepdim=False):
     return _amax(input, dim, keepdim, False)
 
 
-def amin(input, dim=(), keepdim=False):
+def amin(input, dim=None, keepdim=False):
     """The minima of ``input`` over ``dim`` (int or tuple; all dimensions if empty), without indices;
     tied minima share the gradient evenly (see ``amax``).
 

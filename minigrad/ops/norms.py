@@ -177,7 +177,7 @@ def dist(input, other, p=2):
     return vector_norm(input - other, p)
 
 
-def cdist(x1, x2, p=2.0, compute_mode=None):
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """The ``p``-norm distance between every row of ``x1`` (..., P, M) and every row of ``x2``
     (..., R, M), as a (..., P, R) tensor.
 

@@ -161,6 +161,8 @@ def abs(input):  # noqa: A001
         >>> minigrad.abs(minigrad.tensor([-1, 2, -3]))
         tensor([1, 2, 3])
     """
+    if input._data.dtype == np.bool_:  # (PyTorch has no abs kernel for bool; numpy would pass it)
+        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
     return Abs.apply(input)
 
 

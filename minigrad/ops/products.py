@@ -9,11 +9,14 @@ import numbers
 
 import numpy as np
 
+from .._dtype import c_type_name
 from ..autograd.function import broadcast_error
 from ..tensor import Tensor, _wrap
 from ._util import canonical_dim
+from .._deprecation import warn_once
 from .arithmetic import pow as _pow
 from .broadcast import expand
+from .einsum import einsum
 from .joining import stack
 from .linalg import bmm, dot, mm, mv
 from .masking import where
@@ -22,7 +25,7 @@ from .slicing import select
 from .permutation import permute
 
 __all__ = ["outer", "ger", "inner", "vdot", "tensordot", "kron", "cross", "vander", "addmm",
-           "addmv", "baddbmm", "addbmm", "addr"]
+           "addmv", "baddbmm", "addbmm", "addr", "bilinear"]
 
 
 def _vector(t, name, which):
@@ -142,6 +145,10 @@ def cross(input, other, dim=None):
     if input._data.ndim != other._data.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     if dim is None:
+        warn_once("Using minigrad.cross without specifying the dim arg is deprecated.\nPlease "
+                  "either pass the dim explicitly or simply use minigrad.linalg.cross.\nThe "
+                  "default value of dim will change to agree with that of linalg.cross in a "
+                  "future release.")
         dim = next((i for i, s in enumerate(np.broadcast_shapes(input._data.shape,
                                                                  other._data.shape)) if s == 3),
                    None)
@@ -248,6 +255,39 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
                 [2., 2.]])
     """
     return _scaled_sum(input, outer(vec1, vec2), beta, alpha)
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """The bilinear form ``y[..., o] = x1[..., :] @ weight[o] @ x2[..., :] + bias[o]`` (``x1``
+    (*, in1), ``x2`` (*, in2) with the same leading dimensions, ``weight`` (out, in1, in2)).
+
+    Example::
+
+        >>> minigrad.bilinear(minigrad.ones(1, 2), minigrad.ones(1, 3), minigrad.ones(4, 2, 3))
+        tensor([[6., 6., 6., 6.]])
+    """
+    a, b, w = input1._data, input2._data, weight._data
+    if not a.dtype == b.dtype == w.dtype:
+        names = ", ".join(f"{n}: {c_type_name(t._data.dtype)}" for n, t in
+                          (("input1", input1), ("input2", input2), ("weight", weight)))
+        raise RuntimeError(f"All tensors must have the same dtype, got {names}")
+    if a.ndim != b.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {a.ndim} and {b.ndim}")
+    for d in range(a.ndim - 1):
+        if a.shape[d] != b.shape[d]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {d}: got "
+                               f"{a.shape[d]} and {b.shape[d]}")
+    if w.ndim < 2 or a.shape[-1] != w.shape[1]:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got "
+                           f"{a.shape[-1]} but expected {w.shape[1] if w.ndim > 1 else '?'}")
+    if w.ndim != 3 or b.shape[-1] != w.shape[2]:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got "
+                           f"{b.shape[-1]} but expected {w.shape[2] if w.ndim > 2 else '?'}")
+    if bias is not None and bias._data.shape[-1:] != w.shape[:1]:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{bias._data.shape[-1]} but expected {w.shape[0]}")
+    out = einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out if bias is None else out + bias
 
 
 # the Tensor methods of this family (installed by tensor_methods.py)

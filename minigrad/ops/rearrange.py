@@ -90,7 +90,7 @@ def tile(input, dims):
     return repeat(input, *dims)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input=None, repeats=None, dim=None, *, output_size=None):
     """Each element (or slice along ``dim``) of ``input`` repeated ``repeats`` times, next to
     each other (``repeat`` repeats the whole tensor). ``repeats`` is an int or a tensor of one
     count per slice; without ``dim`` the input is flattened first.
@@ -104,6 +104,8 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
                 [3, 4],
                 [3, 4]])
     """
+    if input is None:  # repeat_interleave(repeats=counts), by keyword
+        input, repeats = repeats, None
     if repeats is None:  # repeat_interleave(counts): the indices repeated by their counts
         counts = input._data
         if counts.ndim != 1 or counts.dtype.kind not in "iu":

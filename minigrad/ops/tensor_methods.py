@@ -8,20 +8,23 @@ family's ``METHODS`` table. (PyTorch generates these bindings; here they are tab
 """
 import numpy as np
 
-from .. import _device, _dtype
+from .. import _device, _dtype, _legacy
 from ..creation import as_tensor, empty, full, ones, tensor, zeros
 from ..tensor import Tensor, _wrap
-from . import (activation, arithmetic, broadcast, clamping, comparison, cumulative, diagonals,
-               floating_point, gather_scatter, histograms, index_rows, inplace, inplace_arithmetic,
-               inplace_variants, integer, linalg, masking, min_max, norms, permutation, pointwise,
-               products, rearrange, reduction, rounding, sampling, scatter_reduction, scatter_views,
-               shape, slicing, sorting, special_functions, statistics, trigonometric)
+from . import (activation, activation_piecewise, arithmetic, broadcast, clamping, comparison,
+               cumulative, diagonals, floating_point, gather_scatter, histograms, index_rows,
+               inplace, inplace_arithmetic, inplace_variants, integer, linalg, masking, min_max,
+               norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
+               scatter_reduction, scatter_views, shape, slicing, sorting, special_functions,
+               statistics, trigonometric)
+from ._arg_parser import METHOD_EXTRA_KEYWORDS, METHOD_KEYWORD_RENAMES, torch_method
 from ._util import NotAnOperand
+from .._deprecation import warn_once
 from .conversion import cast, clone
 from .indexing import getitem, setitem
 
 FAMILIES = (arithmetic, rounding, comparison, clamping, floating_point, integer, pointwise,
-            trigonometric, special_functions, activation, reduction, min_max, cumulative,
+            trigonometric, special_functions, activation, activation_piecewise, reduction, min_max, cumulative,
             statistics, histograms, norms, shape, permutation, broadcast, slicing, rearrange,
             diagonals, index_rows, gather_scatter, scatter_reduction, scatter_views, masking,
             linalg, products, sorting, sampling, inplace, inplace_arithmetic, inplace_variants)
@@ -166,7 +169,17 @@ def T(self):
         >>> minigrad.zeros(2, 3, 4).T.shape
         minigrad.Size([4, 3, 2])
     """
-    return permutation.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+    ndim = self._data.ndim
+    if ndim == 0:
+        warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these "
+                  "cases.")
+    elif ndim != 2:
+        warn_once("The use of `x.T` on tensors of dimension other than 2 to reverse their shape "
+                  "is deprecated and it will throw an error in a future release. Consider `x.mT` "
+                  "to transpose batches of matrices or "
+                  "`x.permute(*minigrad.arange(x.ndim - 1, -1, -1))` to reverse the dimensions "
+                  "of a tensor.")
+    return permutation.permute(self, tuple(range(ndim - 1, -1, -1)))
 
 
 def mT(self):
@@ -385,6 +398,7 @@ _OWN_METHODS = {
     "type_as": type_as, "ndimension": ndimension, "where": where, "view_as": view_as,
     "reshape_as": reshape_as, "expand_as": expand_as, "new_tensor": new_tensor,
     "new_zeros": new_zeros, "new_ones": new_ones, "new_empty": new_empty, "new_full": new_full,
+    "new": _legacy.new, "type": _legacy.type_method,
 }
 
 
@@ -392,7 +406,7 @@ def install(cls):
     """Add the operators and every op family's methods to ``cls`` (the Tensor)."""
     for family in FAMILIES:
         for name, fn in family.METHODS.items():
-            setattr(cls, name, fn)
+            setattr(cls, name, torch_method(fn, name))  # with PyTorch's keyword aliases
     for name, fn in _BINARY_OPERATORS.items():
         setattr(cls, f"__{name}__", _operator(fn, f"__{name}__"))
         # 2 + x is add(x, 2) in PyTorch (its graph lists x first); 2 - x is rsub(x, 2)
@@ -408,3 +422,9 @@ def install(cls):
         fn = member.fget if isinstance(member, property) else member
         fn.__name__, fn.__qualname__ = name, f"{cls.__name__}.{name}"
         setattr(cls, name, member)
+    # PyTorch's parameter names and extra keywords for the methods not in the tables above
+    # (Tensor.float(memory_format=...), Tensor.copy_(other) ...)
+    for name in set(METHOD_EXTRA_KEYWORDS) | set(METHOD_KEYWORD_RENAMES):
+        fn = cls.__dict__.get(name)
+        if fn is not None and not hasattr(fn, "__wrapped__"):
+            setattr(cls, name, torch_method(fn, name))

@@ -27,3 +27,9 @@ from .sgd import SGD
 
 __all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "ASGD", "LBFGS", "lr_scheduler",
            "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "swa_utils"]
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why."""
+    from .._left_out import missing
+    raise missing("optim", name, "module 'minigrad.optim'")

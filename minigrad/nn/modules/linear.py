@@ -1,4 +1,4 @@
-"""``Linear`` and ``Identity`` layers."""
+"""``Linear``, ``Bilinear`` and ``Identity`` layers."""
 import math
 import operator
 
@@ -10,7 +10,7 @@ from ..parameter import Parameter, UninitializedParameter
 from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["Identity", "Linear", "LazyLinear"]
+__all__ = ["Identity", "Linear", "LazyLinear", "Bilinear"]
 
 
 class Identity(Module):
@@ -155,3 +155,61 @@ class LazyLinear(LazyModuleMixin, Linear):
                     f"The in_features inferred from input: {input.shape[-1]} is not equal to "
                     f"in_features from self.weight: {self.weight.shape[-1]}")
             self.in_features = input.shape[-1]
+
+
+class Bilinear(Module):
+    """Applies a bilinear transformation: :math:`y = x_1^T A x_2 + b`, one matrix
+    :math:`A` per output feature.
+
+    Args:
+        in1_features, in2_features: sizes of the two inputs' last dimensions
+        out_features: size of the output's last dimension
+        bias: if ``False``, no additive bias. Default: ``True``
+
+    Shape: input1 :math:`(*, H_{in1})`, input2 :math:`(*, H_{in2})` (the same leading
+    dimensions); output :math:`(*, H_{out})`.
+
+    Attributes:
+        weight: (out_features, in1_features, in2_features), initialised from
+            U(-1/√in1_features, 1/√in1_features)
+        bias: (out_features,), from the same range
+
+    Example::
+
+        >>> m = nn.Bilinear(20, 30, 40)
+        >>> m(minigrad.randn(128, 20), minigrad.randn(128, 30)).shape
+        minigrad.Size([128, 40])
+    """
+
+    __constants__ = ["in1_features", "in2_features", "out_features"]
+
+    def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
+                 dtype=None):
+        super().__init__()
+        self.in1_features = in1_features
+        self.in2_features = in2_features
+        self.out_features = out_features
+        self.weight = Parameter(creation.empty((out_features, in1_features, in2_features),
+                                               device=device, dtype=dtype))
+        if bias:
+            self.bias = Parameter(creation.empty(out_features, device=device, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Re-draw weight and bias from U(-1/√in1_features, 1/√in1_features)."""
+        if self.in1_features <= 0:
+            raise ValueError(f"in1_features must be > 0, but got (in1_features="
+                             f"{self.in1_features})")
+        bound = 1 / math.sqrt(self.weight.size(1))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1, input2):
+        return F.bilinear(input1, input2, self.weight, self.bias)
+
+    def extra_repr(self):
+        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+                f"out_features={self.out_features}, bias={self.bias is not None}")

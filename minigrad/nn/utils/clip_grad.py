@@ -1,11 +1,12 @@
 """``clip_grad_norm_`` and ``clip_grad_value_`` (as ``torch.nn.utils``)."""
 import math
+import warnings
 
 import numpy as np
 
 from ...tensor import Tensor, _wrap
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_"]
 
 
 def _grads(parameters):
@@ -74,3 +75,10 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     for g in _grads(parameters):
         np.clip(g._data, -clip_value, clip_value, out=g._data)
         g._vc[0] += 1
+
+
+def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+    """Deprecated spelling of ``clip_grad_norm_`` (with PyTorch's FutureWarning)."""
+    warnings.warn("`minigrad.nn.utils.clip_grad_norm` is now deprecated in favor of "
+                  "`minigrad.nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)

@@ -20,3 +20,9 @@ __all__ = ["BatchSampler", "ChainDataset", "ConcatDataset", "DataLoader", "Datas
            "SequentialSampler", "StackDataset", "Subset", "SubsetRandomSampler", "TensorDataset",
            "WeightedRandomSampler", "default_collate", "default_convert", "get_worker_info",
            "random_split"]
+
+
+def __getattr__(name):
+    """A name PyTorch has and minigrad leaves out: an AttributeError that says why."""
+    from ..._left_out import missing
+    raise missing("utils.data", name, "module 'minigrad.utils.data'")
