@@ -322,7 +322,7 @@ _NAMES = {
     },
     "submodules": {
         "torch": """
-            distributions functional hub masked monitor multiprocessing overrides profiler
+            distributions functional hub masked monitor multiprocessing overrides
             quasirandom return_types special testing torch_version types version
         """,
     },
