@@ -17,7 +17,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = os.path.join(ROOT, "examples")
 sys.path.insert(0, EXAMPLES)
 
-from dropout_lab import batchnorm, conv_rates, jobs, nets  # noqa: E402
+from dropout_lab import batchnorm, conv_rates, figures, jobs, nets  # noqa: E402
 
 TIMEOUT = 900
 
@@ -154,9 +154,9 @@ def test_ratio_summary():
 
 
 def test_paired_standard_errors_and_the_rates_tied_for_best():
-    assert conv_rates.paired_se([0.02, 0.03, 0.04], [0.01, 0.02, 0.03]) == pytest.approx(0, abs=1e-15)  # 0.01 apart
-    assert conv_rates.paired_se([0.02, 0.04], [0.02, 0.02]) == pytest.approx(0.01)
-    assert conv_rates.paired_se([0.05], [0.01]) == 0.0
+    assert figures.paired_se([0.02, 0.03, 0.04], [0.01, 0.02, 0.03]) == pytest.approx(0, abs=1e-15)  # 0.01 apart
+    assert figures.paired_se([0.02, 0.04], [0.02, 0.02]) == pytest.approx(0.01)
+    assert figures.paired_se([0.05], [0.01]) == 0.0
     errs = {0.0: [0.030, 0.034, 0.032], 0.2: [0.020, 0.022, 0.024], 0.5: [0.021, 0.025, 0.023]}
     # 0.5 is 0.001 worse on average, with a paired standard error of 0.0012: tied; 0.0 is 0.01 worse
     assert conv_rates.tied_best(errs) == [0.2, 0.5]

@@ -155,13 +155,15 @@ def formula_check(model, images, p):
     return float(np.median(batch_norms(model)[0].running_var.numpy().astype(np.float64) / predicted))
 
 
-def measure(model, seed, p, order):
-    """Variance ratios and test errors of one trained network."""
+def measure(model, record, p, order):
+    """Variance ratios and errors of one trained network (``record``: its job's)."""
+    seed = record["spec"]["seed"]
     (x_train, _), (x_test, y_test) = train_set(seed), test_set(seed)
     fixed = reestimate_bn(model, x_train)
     torch.manual_seed(1000 + seed)  # update_bn's dropout masks
     updated = reestimate_bn(model, x_train, dropout=True)
-    out = dict(seed=seed, layers=[ratio_summary(r) for r in variance_ratios(model, x_test)],
+    out = dict(seed=seed, train_error=1 - record["train_acc"],
+               layers=[ratio_summary(r) for r in variance_ratios(model, x_test)],
                reestimated_layers=[ratio_summary(r) for r in variance_ratios(fixed, x_test)],
                error=test_error(model, x_test, y_test), error_reestimated=test_error(fixed, x_test, y_test),
                error_update_bn=test_error(updated, x_test, y_test))
@@ -175,7 +177,8 @@ def analyse(cfg, runner):
     rows = []
     for p, order in settings(cfg):
         for width in cfg["widths"]:
-            runs = [measure(runner.model(spec(cfg, p, order, width, seed)), seed, p, order) for seed in cfg["seeds"]]
+            specs = [spec(cfg, p, order, width, seed) for seed in cfg["seeds"]]
+            runs = [measure(runner.model(s), record, p, order) for s, record in zip(specs, runner.train(specs))]
             rows.append(dict(p=p, order=order, width=width, seeds=runs))
     return dict(rows=rows)
 
@@ -245,43 +248,58 @@ def shift_findings(data, ps, widths, layers):
     return out
 
 
+def paired(data, p, order, key, other_p, other_order, other_key="error"):
+    """(mean of a - b, its standard error): a, b the errors of two settings, paired by width and seed."""
+    a = [s[key] for r in _rows(data, p, order) for s in r["seeds"]]
+    b = [s[other_key] for r in _rows(data, other_p, other_order) for s in r["seeds"]]
+    return float(np.mean(a) - np.mean(b)), fig.paired_se(a, b)
+
+
+def lower(difference):
+    """'lower by 0.49 ± 0.15 points' (a difference of error rates and its standard error)."""
+    d, se = difference
+    return f"{'lower' if d < 0 else 'higher'} by {100 * abs(d):.2f} ± {100 * se:.2f} points"
+
+
 def accuracy_findings(data, ps):
+    """Per rate: each claim holds if the difference of the mean test errors, paired by width and
+    seed, goes the claimed way by more than one standard error."""
     out = []
-    top = max(ps)
-    err = {(p, o): mean_error(_rows(data, p, o)) for p in ps for o in BN_ORDERS}
+    n = len(data["config"]["widths"]) * len(data["config"]["seeds"])
+    mean = {(p, o): mean_error(_rows(data, p, o)) for p in ps for o in BN_ORDERS}
     none = mean_error(_rows(data, 0.0, "none"))
-    widths = data["config"]["widths"]
-
-    def per_width(p, order, key="error"):
-        return ", ".join(fig.pct(error_stat(r, key)[0]) for r in _rows(data, p, order))
-
-    out.append(fig.finding(
-        "With BatchNorm, dropout after it gives a lower test error than dropout before it (seed article 000; "
-        "here: the mean over widths and seeds, for every rate).", all(err[p, "after"] < err[p, "before"] for p in ps),
-        "; ".join(f"p = {p:g}: {fig.pct(err[p, 'after'], 2)} after, {fig.pct(err[p, 'before'], 2)} before "
-                  f"(by width {', '.join(map(str, widths))}: {per_width(p, 'after')} against {per_width(p, 'before')})"
-                  for p in ps)))
-    out.append(fig.finding(
-        "Dropout and BatchNorm together often do worse than BatchNorm alone (Li et al.'s question; here: "
-        f"dropout {top:g} before BatchNorm has a higher mean test error than no dropout).", err[top, "before"] > none,
-        f"{fig.pct(err[top, 'before'], 2)} against {fig.pct(none, 2)} (after: {fig.pct(err[top, 'after'], 2)}; "
-        f"last: {fig.pct(err[top, 'last'], 2)})"))
-    out.append(fig.finding(
-        "Dropout only after the last BatchNorm layer does better than dropout before BatchNorm (Li et al., 2019; "
-        "here: the mean test error, for every rate).", all(err[p, "last"] < err[p, "before"] for p in ps),
-        "; ".join(f"p = {p:g}: {fig.pct(err[p, 'last'], 2)} against {fig.pct(err[p, 'before'], 2)}" for p in ps)
-        + f" (no dropout: {fig.pct(none, 2)})"))
-    fixed = {p: mean_error(_rows(data, p, "before"), "error_reestimated") for p in ps}
-    ratio = max(layer_median(r, k, "reestimated_layers")[0] for p in ps for r in _rows(data, p, "before")
-                for k in range(data["config"]["layers"]))
-    out.append(fig.finding(
-        "Re-estimating BatchNorm's statistics on the training data with dropout off removes the shift and lowers "
-        "the test error of networks with dropout before BatchNorm (Li et al., 2019; here: the mean test error, "
-        "for every rate).", all(fixed[p] < err[p, "before"] for p in ps),
-        f"the median ratios fall to at most {ratio:.2f}, and the error goes "
-        + "; ".join(f"from {fig.pct(err[p, 'before'], 2)} to {fig.pct(fixed[p], 2)} at p = {p:g}" for p in ps)
-        + " (recomputed with dropout on, by update_bn, which keeps the shift: "
-        + ", ".join(fig.pct(mean_error(_rows(data, p, "before"), "error_update_bn"), 2) for p in ps) + ")"))
+    where = f"here: by more than one standard error, the {n} networks (widths × seeds) paired"
+    for p in ps:
+        d = paired(data, p, "after", "error", p, "before")
+        out.append(fig.finding(
+            f"With BatchNorm, dropout after it gives a lower test error than dropout before it (seed article 000; "
+            f"p = {p:g}; {where}).", d[0] + d[1] < 0,
+            f"{fig.pct(mean[p, 'after'], 2)} after, {fig.pct(mean[p, 'before'], 2)} before: {lower(d)}"))
+    for p in ps:
+        d = paired(data, p, "before", "error", 0.0, "none")
+        out.append(fig.finding(
+            f"Dropout and BatchNorm together do worse than BatchNorm alone (Li et al.'s question; dropout {p:g} "
+            f"before BatchNorm; {where}).", d[0] - d[1] > 0,
+            f"{fig.pct(mean[p, 'before'], 2)} against {fig.pct(none, 2)} without dropout: {lower(d)}"))
+    for p in ps:
+        d = paired(data, p, "last", "error", p, "before")
+        out.append(fig.finding(
+            f"Dropout only after the last BatchNorm layer does better than dropout before BatchNorm (Li et al., "
+            f"2019; p = {p:g}; {where}).", d[0] + d[1] < 0,
+            f"{fig.pct(mean[p, 'last'], 2)} against {fig.pct(mean[p, 'before'], 2)}: {lower(d)} (no dropout: "
+            f"{fig.pct(none, 2)})"))
+    for p in ps:
+        d = paired(data, p, "before", "error_reestimated", p, "before")
+        ratio = max(layer_median(r, k, "reestimated_layers")[0] for r in _rows(data, p, "before")
+                    for k in range(data["config"]["layers"]))
+        out.append(fig.finding(
+            "Re-estimating BatchNorm's statistics on the training data with dropout off removes the shift and "
+            f"lowers the test error of networks with dropout before BatchNorm (Li et al., 2019; p = {p:g}; {where}).",
+            d[0] + d[1] < 0,
+            f"the median ratios fall to at most {ratio:.2f}; the error goes from {fig.pct(mean[p, 'before'], 2)} to "
+            f"{fig.pct(mean_error(_rows(data, p, 'before'), 'error_reestimated'), 2)}, {lower(d)} (recomputed by "
+            f"update_bn, dropout on, which keeps the shift: "
+            f"{fig.pct(mean_error(_rows(data, p, 'before'), 'error_update_bn'), 2)})"))
     return out
 
 
@@ -305,9 +323,9 @@ def accuracy_table(data):
         runs = _rows(data, p, order)
         rows.append((f"{p:g}", f"`{order}`", *[f"{fig.pct(error_stat(r)[0])} ± {fig.pct(error_stat(r)[1])}" for r in runs],
                      fig.pct(mean_error(runs), 2), fig.pct(mean_error(runs, "error_reestimated"), 2),
-                     fig.pct(mean_error(runs, "error_update_bn"), 2)))
+                     fig.pct(mean_error(runs, "error_update_bn"), 2), fig.pct(mean_error(runs, "train_error"), 2)))
     return fig.markdown_table(["p", "order", *[f"n = {w}" for w in cfg["widths"]], "mean", "BN re-estimated, dropout off",
-                               "`update_bn` (dropout on)"], rows)
+                               "`update_bn` (dropout on)", "training error"], rows)
 
 
 def markdown(data):
@@ -323,7 +341,7 @@ def markdown(data):
                      "widths and seeds; then the same networks after recomputing BatchNorm's statistics on the 797 "
                      "training images, with dropout off (only BatchNorm in training mode) or with "
                      "`minigrad.optim.swa_utils.update_bn`, which puts the whole model in training mode, dropout "
-                     "included, as PyTorch's does.")
+                     "included, as PyTorch's does; last, the error on the training images as trained (mean).")
     return {"batchnorm-shift": fig.block(shift_table(data), shift_note, found[:n_shift]),
             "batchnorm-accuracy": fig.block(accuracy_table(data), accuracy_note, found[n_shift:])}
 

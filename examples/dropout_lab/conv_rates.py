@@ -92,17 +92,11 @@ def errors(data, place, key="error"):
     return {rate: [s[key] for s in row(data, place, rate)["seeds"]] for rate in rates}
 
 
-def paired_se(a, b):
-    """The standard error of the mean of a - b, paired by seed (0 for one seed)."""
-    d = np.asarray(a, np.float64) - np.asarray(b, np.float64)
-    return float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
-
-
 def tied_best(errs):
     """The rates whose mean error is within one paired standard error of the lowest mean."""
     best = min(errs, key=lambda r: np.mean(errs[r]))
     low = np.mean(errs[best])
-    return [r for r in errs if np.mean(errs[r]) - low <= paired_se(errs[r], errs[best])]
+    return [r for r in errs if np.mean(errs[r]) - low <= fig.paired_se(errs[r], errs[best])]
 
 
 def mean(values):
