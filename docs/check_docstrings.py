@@ -23,6 +23,7 @@ MODULES = [
     "minigrad.optim.optimizer", "minigrad.utils.data",
     "minigrad.datasets", "minigrad.random", "minigrad.parallel", "minigrad.serialization", "minigrad.cuda",
     "minigrad.backends", "minigrad.linalg", "minigrad.utils.hooks", "minigrad.safetensors",
+    "minigrad.accelerator",
 ]
 
 

@@ -24,7 +24,7 @@ LAYERS = [
     ("tensor and graph", ["minigrad._ops", "minigrad._version", "minigrad._dtype", "minigrad._device",
                           "minigrad.random", "minigrad.parallel", "minigrad._tensor_str",
                           "minigrad.tensor", "minigrad.autograd", "minigrad.utils.hooks",
-                          "minigrad.cuda", "minigrad.backends"]),
+                          "minigrad.cuda", "minigrad.backends", "minigrad.accelerator"]),
     ("ops", ["minigrad.creation", "minigrad.ops", "minigrad.linalg"]),
     ("nn", ["minigrad.nn"]),
     ("optim and data", ["minigrad.optim", "minigrad.utils.data", "minigrad.datasets",
@@ -69,7 +69,7 @@ READING_PATH = [
     ("minigrad/optim/sgd.py", ["SGD"]),
     ("minigrad/_ops_gemm.pxi", ["matmul", "sum_rows", "linear_forward", "linear_backward"]),
     ("minigrad/_ops_elementwise.pxi", ["relu_forward", "relu_backward"]),
-    ("minigrad/_ops_random.pxi", ["dropout_forward", "dropout_backward"]),
+    ("minigrad/_ops_dropout.pxi", ["dropout_forward", "dropout_backward"]),
     # the C kernels: GEMM (packing, micro-kernels, macro-kernel, the parallel plan), column sums,
     # ReLU, dropout (and the Philox generator it draws from)
     ("minigrad/csrc", [r"mg_ukr_f32\w*", r"mg_pack_\w+", r"mg_macro_kernel", r"mg_step_geometry",

@@ -51,7 +51,9 @@ class Generator:
     """
 
     def __init__(self, device="cpu"):
-        _device.device(device)
+        if _device.device(device).type != "cpu":
+            raise RuntimeError(f"Cannot get {_device.device(device).type.upper()} generator: "
+                               "minigrad runs on the CPU only")
         self._lock = threading.Lock()
         self._seed = _DEFAULT_SEED
         self._offset = 0

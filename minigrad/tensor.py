@@ -230,6 +230,12 @@ class Tensor:
         return _device.cpu
 
     is_cuda = False
+    is_mps = False
+    is_meta = False
+
+    def get_device(self):
+        """-1: the tensor is on the CPU (a CUDA tensor would give its device index)."""
+        return -1
 
     @property
     def is_leaf(self):
@@ -640,9 +646,9 @@ class Tensor:
         """This tensor (minigrad tensors always live on the CPU)."""
         return self
 
-    def cuda(self, *args, **kwargs):
-        """An error: minigrad runs on the CPU only (CUDA is not available)."""
-        _device.device("cuda")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """An error: minigrad runs on the CPU only (PyTorch's error for a build without CUDA)."""
+        _device.place("cuda" if device is None else device, "to")
 
     def float(self):
         """``to(minigrad.float32)``.

@@ -259,8 +259,8 @@ IDX = {
     "neg-int": -1,
     "slice": slice(1, 3),
     "slice-step": (slice(None), slice(None, None, 2)),
-    "neg-step": slice(None, None, -1),
-    "neg-step-2d": (slice(None, None, -2), slice(3, 0, -1)),
+    "negative-bounds": slice(-3, -1),
+    "steps-2d": (slice(None, None, 2), slice(1, 4, 2)),
     "none": (None, 1),
     "ellipsis": (Ellipsis, 1),
     "ellipsis-none": (0, Ellipsis, None),
@@ -275,6 +275,8 @@ IDX = {
 }
 for name, idx in IDX.items():
     case(f"getitem-{name}", lambda a, idx=idx: a[idx], shapes((3, 4)))
+case("embedding", lambda w: minigrad.nn.functional.embedding(minigrad.tensor([[0, 2], [1, 1]]), w),
+     shapes((3, 4)))
 
 
 def _tensor_idx_cases():

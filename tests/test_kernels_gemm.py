@@ -510,9 +510,12 @@ def test_dispatch_follows_the_cpu_flags():
         pytest.skip("needs /proc/cpuinfo (Linux) to know the CPU's features")
     x86 = "sse2" in flags
     gemm_want = "avx2_fma" if x86 and {"avx2", "fma"} <= flags else "generic"
-    rng_want = "avx2" if x86 and "avx2" in flags else "generic"
+    # the random/elementwise kernels: AVX-512 (F, BW, DQ, VL) when the CPU has it (csrc/cpu_dispatch.h)
+    rng_want = ("generic" if not (x86 and {"avx2", "fma"} <= flags) else
+                "avx512" if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= flags else "avx2")
     assert ("avx2_fma" in g.available_gemm_variants()) == (gemm_want == "avx2_fma")
-    assert ("avx2" in g.available_rng_variants()) == (rng_want == "avx2")
+    assert ("avx2" in g.available_rng_variants()) == (rng_want != "generic")
+    assert ("avx512" in g.available_rng_variants()) == (rng_want == "avx512")
     env = {k: v for k, v in os.environ.items() if k != "OMP_NUM_THREADS"}
     out = subprocess.run([sys.executable, "-m", "minigrad"], capture_output=True, text=True,
                          check=True, env=env).stdout

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap
 from .function import Node, sync_views
-from .hooks import run_node_hooks, with_leaf_hooks
+from .hooks import run_node_hooks, run_post_hooks, with_leaf_hooks
 from .sinks import Capture, LeafSink
 
 __all__ = ["backward", "grad"]
@@ -41,6 +41,8 @@ def _run(roots, root_grads, retain_graph, sink):
             if needed is not None and node not in needed:
                 continue
             grads = node._run_backward(grad)
+            if node._hooks is not None and node._hooks.post:
+                grads = run_post_hooks(node, grad, grads)  # grad_fn.register_hook
             if not retain_graph:
                 node._release()  # free what it saved for backward
             for edge, g in zip(node.next_edges, grads if type(grads) is tuple else (grads,)):

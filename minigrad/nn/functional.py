@@ -28,6 +28,7 @@ from ..ops.trigonometric import tanh as _tanh
 from ..ops._util import sum_to
 from ..ops.dropout import check_float, check_probability, zero_out
 from ..ops.dropout import dropout as _dropout
+from ..ops.embedding import embedding, embedding_bag  # noqa: F401  (F.embedding is the op itself)
 from ..ops.inplace import apply_inplace
 from ..random import next_call
 from ..tensor import Tensor, _wrap
@@ -44,7 +45,7 @@ __all__ = [
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits", "embedding", "embedding_bag",
 ]
 
 # ====================================================================== layers and activations

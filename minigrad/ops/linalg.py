@@ -102,8 +102,11 @@ class Affine(Op):
         need_x, need_w, need_b = ctx.needs_input_grad
         return _ops.linear_backward(grad, x, weight, need_x, need_w, need_b)
 
-    def name(self):
-        return "AddmmBackward0"
+    def pytorch_graph(self):  # PyTorch: addmm(bias, x, weight.t()), or mm(x, weight.t())
+        weight_t = ("TBackward0", [1])
+        if self._tensor_args[2]:
+            return ("AddmmBackward0", [2, 0, weight_t])
+        return ("MmBackward0", [0, weight_t])
 
     __slots__ = ()
 

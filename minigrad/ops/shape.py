@@ -75,8 +75,8 @@ class Reshape(Op):
     view = True
 
     @staticmethod
-    def forward(ctx, a, shape, must_view):
-        ctx.in_shape = a.shape
+    def forward(ctx, a, shape, must_view, kind=None):
+        ctx.in_shape = (a.shape, kind)
         if must_view:
             try:
                 return np.reshape(a, shape, copy=False)
@@ -89,10 +89,10 @@ class Reshape(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.in_shape), None, None
+        return grad.reshape(ctx.in_shape[0]), None, None, None
 
-    def name(self):
-        return "ViewBackward0"
+    def name(self):  # squeeze/unsqueeze are views too, named apart in PyTorch's graph
+        return self.in_shape[1] or "ViewBackward0"
 
     __slots__ = ("in_shape",)
 
@@ -221,7 +221,9 @@ def squeeze(input, dim=None):
     else:
         dims = canonical_dims(dim, input._data.ndim)
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return Reshape.apply(input, new, True)
+    kind = ("SqueezeBackward0" if dim is None else
+            "SqueezeBackward1" if isinstance(dim, numbers.Integral) else "SqueezeBackward2")
+    return Reshape.apply(input, new, True, kind)
 
 
 def unsqueeze(input, dim):
@@ -243,7 +245,7 @@ def unsqueeze(input, dim):
         )
     d = dim % (nd + 1)
     shape = input._data.shape
-    return Reshape.apply(input, shape[:d] + (1,) + shape[d:], True)
+    return Reshape.apply(input, shape[:d] + (1,) + shape[d:], True, "UnsqueezeBackward0")
 
 
 def _atleast(n, tensors):
