@@ -281,7 +281,6 @@ KERNEL_VARIANTS = ("generic", "avx2", "avx512")
 def _family_variants(name):
     """What each family runs under MINIGRAD_KERNELS=name: {family: its variant name}."""
     gemm = {"generic": "generic", "avx2": "avx2_fma", "avx512": "avx512"}[name]
-    if gemm == "avx512" and "avx512" not in available_gemm_variants(): gemm = "avx2_fma"  # TEMPORARY until the gemm branch (AVX-512 GEMM) is merged; the lead removes this line
     return {"gemm": gemm, "rng": name, "fma": name}
 
 

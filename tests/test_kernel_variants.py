@@ -308,15 +308,6 @@ def test_training_same_weights_whatever_the_random_relu_and_fma_variants(trained
         assert got == ref, f"{key} trains to other weights than {ref_key}: {got} vs {ref}"
 
 
-# TEMPORARY, like the one-line GEMM fallback in _ops._family_variants: until the gemm branch
-# (AVX-512 GEMM with the same bits in every variant) is merged, the generic and AVX2 GEMMs round
-# differently, so whole runs differ between MINIGRAD_KERNELS values. strict: once they agree,
-# this marker fails the test and must go. The lead removes it with the fallback line.
-_GEMM_PENDING = "avx512" in RNG_VARIANTS and "avx512" not in _ops.available_gemm_variants()
-
-
-@pytest.mark.xfail(_GEMM_PENDING, strict=True,
-                   reason="generic and AVX2 GEMM variants round differently until the gemm branch")
 def test_training_same_weights_under_every_kernel_variant(trained):
     """Every family at once, as MINIGRAD_KERNELS sets them: float32 and float64 training with
     dropout ends with the same weights, bit for bit, on every variant and thread count."""
