@@ -21,7 +21,7 @@ the second one's BatchNorm: the measure of batchnorm.py (the variance shift) is 
 import numpy as np
 
 from . import figures as fig
-from .batchnorm import reestimate_bn, test_error, variance_ratios
+from .batchnorm import BAND, lower, reestimate_bn, test_error, variance_ratios
 from .nets import CONV_KINDS, cnn_spec, test_set, train_set
 
 NAME = "conv-rates"
@@ -108,6 +108,29 @@ def mean(values):
 # findings, tables, figure
 # -------------------------------------------------------------------------------------------------
 def findings(data):
+    return rate_findings(data) + shift_findings(data)
+
+
+def shift_findings(data):
+    """Li et al.'s variance shift where a convolutional dropout feeds the second BatchNorm."""
+    top = max(data["config"]["rates"])
+    out = []
+    for place in PLACES[:2]:
+        runs = row(data, place, top)["seeds"]
+        ratio = mean([s["bn_ratio"][1] for s in runs])
+        before, after = [s["error"] for s in runs], [s["error_reestimated"] for s in runs]
+        d, se = mean(after) - mean(before), fig.paired_se(after, before)
+        out.append(fig.finding(
+            f"A convolutional dropout shifts the variance of the next BatchNorm, and re-estimating BatchNorm's "
+            f"statistics with dropout off lowers the test error (Li et al., 2019; here, with nn.{place.split(', ')[1]} "
+            f"at p = {top:g}: a median ratio above 1 + {BAND:g}, and the error lower by more than one standard "
+            "error, paired by seed).", ratio > 1 + BAND and d + se < 0,
+            f"median ratio {ratio:.2f}; the error goes from {fig.pct(mean(before), 2)} to {fig.pct(mean(after), 2)}, "
+            + lower((d, se))))
+    return out
+
+
+def rate_findings(data):
     rates = data["config"]["rates"]
     fc = errors(data, "fully connected")
     out = []
@@ -191,8 +214,8 @@ def markdown(data):
     bn_note = ("The second convolution's BatchNorm: its running variance / the variance of its input at test time "
                "(median channel, mean over seeds), and the mean test error after re-estimating both BatchNorm "
                "layers' statistics on the training images with dropout off (batchnorm.py's `reestimate_bn`).")
-    return {"conv-rates": fig.block(table, note, findings(data)),
-            "conv-rates-batchnorm": bn_table + "\n\n" + bn_note}
+    return {"conv-rates": fig.block(table, note, rate_findings(data)),
+            "conv-rates-batchnorm": fig.block(bn_table, bn_note, shift_findings(data))}
 
 
 def plot(data, path):
