@@ -21,6 +21,11 @@ The experiments (each prints its tables and which of the papers' claims it repro
                   (Hinton et al., 2012; Baldi and Sadowski, 2013; Warde-Farley et al., 2013)
   coadaptation    mean activation and sparsity of the hidden units with and without dropout
                   (Srivastava et al., 2014, Fig. 8)
+  batchnorm       Dropout after or before BatchNorm, or after the last one only: the variance
+                  shift of BatchNorm's statistics (Li et al., 2019) and the accuracy, across widths
+                  (seed articles)
+  conv-rates      dropout rates 0 to 0.5 in the convolutional against the fully connected layers
+                  of examples/train_cnn.py's network, nn.Dropout2d and nn.Dropout (seed articles)
 
 Networks are trained in parallel worker processes (--workers, default: one per core), one kernel
 thread each; the results are the same for any number of workers or threads. The code is in

@@ -13,16 +13,18 @@ them and ``docs/regenerate.py`` documents all of them:
 * ``plot(data, path)``: the figure.
 
 ``data`` is what ``run`` returns and the data files keep: ``{"experiment", "quick", "config",
-"jobs", "results"}``. A new experiment (Dropout before or after BatchNorm, dropout in the
-convolutional layers of a CNN: they need ``nn.BatchNorm1d`` and ``nn.Conv2d``) is a new module
-added to ``MODULES``, with its own kinds of job registered in it (see ``nets.py``).
+"jobs", "results"}``. A new experiment is a new module added to ``MODULES``, with its own kinds
+of job registered in ``nets.py`` (as ``batchnorm`` and ``conv-rates`` did: they need
+``nn.BatchNorm1d``, ``nn.Conv2d`` and the other layers in their ``REQUIRES``).
 """
 import minigrad.nn as nn
 
-from . import coadaptation, conventions, ensemble, mc_uncertainty, mc_vs_scaling, p_sweep, retention
+from . import (batchnorm, coadaptation, conv_rates, conventions, ensemble, mc_uncertainty, mc_vs_scaling, p_sweep,
+               retention)
 from .jobs import Runner, documented
 
-MODULES = (p_sweep, conventions, mc_uncertainty, retention, mc_vs_scaling, ensemble, coadaptation)
+MODULES = (p_sweep, conventions, mc_uncertainty, retention, mc_vs_scaling, ensemble, coadaptation, batchnorm,
+           conv_rates)
 EXPERIMENTS = {m.NAME: m for m in MODULES}
 
 __all__ = ["EXPERIMENTS", "Runner", "available", "missing", "run"]

@@ -27,6 +27,13 @@ def mean_std(values):
     return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
 
 
+def paired_se(a, b):
+    """The standard error of the mean of a - b, paired element by element (by seed, say); 0 for
+    one pair."""
+    d = np.asarray(a, dtype=np.float64) - np.asarray(b, dtype=np.float64)
+    return float(d.std(ddof=1) / np.sqrt(len(d))) if len(d) > 1 else 0.0
+
+
 def pct(x, digits=1):
     """0.0234 -> '2.3%'."""
     return f"{100 * x:.{digits}f}%"

@@ -11,6 +11,12 @@
   followed by another nonlinear layer (exact ensembles, ``ensemble.py``).
 * ``autoencoder``: 64 -> 256 ReLU units [-> dropout] -> 64, trained to reproduce its input (the
   setting of Srivastava et al.'s Fig. 8).
+* ``bn_mlp``: an MLP with ``nn.BatchNorm1d`` in every hidden layer and dropout after it, before it,
+  or only after the last one (``batchnorm.py``), trained as train_mlp's network.
+* ``cnn``: examples/train_cnn.py's network and training (``conv_kind: "Dropout"`` with
+  ``init_seed == seed`` is exactly ``python examples/train_cnn.py --seed S --dropout P
+  --conv-dropout R --input-dropout 0 --channels C --hidden H --epochs E``); ``conv_kind:
+  "Dropout2d"`` drops whole feature maps in the convolutional layers instead (``conv_rates.py``).
 """
 import math
 
@@ -19,6 +25,7 @@ import minigrad.nn as nn
 import minigrad.nn.functional as F
 from minigrad.utils.data import DataLoader, TensorDataset
 
+import train_cnn  # examples/train_cnn.py
 import train_mlp  # examples/train_mlp.py (examples/ is on the path of whoever imports dropout_lab)
 
 from .jobs import kind
@@ -162,3 +169,97 @@ def train_autoencoder(spec, model):
     with torch.no_grad():
         return dict(train_loss=F.mse_loss(model(x_train), x_train).item(),
                     test_loss=F.mse_loss(model(x_test), x_test).item())
+
+
+# -------------------------------------------------------------------------------------------------
+# bn_mlp: BatchNorm in every hidden layer, dropout after it, before it, or after the last one only
+# -------------------------------------------------------------------------------------------------
+BN_ORDERS = ("after", "before", "last")
+
+
+def bn_mlp_spec(seed, dropout, order, hidden=128, layers=2, epochs=80):
+    """``order`` is one of ``BN_ORDERS``; with ``dropout == 0`` the three are one network, whose
+    order is ``"none"``."""
+    if order not in BN_ORDERS + ("none",):
+        raise ValueError(f"order must be one of {BN_ORDERS}, got {order!r}")
+    return dict(kind="bn_mlp", seed=seed, init_seed=seed, hidden=hidden, layers=layers, dropout=dropout,
+                order=order if dropout > 0 else "none", epochs=epochs)
+
+
+def make_bn_mlp(hidden, layers, p, order):
+    """64 pixels -> ``layers`` hidden blocks of ``hidden`` units -> Linear -> 10 scores, the blocks
+
+    * ``after``:  Linear -> BatchNorm1d -> ReLU -> Dropout(p)   (the seed article's advice)
+    * ``before``: Linear -> Dropout(p) -> BatchNorm1d -> ReLU   (dropout feeds BatchNorm directly)
+    * ``last``:   Linear -> BatchNorm1d -> ReLU, and Dropout(p) after the last block only (Li et
+      al.'s remedy: no BatchNorm after any dropout)
+    * ``none`` (p = 0): Linear -> BatchNorm1d -> ReLU.
+
+    The Linear layers are created in the same order in all four, so one seed gives them the
+    same initial weights (BatchNorm starts at weight 1, bias 0; dropout has no weights).
+    """
+    blocks, width = [], 64
+    for i in range(layers):
+        drop = [nn.Dropout(p)] if p > 0 and (order in ("after", "before") or i == layers - 1 and order == "last") else []
+        if order == "before":
+            blocks += [nn.Linear(width, hidden)] + drop + [nn.BatchNorm1d(hidden), nn.ReLU()]
+        else:
+            blocks += [nn.Linear(width, hidden), nn.BatchNorm1d(hidden), nn.ReLU()] + drop
+        width = hidden
+    blocks.append(nn.Linear(width, 10))
+    return nn.Sequential(*blocks)
+
+
+def build_bn_mlp(spec):
+    return make_bn_mlp(spec["hidden"], spec["layers"], spec["dropout"], spec["order"])
+
+
+@kind("bn_mlp", build_bn_mlp)
+def train_bn_mlp(spec, model):
+    """train_mlp's training loop and data, with this network."""
+    args = mlp_args(mlp_spec(spec["seed"], spec["dropout"], 0.0, hidden=spec["hidden"], layers=spec["layers"],
+                             epochs=spec["epochs"]))
+    result = train_mlp.train(args, model)
+    return {k: result[k] for k in ("train_acc", "test_acc", "train_loss", "test_loss")}
+
+
+# -------------------------------------------------------------------------------------------------
+# cnn: train_cnn's network, dropout in the convolutional and/or the fully connected layers
+# -------------------------------------------------------------------------------------------------
+CONV_KINDS = ("Dropout2d", "Dropout")
+
+
+def cnn_spec(seed, dropout, conv_dropout, conv_kind="Dropout2d", channels=16, hidden=64, epochs=30):
+    """``dropout``: the fully connected layer's rate; ``conv_dropout``: the convolutional layers'
+    (after each one's BatchNorm and ReLU), with ``nn.Dropout2d`` (whole feature maps) or
+    ``nn.Dropout`` (single activations); ``conv_kind`` is None when ``conv_dropout == 0``."""
+    if conv_kind not in CONV_KINDS:
+        raise ValueError(f"conv_kind must be one of {CONV_KINDS}, got {conv_kind!r}")
+    return dict(kind="cnn", seed=seed, init_seed=seed, channels=channels, hidden=hidden, dropout=dropout,
+                conv_dropout=conv_dropout, conv_kind=conv_kind if conv_dropout > 0 else None, epochs=epochs)
+
+
+def cnn_args(spec):
+    """train_cnn's options for a ``cnn`` spec."""
+    return train_cnn.parse_args(["--quiet", "--seed", str(spec["seed"]), "--dropout", repr(spec["dropout"]),
+                                 "--conv-dropout", repr(spec["conv_dropout"]), "--input-dropout", "0",
+                                 "--channels", str(spec["channels"]), "--hidden", str(spec["hidden"]),
+                                 "--epochs", str(spec["epochs"])])
+
+
+def build_cnn(spec):
+    """train_cnn.make_model, with its convolutional dropout layers (those before the Flatten)
+    made ``nn.Dropout2d`` for ``conv_kind: "Dropout2d"``."""
+    model = train_cnn.make_model(spec["channels"], spec["hidden"], 1, spec["dropout"], spec["conv_dropout"])
+    if spec["conv_kind"] != "Dropout2d":
+        return model
+    flatten = next(i for i, m in enumerate(model) if isinstance(m, nn.Flatten))
+    return nn.Sequential(*[nn.Dropout2d(m.p) if i < flatten and isinstance(m, nn.Dropout) else m
+                           for i, m in enumerate(model)])
+
+
+@kind("cnn", build_cnn)
+def train_cnn_job(spec, model):
+    """train_cnn's training (train_mlp.train with train_cnn's options)."""
+    result = train_mlp.train(cnn_args(spec), model)
+    return {k: result[k] for k in ("train_acc", "test_acc", "train_loss", "test_loss")}
