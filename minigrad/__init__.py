@@ -26,7 +26,7 @@ from ._device import device  # noqa: F401
 from .tensor import Tensor, Size  # noqa: F401
 from .creation import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
-from .ops.shape import concat  # noqa: F401
+from .ops.joining import concat  # noqa: F401
 from .random import (  # noqa: F401
     Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state, default_generator,
 )
@@ -72,4 +72,6 @@ def is_floating_point(input):
     return input.is_floating_point()
 from . import datasets  # noqa: F401,E402
 from . import nn, optim, utils  # noqa: F401,E402
+from .utils import data as _utils_data  # noqa: F401,E402  (minigrad.utils.data)
 from .serialization import load, save  # noqa: F401,E402
+del _utils_data

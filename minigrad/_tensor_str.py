@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._dtype import get_default_dtype
+
 __all__ = ["set_printoptions", "tensor_repr"]
 
 
@@ -175,8 +177,6 @@ def _add_suffixes(text, suffixes, indent):
 
 
 def tensor_repr(t):
-    from ._dtype import get_default_dtype
-
     prefix = "tensor("
     indent = len(prefix)
     a = t._data

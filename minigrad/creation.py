@@ -13,47 +13,24 @@ from . import _dtype, _ops
 from ._device import device as _device
 from ._dtype import from_numpy_dtype, get_default_dtype, to_dtype
 from .random import next_call
-from .tensor import Tensor, _wrap
+from .tensor import Tensor, _wrap, parse_size
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",
     "eye", "zeros_like", "ones_like", "empty_like", "full_like", "rand", "randn", "randint",
     "randperm", "rand_like", "randn_like", "randint_like", "normal", "bernoulli", "scalar_tensor",
+    "logspace",
 ]
-
-
-def _parse_size(args):
-    if len(args) == 1 and not isinstance(args[0], numbers.Integral):
-        args = args[0]
-        if isinstance(args, Tensor):
-            args = args.tolist()
-    try:
-        shape = tuple(args)
-    except TypeError:
-        raise TypeError(f"size must be a tuple of ints, but got {type(args).__name__}") from None
-    shape = tuple(_size_item(s) for s in shape)
-    if any(s < 0 for s in shape):
-        neg = next(s for s in shape if s < 0)
-        raise RuntimeError(f"Trying to create tensor with negative dimension {neg}: {list(shape)}")
-    return shape
 
 
 def _sizes(sizes, size):
     """The shape given to a factory positionally (``zeros(2, 3)``, ``zeros((2, 3))``) or as the
     keyword ``size=`` (``zeros(size=(2, 3))``), as in PyTorch."""
     if size is None:
-        return _parse_size(sizes)
+        return parse_size(sizes)
     if sizes:
         raise TypeError("the size was given both positionally and as the keyword 'size'")
-    return _parse_size((size,))
-
-
-def _size_item(s):
-    if isinstance(s, Tensor) and s._data.dtype.kind in "iu" and s._data.size == 1:
-        return int(s._data.reshape(()))  # a one-element integer tensor counts as its value, as in torch
-    if not isinstance(s, numbers.Integral) or isinstance(s, bool):
-        raise TypeError(f"size must be a tuple of ints, but got an element of type {type(s).__name__}")
-    return int(s)
+    return parse_size((size,))
 
 
 def _finish(arr, requires_grad, device=None):
@@ -364,7 +341,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False):
             dtype = _dtype.int64
     target = _float_dtype(dtype).np
     value = _dtype.fill_value(fill_value, target)
-    return _finish(np.full(_parse_size((size,)), value, dtype=target), requires_grad, device)
+    return _finish(np.full(parse_size((size,)), value, dtype=target), requires_grad, device)
 
 
 def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=False):
@@ -421,6 +398,21 @@ def linspace(start, end, steps, dtype=None, device=None, requires_grad=False):
         values = np.where(i < steps // 2, t(start) + i.astype(d.np) * step,
                           t(end) - (steps - 1 - i).astype(d.np) * step)
     return _finish(values.astype(d.np), requires_grad, device)
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, requires_grad=False, device=None):
+    """``steps`` numbers from ``base ** start`` to ``base ** end``, evenly spaced in the
+    exponent.
+
+    Example::
+
+        >>> minigrad.logspace(0, 2, 3)
+        tensor([  1.,  10., 100.])
+    """
+    np_dtype = (to_dtype(dtype) if dtype is not None else get_default_dtype()).np
+    exps = np.linspace(float(start), float(end), int(steps), dtype=np.float64)
+    out = _wrap(np.power(float(base), exps).astype(np_dtype))
+    return out.requires_grad_() if requires_grad else out
 
 
 def eye(n, m=None, dtype=None, device=None, requires_grad=False):
@@ -593,7 +585,7 @@ def randint(*args, size=None, generator=None, dtype=None, device=None, requires_
         raise TypeError("randint() expects (high, size) or (low, high, size)")
     if high <= low:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    shape = _parse_size((size,))
+    shape = parse_size((size,))
     n = int(np.prod(shape))
     values = low + (random_uint64(n, generator) % np.uint64(high - low)).astype(np.int64)
     d = _dtype.int64 if dtype is None else to_dtype(dtype)
@@ -652,7 +644,7 @@ def normal(mean, std, size=None, generator=None, dtype=None):
     if size is None:
         raise TypeError("normal() with float mean and std needs a size")
     d = _random_float_dtype(dtype, "normal_kernel_cpu")
-    return _wrap(fill_normal(np.empty(_parse_size((size,)), d.np), generator, mean, std))
+    return _wrap(fill_normal(np.empty(parse_size((size,)), d.np), generator, mean, std))
 
 
 def bernoulli(input, p=None, generator=None):

@@ -1,6 +1,6 @@
 """``minigrad.linalg``: the part of ``torch.linalg`` minigrad has (vector norms)."""
-from .ops.reduction import vector_norm
-from .ops.reduction import norm as _norm
+from .ops.norms import norm as _norm
+from .ops.norms import vector_norm
 
 __all__ = ["vector_norm", "norm"]
 

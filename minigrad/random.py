@@ -15,6 +15,9 @@ import threading
 
 import numpy as np
 
+from . import _device
+from .tensor import _wrap
+
 __all__ = ["Generator", "manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
            "default_generator"]
 
@@ -48,9 +51,7 @@ class Generator:
     """
 
     def __init__(self, device="cpu"):
-        from ._device import device as _dev
-
-        _dev(device)
+        _device.device(device)
         self._lock = threading.Lock()
         self._seed = _DEFAULT_SEED
         self._offset = 0
@@ -84,8 +85,6 @@ class Generator:
 
     def get_state(self):
         """The state as a uint8 tensor of 16 bytes (seed, offset), for ``set_state``."""
-        from .tensor import _wrap
-
         with self._lock:
             words = np.array([self._seed, self._offset], dtype="<u8")
         return _wrap(words.view(np.uint8).copy())
@@ -121,9 +120,7 @@ class Generator:
     @property
     def device(self):
         """The generator's device (the CPU)."""
-        from ._device import cpu
-
-        return cpu
+        return _device.cpu
 
     def __repr__(self):
         return f"<minigrad.Generator object at {id(self):#x}>"

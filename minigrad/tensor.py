@@ -8,7 +8,10 @@ A Tensor holds its elements in a numpy array (``_data``). The autograd state is 
 * ``_vc``: a version counter, shared with views, bumped by in-place operations, so that backward
   can tell when an array it saved has been overwritten.
 
-The operations themselves live in ``minigrad/ops/``; the methods here only route to them.
+This module is the bottom of the package: it imports nothing of minigrad's but dtypes, devices
+and printing. The operations are defined on top of it, in ``minigrad/ops/``, which installs them
+as methods and operators (``x.sum()``, ``x + y``, ``x[i]``: ``ops/tensor_methods.py``); the
+backward pass is ``autograd/engine.py``, which ``backward()`` reaches at call time.
 """
 import copy
 import numbers
@@ -17,8 +20,8 @@ import warnings
 
 import numpy as np
 
-from . import _dtype
-from ._dtype import from_numpy_dtype, result_type, to_dtype
+from . import _device, _dtype, _tensor_str
+from ._dtype import from_numpy_dtype
 
 __all__ = ["Tensor", "Size"]
 
@@ -90,6 +93,56 @@ class Size(tuple):
         return tuple.__new__(Size, r) if isinstance(item, slice) else r
 
 
+def parse_size(args):
+    """The shape given as ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` or ``f(size_tensor)``, checked
+    as PyTorch checks it (by ``Tensor(2, 3)`` and the factories ``zeros``, ``ones`` ...)."""
+    if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+        args = args[0]
+        if isinstance(args, Tensor):
+            args = args.tolist()
+    try:
+        shape = tuple(args)
+    except TypeError:
+        raise TypeError(f"size must be a tuple of ints, but got {type(args).__name__}") from None
+    shape = tuple(_size_item(s) for s in shape)
+    if any(s < 0 for s in shape):
+        neg = next(s for s in shape if s < 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {neg}: {list(shape)}")
+    return shape
+
+
+def _size_item(s):
+    if isinstance(s, Tensor) and s._data.dtype.kind in "iu" and s._data.size == 1:
+        return int(s._data.reshape(()))  # a one-element integer tensor counts as its value, as in torch
+    if not isinstance(s, numbers.Integral) or isinstance(s, bool):
+        raise TypeError(f"size must be a tuple of ints, but got an element of type {type(s).__name__}")
+    return int(s)
+
+
+def canonical_dim(dim, ndim):
+    """``dim`` as a non-negative index into ``ndim`` dimensions (negative counts from the end),
+    with PyTorch's IndexError for out-of-range values (a 0-d tensor accepts -1 and 0)."""
+    n = max(ndim, 1)
+    if isinstance(dim, Tensor) and dim._data.ndim == 0 and dim._data.dtype.kind in "iu":
+        dim = int(dim._data)  # a 0-d integer tensor is accepted as a dim, as in torch
+    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
+        raise TypeError(f"dim must be an int, not {type(dim).__name__}")
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
+        )
+    return dim % n if ndim else 0
+
+
+def _engine():
+    """The backward engine, ``autograd/engine.py``: it builds on this module (its graph holds
+    Tensors), so ``backward()``, ``register_hook()`` and ``retain_grad()`` import it here, when
+    they run."""
+    from .autograd import engine
+
+    return engine
+
+
 def _wrap(data, base=None):
     """Make a Tensor around a numpy array (no copy). ``base``: the tensor this one is a view of."""
     if type(data) is not _ndarray:
@@ -137,7 +190,7 @@ class Tensor:
             data = args[0]._data if isinstance(args[0], Tensor) else args[0]
             arr = np.array(data, dtype=_dtype.get_default_dtype().np)
         else:
-            arr = np.empty(_creation._parse_size(args), dtype=_dtype.get_default_dtype().np)
+            arr = np.empty(parse_size(args), dtype=_dtype.get_default_dtype().np)
         t = _wrap(arr)
         if cls is not Tensor:
             t.__class__ = cls
@@ -281,28 +334,6 @@ class Tensor:
         self._data = value._data
 
     @property
-    def T(self):
-        """The tensor with its dimensions reversed (``permute(n-1, ..., 0)``), a view.
-
-        Example::
-
-            >>> minigrad.zeros(2, 3, 4).T.shape
-            minigrad.Size([4, 3, 2])
-        """
-        return _op.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
-
-    @property
-    def mT(self):
-        """The transpose of the last two dimensions (a batch of matrices transposed), a view.
-
-        Example::
-
-            >>> minigrad.zeros(5, 2, 3).mT.shape
-            minigrad.Size([5, 3, 2])
-        """
-        return _op.transpose(self, -2, -1)
-
-    @property
     def retains_grad(self):
         """True if this non-leaf tensor will have ``.grad`` filled by ``backward()`` (``retain_grad()``)."""
         fn = self.grad_fn
@@ -330,7 +361,7 @@ class Tensor:
         """
         if dim is None:
             return _tuple_new(Size, self._data.shape)
-        return self._data.shape[_op.canonical_dim(dim, self._data.ndim)]
+        return self._data.shape[canonical_dim(dim, self._data.ndim)]
 
     def dim(self):
         """The number of dimensions of the tensor (``ndim``).
@@ -396,7 +427,7 @@ class Tensor:
             ((3, 1), (1, 3))
         """
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
-        return strides if dim is None else strides[_op.canonical_dim(dim, self._data.ndim)]
+        return strides if dim is None else strides[canonical_dim(dim, self._data.ndim)]
 
     def data_ptr(self):
         """The address of the tensor's first element (tensors sharing memory have related addresses)."""
@@ -455,24 +486,6 @@ class Tensor:
             return arr.astype(dtype)
         return arr.copy() if copy else arr
 
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
-        """numpy functions on tensors. The arithmetic and comparison ufuncs (so ``ndarray + tensor``,
-        ``np.add(t, 1)``, ``t == ndarray``) are minigrad's ops: a tensor with torch's type promotion
-        and autograd. Any other ufunc (``np.exp(t)``) runs on the arrays and gives a tensor, as in
-        torch; like ``numpy()``, that is an error for a tensor that requires grad."""
-        name = _UFUNC_OPS.get(ufunc)
-        if name is not None and method == "__call__" and not kwargs and len(inputs) == 2:
-            a, b = (_creation.as_tensor(x) if isinstance(x, _ndarray) else x for x in inputs)
-            return getattr(_op, name)(a, b)
-        inputs = tuple(x.numpy() if isinstance(x, Tensor) else x for x in inputs)
-        out = kwargs.get("out")
-        if out is not None:  # written in place (ndarray += tensor): the result is what was written to
-            kwargs["out"] = tuple(x.numpy() if isinstance(x, Tensor) else x for x in out)
-            getattr(ufunc, method)(*inputs, **kwargs)
-            return out[0] if len(out) == 1 else out
-        result = getattr(ufunc, method)(*inputs, **kwargs)
-        return tuple(_ufunc_result(r) for r in result) if isinstance(result, tuple) else _ufunc_result(result)
-
     def detach(self):
         """A tensor sharing this one's data (and version counter), outside the graph: no gradient flows
         through it.
@@ -503,30 +516,6 @@ class Tensor:
         self.grad_fn = None
         self._requires_grad = False
         return self
-
-    def clone(self, memory_format=None):
-        """A copy of the tensor (new memory), recorded in the graph (see ``minigrad.clone``).
-
-        Example::
-
-            >>> x = minigrad.tensor([1., 2.])
-            >>> y = x.clone()
-            >>> y[0] = 10.
-            >>> x
-            tensor([1., 2.])
-        """
-        return _op.clone(self)
-
-    def contiguous(self, memory_format=None):
-        """This tensor if its memory is contiguous, else a contiguous copy (``clone``).
-
-        Example::
-
-            >>> x = minigrad.zeros(2, 3).t()
-            >>> x.contiguous().is_contiguous()
-            True
-        """
-        return self if self._data.flags.c_contiguous else _op.clone(self)
 
     def requires_grad_(self, requires_grad=True):
         """Sets ``requires_grad`` in place (only for leaves; only floating-point tensors can require
@@ -574,7 +563,7 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
-            _engine._retain(self)
+            _engine()._retain(self)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the graph's leaves.
@@ -602,7 +591,7 @@ class Tensor:
             >>> x.grad
             tensor([4., 4., 8.])
         """
-        _engine.backward(
+        _engine().backward(
             self, None if gradient is None else (gradient,), retain_graph, create_graph, inputs
         )
 
@@ -631,42 +620,7 @@ class Tensor:
             tensor([ 4.,  8., 12.])
             >>> h.remove()
         """
-        return _engine.register_hook(self, hook)
-
-    def to(self, *args, **kwargs):
-        """The tensor converted to another dtype (``x.to(minigrad.float64)``, ``x.to(other_tensor)``,
-        ``x.to(dtype=...)``); the tensor itself when nothing changes (unless ``copy=True``). The
-        conversion is differentiable between floating-point types. Devices other than "cpu" are errors.
-
-        Example::
-
-            >>> x = minigrad.tensor([1.5, -2.5])
-            >>> x.to(minigrad.int64)
-            tensor([ 1, -2])
-            >>> x.to("cpu") is x
-            True
-        """
-        dtype = kwargs.pop("dtype", None)
-        copy = kwargs.pop("copy", False)
-        device = kwargs.pop("device", None)
-        kwargs.pop("non_blocking", None)
-        if kwargs:
-            raise TypeError(f"to() got unexpected keyword arguments {sorted(kwargs)}")
-        for a in args:
-            if isinstance(a, Tensor):
-                dtype = a.dtype
-            elif isinstance(a, (str, _device.device)):
-                device = a
-            else:
-                dtype = a
-        if device is not None:
-            _device.device(device)  # raises for anything but the CPU
-        if dtype is None:
-            return self.clone() if copy else self
-        dtype = to_dtype(dtype)
-        if dtype.np == self._data.dtype:
-            return self.clone() if copy else self
-        return _op.cast(self, dtype)
+        return _engine().register_hook(self, hook)
 
     def type(self, dtype=None):
         """Without ``dtype``: the legacy type name (``"minigrad.FloatTensor"`` ...); with it: ``to(dtype)``.
@@ -685,66 +639,6 @@ class Tensor:
     def cpu(self):
         """This tensor (minigrad tensors always live on the CPU)."""
         return self
-
-    # ------------------------------------------------------------------ new tensors like this one
-    def new_tensor(self, data, dtype=None, device=None, requires_grad=False):
-        """A new tensor from ``data`` with this tensor's dtype (unless ``dtype`` is given).
-
-        Example::
-
-            >>> x = minigrad.zeros(2, dtype=minigrad.float64)
-            >>> x.new_tensor([1, 2]).dtype
-            minigrad.float64
-        """
-        return _creation.tensor(data, dtype=self.dtype if dtype is None else dtype,
-                                device=device, requires_grad=requires_grad)
-
-    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
-        """A tensor of zeros of the given size, with this tensor's dtype (unless ``dtype`` is given).
-
-        Example::
-
-            >>> minigrad.tensor([1, 2]).new_zeros(2, 2)
-            tensor([[0, 0],
-                    [0, 0]])
-        """
-        return _creation.zeros(*size, dtype=self.dtype if dtype is None else dtype,
-                               device=device, requires_grad=requires_grad)
-
-    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
-        """A tensor of ones of the given size, with this tensor's dtype (unless ``dtype`` is given).
-
-        Example::
-
-            >>> minigrad.zeros(1, dtype=minigrad.float64).new_ones(3).dtype
-            minigrad.float64
-        """
-        return _creation.ones(*size, dtype=self.dtype if dtype is None else dtype,
-                              device=device, requires_grad=requires_grad)
-
-    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
-        """An uninitialised tensor of the given size, with this tensor's dtype (unless ``dtype`` is given).
-
-        Example::
-
-            >>> minigrad.tensor([1, 2]).new_empty(2, 3).shape
-            minigrad.Size([2, 3])
-        """
-        return _creation.empty(*size, dtype=self.dtype if dtype is None else dtype,
-                               device=device, requires_grad=requires_grad)
-
-    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
-        """A tensor of the given size filled with ``fill_value``, with this tensor's dtype (unless
-        ``dtype`` is given).
-
-        Example::
-
-            >>> minigrad.zeros(1).new_full((2, 2), 7.)
-            tensor([[7., 7.],
-                    [7., 7.]])
-        """
-        return _creation.full(size, fill_value, dtype=self.dtype if dtype is None else dtype,
-                              device=device, requires_grad=requires_grad)
 
     def cuda(self, *args, **kwargs):
         """An error: minigrad runs on the CPU only (CUDA is not available)."""
@@ -838,12 +732,6 @@ class Tensor:
             )
         return bool((element == self).any())
 
-    def __getitem__(self, index):
-        return _op.getitem(self, index)
-
-    def __setitem__(self, index, value):
-        _op.setitem(self, index, value)
-
     def __reduce_ex__(self, protocol):
         # the third item, attributes set on the tensor (t.foo = ...), is restored by pickle and copy
         return (_rebuild, (self._data, self._requires_grad), self.__dict__ or None)
@@ -885,255 +773,6 @@ class Tensor:
             new.__dict__.update(copy.deepcopy(self.__dict__, memo))
         return new
 
-    # ------------------------------------------------------------------ arithmetic
-    def __add__(self, other):
-        try:
-            return _op.add(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __radd__(self, other):
-        try:
-            return _op.add(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __sub__(self, other):
-        try:
-            return _op.sub(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rsub__(self, other):
-        try:
-            return _op.sub(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __mul__(self, other):
-        try:
-            return _op.mul(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rmul__(self, other):
-        try:
-            return _op.mul(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __truediv__(self, other):
-        try:
-            return _op.div(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rtruediv__(self, other):
-        try:
-            return _op.div(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __pow__(self, other):
-        try:
-            return _op.pow(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rpow__(self, other):
-        try:
-            return _op.pow(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __floordiv__(self, other):
-        try:
-            return _op.floor_divide(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rfloordiv__(self, other):
-        try:
-            return _op.floor_divide(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __mod__(self, other):
-        try:
-            return _op.remainder(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rmod__(self, other):
-        try:
-            return _op.remainder(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __matmul__(self, other):
-        if not isinstance(other, Tensor):
-            if not isinstance(other, np.ndarray):
-                return NotImplemented
-            if not other.dtype.isnative:  # torch converts an operand in the other byte order
-                other = other.astype(other.dtype.newbyteorder("="))
-            other = _creation.as_tensor(other)
-        return _op.matmul(self, other)
-
-    def __rmatmul__(self, other):
-        if not isinstance(other, Tensor):
-            return NotImplemented
-        return _op.matmul(other, self)
-
-    def __neg__(self):
-        return _op.neg(self)
-
-    def __pos__(self):
-        if self._data.dtype == np.bool_:
-            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
-        return self
-
-    def __abs__(self):
-        return _op.abs(self)
-
-    def __iadd__(self, other):
-        return self.add_(other)
-
-    def __isub__(self, other):
-        return self.sub_(other)
-
-    def __imul__(self, other):
-        return self.mul_(other)
-
-    def __itruediv__(self, other):
-        return self.div_(other)
-
-    def __ifloordiv__(self, other):
-        return self.floor_divide_(other)
-
-    def __imod__(self, other):
-        return self.remainder_(other)
-
-    def __ipow__(self, other):
-        return self.pow_(other)
-
-    def __iand__(self, other):
-        return self.bitwise_and_(other)
-
-    def __ior__(self, other):
-        return self.bitwise_or_(other)
-
-    def __ixor__(self, other):
-        return self.bitwise_xor_(other)
-
-    def __ilshift__(self, other):
-        return self.bitwise_left_shift_(other)
-
-    def __irshift__(self, other):
-        return self.bitwise_right_shift_(other)
-
-    def __lshift__(self, other):
-        try:
-            return _op.bitwise_left_shift(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rlshift__(self, other):
-        try:
-            return _op.bitwise_left_shift(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rshift__(self, other):
-        try:
-            return _op.bitwise_right_shift(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __rrshift__(self, other):
-        try:
-            return _op.bitwise_right_shift(other, self)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __eq__(self, other):
-        try:
-            return _op.eq(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __ne__(self, other):
-        try:
-            return _op.ne(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __lt__(self, other):
-        try:
-            return _op.lt(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __le__(self, other):
-        try:
-            return _op.le(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __gt__(self, other):
-        try:
-            return _op.gt(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __ge__(self, other):
-        try:
-            return _op.ge(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __invert__(self):
-        return _op.bitwise_not(self)
-
-    def __and__(self, other):
-        try:
-            return _op.bitwise_and(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    def __xor__(self, other):
-        try:
-            return _op.bitwise_xor(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    __rand__ = __and__
-    __rxor__ = __xor__
-
-    def __or__(self, other):
-        try:
-            return _op.bitwise_or(self, other)
-        except _NotAnOperand:
-            return NotImplemented
-
-    __ror__ = __or__
-
-
-_UFUNC_OPS = {
-    np.add: "add", np.subtract: "sub", np.multiply: "mul", np.true_divide: "div",
-    np.floor_divide: "floor_divide", np.remainder: "remainder", np.power: "pow", np.matmul: "matmul",
-    np.equal: "eq", np.not_equal: "ne", np.less: "lt", np.less_equal: "le", np.greater: "gt",
-    np.greater_equal: "ge", np.bitwise_and: "bitwise_and", np.bitwise_or: "bitwise_or",
-    np.bitwise_xor: "bitwise_xor", np.left_shift: "bitwise_left_shift",
-    np.right_shift: "bitwise_right_shift",
-}
-
-
-def _ufunc_result(r):
-    # arrays of a dtype minigrad has become tensors; anything else (float16, a Python scalar ...) stays
-    if type(r) is _ndarray and r.dtype in _dtype._by_numpy:
-        return _wrap(r)
-    return r
-
 
 def _rebuild(data, requires_grad):
     t = _wrap(data)
@@ -1147,16 +786,3 @@ _TYPE_NAMES = {
     "int32": "IntTensor", "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
     "bool": "BoolTensor",
 }
-
-# Imported last: these modules use Tensor, and the methods above look them up at call time.
-from . import _device, _tensor_str  # noqa: E402
-from . import creation as _creation  # noqa: E402
-from . import ops as _op  # noqa: E402
-from .autograd import engine as _engine  # noqa: E402
-from .ops._util import NotAnOperand as _NotAnOperand  # noqa: E402
-from .ops.methods import install as _install_methods  # noqa: E402
-
-_install_methods(Tensor)
-for _name, _fn in {**_op.inplace.METHODS, "bitwise_left_shift": _op.bitwise_left_shift,
-                   "bitwise_right_shift": _op.bitwise_right_shift}.items():
-    setattr(Tensor, _name, _fn)

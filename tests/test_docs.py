@@ -35,6 +35,16 @@ def test_a_link_to_a_comment_is_caught(tmp_path):
     assert check_references.find_line(py, "next_call", owner="Generator") == 2
 
 
+def test_the_line_report_finds_the_reading_path():
+    """docs/lines.py (which CI prints) finds every definition its reading path names."""
+    spec = importlib.util.spec_from_file_location("lines", os.path.join(DOCS, "lines.py"))
+    lines = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lines)
+    text, problems = lines.report()
+    assert not problems, text
+    assert "minigrad/autograd/engine.py" in text and "kernels (Cython and C)" in text
+
+
 def _snippets():
     """(page:line, code) of the ```python blocks that are whole programs (they import something)."""
     out = []

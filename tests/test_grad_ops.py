@@ -484,7 +484,7 @@ case("clamp_min", lambda a: a.clamp_min(0.3), shapes((4, 5), away_from=[0.3]))
 case("clamp_max-tensor", lambda a, b: minigrad.clamp_max(a, b), lambda: (_t((3, 4), 1), _t((4,), 2, shift=0.0123)))
 case("clamp_min_", lambda a: (a * 1).clamp_min_(-0.2), shapes((4, 5), away_from=[-0.2]))
 
-# the wider op surface (special.py, reduction_more.py, shape_more.py); more in test_ops_more.py
+# the wider op surface (rounding, pointwise maths, reductions, shapes); more in test_ops_more.py
 case("frac", lambda a: a.frac(), shapes((3, 4), away_from=[-2, -1, 0, 1, 2]))
 case("reciprocal", lambda a: a.reciprocal(), shapes((3, 4), positive=True))
 case("rsqrt", lambda a: a.rsqrt(), shapes((3, 4), positive=True))

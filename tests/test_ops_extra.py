@@ -1,4 +1,6 @@
-"""extra.py against PyTorch: mode, nanmedian, sinc, copysign, vdot, addr, diag_embed, diagflat,
+"""Ops once gathered in extra.py (now in statistics.py, special_functions.py, floating_point.py,
+products.py, diagonals.py, scatter_views.py, norms.py, cumulative.py, creation.py) against
+PyTorch: mode, nanmedian, sinc, copysign, vdot, addr, diag_embed, diagflat,
 fill_diagonal_, masked_scatter, dist, cdist, cov, corrcoef, trapezoid, logspace."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""gamma.py against PyTorch: lgamma, digamma, polygamma, erfinv (values over a wide range,
+"""The gamma family of special_functions.py against PyTorch: lgamma, digamma, polygamma, erfinv (values over a wide range,
 poles, infinities, NaN; gradients; float64 gradchecks)."""
 import numpy as np
 import pytest

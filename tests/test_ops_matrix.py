@@ -1,4 +1,6 @@
-"""matrix_more.py against PyTorch: diagonal/diag/trace, outer/inner/tensordot/kron,
+"""Ops once gathered in matrix_more.py (now in diagonals.py, products.py, permutation.py,
+rearrange.py, slicing.py, index_rows.py, cumulative.py, joining.py, masking.py, sorting.py)
+against PyTorch: diagonal/diag/trace, outer/inner/tensordot/kron,
 addmm-family, swap/flip/rotate views, select/take, tensor_split and friends, diff, meshgrid,
 triangle indices, argwhere, isin: values, dtypes, gradients and errors."""
 

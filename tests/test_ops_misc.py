@@ -1,4 +1,5 @@
-"""misc_more.py against PyTorch: isposinf/isneginf/signbit, fmax/fmin, float_power, heaviside,
+"""Ops once gathered in misc_more.py (now in floating_point.py, comparison.py, arithmetic.py,
+pointwise.py, sorting.py, histograms.py, statistics.py, products.py, joining.py) against PyTorch: isposinf/isneginf/signbit, fmax/fmin, float_power, heaviside,
 searchsorted/bucketize, bincount, histc, kthvalue, quantile/nanquantile, cross,
 unique_consecutive, cartesian_prod, block_diag: values, dtypes, gradients, errors."""
 import warnings

@@ -1,5 +1,5 @@
-"""The wider op surface (special.py, reduction_more.py, shape_more.py, inplace_math.py,
-typeinfo.py) against PyTorch: values, dtypes, gradients, errors; and float64 gradchecks."""
+"""The wider op surface (rounding.py, pointwise.py, reduction.py, cumulative.py, joining.py,
+inplace_variants.py, typeinfo.py ...) against PyTorch: values, dtypes, gradients, errors; and float64 gradchecks."""
 import warnings
 
 import numpy as np

@@ -1,4 +1,5 @@
-"""numeric.py against PyTorch: gcd, lcm, nextafter, ldexp, frexp, vander, unravel_index,
+"""Ops once gathered in numeric.py (now in integer.py, floating_point.py, products.py,
+indexing.py, histograms.py, norms.py) against PyTorch: gcd, lcm, nextafter, ldexp, frexp, vander, unravel_index,
 histogram, renorm."""
 
 import numpy as np

@@ -1,4 +1,4 @@
-"""scatter_reduce (scatter_ops.py) against PyTorch for every reduction, with and without
+"""scatter_reduce (scatter_reduction.py) against PyTorch for every reduction, with and without
 include_self, including ties (amax/amin) and zeros (prod) in the gradient."""
 
 import numpy as np

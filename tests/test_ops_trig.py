@@ -1,4 +1,5 @@
-"""trig.py against PyTorch: inverse/hyperbolic trigonometry, erf/erfc, logit, atan2, hypot,
+"""trigonometric.py, special_functions.py (erf, xlogy), activation.py (logit) and pointwise.py
+(logaddexp) against PyTorch: inverse/hyperbolic trigonometry, erf/erfc, logit, atan2, hypot,
 logaddexp, xlogy and the aliases; values, dtypes, gradients, float64 gradchecks, in place."""
 import warnings
 

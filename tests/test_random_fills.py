@@ -1,4 +1,4 @@
-"""The in-place random fills (random_fills.py): distributions (fixed seeds, so deterministic),
+"""The in-place random fills (sampling.py): distributions (fixed seeds, so deterministic),
 dtypes, PyTorch's argument and leaf errors, and independence from the thread count."""
 
 import numpy as np

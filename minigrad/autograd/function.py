@@ -175,8 +175,6 @@ def sync_view(t):
     t._base_fn = base.grad_fn
     if not base._requires_grad:
         return
-    from ..ops.inplace import AsStrided, geometry
-
     if not base._data.flags.c_contiguous:
         raise RuntimeError(
             "a view whose base was modified in place is used in the graph, and minigrad can "
@@ -285,6 +283,42 @@ class Op(Node):
 
     def _run_backward(self, grad):
         return self.backward(self, grad)
+
+
+# ------------------------------------------------------------------ views rebuilt after in-place ops
+def geometry(view, base):
+    """Where ``view``'s elements lie in ``base``'s (C-contiguous) array: (shape, strides, byte
+    offset), enough to rebuild the same view on any array laid out like ``base``."""
+    offset = (view._data.__array_interface__["data"][0]
+              - base._data.__array_interface__["data"][0])
+    return view._data.shape, view._data.strides, offset
+
+
+def view_into(arr, geometry):
+    """The view of ``arr`` that ``geometry`` describes."""
+    shape, strides, offset = geometry
+    return np.ndarray(shape, dtype=arr.dtype, buffer=arr, offset=offset, strides=strides)
+
+
+class AsStrided(Op):
+    """A view of a (C-contiguous) base given by its geometry: how a view gets its place in the
+    graph again after it was written to in place (``sync_view``, ``ops/inplace.py``)."""
+
+    view = True
+
+    @staticmethod
+    def forward(ctx, base, geometry):
+        ctx.meta = (base.shape, geometry)
+        return view_into(base, geometry)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, geometry = ctx.meta
+        out = np.zeros(shape, dtype=grad.dtype)
+        view_into(out, geometry)[...] = grad
+        return out, None
+
+    __slots__ = ("meta",)
 
 
 class Function(Node):

@@ -10,6 +10,7 @@ from .._dtype import from_numpy_dtype
 from ..autograd.function import Op
 from ..autograd.grad_mode import is_grad_enabled
 from ..ops import loss as _loss
+from ..ops._util import promote
 from ..tensor import Tensor
 from ._arg_checks import (
     _broadcast_pair, _broadcast_shapes, _check_into, _check_same_type, _check_tensor_args,
@@ -267,8 +268,6 @@ def _pointwise_loss(input, target, reduction, kind, stacklevel=4, param=None):
                         f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
                         f"non-singleton dimension {dim}"
                     ) from None
-    from ..ops._util import promote
-
     a, b = promote(input, target)
     kind_of_result = a._data.dtype.kind
     if kind_of_result != "f" and kind != "l1":

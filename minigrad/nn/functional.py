@@ -23,7 +23,8 @@ import numpy as np
 from .. import _ops
 from ..autograd.function import Op
 from ..ops import linalg as _linalg
-from ..ops import pointwise as _pw
+from ..ops import activation as _act
+from ..ops.trigonometric import tanh as _tanh
 from ..ops._util import sum_to
 from ..ops.dropout import check_float, check_probability, zero_out
 from ..ops.dropout import dropout as _dropout
@@ -136,7 +137,7 @@ def relu(input, inplace=False):
         return relu_(input)
     if _check_input("relu", input)._data.dtype == np.bool_:
         raise RuntimeError("Boolean inputs not supported for relu")
-    return _pw.relu(input)
+    return _act.relu(input)
 
 
 def _check_input(fn, input):
@@ -159,9 +160,9 @@ def relu_(input):
     if kind == "b":
         raise RuntimeError("Boolean inputs not supported for relu")
     if kind != "f":  # the compiled kernel is float-only; integer tensors clamp in place
-        return apply_inplace(input, lambda old: _pw.relu(old),
+        return apply_inplace(input, lambda old: _act.relu(old),
                              lambda data: np.maximum(data, 0, out=data))
-    return _pw.relu_(input)
+    return _act.relu_(input)
 
 
 def sigmoid(input):
@@ -172,7 +173,7 @@ def sigmoid(input):
         >>> F.sigmoid(minigrad.tensor([0., 2.]))
         tensor([0.5000, 0.8808])
     """
-    return _pw.sigmoid(_check_input("sigmoid", input))
+    return _act.sigmoid(_check_input("sigmoid", input))
 
 
 def tanh(input):
@@ -183,7 +184,7 @@ def tanh(input):
         >>> F.tanh(minigrad.tensor([0., 1.]))
         tensor([0.0000, 0.7616])
     """
-    return _pw.tanh(_check_input("tanh", input))
+    return _tanh(_check_input("tanh", input))
 
 
 def _softmax_dim(name, ndim, stacklevel):
@@ -208,7 +209,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmax", input.dim(), _stacklevel)
     _check_softmax_args("softmax", input, dim, dtype)
-    return _pw.softmax(input, dim, dtype)
+    return _act.softmax(input, dim, dtype)
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
@@ -223,7 +224,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim(), _stacklevel)
     _check_softmax_args("log_softmax", input, dim, dtype)
-    return _pw.log_softmax(input, dim, dtype)
+    return _act.log_softmax(input, dim, dtype)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
@@ -237,7 +238,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("softmin", input.dim(), _stacklevel)
     _check_softmax_args("softmax", input, dim, dtype)  # PyTorch: (-input).softmax(dim)
-    return _pw.softmax(-input, dim, dtype)
+    return _act.softmax(-input, dim, dtype)
 
 
 def _check_softmax_args(fn, input, dim, dtype):

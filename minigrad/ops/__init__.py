@@ -2,53 +2,95 @@
 
 Each op is an ``Op`` subclass (``autograd/function.py``) with its forward and backward side by
 side, plus a plain function that checks arguments, applies PyTorch's type promotion and calls
-``Op.apply``. ``minigrad.<name>`` and ``Tensor.<name>`` are these functions.
+``Op.apply``. ``minigrad.<name>`` and ``Tensor.<name>`` are these functions: each family lists
+its Tensor methods in ``METHODS``, and ``tensor_methods.install`` (at the end of this file) adds
+them, and the operators, to the Tensor.
+
+The families, from the ones the others build on:
+
+* elementwise: ``arithmetic``, ``rounding``, ``comparison``, ``clamping``, ``floating_point``,
+  ``integer``, ``conversion``, ``pointwise``, ``trigonometric``, ``special_functions``,
+  ``activation``;
+* shape and views: ``shape``, ``permutation``, ``broadcast``, ``slicing``, ``joining``,
+  ``rearrange``, ``diagonals``;
+* indexing: ``indexing`` (``x[i]``), ``gather_scatter``, ``masking``, ``index_rows``,
+  ``scatter_views``, ``scatter_reduction``;
+* reductions: ``reduction``, ``min_max``, ``cumulative``, ``statistics``, ``histograms``,
+  ``norms``;
+* linear algebra: ``linalg`` (matmul, linear), ``products``, ``einsum``;
+* ``sorting``, ``sampling`` (random fills), ``dropout``, ``loss`` (fused losses), ``typeinfo``;
+* in place: ``inplace`` (the machinery), ``inplace_arithmetic``, ``inplace_variants``.
 
 ``__all__`` (what ``minigrad`` re-exports at top level) holds only the functions torch also has
 at top level; the helpers and the Tensor-only functions below stay reachable here
 (``minigrad.ops.getitem``), for ``Tensor``'s methods and the other modules.
 """
-from . import arithmetic, indexing, inplace, linalg, pointwise, reduction, shape, sorting
-from . import (extra, gamma, index_more, inplace_math, matrix_more, misc_more, numeric,
-               random_fills, reduction_more, scatter_views, shape_more, special, trig, typeinfo)
+from ..tensor import Tensor as _Tensor
+from . import (activation, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
+               diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
+               inplace_arithmetic, inplace_variants, integer, joining, linalg, masking, min_max,
+               norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
+               scatter_views, shape, slicing, sorting, special_functions, statistics,
+               tensor_methods, trigonometric, typeinfo)
 from ._util import canonical_dim, sum_to  # noqa: F401
+from .activation import *  # noqa: F401,F403
 from .arithmetic import *  # noqa: F401,F403
-from .arithmetic import cast  # noqa: F401
-from .pointwise import *  # noqa: F401,F403
-from .reduction import *  # noqa: F401,F403
-from .reduction import vector_norm  # noqa: F401
-from .shape import *  # noqa: F401,F403
-from .shape import expand, infer_shape, parse_shape, repeat, view  # noqa: F401
-from .sorting import *  # noqa: F401,F403
+from .broadcast import *  # noqa: F401,F403
+from .broadcast import expand  # noqa: F401
+from .clamping import *  # noqa: F401,F403
+from .comparison import *  # noqa: F401,F403
+from .conversion import *  # noqa: F401,F403
+from .conversion import cast  # noqa: F401
+from .cumulative import *  # noqa: F401,F403
+from .diagonals import *  # noqa: F401,F403
+from .dropout import dropout  # noqa: F401
+from .einsum import einsum  # noqa: F401
+from .floating_point import *  # noqa: F401,F403
+from .histograms import *  # noqa: F401,F403
+from .index_rows import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
-from .indexing import getitem, masked_fill_, setitem  # noqa: F401
+from .indexing import getitem, setitem  # noqa: F401
+from .inplace import *  # noqa: F401,F403
+from .inplace import apply_inplace, copy_  # noqa: F401
+from .inplace_arithmetic import *  # noqa: F401,F403
+from .inplace_arithmetic import add_, div_, mul_, sub_  # noqa: F401
+from .inplace_variants import *  # noqa: F401,F403
+from .integer import *  # noqa: F401,F403
+from .joining import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
 from .linalg import linear  # noqa: F401
-from .inplace import *  # noqa: F401,F403
-from .inplace import add_, apply_inplace, copy_, div_, mul_, sub_  # noqa: F401
-from .dropout import dropout  # noqa: F401
-from .special import *  # noqa: F401,F403
-from .reduction_more import *  # noqa: F401,F403
-from .shape_more import *  # noqa: F401,F403
-from .inplace_math import *  # noqa: F401,F403
-from .typeinfo import *  # noqa: F401,F403
-from .trig import *  # noqa: F401,F403
-from .matrix_more import *  # noqa: F401,F403
-from .index_more import *  # noqa: F401,F403
-from .misc_more import *  # noqa: F401,F403
-from .extra import *  # noqa: F401,F403
-from .gamma import *  # noqa: F401,F403
-from .numeric import *  # noqa: F401,F403
+from .masking import *  # noqa: F401,F403
+from .masking import masked_fill_  # noqa: F401
+from .min_max import *  # noqa: F401,F403
+from .norms import *  # noqa: F401,F403
+from .norms import vector_norm  # noqa: F401
+from .pointwise import *  # noqa: F401,F403
+from .products import *  # noqa: F401,F403
+from .rearrange import *  # noqa: F401,F403
+from .rearrange import repeat  # noqa: F401
+from .reduction import *  # noqa: F401,F403
+from .rounding import *  # noqa: F401,F403
+from .sampling import *  # noqa: F401,F403
+from .gather_scatter import *  # noqa: F401,F403
+from .scatter_reduction import scatter_reduce  # noqa: F401
 from .scatter_views import *  # noqa: F401,F403
-from .random_fills import multinomial, poisson  # noqa: F401
-from .scatter_ops import scatter_reduce  # noqa: F401
-from .einsum import einsum  # noqa: F401
-from .methods import is_nonzero  # noqa: F401
+from .shape import *  # noqa: F401,F403
+from .shape import infer_shape, parse_shape, view  # noqa: F401
+from .slicing import *  # noqa: F401,F403
+from .sorting import *  # noqa: F401,F403
+from .special_functions import *  # noqa: F401,F403
+from .statistics import *  # noqa: F401,F403
+from .permutation import *  # noqa: F401,F403
+from .trigonometric import *  # noqa: F401,F403
+from .typeinfo import *  # noqa: F401,F403
 
-__all__ = (arithmetic.__all__ + pointwise.__all__ + reduction.__all__ + shape.__all__
-           + sorting.__all__ + indexing.__all__ + linalg.__all__ + inplace.__all__ + ["dropout"]
-           + special.__all__ + reduction_more.__all__ + shape_more.__all__ + inplace_math.__all__
-           + typeinfo.__all__ + trig.__all__ + matrix_more.__all__
-           + index_more.__all__ + misc_more.__all__ + extra.__all__ + gamma.__all__
-           + numeric.__all__ + scatter_views.__all__ + random_fills.__all__
-           + ["is_nonzero", "einsum", "scatter_reduce"])
+_FAMILIES = (activation, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
+             diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,
+             inplace_arithmetic, inplace_variants, integer, joining, linalg, masking, min_max,
+             norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
+             scatter_views, shape, slicing, sorting, special_functions, statistics, trigonometric,
+             typeinfo)
+__all__ = [name for family in _FAMILIES for name in family.__all__] + ["dropout", "einsum", "scatter_reduce"]
+
+# The Tensor's methods and operators: installed here, once both the Tensor and the ops exist.
+tensor_methods.install(_Tensor)

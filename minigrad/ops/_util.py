@@ -1,13 +1,16 @@
-"""Helpers shared by the ops: dimension arguments, broadcasting, operand conversion."""
+"""Helpers shared by the ops: dimension arguments, broadcasting, operand conversion, result
+tuples and PyTorch's "not implemented for this dtype" error."""
+import collections
 import numbers
 
 import numpy as np
 
-from .._dtype import from_numpy_dtype, get_default_dtype, result_type
-from ..tensor import Tensor, _wrap
+from .._dtype import from_numpy_dtype, get_default_dtype, result_type, scalar_type_name
+from ..creation import tensor as _tensor_from_data
+from ..tensor import Tensor, _wrap, canonical_dim
 
 __all__ = ["canonical_dim", "canonical_dims", "sum_to", "as_operand", "promote", "float_input",
-           "NotAnOperand", "qualified_type_name"]
+           "NotAnOperand", "qualified_type_name", "return_type"]
 
 
 def qualified_type_name(value):
@@ -16,21 +19,6 @@ def qualified_type_name(value):
     if t.__module__ == "builtins" or isinstance(value, Tensor):
         return t.__qualname__
     return f"{t.__module__}.{t.__qualname__}"
-
-
-def canonical_dim(dim, ndim):
-    """``dim`` as a non-negative index into ``ndim`` dimensions (negative counts from the end),
-    with PyTorch's IndexError for out-of-range values (a 0-d tensor accepts -1 and 0)."""
-    n = max(ndim, 1)
-    if isinstance(dim, Tensor) and dim._data.ndim == 0 and dim._data.dtype.kind in "iu":
-        dim = int(dim._data)  # a 0-d integer tensor is accepted as a dim, as in torch
-    if not isinstance(dim, numbers.Integral) or isinstance(dim, bool):
-        raise TypeError(f"dim must be an int, not {type(dim).__name__}")
-    if not -n <= dim < n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})"
-        )
-    return dim % n if ndim else 0
 
 
 def canonical_dims(dim, ndim):
@@ -82,14 +70,12 @@ def as_operand(x):
     if isinstance(x, numbers.Number):
         return x
     if isinstance(x, (np.ndarray, list, tuple)):
-        from ..creation import tensor
-
         if isinstance(x, np.ndarray) and not x.dtype.isnative:
             # PyTorch converts an operand in the other byte order (torch.tensor would refuse it)
             x = x.astype(x.dtype.newbyteorder("="))
 
         try:
-            return tensor(x)
+            return _tensor_from_data(x)
         except TypeError as exc:
             raise NotAnOperand(str(exc)) from None
     raise NotAnOperand(f"expected a Tensor or a number, but got {type(x).__name__}")
@@ -150,3 +136,21 @@ def dtype_of(x):
 
 def wrap(data):
     return _wrap(data)
+
+
+def _not_implemented(kernel, t):
+    return NotImplementedError(f'"{kernel}" not implemented for '
+                               f"'{scalar_type_name(t._data.dtype)}'")
+
+
+def _result_repr(self):
+    fields = ",\n".join(f"{name}={value!r}" for name, value in zip(self._fields, self))
+    return f"minigrad.return_types.{type(self).__name__}(\n{fields})"
+
+
+def return_type(name, fields=("values", "indices")):
+    """The named tuple an op returns (``max(dim)``'s ``(values, indices)`` ...), printed as
+    PyTorch prints its ``torch.return_types``."""
+    cls = collections.namedtuple(name, fields)
+    cls.__repr__ = _result_repr
+    return cls

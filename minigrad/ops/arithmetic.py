@@ -1,24 +1,18 @@
-"""Elementwise arithmetic: + - * / ** neg, casts, comparisons, where, maximum, clamp.
+"""Arithmetic: ``+ - * / **`` and negation (``add``, ``sub``, ``mul``, ``div``, ``pow``,
+``neg`` and their aliases), ``float_power``, and the fused ``lerp``, ``addcmul``, ``addcdiv``.
 
 Binary ops broadcast like PyTorch; their backward sums each gradient back to its input's shape
 (``sum_to``). Either operand may be a Python number, which the op treats as a constant.
 """
 import numpy as np
 
-from .._dtype import bool as _bool_dtype
-from .._dtype import get_default_dtype, result_type, scalar_type_name, to_dtype
-from ..autograd.function import Op, translate_numpy_error
-from ..tensor import Tensor, _wrap
-from ._util import as_operand, promote, sum_to
+from .._dtype import bool as _bool_dtype, c_type_name, get_default_dtype, result_type
+from ..autograd.function import Op
+from ..tensor import Tensor
+from ._util import _not_implemented, as_operand, promote, sum_to
 
-# the top-level names (minigrad.add ...); cast, Tensor.to's helper, stays internal
-__all__ = [
-    "add", "sub", "mul", "div", "pow", "neg", "clone", "eq", "ne", "lt", "le", "gt", "ge",
-    "logical_not", "logical_and", "logical_or", "where", "maximum", "minimum", "clamp",
-    "isnan", "isinf", "isfinite", "allclose", "equal", "floor_divide",
-    "remainder", "logical_xor", "bitwise_not", "bitwise_and", "bitwise_or", "bitwise_xor",
-    "nonzero", "clamp_min", "clamp_max", "bitwise_left_shift", "bitwise_right_shift",
-]
+__all__ = ["add", "sub", "mul", "div", "pow", "neg", "true_divide", "negative", "positive",
+           "float_power", "lerp", "addcmul", "addcdiv"]
 
 
 def _shape(x):
@@ -142,36 +136,6 @@ class Neg(Op):
     __slots__ = ()
 
 
-class Cast(Op):
-    """Change of dtype; the gradient is cast back to the input's dtype."""
-
-    @staticmethod
-    def forward(ctx, a, dtype):
-        ctx.dtype = a.dtype
-        return a.astype(dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.astype(ctx.dtype), None
-
-    def name(self):
-        return "ToCopyBackward0"
-
-    __slots__ = ("dtype",)
-
-
-class Clone(Op):
-    @staticmethod
-    def forward(ctx, a):
-        return np.array(a, order="C")
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad
-
-    __slots__ = ()
-
-
 def add(input, other, alpha=1):
     """Adds ``other``, scaled by ``alpha``, to ``input``: ``input + alpha * other``.
 
@@ -276,43 +240,6 @@ def mul(input, other):
     return Mul.apply(a, b)
 
 
-def div(input, other, rounding_mode=None):
-    """Divides ``input`` by ``other`` elementwise (broadcasting, with type promotion).
-
-    Without ``rounding_mode`` this is true division: integer inputs give the default float dtype,
-    as in PyTorch. ``rounding_mode="trunc"`` rounds the quotient towards zero, ``"floor"`` towards
-    minus infinity (both keep integer dtypes); their gradient is zero.
-
-    Args:
-        input (Tensor or Number): the dividend.
-        other (Tensor or Number): the divisor.
-        rounding_mode (str, optional): None, ``"trunc"`` or ``"floor"``.
-
-    Example::
-
-        >>> a = minigrad.tensor([7, -7])
-        >>> a / 2
-        tensor([ 3.5000, -3.5000])
-        >>> minigrad.div(a, 2, rounding_mode="trunc")
-        tensor([ 3, -3])
-        >>> a.div(2, rounding_mode="floor")
-        tensor([ 3, -4])
-    """
-    a, b = promote(input, other)
-    if rounding_mode is not None:
-        return _rounded_div(a, b, rounding_mode)
-    for x in (a, b):
-        if isinstance(x, Tensor) and x._data.dtype.kind != "f":
-            # integer / integer: computed in the default float dtype from the original operands
-            # (so that e.g. uint8_tensor / -2 is -0.5, as in PyTorch)
-            dtype = get_default_dtype()
-            a, b = as_operand(input), as_operand(other)
-            a = a.to(dtype) if isinstance(a, Tensor) else a
-            b = b.to(dtype) if isinstance(b, Tensor) else b
-            break
-    return Div.apply(a, b)
-
-
 class StepFunction(Op):
     """An op that is piecewise constant (sign, rounded division ...): its gradient is zero, but
     as in PyTorch its result is part of the graph (``requires_grad`` and a ``grad_fn``)."""
@@ -352,55 +279,41 @@ def _rounded_div(a, b, mode):
     return StepFunction.apply(_floor_divide if mode == "floor" else _trunc_divide, "Div", a, b)
 
 
-def floor_divide(input, other):
-    """``input // other``: the quotient rounded towards minus infinity, as
-    ``div(input, other, rounding_mode="floor")``.
+def div(input, other, rounding_mode=None):
+    """Divides ``input`` by ``other`` elementwise (broadcasting, with type promotion).
+
+    Without ``rounding_mode`` this is true division: integer inputs give the default float dtype,
+    as in PyTorch. ``rounding_mode="trunc"`` rounds the quotient towards zero, ``"floor"`` towards
+    minus infinity (both keep integer dtypes); their gradient is zero.
+
+    Args:
+        input (Tensor or Number): the dividend.
+        other (Tensor or Number): the divisor.
+        rounding_mode (str, optional): None, ``"trunc"`` or ``"floor"``.
 
     Example::
 
-        >>> minigrad.floor_divide(minigrad.tensor([7., -7.]), 2)
-        tensor([ 3., -4.])
-    """
-    return div(input, other, rounding_mode="floor")
-
-
-class Remainder(Op):
-    """Python's modulus (the sign of the divisor): a - floor(a / b) * b."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return np.remainder(a, b)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        ga = sum_to(grad, _shape(a)) if need_a else None
-        gb = None
-        if need_b:
-            gb = sum_to(-grad * np.floor_divide(a, b), _shape(b))
-        return ga, gb
-
-    __slots__ = ()
-
-
-def remainder(input, other):
-    """``input % other`` elementwise, with the sign of ``other`` (Python's rule, and PyTorch's).
-
-    Example::
-
-        >>> minigrad.remainder(minigrad.tensor([-3., 4., 5.]), 2)
-        tensor([1., 0., 1.])
-        >>> minigrad.tensor([5, -5]).remainder(-3)
-        tensor([-1, -2])
+        >>> a = minigrad.tensor([7, -7])
+        >>> a / 2
+        tensor([ 3.5000, -3.5000])
+        >>> minigrad.div(a, 2, rounding_mode="trunc")
+        tensor([ 3, -3])
+        >>> a.div(2, rounding_mode="floor")
+        tensor([ 3, -4])
     """
     a, b = promote(input, other)
-    if isinstance(b, Tensor) and b._data.dtype.kind in "iu" and np.any(b._data == 0):
-        raise RuntimeError("ZeroDivisionError")
-    if type(b) is int and b == 0 and isinstance(a, Tensor) and a._data.dtype.kind in "iu":
-        raise RuntimeError("ZeroDivisionError")
-    return Remainder.apply(a, b)
+    if rounding_mode is not None:
+        return _rounded_div(a, b, rounding_mode)
+    for x in (a, b):
+        if isinstance(x, Tensor) and x._data.dtype.kind != "f":
+            # integer / integer: computed in the default float dtype from the original operands
+            # (so that e.g. uint8_tensor / -2 is -0.5, as in PyTorch)
+            dtype = get_default_dtype()
+            a, b = as_operand(input), as_operand(other)
+            a = a.to(dtype) if isinstance(a, Tensor) else a
+            b = b.to(dtype) if isinstance(b, Tensor) else b
+            break
+    return Div.apply(a, b)
 
 
 def pow(input, exponent):  # noqa: A001
@@ -441,520 +354,118 @@ def neg(input):
     return Neg.apply(input)
 
 
-def cast(input, dtype):
-    """``input`` converted to ``dtype`` (differentiably for float results): ``Tensor.to``'s helper."""
-    dtype = to_dtype(dtype)
-    if input._data.dtype == dtype.np:
-        return input
-    if input._requires_grad and not dtype.is_floating_point:
-        out = _wrap(input._data.astype(dtype.np))  # integer results leave the graph
-        return out
-    return Cast.apply(input, dtype.np)
-
-
-def clone(input):
-    """A copy of ``input`` (new memory), recorded in the graph: gradients flow through it back to
-    ``input``.
+def true_divide(input, other):
+    """Alias of ``div`` (true division).
 
     Example::
 
-        >>> x = minigrad.tensor([1., 2.], requires_grad=True)
-        >>> y = x.clone()
-        >>> y.data_ptr() != x.data_ptr(), y.grad_fn is not None
-        (True, True)
+        >>> minigrad.true_divide(minigrad.tensor([1, 3]), 2)
+        tensor([0.5000, 1.5000])
     """
-    return Clone.apply(input)
+    return div(input, other)
 
 
-# ------------------------------------------------------------------ comparisons (no gradient)
-def _compare(ufunc, a, b):
-    a, b = as_operand(a), as_operand(b)
-    x = a._data if isinstance(a, Tensor) else a
-    y = b._data if isinstance(b, Tensor) else b
-    try:
-        return _wrap(ufunc(x, y))
-    except ValueError as exc:
-        err = translate_numpy_error(exc, (x, y))
-        if err is None:
-            raise
-        raise err from None
-
-
-def eq(input, other):
-    """``input == other`` elementwise (broadcasting), as a bool tensor.
+def negative(input):
+    """Alias of ``neg``.
 
     Example::
 
-        >>> minigrad.eq(minigrad.tensor([[1, 2], [3, 4]]), minigrad.tensor([[1, 1], [4, 4]]))
-        tensor([[ True, False],
-                [False,  True]])
+        >>> minigrad.negative(minigrad.tensor([1., -2.]))
+        tensor([-1.,  2.])
     """
-    return _compare(np.equal, input, other)
+    return neg(input)
 
 
-def ne(input, other):
-    """``input != other`` elementwise (broadcasting), as a bool tensor.
+def positive(input):
+    """``input`` itself (``+input``); an error for bool tensors, as in PyTorch.
 
     Example::
 
-        >>> minigrad.tensor([1, 2, 3]).ne(2)
-        tensor([ True, False,  True])
+        >>> minigrad.positive(minigrad.tensor([1., -2.]))
+        tensor([ 1., -2.])
     """
-    return _compare(np.not_equal, input, other)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
 
 
-def lt(input, other):
-    """``input < other`` elementwise (broadcasting), as a bool tensor.
+def float_power(input, exponent):
+    """``input ** exponent`` computed in float64 (the result is float64).
 
     Example::
 
-        >>> minigrad.tensor([1., 2., 3.]).lt(2)
-        tensor([ True, False, False])
+        >>> minigrad.float_power(minigrad.tensor([2]), 2)
+        tensor([4.], dtype=minigrad.float64)
     """
-    return _compare(np.less, input, other)
+    a = input.to(np.float64) if isinstance(input, Tensor) else float(input)
+    e = exponent.to(np.float64) if isinstance(exponent, Tensor) else float(exponent)
+    return pow(a, e)
 
 
-def le(input, other):
-    """``input <= other`` elementwise (broadcasting), as a bool tensor.
+def _same_float_dtype(kernel, input, *others):
+    if input._data.dtype.kind != "f":
+        raise _not_implemented(kernel, input)
+    for name, o in others:
+        if isinstance(o, Tensor) and o._data.dtype != input._data.dtype:
+            raise RuntimeError(f"expected dtype {c_type_name(input._data.dtype)} for `{name}` but got dtype "
+                               f"{c_type_name(o._data.dtype)}")
+
+
+def lerp(input, end, weight):
+    """Linear interpolation ``input + weight * (end - input)``; ``weight`` is a number or a tensor
+    (broadcasting). ``input``, ``end`` (and a tensor ``weight``) must share one float dtype.
 
     Example::
 
-        >>> minigrad.le(minigrad.tensor([1., 2., 3.]), 2)
-        tensor([ True,  True, False])
+        >>> minigrad.lerp(minigrad.tensor([0., 10.]), minigrad.tensor([10., 20.]), 0.5)
+        tensor([ 5., 15.])
     """
-    return _compare(np.less_equal, input, other)
+    end = as_operand(end)
+    weight = as_operand(weight)
+    kernel = "lerp_kernel_tensor" if isinstance(weight, Tensor) else "lerp_kernel_scalar"
+    _same_float_dtype(kernel, input, ("end", end), ("weight", weight))
+    return input + weight * (end - input)
 
 
-def gt(input, other):
-    """``input > other`` elementwise (broadcasting), as a bool tensor.
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 * tensor2`` (broadcasting).
 
     Example::
 
-        >>> minigrad.tensor([1., 2., 3.]).gt(minigrad.tensor([0., 2., 4.]))
-        tensor([ True, False, False])
+        >>> minigrad.addcmul(minigrad.ones(2), minigrad.tensor([1., 2.]), minigrad.tensor([3., 4.]), value=0.5)
+        tensor([2.5000, 5.0000])
     """
-    return _compare(np.greater, input, other)
+    prod = tensor1 * tensor2
+    out = input + (prod if value == 1 else prod * value)
+    if isinstance(input, Tensor) and out._data.dtype != input._data.dtype and \
+            input._data.dtype.kind in "iub" and type(value) is float:
+        return out.to(input.dtype)  # PyTorch keeps an integer input's dtype for a float value
+    return out
 
 
-def ge(input, other):
-    """``input >= other`` elementwise (broadcasting), as a bool tensor.
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 / tensor2`` (broadcasting); integer ``tensor1`` and ``tensor2``
+    are an error, as in PyTorch.
 
     Example::
 
-        >>> minigrad.ge(minigrad.tensor([1., 2., 3.]), 2)
-        tensor([False,  True,  True])
+        >>> minigrad.addcdiv(minigrad.ones(2), minigrad.tensor([1., 2.]), minigrad.tensor([4., 4.]), value=2)
+        tensor([1.5000, 2.0000])
     """
-    return _compare(np.greater_equal, input, other)
-
-
-def logical_not(input):
-    """Elementwise logical NOT (``input == 0``), as a bool tensor, for any dtype.
-
-    Example::
-
-        >>> minigrad.logical_not(minigrad.tensor([0., 1.5, -2.]))
-        tensor([ True, False, False])
-    """
-    return _wrap(np.logical_not(input._data))
-
-
-def logical_and(input, other):
-    """Elementwise logical AND of ``input`` and ``other`` (non-zero counts as True), as a bool tensor.
-
-    Example::
-
-        >>> minigrad.tensor([1, 0, 3]).logical_and(minigrad.tensor([1, 1, 0]))
-        tensor([ True, False, False])
-    """
-    return _compare(np.logical_and, input, other)
-
-
-def logical_or(input, other):
-    """Elementwise logical OR of ``input`` and ``other`` (non-zero counts as True), as a bool tensor.
-
-    Example::
-
-        >>> minigrad.logical_or(minigrad.tensor([1, 0, 0]), minigrad.tensor([0, 0, 2]))
-        tensor([ True, False,  True])
-    """
-    return _compare(np.logical_or, input, other)
-
-
-def logical_xor(input, other):
-    """Elementwise logical XOR of ``input`` and ``other`` (non-zero counts as True), as a bool tensor.
-
-    Example::
-
-        >>> minigrad.tensor([1, 0, 3]).logical_xor(minigrad.tensor([1, 1, 0]))
-        tensor([False,  True,  True])
-    """
-    return _compare(np.logical_xor, input, other)
-
-
-def _bitwise_check(ufunc, name, a, b):
-    a, b = as_operand(a), as_operand(b)
-    for x in (a, b):
-        # NotImplementedError, as PyTorch (a RuntimeError subclass)
-        if isinstance(x, Tensor) and x._data.dtype.kind == "f" or isinstance(x, float):
-            raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Float'" if not isinstance(x, Tensor)
-                                      else f"\"{name}_cpu\" not implemented for '{scalar_type_name(x._data.dtype)}'")
-    if ufunc in (_left_shift, _right_shift):
-        a, b = promote(a, b)  # bools shift as integers; the result has the promoted dtype
-    return _compare(ufunc, a, b)
-
-
-def _left_shift(a, b):
-    # PyTorch's rule: shifting by a negative amount or by the bit width or more gives 0
-    a, b = np.asarray(a), np.asarray(b)
-    bits = a.dtype.itemsize * 8
-    out = np.left_shift(a, np.clip(b, 0, bits - 1).astype(a.dtype))
-    return np.where((b < 0) | (b >= bits), np.zeros((), a.dtype), out)
-
-
-def _right_shift(a, b):
-    # PyTorch's rule: a negative or too large shift gives the sign fill (a >> (bits - 1))
-    a, b = np.asarray(a), np.asarray(b)
-    bits = a.dtype.itemsize * 8
-    too_far = (b < 0) | (b >= bits)
-    return np.right_shift(a, np.where(too_far, bits - 1, b).astype(a.dtype))
-
-
-def bitwise_left_shift(input, other):
-    """``input << other`` for integer tensors (shifts outside ``[0, bits)`` give 0, as in PyTorch).
-
-    Example::
-
-        >>> minigrad.tensor([1, 2, 3]) << 2
-        tensor([ 4,  8, 12])
-    """
-    return _bitwise_check(_left_shift, "lshift", input, other)
-
-
-def bitwise_right_shift(input, other):
-    """``input >> other`` for integer tensors (an arithmetic shift: the sign is kept).
-
-    Example::
-
-        >>> minigrad.tensor([16, -16]).bitwise_right_shift(2)
-        tensor([ 4, -4])
-    """
-    return _bitwise_check(_right_shift, "rshift", input, other)
-
-
-def bitwise_not(input):
-    """``~input``: logical NOT for bool tensors, bitwise NOT for integers (an error for floats).
-
-    Example::
-
-        >>> minigrad.bitwise_not(minigrad.tensor([True, False]))
-        tensor([False,  True])
-        >>> ~minigrad.tensor([0, 5])
-        tensor([-1, -6])
-    """
-    if input._data.dtype.kind == "f":
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-    return _wrap(np.invert(input._data))
-
-
-def bitwise_and(input, other):
-    """``input & other``: logical AND for bools, bitwise AND for integers (an error for floats).
-
-    Example::
-
-        >>> minigrad.tensor([12, 10]).bitwise_and(6)
-        tensor([4, 2])
-    """
-    return _bitwise_check(np.bitwise_and, "bitwise_and", input, other)
-
-
-def bitwise_or(input, other):
-    """``input | other``: logical OR for bools, bitwise OR for integers (an error for floats).
-
-    Example::
-
-        >>> minigrad.bitwise_or(minigrad.tensor([12, 10]), 1)
-        tensor([13, 11])
-    """
-    return _bitwise_check(np.bitwise_or, "bitwise_or", input, other)
-
-
-def bitwise_xor(input, other):
-    """``input ^ other``: logical XOR for bools, bitwise XOR for integers (an error for floats).
-
-    Example::
-
-        >>> minigrad.tensor([12, 10]).bitwise_xor(6)
-        tensor([10, 12])
-    """
-    return _bitwise_check(np.bitwise_xor, "bitwise_xor", input, other)
-
-
-def isnan(input):
-    """A bool tensor, True where ``input`` is NaN.
-
-    Example::
-
-        >>> minigrad.tensor([1., float("nan"), float("inf")]).isnan()
-        tensor([False,  True, False])
-    """
-    return _wrap(np.isnan(input._data))
-
-
-def isinf(input):
-    """A bool tensor, True where ``input`` is +inf or -inf.
-
-    Example::
-
-        >>> minigrad.isinf(minigrad.tensor([1., float("-inf"), float("nan")]))
-        tensor([False,  True, False])
-    """
-    return _wrap(np.isinf(input._data))
-
-
-def isfinite(input):
-    """A bool tensor, True where ``input`` is finite (not inf, not NaN).
-
-    Example::
-
-        >>> minigrad.tensor([1., float("inf"), float("nan")]).isfinite()
-        tensor([ True, False, False])
-    """
-    return _wrap(np.isfinite(input._data))
-
-
-def equal(input, other):
-    """``True`` if ``input`` and ``other`` have the same shape and the same elements, else ``False``
-    (a Python bool).
-
-    Example::
-
-        >>> minigrad.equal(minigrad.tensor([1, 2]), minigrad.tensor([1, 2]))
-        True
-    """
-    return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
-
-
-def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """``True`` if every element satisfies ``|input - other| <= atol + rtol * |other|`` (a Python
-    bool); NaNs compare equal only with ``equal_nan=True``.
-
-    Example::
-
-        >>> minigrad.tensor([1.0, 2.0]).allclose(minigrad.tensor([1.0, 2.0 + 1e-7]))
-        True
-    """
-    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-# ------------------------------------------------------------------ selection
-class Where(Op):
-    @staticmethod
-    def forward(ctx, cond, a, b):
-        ctx.save_for_backward(cond)
-        ctx.shapes = (_shape(a), _shape(b))
-        return np.where(cond, a, b)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (cond,) = ctx.saved_tensors
-        sa, sb = ctx.shapes
-        _, need_a, need_b = ctx.needs_input_grad
-        ga = sum_to(np.where(cond, grad, 0).astype(grad.dtype, copy=False), sa) if need_a else None
-        gb = sum_to(np.where(cond, 0, grad).astype(grad.dtype, copy=False), sb) if need_b else None
-        return None, ga, gb
-
-    __slots__ = ("shapes",)
-
-
-def where(condition, input=None, other=None):
-    """Elements of ``input`` where ``condition`` is True, else of ``other``.
-
-    ``condition`` (a bool tensor), ``input`` and ``other`` broadcast together; ``input`` and
-    ``other`` may be numbers, and their types are promoted as for ``add``. The gradient goes to
-    ``input`` where the condition holds and to ``other`` elsewhere. ``where(condition)`` alone is
-    ``nonzero(condition, as_tuple=True)``. As a method, ``x.where(condition, y)`` is
-    ``where(condition, x, y)``.
-
-    Example::
-
-        >>> x = minigrad.tensor([[-1., 2.], [3., -4.]])
-        >>> minigrad.where(x > 0, x, 0.)
-        tensor([[0., 2.],
-                [3., 0.]])
-        >>> minigrad.where(x > 0)
-        (tensor([0, 1]), tensor([1, 0]))
-    """
-    if input is None and other is None:
-        return nonzero(as_operand(condition), as_tuple=True)
-    condition = as_operand(condition)
-    cond = condition._data if isinstance(condition, Tensor) else np.asarray(condition)
-    if cond.dtype != np.bool_:
+    if all(isinstance(t, Tensor) and t._data.dtype.kind in "iub" for t in (tensor1, tensor2)):
         raise RuntimeError(
-            "where expected condition to be a boolean tensor, but got a tensor with dtype "
-            f"{scalar_type_name(cond.dtype)}"
-        )
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        # two Python numbers: each is a 0-d tensor of its own type (1.0 -> float32, 1 -> int64)
-        from ..creation import tensor
-
-        input, other = tensor(input), tensor(other)
-    a, b = promote(input, other)
-    return Where.apply(cond, a, b)
+            "Integer division with addcdiv is no longer supported, and in a future  release "
+            "addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv "
+            "behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2))"
+            ".to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for "
+            "float inputs. The future addcdiv behavior is just the latter implementation: "
+            "(input + value * tensor1 / tensor2), for all dtypes.")
+    quot = tensor1 / tensor2
+    return input + (quot if value == 1 else quot * value)
 
 
-def nonzero(input, *, as_tuple=False):
-    """The indices of the non-zero elements of ``input``: an int64 tensor of shape (n, ndim), one row
-    per element, or with ``as_tuple=True`` one index tensor per dimension (usable as ``x[...]``).
-
-    Example::
-
-        >>> x = minigrad.tensor([[0, 1], [2, 0]])
-        >>> minigrad.nonzero(x)
-        tensor([[0, 1],
-                [1, 0]])
-        >>> x.nonzero(as_tuple=True)
-        (tensor([0, 1]), tensor([1, 0]))
-    """
-    idx = np.nonzero(input._data) if input._data.ndim else np.nonzero(input._data.reshape(1))
-    if as_tuple:
-        return tuple(_wrap(i.astype(np.int64)) for i in idx)
-    return _wrap(np.stack(idx, axis=1).astype(np.int64) if input._data.ndim else
-                 np.zeros((len(idx[0]), 0), np.int64))
-
-
-class Maximum(Op):
-    """Elementwise max; at ties each side gets half the gradient, as in PyTorch."""
-
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return np.maximum(a, b)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        return _split_by_comparison(grad, a, b, ctx.needs_input_grad, np.greater)
-
-    __slots__ = ()
-
-
-class Minimum(Op):
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        return np.minimum(a, b)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        return _split_by_comparison(grad, a, b, ctx.needs_input_grad, np.less)
-
-    __slots__ = ()
-
-
-def _split_by_comparison(grad, a, b, needs, wins):
-    """PyTorch's rule: half each at ties, nothing to the losing side, and (as NaN loses no
-    comparison) the whole gradient to both sides where either is NaN."""
-    half = np.where(a == b, grad * 0.5, grad)
-    ga = gb = None
-    if needs[0]:
-        ga = sum_to(np.where(wins(b, a), 0, half).astype(grad.dtype, copy=False), _shape(a))
-    if needs[1]:
-        gb = sum_to(np.where(wins(a, b), 0, half).astype(grad.dtype, copy=False), _shape(b))
-    return ga, gb
-
-
-def maximum(input, other):
-    """The elementwise maximum of ``input`` and ``other`` (broadcasting). NaN propagates; at ties each
-    side gets half the gradient, as in PyTorch.
-
-    Example::
-
-        >>> minigrad.maximum(minigrad.tensor([1., 5.]), minigrad.tensor([3., 2.]))
-        tensor([3., 5.])
-    """
-    a, b = promote(input, other)
-    return Maximum.apply(a, b)
-
-
-def minimum(input, other):
-    """The elementwise minimum of ``input`` and ``other`` (broadcasting). NaN propagates; at ties each
-    side gets half the gradient, as in PyTorch.
-
-    Example::
-
-        >>> minigrad.tensor([1., 5.]).minimum(minigrad.tensor([3., 2.]))
-        tensor([1., 2.])
-    """
-    a, b = promote(input, other)
-    return Minimum.apply(a, b)
-
-
-class Clamp(Op):
-    @staticmethod
-    def forward(ctx, a, lo, hi):
-        ctx.save_for_backward(a)
-        ctx.bounds = (lo, hi)
-        return np.clip(a, lo, hi)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        lo, hi = ctx.bounds
-        inside = np.ones(a.shape, dtype=bool)
-        if lo is not None:
-            inside &= a >= lo
-        if hi is not None:
-            inside &= a <= hi
-        return grad * inside, None, None
-
-    __slots__ = ("bounds",)
-
-
-def clamp(input, min=None, max=None):  # noqa: A002
-    """Clamps the elements of ``input`` into ``[min, max]``.
-
-    Either bound may be None (but not both); bounds may be numbers or tensors (broadcasting). The
-    gradient is passed where the input lies inside the bounds. ``clip`` is an alias.
-
-    Example::
-
-        >>> a = minigrad.tensor([-1.5, 0.2, 3.0])
-        >>> minigrad.clamp(a, min=-0.5, max=0.5)
-        tensor([-0.5000,  0.2000,  0.5000])
-        >>> a.clamp(max=0.)
-        tensor([-1.5000,  0.0000,  0.0000])
-    """
-    if min is None and max is None:
-        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if isinstance(min, Tensor) or isinstance(max, Tensor):
-        from .special import clamp_tensors  # PyTorch's gradients at the bounds
-
-        return clamp_tensors(input, min, max)
-    if input._data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
-        input = input.to(get_default_dtype())
-    return Clamp.apply(input, min, max)
-
-
-def clamp_min(input, min):  # noqa: A002
-    """``clamp(input, min=min)``: the elements below ``min`` (a number or a tensor) are raised
-    to it.
-
-    Example::
-
-        >>> minigrad.tensor([-1., 0.5, 2.]).clamp_min(0.)
-        tensor([0.0000, 0.5000, 2.0000])
-    """
-    return clamp(input, min=min)
-
-
-def clamp_max(input, max):  # noqa: A002
-    """``clamp(input, max=max)``: the elements above ``max`` (a number or a tensor) are lowered
-    to it.
-
-    Example::
-
-        >>> minigrad.tensor([-1., 0.5, 2.]).clamp_max(1.)
-        tensor([-1.0000,  0.5000,  1.0000])
-    """
-    return clamp(input, max=max)
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div,
+           "divide": div, "true_divide": div, "pow": pow, "neg": neg, "negative": negative,
+           "positive": positive, "float_power": float_power, "lerp": lerp, "addcmul": addcmul,
+           "addcdiv": addcdiv}

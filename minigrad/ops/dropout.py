@@ -13,6 +13,7 @@ from .._dtype import scalar_type_name
 from ..random import next_call
 from ..tensor import Tensor, _wrap
 from ._util import qualified_type_name as _type_name
+from .inplace import apply_inplace
 
 __all__ = ["dropout", "check_probability", "check_float", "zero_out"]
 
@@ -103,8 +104,6 @@ def dropout(input, p=0.5, training=True, inplace=False, generator=None):
     check_float(input)
     seed, offset = next_call(generator)
     if inplace:
-        from .inplace import apply_inplace
-
         return apply_inplace(
             input,
             lambda old: Dropout.apply(old, p, seed, offset),

@@ -12,7 +12,7 @@ import numpy as np
 from .._dtype import scalar_type_name
 from ..autograd.function import Op
 from ..tensor import Tensor
-from .shape import expand
+from .broadcast import expand
 
 __all__ = ["einsum"]
 

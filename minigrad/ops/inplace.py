@@ -1,21 +1,22 @@
-"""In-place operations (``add_``, ``mul_``, ``zero_``, ``x[i] = v`` ...).
+"""In-place operations: the machinery (``apply_inplace``, in-place writes through a view) and
+the writes ``fill_``, ``zero_`` and ``copy_``.
 
-Without autograd they modify the tensor's array directly. When a gradient is needed, the op is
-computed out of place on a snapshot of the old value and the result is copied into the tensor,
-which takes the new node as its ``grad_fn`` (PyTorch "rebases" the history the same way).
-Either way the version counter is bumped, so a backward that saved the old array notices.
+Without autograd an in-place op modifies the tensor's array directly. When a gradient is needed,
+the op is computed out of place on a snapshot of the old value and the result is copied into the
+tensor, which takes the new node as its ``grad_fn`` (PyTorch "rebases" the history the same
+way). Either way the version counter is bumped, so a backward that saved the old array notices.
 """
 import numpy as np
 
 from .._dtype import fill_value, result_type
-from ..autograd.function import Op, translate_numpy_error
+from ..autograd.function import AsStrided, Op, geometry, translate_numpy_error, view_into
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, sum_to
+from .conversion import clone
 
-# top level as in torch (torch.clamp_, torch.fill_, torch.zero_); add_, sub_, mul_, div_, copy_ are
-# Tensor methods only, apply_inplace the ops' helper
-__all__ = ["clamp_", "clamp_min_", "clamp_max_", "fill_", "zero_"]
+__all__ = ["fill_", "zero_"]
+
 
 _CLONE_HINT = "Please clone() the tensor before performing the operation."
 
@@ -135,41 +136,6 @@ def apply_inplace(t, graph_fn, write, others=(), fill=False, dest=None):
     return t
 
 
-# ------------------------------------------------------------------ in-place through a view
-def geometry(view, base):
-    """Where ``view``'s elements lie in ``base``'s (C-contiguous) array: (shape, strides, byte
-    offset), enough to rebuild the same view on any array laid out like ``base``."""
-    offset = (view._data.__array_interface__["data"][0]
-              - base._data.__array_interface__["data"][0])
-    return view._data.shape, view._data.strides, offset
-
-
-def _view_into(arr, geometry):
-    shape, strides, offset = geometry
-    return np.ndarray(shape, dtype=arr.dtype, buffer=arr, offset=offset, strides=strides)
-
-
-class AsStrided(Op):
-    """A view of a (C-contiguous) base given by its geometry: how a view gets its place in the
-    graph again after it was written to in place."""
-
-    view = True
-
-    @staticmethod
-    def forward(ctx, base, geometry):
-        ctx.meta = (base.shape, geometry)
-        return _view_into(base, geometry)
-
-    @staticmethod
-    def backward(ctx, grad):
-        shape, geometry = ctx.meta
-        out = np.zeros(shape, dtype=grad.dtype)
-        _view_into(out, geometry)[...] = grad
-        return out, None
-
-    __slots__ = ("meta",)
-
-
 class CopySlices(Op):
     """The base after an in-place op through one of its views: the old base with the view's
     region replaced by the op's result (PyTorch's CopySlices). The region's gradient goes to the
@@ -179,18 +145,18 @@ class CopySlices(Op):
     def forward(ctx, base, value, geometry):
         ctx.geometry = geometry
         out = np.array(base, order="C")
-        _view_into(out, geometry)[...] = value
+        view_into(out, geometry)[...] = value
         return out
 
     @staticmethod
     def backward(ctx, grad):
         grad = np.ascontiguousarray(grad)
         need_base, need_value = ctx.needs_input_grad[:2]
-        g_value = np.array(_view_into(grad, ctx.geometry)) if need_value else None
+        g_value = np.array(view_into(grad, ctx.geometry)) if need_value else None
         g_base = None
         if need_base:
             g_base = grad.copy()
-            _view_into(g_base, ctx.geometry)[...] = 0
+            view_into(g_base, ctx.geometry)[...] = 0
         return g_base, g_value, None
 
     def name(self):
@@ -203,8 +169,6 @@ def _inplace_on_view(t, graph_fn):
     """An in-place op on view ``t`` when a gradient is needed: compute the new value of the
     view out of place, write it into the base, and give the base a CopySlices node and ``t`` a
     fresh view of it (so both see the op in their history, as in PyTorch)."""
-    from .arithmetic import clone
-
     base = t._base
     if not base._data.flags.c_contiguous:
         raise RuntimeError(
@@ -249,100 +213,6 @@ def _raw(x):
     return x._data if isinstance(x, Tensor) else x
 
 
-def _binary_inplace(t, other, ufunc, outofplace):
-    other = as_operand(other)
-    _check_cast(t, other)
-    return apply_inplace(
-        t, lambda old: outofplace(old, other),
-        lambda data: ufunc(data, _raw(other), out=data, casting="unsafe"),
-        others=(other,),
-    )
-
-
-def add_(t, other, alpha=1):
-    """In-place version of ``add``: ``self += alpha * other`` (broadcast to this tensor's shape; the
-    result type must fit this tensor's dtype). Returns this tensor.
-
-    Example::
-
-        >>> x = minigrad.tensor([1., 2.])
-        >>> x.add_(minigrad.tensor([10., 10.]), alpha=2)
-        tensor([21., 22.])
-    """
-    from .arithmetic import add, scale_by_alpha
-
-    return _binary_inplace(t, scale_by_alpha(t, other, alpha), np.add, add)
-
-
-def sub_(t, other, alpha=1):
-    """In-place version of ``sub``: ``self -= alpha * other``. Returns this tensor.
-
-    Example::
-
-        >>> minigrad.tensor([5., 5.]).sub_(1)
-        tensor([4., 4.])
-    """
-    from .arithmetic import _check_bool_sub, scale_by_alpha, sub
-
-    _check_bool_sub(t, other)
-    return _binary_inplace(t, scale_by_alpha(t, other, alpha), np.subtract, sub)
-
-
-def mul_(t, other):
-    """In-place version of ``mul``: ``self *= other``. Returns this tensor.
-
-    Example::
-
-        >>> minigrad.tensor([1., 2.]).mul_(3)
-        tensor([3., 6.])
-    """
-    from .arithmetic import mul
-
-    return _binary_inplace(t, other, np.multiply, mul)
-
-
-def div_(t, other, rounding_mode=None):
-    """In-place version of ``div``: ``self /= other`` (this tensor must be floating point unless a
-    ``rounding_mode``, "trunc" or "floor", keeps the quotient an integer). Returns this tensor.
-
-    Example::
-
-        >>> minigrad.tensor([1., 2.]).div_(4)
-        tensor([0.2500, 0.5000])
-    """
-    from .arithmetic import div
-
-    if rounding_mode is not None:
-        return _computed_inplace(t, other, lambda a, b: div(a, b, rounding_mode=rounding_mode))
-    other = as_operand(other)
-    if t._data.dtype.kind != "f":
-        raise RuntimeError(
-            f"result type Float can't be cast to the desired output type {_NAMES.get(t.dtype.name)}"
-        )
-    return _binary_inplace(t, other, np.true_divide, div)
-
-
-def _computed_inplace(t, other, outofplace):
-    """``t op= other`` for the ops whose rules (integer division by zero, integer powers, shifts)
-    live in the out-of-place function: without a graph the result is computed out of place and
-    copied in, so both forms give the same values and errors."""
-    from ..autograd.grad_mode import no_grad
-
-    other = as_operand(other)
-    _check_cast(t, other)
-    if isinstance(other, Tensor):
-        err = broadcast_error(other._data.shape, t._data.shape)
-        if err is not None:
-            raise err
-
-    def write(data):
-        with no_grad():
-            result = outofplace(_wrap(data), other)
-        np.copyto(data, result._data, casting="unsafe")
-
-    return apply_inplace(t, lambda old: outofplace(old, other), write, others=(other,))
-
-
 def broadcast_error(shape, out_shape):
     """PyTorch's error when an operand of an in-place op does not broadcast to the output's shape."""
     try:
@@ -356,106 +226,6 @@ def broadcast_error(shape, out_shape):
     except ValueError:
         return None  # the op itself reports the size mismatch
     return RuntimeError(f"output with shape {list(out_shape)} doesn't match the broadcast shape {full}")
-
-
-def floor_divide_(t, other):
-    """In-place version of ``floor_divide``: ``self //= other``. Returns this tensor.
-
-    Example::
-
-        >>> minigrad.tensor([7, -7]).floor_divide_(2)
-        tensor([ 3, -4])
-    """
-    from .arithmetic import floor_divide
-
-    return _computed_inplace(t, other, floor_divide)
-
-
-def remainder_(t, other):
-    """In-place version of ``remainder``: ``self %= other``. Returns this tensor.
-
-    Example::
-
-        >>> minigrad.tensor([7, -7]).remainder_(3)
-        tensor([1, 2])
-    """
-    from .arithmetic import remainder
-
-    return _computed_inplace(t, other, remainder)
-
-
-def pow_(t, exponent):
-    """In-place version of ``pow``: ``self **= exponent``. Returns this tensor.
-
-    Example::
-
-        >>> minigrad.tensor([1., 2., 3.]).pow_(2)
-        tensor([1., 4., 9.])
-    """
-    from .arithmetic import pow
-
-    return _computed_inplace(t, exponent, pow)
-
-
-def bitwise_not_(t):
-    """In-place version of ``bitwise_not`` (``~``) for integer and bool tensors. Returns this tensor."""
-    from .arithmetic import bitwise_not
-
-    bitwise_not(t)  # its dtype check
-    return apply_inplace(t, bitwise_not, lambda data: np.invert(data, out=data))
-
-
-def _bitwise_inplace(name):
-    def method(t, other):
-        from . import arithmetic
-
-        return _computed_inplace(t, other, getattr(arithmetic, name))
-
-    method.__name__ = method.__qualname__ = name + "_"
-    method.__doc__ = f"In-place version of ``{name}``. Returns this tensor."
-    return method
-
-
-bitwise_and_ = _bitwise_inplace("bitwise_and")
-bitwise_or_ = _bitwise_inplace("bitwise_or")
-bitwise_xor_ = _bitwise_inplace("bitwise_xor")
-bitwise_left_shift_ = _bitwise_inplace("bitwise_left_shift")
-bitwise_right_shift_ = _bitwise_inplace("bitwise_right_shift")
-
-# Tensor methods defined here (tensor.py installs them; the table in methods.py is another's)
-METHODS = {
-    "floor_divide_": floor_divide_, "remainder_": remainder_, "pow_": pow_,
-    "bitwise_not_": bitwise_not_, "bitwise_and_": bitwise_and_, "bitwise_or_": bitwise_or_,
-    "bitwise_xor_": bitwise_xor_, "bitwise_left_shift_": bitwise_left_shift_,
-    "bitwise_right_shift_": bitwise_right_shift_,
-}
-
-
-def clamp_(t, min=None, max=None):  # noqa: A002
-    """In-place version of ``clamp``: limits the elements to ``[min, max]``. Returns this tensor.
-
-    Example::
-
-        >>> minigrad.tensor([-2., 0.5, 3.]).clamp_(-1, 1)
-        tensor([-1.0000,  0.5000,  1.0000])
-    """
-    from .arithmetic import clamp
-
-    return apply_inplace(
-        t, lambda old: clamp(old, min, max),
-        lambda data: np.clip(data, _raw(min), _raw(max), out=data),
-        others=(min, max),
-    )
-
-
-def clamp_min_(t, min):  # noqa: A002
-    """In-place version of ``clamp_min``."""
-    return clamp_(t, min=min)
-
-
-def clamp_max_(t, max):  # noqa: A002
-    """In-place version of ``clamp_max``."""
-    return clamp_(t, max=max)
 
 
 class Overwrite(Op):
@@ -533,3 +303,7 @@ def copy_(t, src, non_blocking=False):
         np.copyto(data, _raw(src), casting="unsafe")
 
     return apply_inplace(t, lambda old: Overwrite.apply(old, src), write, others=(src,))
+
+
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"fill_": fill_, "zero_": zero_, "copy_": copy_}

@@ -12,7 +12,7 @@ from ..tensor import Tensor, _wrap
 from ._util import sum_to
 
 # linear is minigrad.nn.functional.linear (torch has no torch.linear)
-__all__ = ["matmul", "mm", "bmm", "dot", "mv", "outer"]
+__all__ = ["matmul", "mm", "bmm", "dot", "mv"]
 
 _FLOATS = (np.float32, np.float64)
 
@@ -294,18 +294,6 @@ def mv(input, vec):
     return matmul(input, vec)
 
 
-def outer(input, vec2):
-    """The outer product of two vectors: ``out[i, j] = input[i] * vec2[j]``.
-
-    Example::
-
-        >>> minigrad.outer(minigrad.tensor([1., 2.]), minigrad.tensor([1., 10., 100.]))
-        tensor([[  1.,  10., 100.],
-                [  2.,  20., 200.]])
-    """
-    return input.unsqueeze(1) * vec2.unsqueeze(0)
-
-
 def linear(input, weight, bias=None):
     """``input @ weight.T + bias`` for input (*, in_features), weight (out_features,
     in_features), bias (out_features,); one fused kernel call for the 2-D case."""
@@ -336,3 +324,7 @@ def linear(input, weight, bias=None):
         x = x.reshape(-1, in_features)
     out = Linear.apply(x, weight, bias)
     return out if len(lead) == 1 else out.reshape(lead + (weight._data.shape[0],))
+
+
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"matmul": matmul, "mm": mm, "bmm": bmm, "dot": dot, "mv": mv}

@@ -1,16 +1,20 @@
-"""Elementwise math and activations: exp, log, sqrt, abs, sigmoid, tanh, relu, softmax.
+"""Pointwise maths: ``exp``/``exp2``/``expm1``, ``log``/``log2``/``log10``/``log1p``,
+``logaddexp``/``logaddexp2``, ``sqrt``/``rsqrt``, ``square``, ``reciprocal``, ``abs``,
+``sign``/``sgn`` and ``heaviside``.
 
-Integer inputs are promoted to the default float dtype first, as in PyTorch. ReLU runs in the
-compiled kernels (``_ops.relu_forward`` / ``relu_backward``); the rest use numpy.
+Integer inputs of float-valued functions are promoted to the default float dtype first, as in
+PyTorch. (Trigonometry is in ``trigonometric.py``, activations in ``activation.py``.)
 """
 import numpy as np
 
-from .. import _ops
 from ..autograd.function import Op
-from ._util import canonical_dim, float_input
+from ..tensor import _wrap
+from ._elementwise import _binary, _float_pair, _in_float64, _unary
+from ._util import float_input
+from .arithmetic import StepFunction
 
-__all__ = ["exp", "log", "sqrt", "abs", "sigmoid", "tanh", "relu", "relu_", "sin", "cos",
-           "log1p", "square", "sign", "softmax", "log_softmax"]
+__all__ = ["exp", "log", "log1p", "sqrt", "abs", "square", "sign", "reciprocal", "rsqrt", "exp2",
+           "log2", "log10", "expm1", "logaddexp", "logaddexp2", "absolute", "sgn", "heaviside"]
 
 
 class Exp(Op):
@@ -85,127 +89,18 @@ class Abs(Op):
     __slots__ = ()
 
 
-class Sin(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.sin(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        return grad * np.cos(a)
-
-    __slots__ = ()
+_LN2 = np.log(2.0)
+_LN10 = np.log(10.0)
+Reciprocal = _unary("Reciprocal", np.reciprocal, lambda a, out: -out * out, "1 / x")
+Rsqrt = _unary("Rsqrt", lambda a: np.reciprocal(np.sqrt(a)), lambda a, out: -0.5 * out * out * out,
+               "1 / sqrt(x)")
+Exp2 = _unary("Exp2", np.exp2, lambda a, out: out * np.asarray(_LN2, out.dtype), "2 ** x")
 
 
-class Cos(Op):
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return np.cos(a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (a,) = ctx.saved_tensors
-        return -grad * np.sin(a)
-
-    __slots__ = ()
-
-
-class Sigmoid(Op):
-    @staticmethod
-    def forward(ctx, a):
-        # 1 / (1 + e^-a) for a >= 0 and e^a / (1 + e^a) for a < 0: neither form overflows.
-        e = np.exp(-np.abs(a))
-        out = np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return grad * out * (1 - out)
-
-    __slots__ = ()
-
-
-class Tanh(Op):
-    @staticmethod
-    def forward(ctx, a):
-        out = np.tanh(a)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return grad * (1 - out * out)
-
-    __slots__ = ()
-
-
-class Relu(Op):
-    """max(x, 0) in the compiled kernel; NaN propagates. Backward passes the gradient where the
-    result is not <= 0 (so also at NaN), exactly as PyTorch's threshold_backward."""
-
-    @staticmethod
-    def forward(ctx, a):
-        out = _ops.relu_forward(np.ascontiguousarray(a))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return _ops.relu_backward(np.ascontiguousarray(grad), out)
-
-    __slots__ = ()
-
-
-class Softmax(Op):
-    @staticmethod
-    def forward(ctx, a, dim):
-        if a.size == 0:
-            ctx.save_for_backward(a)
-            ctx.dim = dim
-            return a.copy()
-        shifted = a - np.maximum.reduce(a, axis=dim, keepdims=True)  # exp never overflows
-        e = np.exp(shifted)
-        out = e / np.add.reduce(e, axis=dim, keepdims=True)
-        ctx.save_for_backward(out)
-        ctx.dim = dim
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        # dL/dx = y * (g - sum(g * y))
-        return out * (grad - (grad * out).sum(axis=ctx.dim, keepdims=True)), None
-
-    __slots__ = ("dim",)
-
-
-class LogSoftmax(Op):
-    @staticmethod
-    def forward(ctx, a, dim):
-        if a.size == 0:
-            ctx.save_for_backward(a)
-            ctx.dim = dim
-            return a.copy()
-        shifted = a - np.maximum.reduce(a, axis=dim, keepdims=True)
-        out = shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
-        ctx.save_for_backward(out)
-        ctx.dim = dim
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        # dL/dx = g - softmax(x) * sum(g)
-        return grad - np.exp(out) * grad.sum(axis=ctx.dim, keepdims=True), None
-
-    __slots__ = ("dim",)
+Log2 = _unary("Log2", _in_float64(np.log2), lambda a, out: 1 / (a * np.asarray(_LN2, a.dtype)), "log base 2")
+Log10 = _unary("Log10", _in_float64(np.log10), lambda a, out: 1 / (a * np.asarray(_LN10, a.dtype)),
+               "log base 10")
+Expm1 = _unary("Expm1", np.expm1, lambda a, out: out + 1, "e^x - 1")
 
 
 def exp(input):
@@ -267,28 +162,6 @@ def abs(input):  # noqa: A001
     return Abs.apply(input)
 
 
-def sin(input):
-    """The sine of the elements of ``input`` (in radians).
-
-    Example::
-
-        >>> minigrad.tensor([0., 1.5708]).sin()
-        tensor([0., 1.])
-    """
-    return Sin.apply(float_input(input))
-
-
-def cos(input):
-    """The cosine of the elements of ``input`` (in radians).
-
-    Example::
-
-        >>> minigrad.cos(minigrad.tensor([0., 3.1416]))
-        tensor([ 1., -1.])
-    """
-    return Cos.apply(float_input(input))
-
-
 def square(input):
     """The square of the elements of ``input`` (``input * input``).
 
@@ -319,114 +192,148 @@ def sign(input):
         >>> minigrad.sign(minigrad.tensor([-2.5, 0., 3.]))
         tensor([-1.,  0.,  1.])
     """
-    from .arithmetic import StepFunction
-
     return StepFunction.apply(_sign, "Sign", input)
 
 
-def sigmoid(input):
-    """The logistic sigmoid of the elements of ``input``, 1 / (1 + e^-x), computed without overflow.
+def reciprocal(input):
+    """``1 / x`` for each element (integers give the default float dtype).
 
     Example::
 
-        >>> minigrad.tensor([-2., 0., 2.]).sigmoid()
-        tensor([0.1192, 0.5000, 0.8808])
+        >>> minigrad.tensor([2, 4]).reciprocal()
+        tensor([0.5000, 0.2500])
     """
-    return Sigmoid.apply(float_input(input))
+    return Reciprocal.apply(float_input(input))
 
 
-def tanh(input):
-    """The hyperbolic tangent of the elements of ``input``.
+def rsqrt(input):
+    """``1 / sqrt(x)`` for each element (NaN below 0, inf at 0).
 
     Example::
 
-        >>> minigrad.tanh(minigrad.tensor([-1., 0., 20.]))
-        tensor([-0.7616,  0.0000,  1.0000])
+        >>> minigrad.rsqrt(minigrad.tensor([4., 0.25]))
+        tensor([0.5000, 2.0000])
     """
-    return Tanh.apply(float_input(input))
+    return Rsqrt.apply(float_input(input))
 
 
-def relu(input):
-    """The rectified linear unit, ``max(input, 0)`` elementwise (NaN propagates), in the compiled
-    kernel. The gradient passes where the result is positive.
+def exp2(input):
+    """``2 ** x`` for each element.
 
     Example::
 
-        >>> minigrad.relu(minigrad.tensor([-1., 0., 2.]))
-        tensor([0., 0., 2.])
+        >>> minigrad.exp2(minigrad.tensor([0., 3.]))
+        tensor([1., 8.])
     """
-    if input._data.dtype.kind != "f":
-        from ..tensor import _wrap
-
-        return _wrap(np.maximum(input._data, 0).astype(input._data.dtype))
-    return Relu.apply(input)
+    return Exp2.apply(float_input(input))
 
 
-def relu_(input):
-    """In-place version of ``relu``: replaces the elements of ``input`` by ``max(x, 0)`` and returns
-    ``input``.
+def log2(input):
+    """The base-2 logarithm of each element.
 
     Example::
 
-        >>> x = minigrad.tensor([-1., 2.])
-        >>> _ = x.relu_()
-        >>> x
+        >>> minigrad.tensor([1., 8.]).log2()
+        tensor([0., 3.])
+    """
+    return Log2.apply(float_input(input))
+
+
+def log10(input):
+    """The base-10 logarithm of each element.
+
+    Example::
+
+        >>> minigrad.log10(minigrad.tensor([1., 100.]))
         tensor([0., 2.])
     """
-    from .inplace import apply_inplace
-
-    return apply_inplace(input, relu, _write_relu)
+    return Log10.apply(float_input(input))
 
 
-def _write_relu(data):
-    if data.flags.c_contiguous:
-        _ops.relu_forward(data, out=data)
-    else:  # the kernel writes contiguous memory: a transposed or sliced view goes through a copy
-        data[...] = _ops.relu_forward(np.ascontiguousarray(data))
-
-
-def _softmax_args(input, dim, dtype):
-    if dim is None:
-        raise TypeError("softmax() missing required argument 'dim' (minigrad, like PyTorch's "
-                        "modules, does not guess it)")
-    if dtype is not None:
-        input = input.to(dtype)
-    return float_input(input), canonical_dim(dim, input._data.ndim)
-
-
-def softmax(input, dim=None, dtype=None):
-    """Softmax along ``dim``: ``exp(x) / sum(exp(x))``, so the slices along ``dim`` are positive and sum
-    to 1. Computed stably (the maximum is subtracted first).
-
-    Args:
-        input (Tensor): the input.
-        dim (int): the dimension along which softmax is computed (required, as in PyTorch's
-            modules; minigrad does not guess it).
-        dtype (minigrad.dtype, optional): convert ``input`` to this dtype first.
+def expm1(input):
+    """``exp(x) - 1`` for each element, accurate for small x.
 
     Example::
 
-        >>> x = minigrad.tensor([[1., 2., 3.], [1., 1., 1.]])
-        >>> minigrad.softmax(x, dim=1)
-        tensor([[0.0900, 0.2447, 0.6652],
-                [0.3333, 0.3333, 0.3333]])
+        >>> minigrad.expm1(minigrad.tensor([0., 1e-8]))
+        tensor([0.0000e+00, 1.0000e-08])
     """
-    input, dim = _softmax_args(input, dim, dtype)
-    if input._data.ndim == 0:
-        return Softmax.apply(input.reshape(1), 0).reshape(())
-    return Softmax.apply(input, dim)
+    return Expm1.apply(float_input(input))
 
 
-def log_softmax(input, dim=None, dtype=None):
-    """``log(softmax(x))`` along ``dim``, computed stably as ``x - max - log(sum(exp(x - max)))``
-    (pair it with ``nll_loss``, or use ``cross_entropy``).
+def _logaddexp_grads(a, b, out):
+    # PyTorch's form: right where one operand is infinite (exp(a - out) would be inf - inf)
+    return 1 / (1 + np.exp(b - a)), 1 / (1 + np.exp(a - b))
+
+
+def _logaddexp2_grads(a, b, out):
+    return 1 / (1 + np.exp2(b - a)), 1 / (1 + np.exp2(a - b))
+
+
+Logaddexp = _binary("Logaddexp", np.logaddexp, _logaddexp_grads, "log(e^a + e^b)")
+Logaddexp2 = _binary("Logaddexp2", np.logaddexp2, _logaddexp2_grads, "log2(2^a + 2^b)")
+
+
+def logaddexp(input, other):
+    """``log(exp(input) + exp(other))`` elementwise, without overflow.
 
     Example::
 
-        >>> minigrad.tensor([[1., 2., 3.]]).log_softmax(dim=1)
-        tensor([[-2.4076, -1.4076, -0.4076]])
+        >>> minigrad.logaddexp(minigrad.tensor([1000., 0.]), minigrad.tensor([1000., 0.]))
+        tensor([1.0007e+03, 6.9315e-01])
     """
-    input, dim = _softmax_args(input, dim, dtype)
-    if input._data.ndim == 0:
-        return LogSoftmax.apply(input.reshape(1), 0).reshape(())
-    return LogSoftmax.apply(input, dim)
+    return Logaddexp.apply(*_float_pair(input, other))
+
+
+def logaddexp2(input, other):
+    """``log2(2^input + 2^other)`` elementwise, without overflow.
+
+    Example::
+
+        >>> minigrad.logaddexp2(minigrad.tensor([1.]), minigrad.tensor([1.]))
+        tensor([2.])
+    """
+    return Logaddexp2.apply(*_float_pair(input, other))
+
+
+def absolute(input):
+    """Alias of ``abs``.
+
+    Example::
+
+        >>> minigrad.absolute(minigrad.tensor([-1, 2]))
+        tensor([1, 2])
+    """
+    return abs(input)
+
+
+def sgn(input):
+    """The sign of the elements of ``input`` (``sign`` for real tensors).
+
+    Example::
+
+        >>> minigrad.sgn(minigrad.tensor([-2., 0., 3.]))
+        tensor([-1.,  0.,  1.])
+    """
+    return sign(input)
+
+
+def heaviside(input, values):
+    """The Heaviside step: 0 where ``input < 0``, ``values`` where it is 0, 1 where it is
+    positive. ``input`` and ``values`` must have the same dtype. Not differentiable.
+
+    Example::
+
+        >>> minigrad.heaviside(minigrad.tensor([-1., 0., 2.]), minigrad.tensor([0.5]))
+        tensor([0.0000, 0.5000, 1.0000])
+    """
+    if values._data.dtype != input._data.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _wrap(np.heaviside(input._data, values._data).astype(input._data.dtype))
+
+
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"exp": exp, "log": log, "log1p": log1p, "sqrt": sqrt, "abs": abs, "square": square,
+           "sign": sign, "reciprocal": reciprocal, "rsqrt": rsqrt, "exp2": exp2, "log2": log2,
+           "log10": log10, "expm1": expm1, "logaddexp": logaddexp, "logaddexp2": logaddexp2,
+           "absolute": absolute, "sgn": sgn, "heaviside": heaviside}

@@ -1,19 +1,20 @@
-"""Reductions: sum, mean, max/min (all elements or along a dim), argmax, var, std, all, any.
+"""Reductions to sums and products: ``sum``, ``mean``, ``prod``, ``nansum``, ``nanmean``,
+``logsumexp``, ``count_nonzero``, ``all``, ``any``.
 
 The backward of a reduction spreads the gradient back over the reduced dimensions: evenly for
-sum and mean, onto the winning elements for max and min.
+sum and mean; for a product, each element gets the product of the *others* (prefix and suffix
+products, right when the input has zeros: never the result divided by the input).
 """
-import collections
-
 import numpy as np
 
-from .._dtype import to_dtype
+from .._dtype import get_default_dtype, scalar_type_name, to_dtype
 from ..autograd.function import Op
-from ..tensor import Tensor, _wrap
+from ..tensor import _wrap
 from ._util import canonical_dim, canonical_dims
+from .masking import where
+from .min_max import _TYPE_NAME
 
-__all__ = ["sum", "mean", "max", "min", "amax", "amin", "argmax", "argmin", "var", "std",
-           "all", "any", "cumsum", "norm"]
+__all__ = ["sum", "mean", "prod", "nansum", "nanmean", "logsumexp", "count_nonzero", "all", "any"]
 
 
 def _expand_back(grad, in_shape, axes, keepdim):
@@ -62,72 +63,6 @@ class Mean(Op):
         return _expand_back(grad / n if n else grad * np.nan, shape, axes, keepdim), None, None
 
     __slots__ = ("meta",)
-
-
-class AllMax(Op):
-    """max()/min() over every element; at ties the gradient is shared evenly (PyTorch's rule)."""
-
-    @staticmethod
-    def forward(ctx, a, minimum):
-        out = np.min(a) if minimum else np.max(a)
-        ctx.save_for_backward(a, out)
-        return np.asarray(out)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        winners = (a == out) | (np.isnan(a) & np.isnan(out))
-        return grad * winners / winners.sum(), None
-
-    def name(self):
-        return "MaxBackward1"
-
-    __slots__ = ()
-
-
-class MaxDim(Op):
-    """max/min along one dim, given the winning indices: the gradient goes to those elements."""
-
-    @staticmethod
-    def forward(ctx, a, idx, dim, keepdim):
-        values = np.take_along_axis(a, idx, axis=dim)
-        ctx.save_for_backward(idx)
-        ctx.meta = (a.shape, dim, keepdim)
-        return values if keepdim else np.squeeze(values, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        (idx,) = ctx.saved_tensors
-        shape, dim, keepdim = ctx.meta
-        if not keepdim:
-            grad = np.expand_dims(grad, dim)
-        out = np.zeros(shape, dtype=grad.dtype)
-        np.put_along_axis(out, idx, grad, axis=dim)
-        return out, None, None, None
-
-    def name(self):
-        return "MaxBackward0"
-
-    __slots__ = ("meta",)
-
-
-def _reduce_dim(input, dim, keepdim, minimum):
-    """(values, indices) of the max (or min) along ``dim``; the first index wins ties."""
-    find = np.argmin if minimum else np.argmax
-    idx = find(input._data, axis=dim, keepdims=True)
-    values = MaxDim.apply(input, idx, dim, keepdim)
-    return values, _wrap(idx if keepdim else np.squeeze(idx, axis=dim))
-
-
-_MaxResult = collections.namedtuple("max", ["values", "indices"])
-_MinResult = collections.namedtuple("min", ["values", "indices"])
-
-
-def _result_repr(self):
-    return f"minigrad.return_types.{type(self).__name__}(\nvalues={self.values!r},\nindices={self.indices!r})"
-
-
-_MaxResult.__repr__ = _MinResult.__repr__ = _result_repr
 
 
 def sum(input, dim=None, keepdim=False, dtype=None):  # noqa: A001
@@ -184,246 +119,175 @@ def mean(input, dim=None, keepdim=False, dtype=None):
     return Mean.apply(input, axes, keepdim)
 
 
-_TYPE_NAME = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+def _exclusive_products(a, axis):
+    """For each element, the product of the other elements along ``axis``."""
+    moved = np.moveaxis(a, axis, -1)
+    ones = np.ones(moved.shape[:-1] + (1,), dtype=a.dtype)
+    before = np.cumprod(np.concatenate([ones, moved[..., :-1]], axis=-1), axis=-1)
+    after = np.flip(np.cumprod(np.concatenate([ones, np.flip(moved, -1)[..., :-1]], axis=-1),
+                               axis=-1), -1)
+    return np.moveaxis(before * after, -1, axis)
 
 
-def _max_or_min(input, dim, keepdim, other, minimum):
-    name = "min" if minimum else "max"
-    if isinstance(dim, Tensor):  # max(input, other): elementwise
-        other, dim = dim, None
-    if other is not None:
-        from .arithmetic import maximum, minimum as _minimum
-
-        return _minimum(input, other) if minimum else maximum(input, other)
-    if dim is None:
-        if input._data.size == 0:
-            raise RuntimeError(
-                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                "Specify the reduction dim with the 'dim' argument."
-            )
-        return AllMax.apply(input, minimum)
-    dim = canonical_dim(dim, input._data.ndim)
-    if input._data.ndim == 0:
-        return (_MinResult if minimum else _MaxResult)(input.clone(), _wrap(np.zeros((), np.int64)))
-    if input._data.shape[dim] == 0:
-        raise IndexError(
-            f"{name}(): Expected reduction dim {dim} to have non-zero size."
-        )
-    return (_MinResult if minimum else _MaxResult)(*_reduce_dim(input, dim, keepdim, minimum))
-
-
-def max(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
-    """The maximum of ``input``, in three forms:
-
-    * ``max(input)``: the largest element (NaN if there is one); tied maxima share the gradient.
-    * ``max(input, dim, keepdim=False)``: a namedtuple ``(values, indices)`` of the maxima along
-      ``dim`` and their positions (the first one at ties); the gradient goes to those positions.
-    * ``max(input, other)``: the elementwise ``maximum``.
-
-    Example::
-
-        >>> x = minigrad.tensor([[1., 5.], [4., 2.]])
-        >>> x.max()
-        tensor(5.)
-        >>> minigrad.max(x, dim=1)
-        minigrad.return_types.max(
-        values=tensor([5., 4.]),
-        indices=tensor([1, 0]))
-        >>> x.max(0, keepdim=True).values
-        tensor([[4., 5.]])
-    """
-    return _max_or_min(input, dim, keepdim, other, minimum=False)
-
-
-def min(input, dim=None, keepdim=False, *, other=None):  # noqa: A001
-    """The minimum of ``input``: ``min(input)`` (the smallest element), ``min(input, dim,
-    keepdim=False)`` (a namedtuple ``(values, indices)`` along ``dim``) or ``min(input, other)``
-    (the elementwise ``minimum``); see ``max``.
-
-    Example::
-
-        >>> x = minigrad.tensor([[1., 5.], [4., 2.]])
-        >>> x.min()
-        tensor(1.)
-        >>> x.min(dim=0).indices
-        tensor([0, 1])
-    """
-    return _max_or_min(input, dim, keepdim, other, minimum=True)
-
-
-class AMax(Op):
-    """amax/amin over some dims; the gradient is shared evenly among tied maxima (PyTorch's rule
-    for amax, unlike max(dim), which picks one index)."""
+class Prod(Op):
+    @staticmethod
+    def forward(ctx, a, axis, keepdim, dtype):
+        ctx.save_for_backward(a)
+        ctx.meta = (axis, keepdim)
+        with np.errstate(all="ignore"):
+            return Prod._compute(a, axis, keepdim, dtype)
 
     @staticmethod
-    def forward(ctx, a, axes, keepdim, minimum):
-        out = (np.amin if minimum else np.amax)(a, axis=axes, keepdims=True)
+    def _compute(a, axis, keepdim, dtype):
+        if axis is None:
+            return np.asarray(np.multiply.reduce(a, axis=None, dtype=dtype))
+        return np.multiply.reduce(a, axis=axis, dtype=dtype, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (a,) = ctx.saved_tensors
+        axis, keepdim = ctx.meta
+        if a.size == 0:  # nothing to differentiate
+            return np.zeros(a.shape, grad.dtype), None, None, None
+        with np.errstate(all="ignore"):
+            return Prod._gradient(grad, a, axis, keepdim)
+
+    @staticmethod
+    def _gradient(grad, a, axis, keepdim):
+        if axis is None:
+            others = _exclusive_products(a.reshape(-1), 0).reshape(a.shape)
+            return (grad * others).astype(a.dtype, copy=False), None, None, None
+        g = _expand_back(grad, a.shape, (axis,), keepdim)
+        return (g * _exclusive_products(a, axis)).astype(a.dtype, copy=False), None, None, None
+
+    __slots__ = ("meta",)
+
+
+def _product_dtype(input, dtype):
+    if dtype is not None:
+        return to_dtype(dtype).np
+    if input._data.dtype.kind in "biu":
+        return np.dtype(np.int64)
+    return None
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    """The product of all elements of ``input``, or along ``dim`` (one int, as in PyTorch).
+    Integer and bool inputs give int64. The gradient is right with zeros in the input (the
+    product of the other elements, not ``result / x``).
+
+    Example::
+
+        >>> x = minigrad.tensor([[1., 2.], [3., 4.]])
+        >>> x.prod()
+        tensor(24.)
+        >>> minigrad.prod(x, 1, keepdim=True)
+        tensor([[ 2.],
+                [12.]])
+    """
+    np_dtype = _product_dtype(input, dtype)
+    if np_dtype is not None and np_dtype.kind == "f" and np_dtype != input._data.dtype:
+        input, np_dtype = input.to(dtype), None  # differentiably
+    axis = None if dim is None else canonical_dim(dim, input._data.ndim)
+    if input._data.ndim == 0:
+        axis = None
+    return Prod.apply(input, axis, keepdim, np_dtype)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """``sum`` with NaNs counted as zero (their gradient is zero).
+
+    Example::
+
+        >>> minigrad.nansum(minigrad.tensor([1., float("nan"), 2.]))
+        tensor(3.)
+    """
+    if input._data.dtype.kind == "f":
+        input = where(_wrap(np.isnan(input._data)), 0.0, input)
+    return sum(input, dim, keepdim, dtype)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the non-NaN elements (all, or over ``dim``); floating point only.
+
+    Example::
+
+        >>> minigrad.tensor([[1., float("nan")], [3., 4.]]).nanmean(dim=1)
+        tensor([1.0000, 3.5000])
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {scalar_type_name(input._data.dtype)}")
+    axes = canonical_dims(dim, input._data.ndim)
+    count = np.add.reduce(~np.isnan(input._data), axis=axes, keepdims=keepdim)
+    with np.errstate(all="ignore"):  # an empty or all-NaN slice is NaN, silently
+        return nansum(input, axes, keepdim) / _wrap(count.astype(input._data.dtype))
+
+
+class LogSumExp(Op):
+    """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the maximum (0 where the
+    maximum is infinite, so that all -inf gives -inf and +inf gives +inf, as in PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdim):
+        with np.errstate(all="ignore"):
+            if a.size == 0:
+                out = np.log(np.add.reduce(np.exp(a), axis=axes, keepdims=keepdim))
+            else:
+                m = np.maximum.reduce(a, axis=axes, keepdims=True)
+                m = np.where(np.isinf(m), 0, m).astype(a.dtype, copy=False)
+                s = np.log(np.add.reduce(np.exp(a - m), axis=axes, keepdims=True)) + m
+                out = s if keepdim else np.squeeze(s, axis=axes)
         ctx.save_for_backward(a, out)
         ctx.meta = (axes, keepdim)
-        return out if keepdim else np.squeeze(out, axis=axes)
+        return np.asarray(out, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         axes, keepdim = ctx.meta
-        if not keepdim:
-            grad = np.expand_dims(grad, axes)
-        # PyTorch's amax backward: grad / count over the elements equal to the result (a NaN
-        # result equals nothing, so its row gets NaN, as in PyTorch)
-        winners = a == out
-        count = winners.sum(axis=axes, keepdims=True)
-        return grad * winners / count, None, None, None
-
-    def name(self):
-        return "AmaxBackward0"
+        g = _expand_back(grad, a.shape, axes, keepdim)
+        o = _expand_back(out, a.shape, axes, keepdim)
+        with np.errstate(all="ignore"):
+            return (g * np.exp(a - o)).astype(a.dtype, copy=False), None, None
 
     __slots__ = ("meta",)
 
 
-def _amax(input, dim, keepdim, minimum):
-    nd = input._data.ndim
-    axes = canonical_dims(None if dim == () else dim, nd)
-    name = "amin" if minimum else "amax"
-    if input._data.size == 0 and (dim == () or dim is None):
-        raise RuntimeError(
-            f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify "
-            "the reduction dim with the 'dim' argument."
-        )
-    for ax in axes:
-        if input._data.shape[ax] == 0:
-            raise IndexError(
-                f"{name}(): Expected reduction dim {ax} to have non-zero size."
-            )
-    return AMax.apply(input, axes, keepdim, minimum)
-
-
-def amax(input, dim=(), keepdim=False):
-    """The maxima of ``input`` over ``dim`` (int or tuple; all dimensions if empty), without indices.
-    Unlike ``max(dim)``, tied maxima share the gradient evenly.
+def logsumexp(input, dim=None, keepdim=False):
+    """``log(sum(exp(input)))`` over ``dim`` (an int or a tuple; required, as in PyTorch),
+    computed without overflow. Integer inputs give the default float dtype. Its gradient is
+    ``softmax`` along ``dim``.
 
     Example::
 
-        >>> x = minigrad.tensor([[1., 5.], [4., 2.]])
-        >>> minigrad.amax(x, dim=0)
-        tensor([4., 5.])
-        >>> x.amax()
-        tensor(5.)
+        >>> minigrad.logsumexp(minigrad.tensor([[100., 100.], [1., 1.]]), dim=1)
+        tensor([100.6931,   1.6931])
     """
-    return _amax(input, dim, keepdim, False)
-
-
-def amin(input, dim=(), keepdim=False):
-    """The minima of ``input`` over ``dim`` (int or tuple; all dimensions if empty), without indices;
-    tied minima share the gradient evenly (see ``amax``).
-
-    Example::
-
-        >>> minigrad.tensor([[1., 5.], [4., 2.]]).amin(1)
-        tensor([1., 2.])
-    """
-    return _amax(input, dim, keepdim, True)
-
-
-def _arg_reduce(find, name, input, dim, keepdim):
-    a = input._data
-    if dim is None:
-        if a.size == 0:
-            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
-        r = find(a)
-        return _wrap(np.asarray(r).reshape((1,) * a.ndim if keepdim else ()))
-    d = canonical_dim(dim, a.ndim)
-    if a.ndim == 0:
-        return _wrap(np.zeros((), np.int64))
-    if a.shape[d] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-    return _wrap(find(a, axis=d, keepdims=keepdim))
-
-
-def argmax(input, dim=None, keepdim=False):
-    """The index of the largest element of ``input`` (of the flattened tensor if ``dim`` is None), or
-    the indices of the maxima along ``dim``; the first one wins ties. An int64 tensor, without
-    gradient.
-
-    Example::
-
-        >>> x = minigrad.tensor([[1., 5.], [4., 2.]])
-        >>> x.argmax()
-        tensor(1)
-        >>> minigrad.argmax(x, dim=0)
-        tensor([1, 0])
-    """
-    return _arg_reduce(np.argmax, "argmax", input, dim, keepdim)
-
-
-def argmin(input, dim=None, keepdim=False):
-    """The index of the smallest element of ``input`` (of the flattened tensor if ``dim`` is None), or
-    the indices of the minima along ``dim`` (see ``argmax``).
-
-    Example::
-
-        >>> minigrad.tensor([[1., 5.], [4., 2.]]).argmin(dim=1)
-        tensor([0, 1])
-    """
-    return _arg_reduce(np.argmin, "argmin", input, dim, keepdim)
-
-
-def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """The variance of ``input`` (all elements, or over ``dim``), with Bessel's correction by default:
-    ``sum((x - mean)^2) / (N - correction)``.
-
-    Args:
-        dim (int or tuple of ints, optional): the dimensions to reduce (default: all).
-        unbiased (bool, optional): False for ``correction=0`` (the older argument).
-        keepdim (bool): keep the reduced dimensions, with size 1.
-        correction (int, optional): the difference between N and the divisor (default 1).
-
-    Example::
-
-        >>> x = minigrad.tensor([[1., 2., 3.], [4., 6., 8.]])
-        >>> x.var(dim=1)
-        tensor([1., 4.])
-        >>> minigrad.var(x, dim=1, correction=0)
-        tensor([0.6667, 2.6667])
-    """
-    if correction is None:
-        correction = 0 if unbiased is False else 1
+    if dim is None:  # required, with PyTorch's message
+        raise TypeError('logsumexp() missing 1 required positional arguments: "dim"')
+    if input._data.dtype.kind != "f":
+        input = input.to(get_default_dtype())
     axes = canonical_dims(dim, input._data.ndim)
-    n = int(np.prod([input._data.shape[i] for i in axes]))
-    centered = input - mean(input, axes, keepdim=True)
-    return sum(centered * centered, axes, keepdim=keepdim) / np.maximum(n - correction, 0)
+    return LogSumExp.apply(input, axes, keepdim)
 
 
-class StdSqrt(Op):
-    """The square root that turns var into std: as PyTorch's std backward, the gradient is 0
-    where the std is 0 (all elements equal), not inf * 0 = NaN."""
-
-    @staticmethod
-    def forward(ctx, v):
-        out = np.sqrt(v)
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        (out,) = ctx.saved_tensors
-        return np.where(out == 0, 0, grad / (2 * out)).astype(grad.dtype, copy=False)
-
-    def name(self):
-        return "StdBackward0"
-
-    __slots__ = ()
-
-
-def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
-    """The standard deviation of ``input``: the square root of ``var`` (same arguments). Its gradient
-    is 0, not NaN, where all the elements are equal, as in PyTorch.
+def count_nonzero(input, dim=None):
+    """The number of non-zero elements of ``input`` (all, or over ``dim``: an int or a tuple), as
+    int64.
 
     Example::
 
-        >>> minigrad.tensor([[1., 2., 3.], [4., 6., 8.]]).std(dim=1)
-        tensor([1., 2.])
+        >>> x = minigrad.tensor([[0, 1, 2], [3, 0, 0]])
+        >>> minigrad.count_nonzero(x)
+        tensor(3)
+        >>> x.count_nonzero(dim=0)
+        tensor([1, 1, 1])
     """
-    return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
+    axes = canonical_dims(dim, input._data.ndim)
+    return _wrap(np.asarray(np.count_nonzero(input._data, axis=axes), dtype=np.int64))
 
 
 def _bool_reduce_dims(dim, ndim):
@@ -465,178 +329,6 @@ def any(input, dim=None, keepdim=False):  # noqa: A001
     return _wrap(np.any(input._data, axis=axes, keepdims=keepdim))
 
 
-# ------------------------------------------------------------------ cumulative sum
-class CumSum(Op):
-    @staticmethod
-    def forward(ctx, a, dim, dtype):
-        ctx.meta = (dim, a.dtype)
-        if a.ndim == 0:
-            return np.array(a, dtype=dtype)
-        return np.cumsum(a, axis=dim, dtype=dtype)
-
-    @staticmethod
-    def backward(ctx, grad):
-        dim, in_dtype = ctx.meta
-        if np.ndim(grad) == 0:
-            return np.asarray(grad, dtype=in_dtype), None, None
-        # each input element reaches every later output: a cumulative sum from the end
-        g = np.flip(np.cumsum(np.flip(grad, dim), axis=dim), dim)
-        return g.astype(in_dtype, copy=False), None, None
-
-    __slots__ = ("meta",)
-
-
-def cumsum(input, dim, *, dtype=None):
-    """Cumulative sum of the elements of ``input`` along ``dim``:
-    ``y_i = x_1 + x_2 + ... + x_i``.
-
-    Integer and bool inputs give int64 (as ``sum``) unless ``dtype`` says otherwise; with
-    ``dtype`` the input is converted before the sum.
-
-    Example::
-
-        >>> minigrad.cumsum(minigrad.tensor([1., 2., 3., 4.]), dim=0)
-        tensor([ 1.,  3.,  6., 10.])
-        >>> minigrad.tensor([[1, 2], [3, 4]]).cumsum(1)
-        tensor([[1, 3],
-                [3, 7]])
-    """
-    d = canonical_dim(dim, input._data.ndim)
-    np_dtype = to_dtype(dtype).np if dtype is not None else None
-    if np_dtype is None and input._data.dtype.kind in "biu":
-        np_dtype = np.dtype(np.int64)
-    if np_dtype is not None and np_dtype != input._data.dtype and np_dtype.kind == "f":
-        input = input.to(dtype)  # differentiably, so that the gradient comes back in float
-    return CumSum.apply(input, d, np_dtype)
-
-
-# ------------------------------------------------------------------ norms
-class VectorNorm(Op):
-    """The ``ord``-norm over ``axes``: (sum |x|^ord)^(1/ord), max |x| (inf), min |x| (-inf),
-    or the number of non-zero elements (0). The backward follows PyTorch's ``norm_backward``:
-    a zero norm gets a zero gradient (not 0/0), and the inf-norms share it among ties."""
-
-    @staticmethod
-    def forward(ctx, a, ord, axes, keepdim):
-        absa = np.abs(a)
-        if ord == 2:
-            out = np.sqrt(np.add.reduce(a * a, axis=axes, keepdims=True))
-        elif ord == 1:
-            out = np.add.reduce(absa, axis=axes, keepdims=True)
-        elif ord == np.inf:
-            out = np.maximum.reduce(absa, axis=axes, keepdims=True)
-        elif ord == -np.inf:
-            out = np.minimum.reduce(absa, axis=axes, keepdims=True)
-        elif ord == 0:
-            out = np.add.reduce((a != 0).astype(a.dtype), axis=axes, keepdims=True)
-        else:
-            out = np.power(np.add.reduce(np.power(absa, ord), axis=axes, keepdims=True), 1.0 / ord)
-        out = np.asarray(out, dtype=a.dtype)
-        ctx.save_for_backward(a, out)
-        ctx.meta = (ord, axes, keepdim)
-        return out if keepdim else np.squeeze(out, axis=axes)
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, norm = ctx.saved_tensors
-        ord, axes, keepdim = ctx.meta
-        if not keepdim:
-            grad = np.expand_dims(grad, axes)
-        if ord == 0:
-            return np.zeros(a.shape, grad.dtype), None, None, None
-        sign = np.sign(a)
-        with np.errstate(all="ignore"):
-            if ord == 2:
-                g = a * np.where(norm == 0, 0, grad / norm)
-            elif ord == 1:
-                g = sign * grad
-            elif np.isinf(ord):
-                winners = (np.abs(a) == norm) | np.isnan(a)
-                g = sign * (grad / winners.sum(axis=axes, keepdims=True)) * winners
-            elif ord < 1:
-                scaled = np.where(a == 0, 0, sign * np.power(np.abs(a), ord - 1))
-                g = scaled * grad * np.power(norm, 1 - ord)
-            elif ord < 2:
-                scaled = sign * np.power(np.abs(a), ord - 1)
-                g = scaled * np.where(norm == 0, 0, grad / np.power(norm, ord - 1))
-            else:
-                scaled = a * np.power(np.abs(a), ord - 2)
-                g = scaled * np.where(norm == 0, 0, grad / np.power(norm, ord - 1))
-        return np.asarray(g, dtype=a.dtype), None, None, None
-
-    def name(self):
-        return "LinalgVectorNormBackward0"
-
-    __slots__ = ("meta",)
-
-
-def vector_norm(input, ord=2, dim=None, keepdim=False, *, dtype=None):
-    """The vector norm of ``input`` (all elements, or along ``dim``), as
-    ``torch.linalg.vector_norm``: ``ord`` is 2 (Euclidean), 1, ``inf`` (largest absolute value),
-    ``-inf`` (smallest), 0 (number of non-zero elements) or any other real p,
-    ``(sum |x|^p)^(1/p)``. ``input`` must be floating point; with ``dtype`` it is converted first.
-
-    Example::
-
-        >>> x = minigrad.tensor([[3., -4.], [0., 1.]])
-        >>> minigrad.linalg.vector_norm(x)
-        tensor(5.0990)
-        >>> minigrad.linalg.vector_norm(x, ord=1, dim=1)
-        tensor([7., 1.])
-    """
-    from .._dtype import scalar_type_name
-
-    if isinstance(ord, str) or isinstance(ord, bool) or not isinstance(ord, (int, float, np.number)):
-        raise TypeError(f"linalg_vector_norm(): argument 'ord' (position 2) must be Number, not {type(ord).__name__}")
-    if input._data.dtype.kind != "f":
-        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. "
-                           f"Got {scalar_type_name(input._data.dtype)}")
-    if dtype is not None:
-        input = input.to(dtype)
-    ord = float(ord)
-    axes = canonical_dims(dim, input._data.ndim)
-    if ord < 0 or np.isinf(ord):
-        shape = input._data.shape
-        name = "inf" if ord == np.inf else "-inf" if ord == -np.inf else f"{ord:g}"
-        if input._data.size == 0 and dim is None:
-            raise RuntimeError(f"linalg.vector_norm cannot compute the {name} norm on an empty tensor "
-                               "because the operation does not have an identity")
-        for ax in axes:
-            if shape[ax] == 0:  # (PyTorch's message lacks the space before "because")
-                raise RuntimeError(f"linalg.vector_norm cannot compute the {name} norm on the dimension "
-                                   f"{ax}because this dimension is empty and the operation does not "
-                                   "have an identity")
-    return VectorNorm.apply(input, ord, axes, keepdim)
-
-
-def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """The norm of ``input`` (all elements, or over ``dim``), as ``torch.norm``.
-
-    ``p="fro"`` (the default) and ``p=2`` give the Euclidean norm, sqrt(sum x^2), of the
-    elements; any other number p the vector p-norm (see ``minigrad.linalg.vector_norm``:
-    1, ``inf``, ``-inf``, 0 ...). The matrix norm ``p="nuc"`` is not supported. The gradient at a
-    zero norm is zero, as in PyTorch.
-
-    Args:
-        p (float or "fro"): the order of the norm.
-        dim (int or tuple of ints, optional): the dimensions to reduce (default: all).
-        keepdim (bool): keep the reduced dimensions, with size 1.
-        dtype (minigrad.dtype, optional): convert ``input`` to this dtype first.
-
-    Example::
-
-        >>> x = minigrad.tensor([[3., 4.], [6., 8.]])
-        >>> x.norm()
-        tensor(11.1803)
-        >>> x.norm(dim=1)
-        tensor([ 5., 10.])
-        >>> x.norm(p=1, dim=0, keepdim=True)
-        tensor([[ 9., 12.]])
-    """
-    if isinstance(p, str):
-        if p != "fro":
-            if p == "nuc":
-                raise NotImplementedError("minigrad does not support the nuclear norm (p='nuc')")
-            raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
-        p = 2
-    return vector_norm(input, p, dim, keepdim, dtype=dtype)
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"sum": sum, "mean": mean, "prod": prod, "nansum": nansum, "nanmean": nanmean,
+           "logsumexp": logsumexp, "count_nonzero": count_nonzero, "all": all, "any": any}

@@ -1,43 +1,16 @@
-"""Sliding windows and out-of-place writes: Tensor.unfold, select_scatter, slice_scatter,
-index_put. Built on index_select / index_copy / index_add, which give the gradients."""
+"""Out-of-place writes into parts of a tensor: ``select_scatter`` and ``slice_scatter`` (the
+places of a view), ``masked_scatter`` (of a mask) and ``index_put`` (of index tensors). They are
+built on ``index_copy`` and ``index_add``, which give their gradients.
+"""
 import numpy as np
 
 from ..tensor import Tensor, _wrap
 from ._util import canonical_dim
-from .index_more import index_add, index_copy
-from .shape import expand, reshape
-from .shape_more import _inplace_from, index_select, movedim
+from .broadcast import expand
+from .index_rows import index_add, index_copy
+from .shape import reshape
 
-__all__ = ["select_scatter", "slice_scatter", "index_put"]
-
-
-def unfold(self, dimension, size, step):
-    """``x.unfold(dimension, size, step)``: all windows of ``size`` elements along ``dimension``,
-    ``step`` apart, as a new last dimension. (A copy in minigrad; PyTorch returns a view.)
-
-    Example::
-
-        >>> minigrad.arange(7.).unfold(0, 3, 2)
-        tensor([[0., 1., 2.],
-                [2., 3., 4.],
-                [4., 5., 6.]])
-    """
-    nd = self._data.ndim
-    d = canonical_dim(dimension, nd)
-    length = self._data.shape[d] if nd else 1
-    if size > length:
-        raise RuntimeError(f"maximum size for tensor at dimension {d} is {length} but size is "
-                           f"{size}")
-    if step <= 0:
-        raise RuntimeError(f"step is {step} but must be > 0")
-    x = reshape(self, (1,)) if nd == 0 else self
-    n = (length - size) // step + 1
-    idx = (np.arange(n)[:, None] * step + np.arange(size)).reshape(-1)
-    picked = index_select(x, d, _wrap(idx.astype(np.int64)))
-    shape = list(x._data.shape)
-    shape[d:d + 1] = [n, size]
-    out = movedim(reshape(picked, shape), d + 1, -1)
-    return reshape(out, (size,)) if nd == 0 else out
+__all__ = ["select_scatter", "slice_scatter", "masked_scatter", "index_put"]
 
 
 def select_scatter(input, src, dim, index):
@@ -82,6 +55,27 @@ def slice_scatter(input, src, dim=0, start=None, end=None, step=1):
     return index_copy(input, d, _wrap(positions.astype(np.int64)), src)
 
 
+def masked_scatter(input, mask, source):
+    """A copy of ``input`` with the positions where ``mask`` is True (broadcast) filled with
+    consecutive elements of ``source``.
+
+    Example::
+
+        >>> minigrad.zeros(4).masked_scatter(minigrad.tensor([True, False, True, False]), minigrad.tensor([1., 2., 3.]))
+        tensor([1., 0., 2., 0.])
+    """
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with "
+                           f"dtype {str(mask.dtype).split('.')[-1]}".replace("int64", "long"))
+    full = np.broadcast_to(mask._data, input._data.shape)
+    where_true = np.flatnonzero(full)
+    if where_true.size > source._data.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    src = source.reshape(-1)[: where_true.size]
+    flat = index_copy(input.reshape(-1), 0, _wrap(where_true.astype(np.int64)), src)
+    return flat.reshape(input._data.shape)
+
+
 def index_put(input, indices, values, accumulate=False):
     """A copy of ``input`` with ``values`` written (or, with ``accumulate=True``, added) at
     ``input[indices]``, for a tuple of integer index tensors over the leading dimensions.
@@ -119,15 +113,6 @@ def index_put(input, indices, values, accumulate=False):
     return reshape(out, input._data.shape)
 
 
-_EXAMPLES = {"index_put_": "(minigrad.tensor([0]),), minigrad.tensor(5.)"}
-
-
-def _install():
-    from . import shape_more
-
-    shape_more._EXAMPLE_ARGS.update(_EXAMPLES)
-    return {"unfold": unfold, "select_scatter": select_scatter, "slice_scatter": slice_scatter,
-            "index_put": index_put, "index_put_": _inplace_from(index_put, "index_put_")}
-
-
-METHODS = _install()
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"select_scatter": select_scatter, "slice_scatter": slice_scatter,
+           "masked_scatter": masked_scatter, "index_put": index_put}

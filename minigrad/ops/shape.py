@@ -1,22 +1,20 @@
-"""Shape ops: reshape/view, flatten, squeeze/unsqueeze, transpose/permute, expand, cat, stack.
+"""Reshaping: ``reshape``/``view``, ``flatten``/``unflatten``/``ravel``, ``squeeze``/``unsqueeze``,
+``atleast_1d``/``2d``/``3d``.
 
-Most return views that share memory with their input (as in PyTorch); their backward only
-rearranges the gradient back into the input's shape.
+They return views that share memory with their input where the layout allows (as in PyTorch);
+their backward only reshapes the gradient back to the input's shape.
 """
 import numbers
 
 import numpy as np
 
-from .._dtype import promote_types, tensor_type_name
 from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import canonical_dim, canonical_dims
+from .conversion import view_as_dtype
 
-# the names minigrad exports at top level (as torch does); view, expand and repeat are Tensor
-# methods only, parse_shape and infer_shape helpers of the ops
-__all__ = ["reshape", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "permute", "t",
-           "broadcast_to", "cat", "stack", "split", "chunk", "unbind", "flip", "roll", "tril",
-           "triu"]
+__all__ = ["reshape", "flatten", "unflatten", "ravel", "squeeze", "unsqueeze", "atleast_1d",
+           "atleast_2d", "atleast_3d"]
 
 
 def _keyword_sizes(args, kwargs, name, fn):
@@ -142,32 +140,6 @@ def view(input, *shape, **kwargs):
     return Reshape.apply(input, shape, True)
 
 
-def view_as_dtype(input, dtype):
-    """``x.view(dtype)``: the same memory read as another dtype (bits reinterpreted, not
-    converted), as in PyTorch. With a different element size the last dimension is rescaled.
-    Outside the graph (no gradient), sharing the version counter."""
-    from .._dtype import scalar_type_name, to_dtype
-    from ..tensor import _wrap
-
-    d = to_dtype(dtype)
-    a = input._data
-    if d.itemsize != a.itemsize:
-        ratio = f"{scalar_type_name(a.dtype)} as {scalar_type_name(d)} (different element sizes)"
-        if a.ndim == 0:
-            raise RuntimeError(f"self.dim() cannot be 0 to view {ratio}")
-        if a.strides[-1] != a.itemsize and a.shape[-1] != 1:
-            raise RuntimeError(
-                f"self.stride(-1) must be 1 to view {ratio}, but got {a.strides[-1] // a.itemsize}"
-            )
-        if d.itemsize > a.itemsize and (a.shape[-1] * a.itemsize) % d.itemsize:
-            raise RuntimeError(
-                f"self.size(-1) must be divisible by {d.itemsize // a.itemsize} to view {ratio}, "
-                f"but got {a.shape[-1]}"
-            )
-    t = _wrap(a.view(d.np), base=input if input._base is None else input._base)
-    return t
-
-
 def flatten(input, start_dim=0, end_dim=-1):
     """Flattens the dimensions ``start_dim`` to ``end_dim`` (all, by default) into one; a 0-d tensor
     becomes 1-d. A view when possible.
@@ -218,6 +190,17 @@ def unflatten(input, dim, sizes):
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
+def ravel(input):
+    """``input`` flattened to 1-d (a view when possible).
+
+    Example::
+
+        >>> minigrad.tensor([[1, 2], [3, 4]]).ravel()
+        tensor([1, 2, 3, 4])
+    """
+    return reshape(input, (-1,))
+
+
 def squeeze(input, dim=None):
     """Removes dimensions of size 1: all of them, or those among ``dim`` (an int or a tuple) that have
     size 1. A view of ``input``.
@@ -263,571 +246,68 @@ def unsqueeze(input, dim):
     return Reshape.apply(input, shape[:d] + (1,) + shape[d:], True)
 
 
-class Permute(Op):
-    view = True
-
-    @staticmethod
-    def forward(ctx, a, dims):
-        ctx.dims = dims
-        return np.transpose(a, dims)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return np.transpose(grad, np.argsort(ctx.dims)), None
-
-    __slots__ = ("dims",)
-
-
-def permute(input, *dims, **kwargs):
-    """A view of ``input`` with its dimensions reordered: dimension ``i`` of the result is dimension
-    ``dims[i]`` of ``input``. ``dims`` may be given as ints or as one tuple.
-
-    Example::
-
-        >>> x = minigrad.zeros(2, 3, 4)
-        >>> x.permute(2, 0, 1).shape
-        minigrad.Size([4, 2, 3])
-        >>> minigrad.permute(x, (1, 2, 0)).shape
-        minigrad.Size([3, 4, 2])
-    """
-    dims = _keyword_sizes(dims, kwargs, "dims", "permute")
-    dims = parse_shape(dims)
-    nd = input._data.ndim
-    if len(dims) != nd:
-        raise RuntimeError(
-            "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
-            f"of the desired ordering of dimensions i.e. input.dim() = {nd} is not equal to len(dims) = {len(dims)}"
-        )
-    dims = tuple(canonical_dim(d, nd) for d in dims)
-    if len(set(dims)) != nd:
-        raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(input, dims)
-
-
-def transpose(input, dim0, dim1):
-    """A view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped (``swapaxes`` is an alias).
-
-    Example::
-
-        >>> x = minigrad.tensor([[1, 2, 3], [4, 5, 6]])
-        >>> x.transpose(0, 1)
-        tensor([[1, 4],
-                [2, 5],
-                [3, 6]])
-        >>> minigrad.transpose(minigrad.zeros(2, 3, 4), -1, 0).shape
-        minigrad.Size([4, 3, 2])
-    """
-    nd = input._data.ndim
-    d0, d1 = canonical_dim(dim0, nd), canonical_dim(dim1, nd)
-    if nd == 0:
-        return Permute.apply(input, ())
-    dims = list(range(nd))
-    dims[d0], dims[d1] = dims[d1], dims[d0]
-    return Permute.apply(input, tuple(dims))
-
-
-def t(input):
-    """The transpose of a matrix (``input`` with at most 2 dimensions; 0-d and 1-d tensors are
-    returned as they are). A view.
-
-    Example::
-
-        >>> minigrad.tensor([[1, 2], [3, 4]]).t()
-        tensor([[1, 3],
-                [2, 4]])
-    """
-    nd = input._data.ndim
-    if nd > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
-    return input if nd < 2 else transpose(input, 0, 1)
-
-
-class Expand(Op):
-    view = True
-
-    @staticmethod
-    def forward(ctx, a, shape):
-        ctx.in_shape = a.shape
-        return np.broadcast_to(a, shape)
-
-    @staticmethod
-    def backward(ctx, grad):
-        from ._util import sum_to
-
-        return sum_to(grad, ctx.in_shape), None
-
-    __slots__ = ("in_shape",)
-
-
-def expand_error(shape, sizes, dtype):
-    """PyTorch's error for expanding ``shape`` to ``sizes``, or None if it is possible (also the
-    error for ``x[index] = value`` when value does not fit the indexed region)."""
-    if len(sizes) < len(shape):
-        return RuntimeError(
-            f"expand(minigrad.{tensor_type_name(dtype)}{{{list(shape)}}}, size={list(sizes)}): the number of "
-            "sizes provided (%d) must be greater or equal to the number of dimensions in the tensor (%d)"
-            % (len(sizes), len(shape))
-        )
-    lead = len(sizes) - len(shape)
-    for i in range(lead, len(sizes)):
-        s, cur = sizes[i], shape[i - lead]
-        if s != -1 and cur != 1 and s != cur:
-            return RuntimeError(
-                f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
-                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
-            )
-    return None
-
-
-def expand(input, *sizes, **kwargs):
-    """A view of ``input`` broadcast to a larger shape, without copying: dimensions of size 1 are
-    repeated, new leading dimensions added; -1 keeps a dimension's size. Writing into the result
-    writes the shared elements.
-
-    Example::
-
-        >>> x = minigrad.tensor([[1], [2]])
-        >>> x.expand(2, 3)
-        tensor([[1, 1, 1],
-                [2, 2, 2]])
-        >>> x.expand(4, -1, 2).shape
-        minigrad.Size([4, 2, 2])
-    """
-    sizes = _keyword_sizes(sizes, kwargs, "size", "expand")
-    sizes = parse_shape(sizes)
-    shape = input._data.shape
-    if len(sizes) < len(shape):
-        raise expand_error(shape, sizes, input._data.dtype)
-    lead = len(sizes) - len(shape)
-    target = []
-    for i, s in enumerate(sizes):
-        if i < lead:
-            if s < 0:
-                raise RuntimeError(f"The expanded size of the tensor ({s}) isn't allowed in a leading, non-existing dimension {i}")
-            target.append(s)
-            continue
-        cur = shape[i - lead]
-        if s == -1:
-            s = cur
-        elif cur != 1 and s != cur:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
-                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}"
-            )
-        target.append(s)
-    return Expand.apply(input, tuple(target))
-
-
-def broadcast_to(input, size):
-    """``input`` broadcast to ``size``: the same as ``input.expand(size)`` (a view).
-
-    Example::
-
-        >>> minigrad.broadcast_to(minigrad.tensor([1, 2, 3]), (2, 3))
-        tensor([[1, 2, 3],
-                [1, 2, 3]])
-    """
-    return expand(input, size)
-
-
-def _legacy_empty(a):
-    return a.ndim == 1 and a.shape[0] == 0
-
-
-class Cat(Op):
-    """Join along ``dim``. Legacy empty 1-D tensors (shape (0,)) are skipped when joining others,
-    as in PyTorch; they still get their (empty) gradient."""
-
-    @staticmethod
-    def forward(ctx, dim, *arrays):
-        ctx.dim = dim
-        skip = tuple(_legacy_empty(a) for a in arrays)
-        if all(skip):
-            skip = (False,) + skip[1:]
-        ctx.skip = skip
-        joined = [a for a, s in zip(arrays, skip) if not s]
-        ctx.bounds = np.cumsum([a.shape[dim] for a in joined])[:-1]
-        return np.concatenate(joined, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        pieces = iter(np.split(grad, ctx.bounds, axis=ctx.dim))
-        return (None, *(np.zeros(0, grad.dtype) if s else next(pieces) for s in ctx.skip))
-
-    __slots__ = ("dim", "bounds", "skip")
-
-
-class Stack(Op):
-    @staticmethod
-    def forward(ctx, dim, *arrays):
-        ctx.dim = dim
-        return np.stack(arrays, axis=dim)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return (None, *np.moveaxis(grad, ctx.dim, 0))
-
-    __slots__ = ("dim",)
-
-
-def _common_dtype(tensors, name):
-    if not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{name}(): argument 'tensors' must be tuple of Tensors, not {type(tensors).__name__}")
-    if not tensors:
-        if name == "stack":
-            raise RuntimeError("stack expects a non-empty TensorList")
-        raise ValueError(f"minigrad.{name}(): expected a non-empty list of Tensors")
-    for i, x in enumerate(tensors):
-        if not isinstance(x, Tensor):
-            raise TypeError(f"{name}(): expected Tensor as element {i} in argument 0, but got {type(x).__name__}")
-    dtype = tensors[0].dtype
-    for x in tensors[1:]:
-        dtype = promote_types(dtype, x.dtype)
-    return [x.to(dtype) for x in tensors]
-
-
-def cat(tensors, dim=0):
-    """Concatenates a sequence of tensors along an existing dimension ``dim``.
-
-    The tensors must have the same shape except in ``dim``; their dtypes are promoted to a common
-    one. Legacy empty 1-d tensors (shape (0,)) are skipped, as in PyTorch. ``concat`` is an alias.
-
-    Example::
-
-        >>> a, b = minigrad.zeros(2, 3), minigrad.ones(1, 3)
-        >>> minigrad.cat([a, b])
-        tensor([[0., 0., 0.],
-                [0., 0., 0.],
-                [1., 1., 1.]])
-        >>> minigrad.cat((a, a), dim=1).shape
-        minigrad.Size([2, 6])
-    """
-    tensors = _common_dtype(tensors, "cat")
-    # PyTorch skips legacy empty 1-D tensors (shape (0,)) when joining others
-    nonempty = [x for x in tensors if not (x._data.ndim == 1 and x._data.shape[0] == 0)] or tensors[:1]
-    ref = nonempty[0]._data
-    d = canonical_dim(dim, ref.ndim)
-    for i, x in enumerate(nonempty):
-        if x._data.ndim != ref.ndim:
-            raise RuntimeError(
-                f"Tensors must have same number of dimensions: got {ref.ndim} and {x._data.ndim}"
-            )
-        for k in range(ref.ndim):
-            if k != d and x._data.shape[k] != ref.shape[k]:
-                raise RuntimeError(
-                    f"Sizes of tensors must match except in dimension {d}. Expected size "
-                    f"{ref.shape[k]} but got size {x._data.shape[k]} for tensor number {i} in the list."
-                )
-    return Cat.apply(d, *tensors)
-
-
-concat = cat
-
-
-def stack(tensors, dim=0):
-    """Stacks a sequence of tensors of equal shape along a new dimension ``dim``.
-
-    Example::
-
-        >>> a, b = minigrad.tensor([1, 2]), minigrad.tensor([3, 4])
-        >>> minigrad.stack([a, b])
-        tensor([[1, 2],
-                [3, 4]])
-        >>> minigrad.stack([a, b], dim=1)
-        tensor([[1, 3],
-                [2, 4]])
-    """
-    tensors = _common_dtype(tensors, "stack")
-    shape = tensors[0]._data.shape
-    for i, x in enumerate(tensors):
-        if x._data.shape != shape:
-            raise RuntimeError(
-                f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 and "
-                f"{list(x._data.shape)} at entry {i}"
-            )
-    nd = len(shape) + 1
-    if not -nd <= dim < nd:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-nd}, {nd - 1}], but got {dim})")
-    return Stack.apply(dim % nd, *tensors)
-
-
-def split(input, split_size_or_sections, dim=0):
-    """Splits ``input`` into pieces along ``dim``: of ``split_size_or_sections`` elements each (the last
-    one may be smaller), or of the sizes in a list. The pieces are views.
-
-    Example::
-
-        >>> x = minigrad.arange(5)
-        >>> x.split(2)
-        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
-        >>> minigrad.split(x, [1, 4])
-        (tensor([0]), tensor([1, 2, 3, 4]))
-    """
-    d = canonical_dim(dim, input._data.ndim)
-    n = input._data.shape[d]
-    if isinstance(split_size_or_sections, numbers.Integral):
-        step = int(split_size_or_sections)
-        if step <= 0 and n > 0:
-            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
-        sizes = [min(step, n - i) for i in range(0, n, step)] if n else [0]
-    else:
-        sizes = list(split_size_or_sections)
-        if sum(sizes) != n:
-            raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
-                f"dimension {d}), but got split_sizes={sizes}"
-            )
-    pieces, start = [], 0
-    index = [slice(None)] * input._data.ndim
-    for s in sizes:
-        index[d] = slice(start, start + s)
-        pieces.append(input[tuple(index)])
-        start += s
-    return tuple(pieces)
-
-
-def chunk(input, chunks, dim=0):
-    """Splits ``input`` into ``chunks`` pieces of (nearly) equal size along ``dim``; there may be fewer
-    pieces if the size does not allow that many. The pieces are views.
-
-    Example::
-
-        >>> minigrad.arange(5).chunk(3)
-        (tensor([0, 1]), tensor([2, 3]), tensor([4]))
-    """
-    if chunks <= 0:
-        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
-    n = input._data.shape[canonical_dim(dim, input._data.ndim)]
-    return split(input, max(-(-n // chunks), 1), dim)
-
-
-def unbind(input, dim=0):
-    """Removes dimension ``dim``: the tuple of all the slices along it (views).
-
-    Example::
-
-        >>> minigrad.tensor([[1, 2], [3, 4]]).unbind(1)
-        (tensor([1, 3]), tensor([2, 4]))
-    """
-    d = canonical_dim(dim, input._data.ndim)
-    index = [slice(None)] * input._data.ndim
+def _atleast(n, tensors):
+    one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
+    seq = tensors[0] if len(tensors) == 1 and not one else tensors
     out = []
-    for i in range(input._data.shape[d]):
-        index[d] = i
-        out.append(input[tuple(index)])
-    return tuple(out)
+    for t in seq:
+        shape = t._data.shape
+        if len(shape) < n:
+            if n == 3 and len(shape) == 2:
+                shape = shape + (1,)
+            elif n == 3 and len(shape) == 1:
+                shape = (1,) + shape + (1,)
+            else:
+                shape = (1,) * (n - len(shape)) + shape
+            t = reshape(t, shape)
+        out.append(t)
+    return out[0] if one else tuple(out)
 
 
-# ------------------------------------------------------------------ repeat, flip, roll, tril/triu
-class Repeat(Op):
-    """``np.tile``: the tensor repeated along each dimension. Backward sums the copies."""
-
-    @staticmethod
-    def forward(ctx, a, reps):
-        ctx.meta = (a.shape, reps)
-        return np.tile(a, reps)  # always a copy
-
-    @staticmethod
-    def backward(ctx, grad):
-        shape, reps = ctx.meta
-        full = (1,) * (len(reps) - len(shape)) + shape
-        if grad.size == 0:
-            return np.zeros(shape, grad.dtype), None
-        split = []
-        for r, s in zip(reps, full):
-            split += [r, s]  # each dimension of the result as (copy, position in the copy)
-        g = np.reshape(grad, split).sum(axis=tuple(range(0, 2 * len(full), 2)))
-        return g.reshape(shape), None
-
-    __slots__ = ("meta",)
-
-
-def repeat(input, *sizes):
-    """Repeats this tensor along the specified dimensions (``Tensor.repeat``, numpy's ``tile``).
-
-    ``sizes`` (ints, or one tuple/list) gives the number of copies along each dimension; there
-    may be more sizes than dimensions (leading dimensions of size 1 are added). Unlike
-    ``expand``, the data is copied.
+def atleast_1d(*tensors):
+    """The tensor(s) viewed with at least one dimension (a 0-d tensor becomes shape (1,)).
 
     Example::
 
-        >>> x = minigrad.tensor([1, 2, 3])
-        >>> x.repeat(4, 2)
-        tensor([[1, 2, 3, 1, 2, 3],
-                [1, 2, 3, 1, 2, 3],
-                [1, 2, 3, 1, 2, 3],
-                [1, 2, 3, 1, 2, 3]])
-        >>> x.repeat(4, 2, 1).size()
-        minigrad.Size([4, 2, 3])
+        >>> minigrad.atleast_1d(minigrad.tensor(5.))
+        tensor([5.])
     """
-    if not sizes:
-        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
-    reps = parse_shape(sizes)
-    shape = input._data.shape
-    if len(reps) < len(shape):
-        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
-                           "dimensions of tensor")
-    full = (1,) * (len(reps) - len(shape)) + shape
-    out = [r * s for r, s in zip(reps, full)]
-    for r in reps:
-        if r < 0:
-            neg = next(o for o, r2 in zip(out, reps) if r2 < 0)
-            raise RuntimeError(f"Trying to create tensor with negative dimension {neg}: {out}")
-    return Repeat.apply(input, reps)
+    return _atleast(1, tensors)
 
 
-def _dims_arg(dims, name):
-    """``f(0, 1)``, ``f((0, 1))`` or ``f([0, 1])`` as a tuple of ints."""
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = tuple(dims[0])
-    for d in dims:
-        if not isinstance(d, numbers.Integral) or isinstance(d, bool):
-            raise TypeError(f"{name}(): argument 'dims' (position 1) must be tuple of ints, not {type(d).__name__}")
-    return dims
-
-
-class Flip(Op):
-    @staticmethod
-    def forward(ctx, a, axes):
-        ctx.axes = axes
-        return np.array(np.flip(a, axes)) if axes else a.copy()
-
-    @staticmethod
-    def backward(ctx, grad):
-        return (np.flip(grad, ctx.axes) if ctx.axes else grad), None
-
-    __slots__ = ("axes",)
-
-
-def flip(input, *dims):
-    """Reverses the order of the elements along the given dimensions (a copy, not a view).
-
-    Args:
-        dims (int or tuple of ints): the dimensions to flip (``x.flip(0, 1)`` or
-            ``minigrad.flip(x, (0, 1))``).
+def atleast_2d(*tensors):
+    """The tensor(s) viewed with at least two dimensions (new leading dimensions of size 1).
 
     Example::
 
-        >>> x = minigrad.arange(8).view(2, 2, 2)
-        >>> minigrad.flip(x, (0, 1))
-        tensor([[[6, 7],
-                 [4, 5]],
-        <BLANKLINE>
-                [[2, 3],
-                 [0, 1]]])
+        >>> minigrad.atleast_2d(minigrad.tensor([1, 2])).shape
+        minigrad.Size([1, 2])
     """
-    if not dims:
-        raise TypeError('flip() missing 1 required positional arguments: "dims"')
-    dims = _dims_arg(dims, "flip")
-    axes = canonical_dims(dims, input._data.ndim) if dims else ()
-    return Flip.apply(input, axes)
+    return _atleast(2, tensors)
 
 
-class Roll(Op):
-    @staticmethod
-    def forward(ctx, a, shifts, axes):
-        ctx.meta = (shifts, axes)
-        return np.roll(a, shifts, axes)
-
-    @staticmethod
-    def backward(ctx, grad):
-        shifts, axes = ctx.meta
-        back = -shifts if axes is None else tuple(-s for s in shifts)
-        return np.roll(grad, back, axes), None, None
-
-    __slots__ = ("meta",)
-
-
-def roll(input, shifts, dims=None):
-    """Rolls the elements along the given dimensions: those shifted past the last position come
-    back at the first. Without ``dims`` the tensor is flattened, rolled and given its shape back.
-
-    Args:
-        shifts (int or tuple of ints): by how many places (negative: towards the start).
-        dims (int or tuple of ints, optional): the dimensions, one per shift.
+def atleast_3d(*tensors):
+    """The tensor(s) viewed with at least three dimensions (numpy's rule: shape (n,) becomes
+    (1, n, 1), (m, n) becomes (m, n, 1)).
 
     Example::
 
-        >>> x = minigrad.tensor([1, 2, 3, 4, 5, 6, 7, 8]).view(4, 2)
-        >>> x.roll(1)
-        tensor([[8, 1],
-                [2, 3],
-                [4, 5],
-                [6, 7]])
-        >>> x.roll((2, 1), (0, 1))
-        tensor([[6, 5],
-                [8, 7],
-                [2, 1],
-                [4, 3]])
+        >>> minigrad.atleast_3d(minigrad.ones(2, 3)).shape
+        minigrad.Size([2, 3, 1])
     """
-    shift_list = (shifts,) if isinstance(shifts, numbers.Integral) else tuple(shifts)
-    dim_list = () if dims is None else (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
-    if dims is None and len(shift_list) == 1:
-        return Roll.apply(input, int(shift_list[0]), None)
-    if len(shift_list) != len(dim_list):
-        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shift_list)}, dims:{len(dim_list)}")
-    nd = input._data.ndim
-    if nd == 0:
-        raise IndexError(f"Dimension specified as {dim_list[0]} but tensor has no dimensions")
-    axes = tuple(canonical_dim(d, nd) for d in dim_list)
-    return Roll.apply(input, tuple(int(s) for s in shift_list), axes)
+    return _atleast(3, tensors)
 
 
-class Triangle(Op):
-    """The lower (tril) or upper (triu) triangle of the last two dimensions, zeros elsewhere."""
-
-    @staticmethod
-    def forward(ctx, a, diagonal, upper):
-        ctx.meta = (diagonal, upper)
-        return (np.triu if upper else np.tril)(a, diagonal)
-
-    @staticmethod
-    def backward(ctx, grad):
-        diagonal, upper = ctx.meta
-        return (np.triu if upper else np.tril)(grad, diagonal), None, None
-
-    def name(self):
-        return "TriuBackward0" if self.meta[1] else "TrilBackward0"
-
-    __slots__ = ("meta",)
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"reshape": reshape, "view": view, "flatten": flatten, "unflatten": unflatten,
+           "ravel": ravel, "squeeze": squeeze, "unsqueeze": unsqueeze}
 
 
-def _triangle(input, diagonal, upper):
-    if input._data.ndim < 2:
-        raise RuntimeError(f"{'triu' if upper else 'tril'}: input tensor must have at least 2 dimensions")
-    return Triangle.apply(input, int(diagonal), upper)
+def __getattr__(name):
+    # cat and stack were in this module before joining.py; utils/data.py still imports stack
+    # from here. (A function-level import: joining.py builds on this module.)
+    if name in ("cat", "concat", "stack"):
+        from . import joining
 
-
-def tril(input, diagonal=0):
-    """The lower triangular part of the matrix (the last two dimensions of ``input``, so a batch
-    of matrices works too): the elements on and below the ``diagonal``-th diagonal are kept, the
-    others set to 0. ``diagonal=0`` is the main diagonal, positive values go above it, negative
-    below.
-
-    Example::
-
-        >>> a = minigrad.ones(3, 3)
-        >>> minigrad.tril(a)
-        tensor([[1., 0., 0.],
-                [1., 1., 0.],
-                [1., 1., 1.]])
-        >>> a.tril(diagonal=-1)
-        tensor([[0., 0., 0.],
-                [1., 0., 0.],
-                [1., 1., 0.]])
-    """
-    return _triangle(input, diagonal, upper=False)
-
-
-def triu(input, diagonal=0):
-    """The upper triangular part of the matrix (last two dimensions): the elements on and above
-    the ``diagonal``-th diagonal are kept, the others set to 0 (see ``tril``).
-
-    Example::
-
-        >>> minigrad.ones(3, 3).triu(1)
-        tensor([[0., 1., 1.],
-                [0., 0., 1.],
-                [0., 0., 0.]])
-    """
-    return _triangle(input, diagonal, upper=True)
+        return getattr(joining, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,24 +1,24 @@
-"""Sorting: ``sort``, ``argsort``, ``topk``.
+"""Sorting and searching: ``sort``, ``argsort``, ``topk``, ``kthvalue``, ``searchsorted``,
+``bucketize``, ``unique``, ``unique_consecutive`` and ``isin``.
 
 The order is computed with numpy's stable argsort (so ties keep their order, and NaN counts as
 the largest value, as in PyTorch); the values are then taken with the indices by an op whose
 backward sends each gradient back to the element it came from.
 """
-import collections
 import numbers
 
 import numpy as np
 
-from ..tensor import _wrap
-from ._util import canonical_dim
-from .indexing import Gather
-from .reduction import _result_repr
+from ..tensor import Tensor, _wrap
+from ._util import canonical_dim, return_type
+from .gather_scatter import Gather, gather
 
-__all__ = ["sort", "argsort", "topk"]
+__all__ = ["sort", "argsort", "topk", "kthvalue", "searchsorted", "bucketize", "unique",
+           "unique_consecutive", "isin"]
 
-_SortResult = collections.namedtuple("sort", ["values", "indices"])
-_TopkResult = collections.namedtuple("topk", ["values", "indices"])
-_SortResult.__repr__ = _TopkResult.__repr__ = _result_repr
+
+_SortResult = return_type("sort")
+_TopkResult = return_type("topk")
 
 
 class Sort(Gather):
@@ -133,3 +133,161 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     idx = np.ascontiguousarray(np.take(idx, np.arange(k), axis=d))
     return _TopkResult(TopK.apply(input, d, idx), _wrap(idx))
 
+
+_KthValue = return_type("kthvalue")
+
+
+def kthvalue(input, k, dim=-1, keepdim=False):
+    """The ``k``-th smallest element along ``dim`` and its index: ``(values, indices)``. Among
+    equal values, which index is returned may differ from PyTorch's.
+
+    Example::
+
+        >>> minigrad.kthvalue(minigrad.tensor([3., 1., 2.]), 2).values
+        tensor(2.)
+    """
+    a = input._data
+    d = canonical_dim(dim, a.ndim)
+    size = a.shape[d] if a.ndim else 1
+    if size == 0:
+        raise IndexError(f"kthvalue(): Expected reduction dim {d} to have non-zero size.")
+    if not 1 <= k <= size:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if a.ndim == 0:
+        return _KthValue(input.clone(), _wrap(np.zeros((), np.int64)))
+    idx = np.take(np.argsort(a, axis=d, kind="stable"), [k - 1], axis=d).astype(np.int64)
+    values = gather(input, d, _wrap(idx))
+    if not keepdim:
+        values, idx = values.squeeze(d), idx.squeeze(d)
+    return _KthValue(values, _wrap(idx))
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None):
+    """For each value of ``input``, the index where it would be inserted into the (last
+    dimension of the) sorted ``sorted_sequence`` to keep it sorted; ``right=True`` (or
+    ``side="right"``) places it after equal elements.
+
+    Example::
+
+        >>> minigrad.searchsorted(minigrad.tensor([1, 3, 5]), minigrad.tensor([3, 6]))
+        tensor([1, 3])
+    """
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got "
+                               f"{side}".replace("torch.", "minigrad."))
+        right = side == "right"
+    seq = sorted_sequence._data
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, -1)
+    scalar = not isinstance(input, Tensor)
+    vals = np.asarray(input) if scalar else input._data
+    how = "right" if right else "left"
+    if seq.ndim <= 1:
+        out = np.searchsorted(seq, vals, side=how)
+    else:
+        if vals.shape[:-1] != seq.shape[:-1]:
+            raise RuntimeError(
+                "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                "dimensions of boundaries tensor and input value tensor must match, but we got "
+                f"boundaries tensor {list(seq.shape)} and input value tensor {list(vals.shape)}"
+                .replace("torch.", "minigrad."))
+        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), vals.reshape(-1, vals.shape[-1])
+        out = np.stack([np.searchsorted(s, v, side=how) for s, v in zip(rows_s, rows_v)])
+        out = out.reshape(vals.shape)
+    return _wrap(np.asarray(out, np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The index of the bucket of each element of ``input`` among the sorted 1-d ``boundaries``
+    (``boundaries[i-1] < x <= boundaries[i]``; with ``right=True``, ``<= x <``).
+
+    Example::
+
+        >>> minigrad.bucketize(minigrad.tensor([3, 6]), minigrad.tensor([1, 3, 5]))
+        tensor([1, 3])
+    """
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries._data.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
+    """The distinct elements of ``input`` (sorted), as a 1-d tensor; with ``return_inverse`` also
+    the position of each input element in it, with ``return_counts`` how often each occurs.
+    With ``dim``, the distinct slices along ``dim``. Not differentiable.
+
+    Example::
+
+        >>> minigrad.unique(minigrad.tensor([3, 1, 3, 2]))
+        tensor([1, 2, 3])
+        >>> _, inverse, counts = minigrad.tensor([3, 1, 3]).unique(return_inverse=True, return_counts=True)
+        >>> inverse, counts
+        (tensor([1, 0, 1]), tensor([1, 2]))
+    """
+    a = input._data
+    if dim is None:
+        values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True)
+        inverse = inverse.reshape(a.shape)
+    else:
+        d = canonical_dim(dim, a.ndim)
+        values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=d)
+        inverse = inverse.reshape(-1)
+    out = [_wrap(values)]
+    if return_inverse:
+        out.append(_wrap(inverse.astype(np.int64)))
+    if return_counts:
+        out.append(_wrap(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """``input`` with runs of equal consecutive elements collapsed to one (flattened unless
+    ``dim`` is given); optionally the run index of each element and the run lengths.
+
+    Example::
+
+        >>> minigrad.unique_consecutive(minigrad.tensor([1, 1, 2, 2, 1]))
+        tensor([1, 2, 1])
+    """
+    a = input._data
+    if dim is None:
+        flat = a.reshape(-1)
+        starts = np.ones(flat.size, bool)
+        starts[1:] = flat[1:] != flat[:-1]
+        values = flat[starts]
+        inverse = (np.cumsum(starts) - 1).reshape(a.shape)
+    else:
+        d = canonical_dim(dim, a.ndim)
+        moved = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+        starts = np.ones(moved.shape[0], bool)
+        starts[1:] = np.any(moved[1:] != moved[:-1], axis=1)
+        values = np.moveaxis(np.moveaxis(a, d, 0)[starts], 0, d)
+        inverse = np.cumsum(starts) - 1
+    counts = np.diff(np.append(np.flatnonzero(starts), starts.size))
+    out = [_wrap(np.ascontiguousarray(values))]
+    if return_inverse:
+        out.append(_wrap(inverse.astype(np.int64)))
+    if return_counts:
+        out.append(_wrap(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    """A bool tensor, True where an element of ``elements`` occurs in ``test_elements``
+    (either may be a number).
+
+    Example::
+
+        >>> minigrad.isin(minigrad.tensor([1, 2, 3]), minigrad.tensor([2, 5]))
+        tensor([False,  True, False])
+    """
+    a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return _wrap(np.isin(a, b, invert=invert))
+
+
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"sort": sort, "argsort": argsort, "topk": topk, "kthvalue": kthvalue, "unique": unique,
+           "unique_consecutive": unique_consecutive}

@@ -2,7 +2,7 @@
 import numpy as np
 
 from ...tensor import Tensor
-from ...ops.shape import cat
+from ...ops.joining import cat
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 

@@ -1,15 +1,79 @@
-"""index_add, index_copy, index_fill (and their in-place ``name_`` versions): writes into the
-slices of a tensor along ``dim`` chosen by a 1-d index. Built on scatter_add, scatter and
-masked_fill, which give the gradients."""
+"""Rows picked by a 1-d index along a dimension: ``index_select`` and ``take``, and the writes
+``index_add``, ``index_copy``, ``index_fill``. The writers are built on ``scatter_add``,
+``scatter`` and ``masked_fill``, which give their gradients.
+"""
 import numpy as np
 
+from ..autograd.function import Op
 from ..tensor import Tensor, _wrap
 from ._util import as_operand, canonical_dim
-from .indexing import masked_fill, scatter, scatter_add
-from . import shape_more
-from .shape_more import _inplace_from
+from .indexing import getitem
+from .masking import masked_fill
+from .gather_scatter import scatter, scatter_add
+from .shape import reshape
 
-__all__ = ["index_add", "index_copy", "index_fill"]
+__all__ = ["index_select", "take", "index_add", "index_copy", "index_fill"]
+
+
+class IndexSelect(Op):
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.meta = (a.shape, dim, index)
+        return np.take(a, index, axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, dim, index = ctx.meta
+        out = np.zeros(shape, dtype=grad.dtype)
+        np.add.at(np.moveaxis(out, dim, 0), index, np.moveaxis(grad, dim, 0))
+        return out, None, None
+
+    __slots__ = ("meta",)
+
+
+def index_select(input, dim, index):
+    """The slices of ``input`` along ``dim`` at the positions in ``index`` (a 1-d int64/int32
+    tensor; repeats allowed). The gradient adds up into the selected slices.
+
+    Example::
+
+        >>> x = minigrad.tensor([[1, 2, 3], [4, 5, 6]])
+        >>> minigrad.index_select(x, 1, minigrad.tensor([2, 0]))
+        tensor([[3, 1],
+                [6, 4]])
+    """
+    if not isinstance(index, Tensor):
+        raise TypeError("index_select(): argument 'index' (position 3) must be Tensor, not "
+                        f"{type(index).__name__}")
+    if index._data.dtype not in (np.int32, np.int64):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    d = canonical_dim(dim, input._data.ndim)
+    idx = index._data.reshape(-1)
+    size = input._data.shape[d] if input._data.ndim else 1
+    if np.any((idx < 0) | (idx >= size)):  # negative indices too, as in PyTorch
+        raise IndexError("index out of range in self")
+    if input._data.ndim == 0:  # a 0-d input gives a 0-d result, as in PyTorch
+        return reshape(IndexSelect.apply(reshape(input, (1,)), 0, idx), ())
+    return IndexSelect.apply(input, d, idx)
+
+
+def take(input, index):
+    """The elements of ``input`` (read as 1-d) at ``index``; the result has ``index``'s shape.
+
+    Example::
+
+        >>> minigrad.take(minigrad.tensor([[1, 2], [3, 4]]), minigrad.tensor([0, 3]))
+        tensor([1, 4])
+    """
+    n = input._data.size
+    idx = index._data
+    bad = (idx < -n) | (idx >= n)
+    if bad.any():
+        raise IndexError(f"out of range: tried to access index {int(idx[bad].flat[0])} on a "
+                         f"tensor of {n} elements.")
+    return getitem(reshape(input, (-1,)), _wrap(np.where(idx < 0, idx + n, idx).astype(np.int64)))
 
 
 def _check(name, input, dim, index, source=None):
@@ -97,9 +161,6 @@ def index_fill(input, dim, index, value):
     return masked_fill(input, _wrap(mask), as_operand(value))
 
 
-_EXAMPLES = {"index_add_": "0, minigrad.tensor([0]), minigrad.ones(1, 2)",
-             "index_copy_": "0, minigrad.tensor([1]), minigrad.zeros(1, 2)",
-             "index_fill_": "1, minigrad.tensor([0]), 3."}
-shape_more._EXAMPLE_ARGS.update(_EXAMPLES)  # the in-place docstrings' example arguments
-METHODS = {"index_add": index_add, "index_copy": index_copy, "index_fill": index_fill}
-METHODS.update({name + "_": _inplace_from(fn, name + "_") for name, fn in list(METHODS.items())})
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"index_select": index_select, "take": take, "index_add": index_add,
+           "index_copy": index_copy, "index_fill": index_fill}

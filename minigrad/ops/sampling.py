@@ -1,19 +1,50 @@
-"""The in-place random fills beyond uniform_/normal_: bernoulli_, exponential_, geometric_,
-cauchy_, log_normal_, random_. Each transforms draws of the counter-based generator
-(``creation.fill_uniform``/``fill_normal``), so the numbers do not depend on the thread count;
-they differ from PyTorch's (another generator), their distributions do not."""
+"""Random sampling into existing tensors and from distributions: ``uniform_``, ``normal_``,
+``bernoulli_``, ``exponential_``, ``geometric_``, ``cauchy_``, ``log_normal_``, ``random_``,
+``multinomial`` and ``poisson``.
+
+Each transforms draws of the counter-based generator (``creation.fill_uniform``/``fill_normal``),
+so the numbers do not depend on the thread count; they differ from PyTorch's (another generator),
+their distributions do not.
+"""
 import numpy as np
 
 from .._dtype import c_type_name, scalar_type_name
+from ..creation import fill_normal, fill_uniform, random_uint64
 from ..tensor import Tensor, _wrap
+from ._util import _not_implemented
 from .inplace import copy_
+from .special_functions import _lgamma64
 
 __all__ = ["multinomial", "poisson"]
 
 
-def _uniform(shape, generator):
-    from ..creation import fill_uniform
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    """Fills this tensor in place with numbers drawn uniformly from ``[a, b)`` (from ``generator``, or
+    the default generator set by ``minigrad.manual_seed``); returns it.
 
+    Example::
+
+        >>> x = minigrad.empty(1000).uniform_(-1, 1)
+        >>> bool(x.min() >= -1 and x.max() < 1)
+        True
+    """
+    return copy_(self, _wrap(fill_uniform(np.empty(self._data.shape, self._data.dtype), generator, a, b)))
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    """Fills this tensor in place with numbers drawn from the normal distribution N(``mean``,
+    ``std``^2) (from ``generator``, or the default generator); returns it.
+
+    Example::
+
+        >>> x = minigrad.empty(10000).normal_(mean=3., std=0.5)
+        >>> round(x.mean().item(), 1), round(x.std().item(), 1)
+        (3.0, 0.5)
+    """
+    return copy_(self, _wrap(fill_normal(np.empty(self._data.shape, self._data.dtype), generator, mean, std)))
+
+
+def _uniform(shape, generator):
     return fill_uniform(np.empty(shape, np.float64), generator)
 
 
@@ -95,13 +126,9 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         >>> bool((minigrad.empty(100).log_normal_() > 0).all())
         True
     """
-    from ..creation import fill_normal
-
     if not std > 0:
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={std:g}")
     if self._data.dtype.kind != "f":
-        from .special import _not_implemented
-
         raise _not_implemented("log_normal_cpu", self)
     z = fill_normal(np.empty(self._data.shape, np.float64), generator, mean, std)
     return copy_(self, _wrap(np.exp(z)))
@@ -117,8 +144,6 @@ def random_(self, from_=None, to=None, *, generator=None, **kwargs):
         >>> bool((minigrad.zeros(100, dtype=minigrad.long).random_(3) < 3).all())
         True
     """
-    from ..creation import random_uint64
-
     if "from" in kwargs:
         from_ = kwargs.pop("from")
     if from_ is not None and to is None:
@@ -197,8 +222,6 @@ def _poisson_small(lam, generator):
 def _poisson_large(lam, generator):
     """Hoermann's transformed rejection (PTRS, as numpy's generator) for lam >= 10; each round
     draws two uniforms per element still rejected."""
-    from .gamma import _lgamma64
-
     out = np.zeros(lam.shape, np.float64)
     slam, loglam = np.sqrt(lam), np.log(lam)
     b = 0.931 + 2.53 * slam
@@ -234,8 +257,6 @@ def poisson(input, generator=None):
     """
     rates = input._data
     if rates.dtype.kind != "f":
-        from .special import _not_implemented
-
         raise _not_implemented("poisson_cpu", input)
     lam = rates.astype(np.float64).reshape(-1)
     if not (lam >= 0).all():
@@ -249,5 +270,7 @@ def poisson(input, generator=None):
     return _wrap(out.reshape(rates.shape).astype(rates.dtype))
 
 
-METHODS = {"multinomial": multinomial, "bernoulli_": bernoulli_, "exponential_": exponential_, "geometric_": geometric_,
-           "cauchy_": cauchy_, "log_normal_": log_normal_, "random_": random_}
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"uniform_": uniform_, "normal_": normal_, "bernoulli_": bernoulli_,
+           "exponential_": exponential_, "geometric_": geometric_, "cauchy_": cauchy_,
+           "log_normal_": log_normal_, "random_": random_, "multinomial": multinomial}

@@ -8,10 +8,12 @@ the product of the others (right with zeros: counted, never divided by).
 import numpy as np
 
 from ..autograd.function import Op
-from ..tensor import Tensor
-from .indexing import _along, _at_least_1d, _check_index, _region
+from ..tensor import Tensor, _wrap
+from .inplace import apply_inplace
+from .gather_scatter import _along, _at_least_1d, _check_index, _region
 
 __all__ = ["scatter_reduce"]
+
 
 _UFUNCS = {"sum": np.add, "prod": np.multiply, "mean": np.add, "amax": np.maximum,
            "amin": np.minimum}
@@ -121,9 +123,6 @@ def _scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
         >>> minigrad.ones(2).scatter_reduce_(0, minigrad.tensor([1, 1]), minigrad.tensor([2., 3.]), "prod")
         tensor([1., 6.])
     """
-    from ..tensor import _wrap
-    from .inplace import apply_inplace
-
     def compute(t):
         return scatter_reduce(t, dim, index, src, reduce, include_self=include_self)
 
@@ -132,4 +131,5 @@ def _scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
                          others=(src,))
 
 
+# the Tensor methods of this family (installed by tensor_methods.py)
 METHODS = {"scatter_reduce": scatter_reduce, "scatter_reduce_": _scatter_reduce_}

@@ -1,4 +1,5 @@
-"""Special functions: lgamma, digamma, polygamma, erfinv (numpy has none of them).
+"""Special functions: ``erf``, ``erfc``, ``erfinv``, ``lgamma``, ``digamma``, ``polygamma``,
+``mvlgamma``, ``sinc`` and ``xlogy`` (numpy has none of the gamma family).
 
 digamma/polygamma: the recurrence psi(x) = psi(x + 1) - 1/x (and its derivatives) moves x
 above 10, where the asymptotic series with Bernoulli numbers is accurate to double precision.
@@ -9,9 +10,28 @@ import math
 import numpy as np
 
 from ..autograd.function import Op
+from ._elementwise import _binary, _const, _float_pair, _in_f64, _make, _unary
 from ._util import float_input
 
-__all__ = ["lgamma", "digamma", "polygamma", "erfinv", "mvlgamma"]
+__all__ = ["erf", "erfc", "lgamma", "digamma", "polygamma", "erfinv", "mvlgamma", "sinc", "xlogy"]
+
+
+_erf_f64 = np.vectorize(math.erf, otypes=[np.float64])
+_erfc_f64 = np.vectorize(math.erfc, otypes=[np.float64])
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
+
+Erf = _unary("Erf", _in_f64(_erf_f64),
+             lambda a, out: _const(_TWO_OVER_SQRT_PI, a) * np.exp(-a * a), "error function")
+Erfc = _unary("Erfc", _in_f64(_erfc_f64),
+              lambda a, out: -_const(_TWO_OVER_SQRT_PI, a) * np.exp(-a * a), "1 - erf")
+
+
+erf = _make(Erf, "erf", "The error function of the elements of ``input``.",
+            ">>> minigrad.erf(minigrad.tensor([0., 1.]))\n        tensor([0.0000, 0.8427])")
+erfc = _make(Erfc, "erfc", "The complementary error function ``1 - erf(x)``, accurate for large "
+             "x.", ">>> minigrad.erfc(minigrad.tensor([0., 1.]))\n        tensor([1.0000, 0.1573])")
+
 
 _lgamma64 = np.vectorize(math.lgamma, otypes=[np.float64])
 _erf64 = np.vectorize(math.erf, otypes=[np.float64])
@@ -235,5 +255,54 @@ def _polygamma_method(self, n):
     return polygamma(n, self)
 
 
-METHODS = {"lgamma": lgamma, "digamma": digamma, "polygamma": _polygamma_method, "erfinv": erfinv,
-           "mvlgamma": _mvlgamma_method}
+def _sinc(a):
+    return np.sinc(a)
+
+
+def _sinc_derivative(a, out):
+    x = np.pi * a
+    with np.errstate(all="ignore"):
+        d = (np.cos(x) - out) / a
+    return np.where(a == 0, 0, d).astype(a.dtype, copy=False)
+
+
+Sinc = _unary("Sinc", _sinc, _sinc_derivative, "sin(pi x) / (pi x)")
+
+
+def sinc(input):
+    """The normalized sinc function ``sin(pi x) / (pi x)`` (1 at 0).
+
+    Example::
+
+        >>> minigrad.sinc(minigrad.tensor([0., 0.5]))
+        tensor([1.0000, 0.6366])
+    """
+    return Sinc.apply(float_input(input))
+
+
+def _xlogy_forward(a, b):
+    return np.where((a == 0) & ~np.isnan(b), 0, a * np.log(b)).astype(np.result_type(a, b))
+
+
+def _xlogy_grads(a, b, out):
+    return np.where((a == 0) & (b <= 0), 0, np.log(b)), a / b
+
+
+Xlogy = _binary("Xlogy", _xlogy_forward, _xlogy_grads, "a * log(b), 0 where a == 0")
+
+
+def xlogy(input, other):
+    """``input * log(other)``, 0 where ``input`` is 0 (unless ``other`` is NaN).
+
+    Example::
+
+        >>> minigrad.xlogy(minigrad.tensor([0., 2.]), minigrad.tensor([0., 1.]))
+        tensor([0., 0.])
+    """
+    return Xlogy.apply(*_float_pair(input, other))
+
+
+# the Tensor methods of this family (installed by tensor_methods.py)
+METHODS = {"erf": erf, "erfc": erfc, "lgamma": lgamma, "digamma": digamma, "erfinv": erfinv,
+           "mvlgamma": _mvlgamma_method, "polygamma": _polygamma_method, "sinc": sinc,
+           "xlogy": xlogy}
