@@ -24,7 +24,7 @@ import numpy as np
 from .._dtype import tensor_type_name
 from ..tensor import Tensor, _wrap
 from ..utils.hooks import RemovableHandle
-from .function import Node, sync_view
+from .function import Function, Node, _Slots, sync_view
 from .grad_mode import _state
 
 __all__ = ["backward", "grad"]
@@ -32,8 +32,8 @@ __all__ = ["backward", "grad"]
 
 def _count_dependencies(roots):
     deps = {}
-    stack = [r for r in roots if isinstance(r, Node)]
-    seen = set(stack)
+    seen = {r for r in roots if isinstance(r, Node)}
+    stack = list(seen)  # each root once, however often it is given
     while stack:
         node = stack.pop()
         for e in node.next_edges:
@@ -78,6 +78,13 @@ class _LeafSink:
         _accumulate(t, g, self.adopted)
 
 
+def _sum(a, b):
+    """``a + b`` for gradients, out of place; an array even for 0-d ones (numpy's sum of two
+    0-d arrays is a scalar)."""
+    total = a + b
+    return total if type(total) is np.ndarray or type(total) is _Slots else np.asarray(total)
+
+
 def _accumulate(t, g, adopted):
     data = t._data
     if g.dtype != data.dtype:
@@ -92,7 +99,7 @@ def _accumulate(t, g, adopted):
             g = np.array(g, order="C")
         t._grad = _wrap(g)
     elif id(current._data) in adopted:
-        current._data = current._data + g
+        current._data = _sum(current._data, g)
     else:
         np.add(current._data, g, out=current._data)
 
@@ -115,7 +122,7 @@ class _Capture:
 
     def _put(self, i, g):
         r = self.results[i]
-        self.results[i] = g if r is None else r + g
+        self.results[i] = g if r is None else _sum(r, g)
 
     def add(self, leaf, g):
         i = self.only.get(id(leaf))
@@ -172,10 +179,12 @@ def _run(roots, root_grads, retain_graph, sink):
             if needed is not None and r not in needed and r not in targets:
                 continue
             if r in buffers:
-                buffers[r] = buffers[r] + g
+                buffers[r] = _sum(buffers[r], g)  # the same root twice: its gradients add up
             else:
                 buffers[r] = g
-                ready.append(r)
+                # a root that another root's graph reaches waits for those gradients too
+                if not deps.get(r):
+                    ready.append(r)
         else:
             sink.add(r, g)
     with np.errstate(all="ignore"):  # inf/NaN propagate silently, as in PyTorch
@@ -199,14 +208,15 @@ def _run(roots, root_grads, retain_graph, sink):
                 grads = (grads,)
             if not retain_graph:
                 node._release()
-            for e, g in zip(node.next_edges, grads):
+            for i, (e, g) in enumerate(zip(node.next_edges, grads)):
                 if e is None or g is None:
                     continue
+                g = _validated(node, i, g)
                 if isinstance(e, Node):
                     if needed is not None and e not in needed and e not in targets:
                         continue
                     if e in buffers:
-                        buffers[e] = buffers[e] + g  # never in place: g may be shared
+                        buffers[e] = _sum(buffers[e], g)  # never in place: g may be shared
                     else:
                         buffers[e] = g
                     deps[e] -= 1
@@ -216,6 +226,50 @@ def _run(roots, root_grads, retain_graph, sink):
                     sink.add(e, g)
     if hooked is not None:
         hooked.flush()
+
+
+def _validated(node, index, g):
+    """The gradient ``node`` returned for its input ``index``, checked against that input's
+    shape and dtype (recorded with the node), as PyTorch's engine validates every gradient: a
+    backward that gets either wrong fails here, at once, not somewhere downstream. A custom
+    ``Function`` is treated as in PyTorch (a gradient that broadcasts to the input is summed
+    down, another dtype is cast); minigrad's own ops must return exactly the input's."""
+    meta = node._input_meta[index]
+    if meta is None:  # (a multi-output Function's slots)
+        return g
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)  # a numpy scalar (arithmetic on 0-d arrays gives them)
+    shape, dtype = meta
+    if g.shape != shape:
+        if isinstance(node, Function) and _reducible(g.shape, shape):
+            g = _sum_down(g, shape)
+        else:
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                f"{list(g.shape)} but expected shape compatible with {list(shape)}"
+            )
+    if g.dtype != dtype:
+        if not isinstance(node, Function):
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - "
+                f"expected dtype {np.dtype(dtype).name} but got {g.dtype.name}"
+            )
+        g = g.astype(dtype)
+    return g
+
+
+def _reducible(grad_shape, shape):
+    """Whether ``shape`` broadcasts to ``grad_shape`` (then the gradient sums down to it)."""
+    if len(shape) > len(grad_shape):
+        return False
+    return all(s == 1 or s == g for s, g in zip(shape[::-1], grad_shape[::-1]))
+
+
+def _sum_down(g, shape):
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and g.shape[lead + i] != 1)
+    return g.sum(axis=axes).reshape(shape)
 
 
 def _root_grads(outputs, grad_outputs, caller):
@@ -476,7 +530,7 @@ class _HookedLeaves:
         if p is None or p[0] is not leaf:
             self.sink.add(leaf, g)
             return
-        p[3] = g if p[3] is None else p[3] + g
+        p[3] = g if p[3] is None else _sum(p[3], g)
         p[2] -= 1
         if p[2] == 0:
             self._deliver(p)

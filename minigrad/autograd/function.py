@@ -55,7 +55,7 @@ class Node:
                         node computed (``engine._TensorHooks``)
     """
 
-    __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "_hooks",
+    __slots__ = ("next_edges", "needs_input_grad", "_input_meta", "_saved", "_saved_versions", "_hooks",
                  "_out_vc", "__weakref__")
 
     # Optional, per subclass: for each saved value, the inputs whose gradient uses it (e.g. Mul
@@ -194,13 +194,18 @@ def _record(node, args, result, arrays):
     """Attach ``node`` as ``result``'s grad_fn: edges, and version stamps of saved inputs.
     (Views among ``args`` have been brought up to date by the caller; see ``sync_view``.)"""
     edges = []
+    meta = []  # (shape, dtype) of each input a gradient goes to: the engine checks gradients
     for a in args:  # a plain loop: this runs for every recorded op
         if isinstance(a, Tensor) and a._requires_grad:
             fn = a.grad_fn
             edges.append(a if fn is None else fn)
+            data = a._data
+            meta.append((data.shape, data.dtype))
         else:
             edges.append(None)
+            meta.append(None)
     node.next_edges = edges = tuple(edges)
+    node._input_meta = tuple(meta)
     node.needs_input_grad = needs = tuple([e is not None for e in edges])
     node._hooks = None
     versions = ()
@@ -226,6 +231,23 @@ def _record(node, args, result, arrays):
     result.grad_fn = node
 
 
+def _shared_base(out, args):
+    """The tensor whose memory ``out`` shares, if any: ``out`` is then a view of it (or of its
+    base) and shares its version counter, so that an in-place write through either is seen by
+    backward. Every op's result is checked, not only the reshaping ones: numpy returns views
+    from einsum, diagonal and others."""
+    if out.base is None:
+        for a in args:
+            if isinstance(a, Tensor) and a._data is out:
+                return a if a._base is None else a._base
+        return None
+    for a in args:
+        if isinstance(a, Tensor) and (np.may_share_memory(out, a._data) if a._data.size and out.size
+                                      else out.base is a._data or out.base is a._data.base):
+            return a if a._base is None else a._base
+    return None
+
+
 class Op(Node):
     """Base of minigrad's built-in operations (forward/backward on numpy arrays).
 
@@ -240,12 +262,11 @@ class Op(Node):
         def backward(ctx, grad):   # grad: d(loss)/d(result), an array of the result's shape
             return grads           # one per forward argument (None where none is needed)
 
-    Class attribute ``view = True`` marks ops whose result may share memory with their first
-    argument (reshape, transpose, basic indexing...); such results share its version counter.
+    A result that shares memory with an argument (reshape, transpose, basic indexing, and
+    whatever numpy returns as a view) is a view of it: it shares its version counter.
     """
 
     __slots__ = ()
-    view = False
 
     @classmethod
     def apply(cls, *args):
@@ -263,12 +284,7 @@ class Op(Node):
             ctx._saved = ()
             with np.errstate(all="ignore"):
                 out = cls.forward(ctx, *arrays)
-        base = None
-        if cls.view:
-            src = args[0]
-            if out.base is not None and np.may_share_memory(out, src._data):
-                base = src if src._base is None else src._base
-        result = _wrap(out, base=base)
+        result = _wrap(out, base=_shared_base(out, args))
         if _state.enabled:
             needed = False
             for a in args:
@@ -304,7 +320,6 @@ class AsStrided(Op):
     """A view of a (C-contiguous) base given by its geometry: how a view gets its place in the
     graph again after it was written to in place (``sync_view``, ``ops/inplace.py``)."""
 
-    view = True
 
     @staticmethod
     def forward(ctx, base, geometry):
@@ -456,6 +471,7 @@ class _FunctionOutput(Node):
         self.index = index
         self.next_edges = (function,)
         self.needs_input_grad = (True,)
+        self._input_meta = (None,)
         self._saved = ()
         self._saved_versions = ()
         self._hooks = None

@@ -194,8 +194,6 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_sm
 class _Rows(Op):
     """The class-dimension-last, flattened view of a (N, C, d...) tensor (see ops/loss.py)."""
 
-    view = True
-
     @staticmethod
     def forward(ctx, a):
         ctx.shape = a.shape
