@@ -14,7 +14,7 @@ from .._dtype import fill_value
 from ..autograd.function import Op
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
-from ._util import sum_to
+from ._util import c_contiguous, sum_to
 from .broadcast import expand_error
 from .inplace import apply_inplace
 
@@ -164,8 +164,6 @@ def _consumed(item):
 
 
 class GetItem(Op):
-    view = True
-
     @staticmethod
     def forward(ctx, a, index, basic):
         ctx.meta = (a.shape, a.dtype, index, basic)
@@ -174,8 +172,7 @@ class GetItem(Op):
         except IndexError as exc:
             raise _index_error(exc, a.shape, _items(index)) from None
         if not basic:
-            # a fresh array; ascontiguousarray would turn a 0-d result into 1-d
-            return np.ascontiguousarray(out) if np.ndim(out) else np.asarray(out)
+            return c_contiguous(out)  # a fresh array (0-d stays 0-d)
         if type(out) is not np.ndarray:  # an element: index again with "..." to get a 0-d view
             out = a[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
         return out

@@ -9,7 +9,7 @@ from .. import _ops
 from .._dtype import c_type_name, scalar_type_name
 from ..autograd.function import Op, broadcast_error
 from ..tensor import Tensor, _wrap
-from ._util import sum_to
+from ._util import c_contiguous, sum_to
 
 # linear is minigrad.nn.functional.linear (torch has no torch.linear)
 __all__ = ["matmul", "mm", "bmm", "dot", "mv"]
@@ -68,7 +68,7 @@ class BatchedMatMul(Op):
         need_a, need_b = ctx.needs_input_grad
         batch = grad.shape[:-2]
         n = _prod(batch)
-        g3 = np.ascontiguousarray(grad).reshape((n,) + grad.shape[-2:])
+        g3 = c_contiguous(grad).reshape((n,) + grad.shape[-2:])
         a3 = np.broadcast_to(a, batch + a.shape[-2:]).reshape((n,) + a.shape[-2:])
         b3 = np.broadcast_to(b, batch + b.shape[-2:]).reshape((n,) + b.shape[-2:])
         ga = gb = None
@@ -317,11 +317,12 @@ def linear(input, weight, bias=None):
             f"bias must have shape ({weight._data.shape[0]},) to match weight {list(weight._data.shape)}, "
             f"but got {list(bias._data.shape)}"
         )
-    if x._data.dtype.type not in _FLOATS:
-        raise RuntimeError(f"linear: expected a floating-point input, but got {x.dtype.name}")
+    if x._data.dtype.type not in _FLOATS:  # integer linear, as PyTorch: matmul (+ bias)
+        out = matmul(x, weight.t())
+        return out + bias if bias is not None else out
     lead = x._data.shape[:-1]
     if len(lead) != 1:
-        x = x.reshape(-1, in_features)
+        x = x.reshape(int(np.prod(lead)), in_features)  # (not -1: in_features may be 0)
     out = Linear.apply(x, weight, bias)
     return out if len(lead) == 1 else out.reshape(lead + (weight._data.shape[0],))
 
