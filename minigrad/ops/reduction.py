@@ -38,13 +38,13 @@ def _add_reduce(a, axes, keepdim, dtype=None):
 class Sum(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim, dtype):
-        ctx.meta = (a.shape, axes, keepdim)
+        ctx.meta = (a.shape, axes, keepdim, a.dtype)
         return _add_reduce(a, axes, keepdim, dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        shape, axes, keepdim = ctx.meta
-        return _expand_back(grad, shape, axes, keepdim), None, None, None
+        shape, axes, keepdim, dtype = ctx.meta  # sum(dtype=...) sends the input's dtype back
+        return _expand_back(grad, shape, axes, keepdim).astype(dtype, copy=False), None, None, None
 
     __slots__ = ("meta",)
 
