@@ -257,6 +257,10 @@ class Tensor:
             >>> (x * 2).requires_grad
             True
         """
+        base = self._base
+        if (not self._requires_grad and base is not None and base._requires_grad
+                and base.grad_fn is not self._base_fn):
+            return True  # its base was written in place by an op that needs a gradient (PyTorch)
         return self._requires_grad
 
     @requires_grad.setter
@@ -634,6 +638,11 @@ class Tensor:
         """
         if dtype is None:
             return f"minigrad.{_TYPE_NAMES[self.dtype.name]}"
+        if isinstance(dtype, str):  # "torch.LongTensor" (code written for torch) or "minigrad.LongTensor"
+            names = {f"{p}.{n}": _dtype.to_dtype(d) for d, n in _TYPE_NAMES.items() for p in ("minigrad", "torch")}
+            if dtype not in names:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = names[dtype]
         return self.to(dtype)
 
     def cpu(self):

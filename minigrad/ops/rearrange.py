@@ -90,6 +90,11 @@ def tile(input, dims):
     return repeat(input, *dims)
 
 
+def _tile_method(self, *dims):
+    """``x.tile(2, 1)`` or ``x.tile((2, 1))``: Tensor.tile takes the sizes either way."""
+    return tile(self, dims[0] if len(dims) == 1 else dims)
+
+
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Each element (or slice along ``dim``) of ``input`` repeated ``repeats`` times, next to
     each other (``repeat`` repeats the whole tensor). ``repeats`` is an int or a tensor of one
@@ -285,5 +290,5 @@ def rot90(input, k=1, dims=(0, 1)):
 
 
 # the Tensor methods of this family (installed by tensor_methods.py)
-METHODS = {"repeat": repeat, "tile": tile, "repeat_interleave": repeat_interleave, "flip": flip,
+METHODS = {"repeat": repeat, "tile": _tile_method, "repeat_interleave": repeat_interleave, "flip": flip,
            "fliplr": fliplr, "flipud": flipud, "roll": roll, "rot90": rot90}
