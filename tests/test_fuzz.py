@@ -27,12 +27,12 @@ from fuzz import generator  # noqa: E402
 CI_PROGRAMS = int(os.environ.get("MINIGRAD_FUZZ_PROGRAMS", "6000"))
 CI_CHUNKS = 8
 
-# CI seeds whose programs differ in a way no rule of fuzz.known explains, each a known defect
-# with its regression test in tests/test_regressions_issue10.py. Strict: a seed that stops
-# differing fails the test, so the entry goes once the defect is fixed.
+# CI seeds whose programs differ in a way no rule of fuzz.known explains, each with its test in
+# tests/test_regressions_issue10.py. Strict: a seed that stops differing fails the test.
 KNOWN_SEEDS = {
-    792: "kron keeps an integer operand that is then changed in place without the version error "
-         "(test_kron_saved_operand_changed_in_place)",
+    792: "documented: an integer operand promoted by kron is saved as the promoted copy, so an "
+         "in-place change of it afterwards does not reach backward (PyTorch's kron uses the new "
+         "values; test_promoted_integer_operand_changed_in_place_afterwards)",
 }
 
 

@@ -33,11 +33,9 @@ NOT_VIEWS = {
     "__array__": "an ndarray, not a tensor",
 }
 
-# known defects: ops whose memory-sharing results are not tracked (issue 10 item 4)
+# known defects: ops whose memory-sharing results are not tracked (issue 10 item 4: einsum,
+# diagonal and diag were, until Op.apply made every memory-sharing result a view)
 UNTRACKED_VIEWS = {
-    "diagonal": "Tensor.diagonal() shares memory without the version counter",
-    "diag": "diag of a matrix shares memory (numpy's diagonal) without the version counter",
-    "einsum": "einsum results that numpy returns as views are not tracked",
 }
 
 
@@ -166,8 +164,6 @@ VIEW_PARITY_EXCEPTIONS = {
     "unfold": "Tensor.unfold returns a copy (docs/core_differences.md)",
 }
 VIEW_PARITY_DEFECTS = {
-    "diag": "diag of a matrix returns numpy's read-only diagonal view (PyTorch: a copy)",
-    "ravel": "ravel of a non-contiguous tensor can return a strided view (PyTorch: a contiguous copy)",
 }
 
 
