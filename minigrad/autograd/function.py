@@ -330,7 +330,16 @@ class AsStrided(Op):
     def backward(ctx, grad):
         shape, geometry = ctx.meta
         out = np.zeros(shape, dtype=grad.dtype)
-        view_into(out, geometry)[...] = grad
+        view_shape, strides, offset = geometry
+        if any(st == 0 and n > 1 for st, n in zip(strides, view_shape)):
+            # an expand()ed view: several of its elements are one element of the base, whose
+            # gradient is their sum (an assignment would keep only the last one)
+            item = grad.dtype.itemsize
+            flat = offset // item + sum(np.arange(n).reshape((-1,) + (1,) * (len(view_shape) - k - 1))
+                                        * (st // item) for k, (n, st) in enumerate(zip(view_shape, strides)))
+            np.add.at(out.reshape(-1), np.broadcast_to(flat, view_shape).reshape(-1), grad.reshape(-1))
+        else:
+            view_into(out, geometry)[...] = grad
         return out, None
 
     __slots__ = ("meta",)

@@ -102,6 +102,9 @@ class Einsum(Op):
         inputs, out, sizes = spec
         ctx.meta = spec
         ctx.save_for_backward(*arrays)
+        if len(arrays) == 1 and len(set(inputs[0])) == len(inputs[0]) and sorted(inputs[0]) == sorted(out):
+            # a permutation (or the identity, 0-d included): a view, as PyTorch's
+            return np.transpose(arrays[0], [inputs[0].index(ch) for ch in out])
         with np.errstate(all="ignore"):  # inf * 0 is NaN, silently, as in PyTorch
             return np.asarray(np.einsum(",".join(inputs) + "->" + out, *arrays, optimize=len(arrays) > 2))
 

@@ -183,7 +183,10 @@ def vander(x, N=None, increasing=False):
     powers = list(range(n)) if increasing else list(range(n - 1, -1, -1))
     if not powers:
         return _wrap(np.zeros((x._data.shape[0], 0), x._data.dtype))
-    return stack([_pow(x, p) if p else x * 0 + 1 for p in powers], 1)
+    # (x ** 0 is a constant column, outside the graph: with N = 1 the result needs no gradient,
+    # as in PyTorch)
+    ones = _wrap(np.ones(x._data.shape, x._data.dtype))
+    return stack([_pow(x, p) if p else ones for p in powers], 1)
 
 
 class _IgnoredInput(Op):

@@ -328,7 +328,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
                 w = _wrap((pos - lo).astype(s._data.dtype))
             r = s_lo + (s_hi - s_lo) * w
         r = r.squeeze(-1)
-        if keepdim:
+        if keepdim and nd:  # (a 0-d input stays 0-d)
             r = r.reshape((1,) * nd) if dim is None else r.unsqueeze(d)
         results.append(r)
     return results[0] if scalar_q else stack(results, 0)
