@@ -39,15 +39,16 @@ UNTRACKED_VIEWS = {
 }
 
 
-def _ops():
+def _ops(defects, skip=()):
+    """The swept out-of-place ops as test parameters, those in ``defects`` marked xfail."""
     out = []
     for ns, name in catalog.public_ops():
         if (catalog.not_swept_reason(ns, name) or not catalog.kinds_of(ns, name)
-                or catalog.is_inplace(name) or name in NOT_VIEWS):
+                or catalog.is_inplace(name) or name in NOT_VIEWS or name in skip):
             continue
         marks = ()
-        if name in UNTRACKED_VIEWS:
-            marks = (pytest.mark.xfail(strict=True, reason=f"issue 10 item 4: {UNTRACKED_VIEWS[name]}"),)
+        if name in defects:
+            marks = (pytest.mark.xfail(strict=True, reason=f"issue 10: {defects[name]}"),)
         out.append(pytest.param(ns, name, id=f"{ns}.{name}", marks=marks))
     return out
 
@@ -97,6 +98,17 @@ def _shared_pairs(result):
     return out
 
 
+def _write_is_seen(written, label, other, what):
+    """A write into ``written`` must bump ``other``'s version (they share memory)."""
+    before = other._version
+    exc = _write(written)
+    if exc is not None:
+        return [f"{what}; a write into {label} raised {type(exc).__name__}: {exc}"]
+    if other._version == before:
+        return [f"{what}, but a write into {label} leaves the other's _version at {before}"]
+    return []
+
+
 def _check_program(program):
     """The problems of one program (a list of strings)."""
     result = _run(program)
@@ -105,19 +117,9 @@ def _check_program(program):
     problems = []
     for index, t, name, u in _shared_pairs(result):
         what = f"result {index} of `{program.lines[-1]}` shares memory with {name}"
-        before = t._version
-        exc = _write(u)
-        if exc is not None:
-            problems.append(f"{what}; a write into {name} raised {type(exc).__name__}: {exc}")
-        elif t._version == before:
-            problems.append(f"{what}, but a write into {name} leaves its _version at {before}")
+        problems += _write_is_seen(u, name, t, what)
         if np.all(_array(t).strides) or t.numel() <= 1:  # writable (not an expanded view)
-            before = u._version
-            exc = _write(t)
-            if exc is not None:
-                problems.append(f"{what}; a write into it raised {type(exc).__name__}: {exc}")
-            elif u._version == before:
-                problems.append(f"{what}, but a write into it leaves {name}'s _version at {before}")
+            problems += _write_is_seen(t, "it", u, what)
     # a backward through a saved input after a write into a result that shares its memory
     fresh = _run(program)
     c = fresh.scope.get("c")
@@ -142,7 +144,7 @@ def _check_program(program):
     return problems
 
 
-@pytest.mark.parametrize("ns, name", _ops())
+@pytest.mark.parametrize("ns, name", _ops(UNTRACKED_VIEWS))
 def test_memory_sharing_results_are_tracked_views(ns, name):
     problems = []
     for layout in LAYOUTS:
@@ -167,20 +169,7 @@ VIEW_PARITY_DEFECTS = {
 }
 
 
-def _parity_ops():
-    out = []
-    for ns, name in catalog.public_ops():
-        if (catalog.not_swept_reason(ns, name) or not catalog.kinds_of(ns, name)
-                or catalog.is_inplace(name) or name in NOT_VIEWS or name in VIEW_PARITY_EXCEPTIONS):
-            continue
-        marks = ()
-        if name in VIEW_PARITY_DEFECTS:
-            marks = (pytest.mark.xfail(strict=True, reason=f"issue 10: {VIEW_PARITY_DEFECTS[name]}"),)
-        out.append(pytest.param(ns, name, id=f"{ns}.{name}", marks=marks))
-    return out
-
-
-@pytest.mark.parametrize("ns, name", _parity_ops())
+@pytest.mark.parametrize("ns, name", _ops(VIEW_PARITY_DEFECTS, skip=VIEW_PARITY_EXCEPTIONS))
 def test_views_are_where_torch_has_them(ns, name):
     problems = []
     for layout in ("contig", "T", "strided"):
