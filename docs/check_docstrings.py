@@ -19,9 +19,11 @@ import sys
 
 MODULES = [
     "minigrad", "minigrad.nn", "minigrad.nn.functional", "minigrad.nn.init", "minigrad.nn.utils",
-    "minigrad.optim", "minigrad.optim.lr_scheduler", "minigrad.autograd", "minigrad.utils.data",
+    "minigrad.optim", "minigrad.optim.lr_scheduler", "minigrad.optim.swa_utils", "minigrad.autograd",
+    "minigrad.optim.optimizer", "minigrad.utils.data",
     "minigrad.datasets", "minigrad.random", "minigrad.parallel", "minigrad.serialization", "minigrad.cuda",
-    "minigrad.backends", "minigrad.linalg", "minigrad.utils.hooks",
+    "minigrad.backends", "minigrad.linalg", "minigrad.utils.hooks", "minigrad.safetensors",
+    "minigrad.accelerator",
 ]
 
 

@@ -4,16 +4,20 @@
     python docs/check_references.py --fix    # also move line anchors to where the name now is
 
 The guide cites code as Markdown links with a line anchor, for example
-[`_run`](../minigrad/autograd/engine.py#L144): the file must exist, and the name in the link
-text (its last dotted part, without "()") must appear on that line, in code rather than in a
-comment (unless comments are the only place it appears). Code moves as minigrad
-evolves; ``--fix`` looks the name up again (``def name``, ``class name``, ``name =``, or any
-mention) and rewrites the anchor, so the guide stays clickable. A name that is no longer in the
+[`_run`](../minigrad/autograd/engine.py#L144): the file must exist, and the line must be the
+definition of the name in the link text (its last dotted part, without "()"): ``def name``,
+``class name``, ``name =``, a ``cdef``/``cpdef`` function or declaration, a C function
+definition (at the start of a line, not a prototype), a ``#define``, or a C function or struct
+made by a ``*DEFINE*(name, ...)`` macro. For ``Owner.name`` where ``Owner`` is a class of that
+file, the definition must be inside that class. A mention (a call, a comment) is not enough.
+Code moves as minigrad evolves; ``--fix`` moves each anchor to the definition (the first one,
+the owner's where there is one), so the guide stays clickable. A name with no definition in the
 file is an error that needs a human: the text around it is probably out of date too.
 
 Links without a line anchor need only an existing file.
 """
 import argparse
+import ast
 import glob
 import os
 import re
@@ -35,32 +39,93 @@ def identifier(text):
     return dotted(text)[-1]
 
 
-def find_line(lines, name, owner=None, methods_first=False):
-    """1-based line of the best definition of `name` in `lines` (after the definition of
-    `owner`, a class, when that is found), or None."""
-    if owner is not None:
-        start = find_line(lines, owner)
-        if start is not None and re.search(rf"\bclass\s+{re.escape(owner)}\b", lines[start - 1]):
-            found = find_line(lines[start:], name, methods_first=True)
-            if found is not None:
-                return start + found
+def definition_patterns(name):
+    """Regular expressions for lines that define ``name`` in Cython or C (and in Python given as
+    bare lines), best first."""
     word = re.escape(name)
-    patterns = [rf"^(?:cdef\s+|cpdef\s+|async\s+)?(?:def|class)\s+{word}\b",       # module level first
-                rf"^\s*(?:cdef\s+|cpdef\s+|async\s+)?(?:def|class)\s+{word}\b",   # then methods
-                rf"^\s*#\s*define\s+{word}\b",
-                rf"^\s*(?:cdef\s+)?[\w\s\*]*\b{word}\s*\(",   # C / cdef functions
-                rf"^\s*{word}\s*=",
-                rf"\b{word}\b"]
+    return [
+        rf"^(?:async\s+)?(?:def|class)\s+{word}\b",                       # module-level def/class
+        rf"^\s+(?:async\s+)?(?:def|class)\s+{word}\b",                    # methods, nested
+        rf"^\s*c(?:p)?def\s+(?:[\w\[\]\*]+\s+)*\**{word}\s*(?:[(:=\[]|$)",     # cdef function/variable
+        rf"^\s*cdef\s+class\s+{word}\b",
+        rf"^\s*#\s*define\s+{word}\b",                                     # C macro
+        rf"^[A-Za-z_][\w\s\*]*?\b{word}\s*\((?!.*;\s*$)",                    # C function definition
+        rf"^\s*[A-Z_][A-Z0-9_]*DEFINE\w*\(\s*{word}\b",                     # made by a DEFINE macro
+        rf"^(?:typedef\s+)?struct\s+{word}\b[^;]*$|^\}}\s*{word}\s*;",          # C struct / typedef
+        rf"^[A-Za-z_][\w\s\*]*?\b{word}\s*(?:\[[^\]]*\])?\s*=(?!=)",            # C global variable
+        rf"^(?:\w+\s*,\s*)*{word}\s*(?:,\s*\w+\s*)*(?::[^=]*)?=(?!=)",         # module-level name =
+    ]
+
+
+def is_definition(line, name):
+    """True if ``line`` defines ``name`` (Cython, C, or a bare Python line: see the module
+    docstring); comments never do."""
+    if is_comment(line) or re.match(r"^\s*(return|if|else|while|for|switch|case)\b", line):
+        return False
+    return any(re.search(p, line) for p in definition_patterns(name))
+
+
+def python_definitions(text):
+    """{name: [(line, enclosing class or None)]} of a Python module, from its syntax tree:
+    functions and classes (at any depth), and names assigned at module level or in a class
+    body (``name = ...``, ``a, name = ...``, ``name: T = ...``)."""
+    defs = {}
+
+    def visit(body, owner, in_function=False):
+        for node in body:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+                defs.setdefault(node.name, []).append((node.lineno, owner))
+                if first != node.lineno:  # a decorated definition: its decorator line too
+                    defs[node.name].append((first, owner))
+                if isinstance(node, ast.ClassDef):
+                    visit(node.body, node.name)
+                else:
+                    visit(node.body, owner, in_function=True)
+            elif isinstance(node, (ast.Assign, ast.AnnAssign)) and not in_function:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    for t in ast.walk(target):
+                        if isinstance(t, ast.Name):
+                            defs.setdefault(t.id, []).append((node.lineno, owner))
+            elif isinstance(node, (ast.If, ast.Try, ast.With, ast.For, ast.While)):
+                for field in ("body", "orelse", "finalbody"):
+                    visit(getattr(node, field, []) or [], owner, in_function)
+                for handler in getattr(node, "handlers", []):
+                    visit(handler.body, owner, in_function)
+
+    visit(ast.parse(text).body, None)
+    return defs
+
+
+def find_line(lines, name, owner=None, methods_first=False):
+    """1-based line of the best definition of ``name`` in ``lines`` (inside the class ``owner``
+    when that class is defined there), or None."""
+    if owner is not None:
+        start = next((i for i, line in enumerate(lines, 1)
+                      if re.match(rf"\s*(?:cdef\s+)?class\s+{re.escape(owner)}\b", line)), None)
+        if start is not None:
+            found = find_line(lines[start:], name, methods_first=True)
+            if found is not None and in_class(lines, start + found, owner):
+                return start + found
+    patterns = definition_patterns(name)
     if methods_first:  # inside a class: its methods before later module-level functions
         patterns[0], patterns[1] = patterns[1], patterns[0]
     for pattern in patterns:
         for i, line in enumerate(lines, 1):
-            if not is_comment(line) and re.search(pattern, line):
+            if is_definition(line, name) and re.search(pattern, line):
                 return i
-    for i, line in enumerate(lines, 1):  # only mentioned in comments
-        if re.search(rf"\b{word}\b", line):
-            return i
     return None
+
+
+def _python_lines(defs, name, owner, class_names):
+    """The definitions of ``name`` a link may point at (inside ``owner`` when ``owner`` is a
+    class of the file), best first: in the owner, then at module level, then the others."""
+    found = defs.get(name, [])
+    if owner in class_names:
+        return [line for line, cls in found if cls == owner]
+    return sorted((line for line, cls in found), key=lambda line: (
+        next(cls for ln, cls in found if ln == line) is not None, line))
 
 
 def is_comment(line):
@@ -108,22 +173,32 @@ def check(fix=False):
                 return m.group(0)
             if path not in cache:
                 with open(path, encoding="utf-8", errors="replace") as f:
-                    cache[path] = f.read().splitlines()
-            lines, name = cache[path], identifier(label)
+                    text = f.read()
+                defs = python_definitions(text) if path.endswith(".py") else None
+                cache[path] = (text.splitlines(), defs)
+            (lines, defs), name = cache[path], identifier(label)
             parts = dotted(label)
             owner = parts[-2] if len(parts) > 1 else None
             n = int(line)
-            found = find_line(lines, name, owner)
-            if 1 <= n <= len(lines) and re.search(rf"\b{re.escape(name)}\b", lines[n - 1]) \
-                    and in_class(lines, n, owner) and (n == found or not is_comment(lines[n - 1])):
+            if defs is not None:
+                classes = {nm for nm, where in defs.items()
+                           if any(re.match(rf"\s*class\s+{re.escape(nm)}\b", lines[ln - 1]) for ln, _ in where)}
+                candidates = _python_lines(defs, name, owner, classes)
+                found = candidates[0] if candidates else None
+                ok = n in candidates
+            else:
+                found = find_line(lines, name, owner)
+                ok = 1 <= n <= len(lines) and is_definition(lines[n - 1], name) and in_class(lines, n, owner)
+            if ok:
                 return m.group(0)
             if found is None:
-                errors.append(f"{where}: '{name}' is not in {os.path.relpath(path, os.path.dirname(DOCS))}")
+                errors.append(f"{where}: no definition of '{name}' in "
+                              f"{os.path.relpath(path, os.path.dirname(DOCS))}")
                 return m.group(0)
             if fix:
                 fixed += 1
                 return f"[{label}]({target}#L{found})"
-            errors.append(f"{where}: '{name}' is at line {found}, not {n} (run with --fix)")
+            errors.append(f"{where}: '{name}' is defined at line {found}, not {n} (run with --fix)")
             return m.group(0)
 
         new_text = LINK.sub(replace, text)

@@ -24,11 +24,11 @@ LAYERS = [
     ("tensor and graph", ["minigrad._ops", "minigrad._version", "minigrad._dtype", "minigrad._device",
                           "minigrad.random", "minigrad.parallel", "minigrad._tensor_str",
                           "minigrad.tensor", "minigrad.autograd", "minigrad.utils.hooks",
-                          "minigrad.cuda", "minigrad.backends"]),
+                          "minigrad.cuda", "minigrad.backends", "minigrad.accelerator"]),
     ("ops", ["minigrad.creation", "minigrad.ops", "minigrad.linalg"]),
     ("nn", ["minigrad.nn"]),
     ("optim and data", ["minigrad.optim", "minigrad.utils.data", "minigrad.datasets",
-                        "minigrad.serialization"]),
+                        "minigrad.serialization", "minigrad._serialization", "minigrad.safetensors"]),
     ("package", ["minigrad", "minigrad.__main__"]),
 ]
 # ``minigrad.utils`` (the package's __init__) imports only ``hooks``, which the engine and
@@ -39,14 +39,14 @@ PACKAGE_INITS_IN_LAYER = {"minigrad.utils": "tensor and graph"}
 # for a method, a class name for the whole class), then the kernels: the Cython wrappers, and the
 # C functions and macros found by name anywhere in minigrad/csrc/.
 READING_PATH = [
-    ("minigrad/tensor.py", ["_wrap", "Tensor.__new__", "Tensor.shape", "Tensor.requires_grad",
-                            "Tensor.grad", "Tensor.is_leaf", "Tensor.item", "Tensor.detach",
-                            "Tensor.backward", "_engine"]),
+    ("minigrad/tensor.py", ["_wrap", "Tensor", "_autograd"]),
+    ("minigrad/ops/tensor_methods.py", ["_operator", "install"]),
     ("minigrad/autograd/function.py", ["Node", "Op", "_record"]),
-    ("minigrad/autograd/engine.py", ["backward", "_run", "_count_dependencies", "_root_grads",
-                                     "_LeafSink", "_accumulate"]),
+    ("minigrad/autograd/engine.py", ["backward", "_run", "_count_dependencies", "_start",
+                                     "_root_grads"]),
+    ("minigrad/autograd/sinks.py", ["accumulate", "LeafSink"]),
     ("minigrad/autograd/grad_mode.py", ["_GradState", "no_grad"]),
-    ("minigrad/ops/linalg.py", ["Linear", "linear"]),
+    ("minigrad/ops/linalg.py", ["Affine", "affine"]),
     ("minigrad/ops/activation.py", ["Relu", "relu"]),
     ("minigrad/ops/dropout.py", ["Dropout", "dropout"]),
     ("minigrad/ops/loss.py", ["to_rows", "_log_softmax_rows", "_reduce", "_row_coefficients",
@@ -61,6 +61,7 @@ READING_PATH = [
     ("minigrad/nn/modules/dropout.py", ["_DropoutNd", "Dropout"]),
     ("minigrad/nn/modules/loss.py", ["_Loss", "_WeightedLoss", "CrossEntropyLoss"]),
     ("minigrad/nn/functional.py", ["linear", "relu", "dropout"]),
+    ("minigrad/nn/_arg_checks.py", ["is_layer_case"]),
     ("minigrad/nn/_functional_loss.py", ["cross_entropy"]),
     ("minigrad/nn/parameter.py", ["Parameter"]),
     ("minigrad/optim/optimizer.py", ["Optimizer.__init__", "Optimizer.add_param_group",
@@ -68,7 +69,7 @@ READING_PATH = [
     ("minigrad/optim/sgd.py", ["SGD"]),
     ("minigrad/_ops_gemm.pxi", ["matmul", "sum_rows", "linear_forward", "linear_backward"]),
     ("minigrad/_ops_elementwise.pxi", ["relu_forward", "relu_backward"]),
-    ("minigrad/_ops_random.pxi", ["dropout_forward", "dropout_backward"]),
+    ("minigrad/_ops_dropout.pxi", ["dropout_forward", "dropout_backward"]),
     # the C kernels: GEMM (packing, micro-kernels, macro-kernel, the parallel plan), column sums,
     # ReLU, dropout (and the Philox generator it draws from)
     ("minigrad/csrc", [r"mg_ukr_f32\w*", r"mg_pack_\w+", r"mg_macro_kernel", r"mg_step_geometry",

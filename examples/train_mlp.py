@@ -37,7 +37,13 @@ N_IMAGES = 1797  # images in the bundled digits data set
 
 def parse_args(argv=None):
     """The command-line options (``argv``: a list of strings, default ``sys.argv[1:]``)."""
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = build_parser(__doc__)
+    return check_args(p, p.parse_args(argv))
+
+
+def build_parser(description):
+    """The options of this example (examples/train_cnn.py adds its own to them)."""
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--dropout", type=float, default=0.5, metavar="P",
                    help="dropout probability after each hidden layer (default 0.5; 0 disables all dropout)")
     p.add_argument("--input-dropout", type=float, default=None, metavar="Q",
@@ -57,7 +63,11 @@ def parse_args(argv=None):
     p.add_argument("--json", metavar="PATH", help="write the final metrics and the per-epoch history as JSON")
     p.add_argument("--plot", metavar="PATH", help="save a PNG of accuracy and loss per epoch (needs matplotlib)")
     p.add_argument("--quiet", action="store_true", help="print only the final summary")
-    args = p.parse_args(argv)
+    return p
+
+
+def check_args(p, args):
+    """Fill in the derived defaults and refuse impossible values (a usage error, exit 2)."""
     if args.input_dropout is None:
         args.input_dropout = args.dropout / 5
     for name in ("dropout", "input_dropout"):
@@ -212,6 +222,12 @@ def plot(result, path):
 def main(argv=None):
     """Train, print the summary, write the JSON and the plot if asked; returns the exit code."""
     args = parse_args(argv)
+    return run(args, lambda: None, f"dropout {args.dropout:g} (input {args.input_dropout:g})")
+
+
+def run(args, build_model, label):
+    """``train(args, build_model())`` (None: the MLP of ``args``), then the summary line starting
+    with ``label``, the JSON and the plot; returns the exit code (examples/train_cnn.py uses it)."""
     if args.plot:  # check before training, not after a long run
         try:
             import matplotlib  # noqa: F401
@@ -219,8 +235,8 @@ def main(argv=None):
             print("error: --plot needs matplotlib, which is not installed (pip install matplotlib)",
                   file=sys.stderr)
             return 2
-    result = train(args)
-    print(f"dropout {args.dropout:g} (input {args.input_dropout:g}): train acc {result['train_acc']:.3f}, "
+    result = train(args, build_model())
+    print(f"{label}: train acc {result['train_acc']:.3f}, "
           f"test acc {result['test_acc']:.3f}, gap {result['gap']:.3f} "
           f"(train loss {result['train_loss']:.4f}, test loss {result['test_loss']:.4f}) "
           f"in {result['seconds']:.1f} s on {result['threads']} thread(s)")

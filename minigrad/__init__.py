@@ -4,7 +4,7 @@
     import minigrad.nn as nn
 
 Tensors and their operations (``tensor.py``, ``ops/``), reverse-mode autograd (``autograd/``),
-neural-network layers (``nn/``), optimizers (``optim/``) and data loading (``utils/data.py``);
+neural-network layers (``nn/``), optimizers (``optim/``) and data loading (``utils/data/``);
 the hot kernels (matmul, linear, ReLU, dropout, random numbers) are Cython + OpenMP in
 ``_ops.pyx``.
 """
@@ -22,7 +22,7 @@ from ._dtype import (  # noqa: F401
     bool, uint8, int8, int16, int32, int64, float32, float64, float, double, long, int, short,
     dtype, get_default_dtype, set_default_dtype, promote_types, result_type,
 )
-from ._device import device  # noqa: F401
+from ._device import device, get_default_device, set_default_device  # noqa: F401
 from .tensor import Tensor, Size  # noqa: F401
 from .creation import *  # noqa: F401,F403
 from .ops import *  # noqa: F401,F403
@@ -36,7 +36,7 @@ from .autograd import (  # noqa: F401
 )
 from ._tensor_str import set_printoptions  # noqa: F401
 from . import autograd, linalg  # noqa: F401
-from . import cuda, backends  # noqa: F401
+from . import accelerator, cuda, backends  # noqa: F401
 
 
 def is_tensor(obj):
@@ -74,4 +74,5 @@ from . import datasets  # noqa: F401,E402
 from . import nn, optim, utils  # noqa: F401,E402
 from .utils import data as _utils_data  # noqa: F401,E402  (minigrad.utils.data)
 from .serialization import load, save  # noqa: F401,E402
+from . import safetensors  # noqa: F401,E402  (the safetensors format: minigrad.safetensors.save_file ...)
 del _utils_data

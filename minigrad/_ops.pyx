@@ -6,9 +6,20 @@
 # a clear exception, never a crash) and then run a `prange(..., schedule='static', nogil=True)`
 # loop whose body is a `nogil` C function from csrc/:
 #
-#   _ops_gemm.pxi         matmul / bmm / linear forward and backward   (csrc/gemm.h)
-#   _ops_random.pxi       Philox4x32-10 random numbers, dropout masks  (csrc/rng.h)
-#   _ops_elementwise.pxi  ReLU forward and backward                    (csrc/rng.h)
+#   _ops_threads.pxi      the thread count, fork safety                (csrc/threads.h)
+#   _ops_gemm.pxi         matmul / bmm / linear forward and backward   (csrc/gemm.h, reduce.h)
+#   _ops_random.pxi       Philox4x32-10 random numbers and fills       (csrc/philox.h, random_fills.h)
+#   _ops_dropout.pxi      dropout forward, backward and keep masks     (csrc/dropout.h, dropout_backward.h)
+#   _ops_elementwise.pxi  ReLU forward and backward, fused multiply-add (csrc/relu.h, fma.h)
+#   _ops_embedding.pxi    embedding gradients: rows added into rows    (csrc/embedding.h)
+#   _ops_conv.pxi         im2col / col2im for convolutions             (csrc/im2col.h)
+#   _ops_pool.pxi         max / average pooling                        (csrc/pool.h)
+#   _ops_norm.pxi         batch and layer normalisation                (csrc/norm.h)
+#   _ops_peak_flops.pxi   the machine's peak FLOP rate, for benchmarks (csrc/peak_flops.h)
+#
+# Each kernel family has a generic (portable C), an AVX2 and an AVX-512 variant, chosen at run
+# time (csrc/cpu_dispatch.h) and giving the same bits; MINIGRAD_KERNELS, read at the end of this
+# file, selects one for every family.
 #
 # Why results never depend on the number of threads: work is split into fixed pieces (blocks of
 # a matrix, chunks of 2^k elements) whose results do not depend on which thread computes them;
@@ -33,29 +44,9 @@ from minigrad._openmp cimport MG_OPENMP
 # --------------------------------------------------------------------------
 # Threads and chunking
 
-# More threads than this is a mistake, not a configuration: libgomp cannot create ~10^5 threads
-# and crashes the process when asked to, so the limit is checked here instead.
-MAX_THREADS = 1024
-
-
-def _default_num_threads():
-    """Usable cores (the affinity mask), or OMP_NUM_THREADS when it is set
-    to a positive integer (its first entry, as in "4,2"), at most MAX_THREADS."""
-    env = os.environ.get("OMP_NUM_THREADS", "").split(",")[0].strip()
-    if env:
-        try:
-            n = int(env)
-            if n >= 1:
-                return min(n, MAX_THREADS)
-        except ValueError:
-            pass
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):
-        return max(1, os.cpu_count() or 1)
-
-
-cdef int _num_threads = _default_num_threads()
+# The thread count (set_num_threads / get_num_threads, the rule for forked processes, the check
+# that the threads can be started) is in _ops_threads.pxi; the kernels read it as `_num_threads`.
+include "_ops_threads.pxi"
 
 # Elements per chunk.  A multiple of 64 (so mask bytes are never shared
 # between chunks); 32768 elements = 128 KiB of float32, big enough that the
@@ -71,21 +62,6 @@ cdef int64_t _chunk = 32768
 # to wake than a spinning one.
 cdef int64_t _par_min_rng = 8192
 cdef int64_t _par_min_mem = 32768
-
-
-def set_num_threads(n):
-    """Threads used by the kernels, 1 <= n <= MAX_THREADS. (minigrad.set_num_threads checks
-    its argument first, with PyTorch's messages.)"""
-    global _num_threads
-    if isinstance(n, bool) or not isinstance(n, int):
-        raise TypeError(f"number of threads must be an int, got {type(n).__name__}")
-    if n < 1 or n > MAX_THREADS:
-        raise ValueError(f"number of threads must be between 1 and {MAX_THREADS}, got {n}")
-    _num_threads = n
-
-
-def get_num_threads():
-    return _num_threads
 
 
 def openmp_enabled():
@@ -265,56 +241,105 @@ cdef _same_shape_dtype(a, b, str na, str nb):
         raise ValueError(f"{na} and {nb} must have the same shape, got {a.shape} and {b.shape}")
 
 
-cdef double _dropout_p(p) except? -1.0:
-    # Same range check and message as torch.nn.functional.dropout; a non-number is a TypeError.
-    if isinstance(p, (str, bytes, complex)) or p is None or not isinstance(p, numbers.Real):
-        raise TypeError(f"dropout probability must be a real number, got {type(p).__name__}")
-    p = float(p)
-    if p < 0.0 or p > 1.0 or p != p:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    return float(p)
+# --------------------------------------------------------------------------
+# The kernels
 
-
-# The 16-bit path compares two 16-bit halves of each 32-bit draw with T = round(q * 65536), so
-# its keep probability is T/65536, not q. That is kept only where it is accurate to 1e-4 relative
-# (of both q and p: a drop rate of 1e-5 must not become 1.5e-5); elsewhere each element gets a
-# whole 32-bit draw (half the throughput of random bits). See csrc/rng.h for the layout.
-cdef double _T16_REL_ERR = 1e-4
-
-
-cdef int _threshold(double p, uint64_t *thr) noexcept:
-    """The mask path for drop probability p: returns 0 (16-bit, T in [0, 2^16]) or 1 (32-bit,
-    T in [0, 2^32]) and stores T; keep iff draw < T. A function of p only, so dropout_forward
-    and bernoulli_mask always agree."""
-    cdef double q = 1.0 - p
-    cdef uint64_t t16 = <uint64_t>(q * 65536.0 + 0.5)
-    if abs(<double>t16 / 65536.0 - q) <= _T16_REL_ERR * min(p, q):
-        thr[0] = t16
-        return 0
-    thr[0] = <uint64_t>(q * 4294967296.0 + 0.5)   # q * 2^32 is exact: only the rounding errs
-    return 1
-
-
-def _dropout_threshold(p):
-    """Tests/docs: (bits, T) used for drop probability p: bits 16 or 32, keep iff draw < T."""
-    cdef uint64_t thr
-    cdef int wide = _threshold(_dropout_p(p), &thr)
-    return (32 if wide else 16, int(thr))
-
-
-def dropout_scale(p, dtype):
-    """1/(1-p) as torch computes it: for float32 a float32 division
-    (torch divides a float32 tensor by the scalar 1-p), for float64 a double
-    one; 0 for p == 1 (nothing is kept then).  Use it for unpack_mask so
-    channel-wise dropout gets the same scale as torch."""
-    if p >= 1.0:
-        return 0.0
-    if dtype == np.float32:
-        return float(np.float32(1.0) / np.float32(1.0 - p))
-    return 1.0 / (1.0 - p)
-
+cdef extern from "cpu_dispatch.h" nogil:
+    int MG_V_SCALAR
+    int MG_V_GENERIC
+    int MG_V_AVX2
+    int MG_V_AVX512
+    const char *mg_variant_name(int v)
+    int mg_cpu_supports(int v)
+    int mg_cpu_best_variant()
+    int mg_rng_set_variant(int v)
+    int mg_rng_get_variant()
 
 
 include "_ops_gemm.pxi"
 include "_ops_random.pxi"
+include "_ops_dropout.pxi"
 include "_ops_elementwise.pxi"
+include "_ops_conv.pxi"
+include "_ops_pool.pxi"
+include "_ops_norm.pxi"
+include "_ops_peak_flops.pxi"
+include "_ops_embedding.pxi"
+
+
+# --------------------------------------------------------------------------
+# One switch for every kernel family: MINIGRAD_KERNELS=generic|avx2|avx512
+#
+# Every family (the GEMM, the random/dropout/ReLU kernels, fma) has a variant per instruction set,
+# all giving the same bits; the switch runs one instruction set everywhere, to check that claim on
+# one machine or to rule SIMD code out when hunting a bug. Unset, every family runs the best the
+# CPU supports. Tests may still set one family's variant alone (set_gemm_variant, ...).
+
+KERNEL_VARIANTS = ("generic", "avx2", "avx512")
+
+
+def _family_variants(name):
+    """What each family runs under MINIGRAD_KERNELS=name: {family: its variant name}."""
+    gemm = {"generic": "generic", "avx2": "avx2_fma", "avx512": "avx512"}[name]
+    return {"gemm": gemm, "rng": name, "fma": name}
+
+
+# family: (current variant, available variants, set variant)
+_FAMILIES = {
+    "gemm": (gemm_variant, available_gemm_variants, set_gemm_variant),
+    "rng": (rng_variant, available_rng_variants, set_rng_variant),
+    "fma": (fma_variant, available_fma_variants, set_fma_variant),
+}
+
+
+def available_kernel_variants():
+    """The MINIGRAD_KERNELS values this CPU can run (every family has that variant), plainest
+    first: always 'generic', then 'avx2' and 'avx512' when the CPU has them."""
+    return [name for name in KERNEL_VARIANTS
+            if all(v in _FAMILIES[f][1]() for f, v in _family_variants(name).items())]
+
+
+def kernel_variant():
+    """The MINIGRAD_KERNELS value every family runs now, or None when a test has set some family
+    to another variant."""
+    now = {f: calls[0]() for f, calls in _FAMILIES.items()}
+    for name in KERNEL_VARIANTS:
+        if _family_variants(name) == now:
+            return name
+    return None
+
+
+def set_kernel_variant(name):
+    """Run variant `name` ('generic', 'avx2' or 'avx512') of every kernel family: what
+    MINIGRAD_KERNELS=name does at import."""
+    if name not in KERNEL_VARIANTS:
+        raise ValueError(f"unknown kernel variant {name!r}: use one of {', '.join(KERNEL_VARIANTS)}")
+    supported = available_kernel_variants()
+    if name not in supported:
+        raise RuntimeError(f"this CPU cannot run the {name} kernels; it supports {', '.join(supported)}")
+    for family, variant in _family_variants(name).items():
+        _FAMILIES[family][2](variant)
+
+
+def _kernels_from_environment():
+    """Apply MINIGRAD_KERNELS (unset or empty: the best variant this CPU supports). A value that
+    is not a variant, or one this CPU cannot run, stops the import with a message that says what
+    the CPU supports: silently running other code than the one asked for would defeat the switch."""
+    value = os.environ.get("MINIGRAD_KERNELS", "")
+    name = value.strip().lower()
+    supported = available_kernel_variants()
+    if not name:
+        set_kernel_variant(supported[len(supported) - 1])
+    elif name not in KERNEL_VARIANTS:
+        raise RuntimeError(f"MINIGRAD_KERNELS={value!r} is not a kernel variant: use one of "
+                           f"{', '.join(KERNEL_VARIANTS)}, or unset it to run the best this CPU "
+                           f"supports ({', '.join(supported)})")
+    elif name not in supported:
+        raise RuntimeError(f"MINIGRAD_KERNELS={value!r}: this CPU cannot run the {name} kernels; "
+                           f"it supports {', '.join(supported)} (unset MINIGRAD_KERNELS to run "
+                           f"the best of them)")
+    else:
+        set_kernel_variant(name)
+
+
+_kernels_from_environment()

@@ -1,18 +1,16 @@
 # Elementwise kernels (included by _ops.pyx): ReLU forward and backward, matching torch bit
 # for bit (NaN propagates; -0.0 stays -0.0; backward passes the gradient where result > 0 or is
-# NaN). Same pattern as the random kernels: fixed chunks, static prange, one C call per chunk.
+# NaN), and the fused multiply-add of the optimizers. Same pattern as the random kernels: fixed
+# chunks, static prange, one C call per chunk. ReLU runs the variant of the random/dropout family
+# (rng_variant()); fma has its own (fma_variant()); MINIGRAD_KERNELS sets both.
 
-cdef extern from "rng.h" nogil:
+cdef extern from "relu.h" nogil:
     void mg_relu_fwd_f32(const float *x, float *y, int64_t start, int64_t end)
     void mg_relu_fwd_f64(const double *x, double *y, int64_t start, int64_t end)
     void mg_relu_bwd_f32(const float *g, const float *r, float *dx,
                          int64_t start, int64_t end)
     void mg_relu_bwd_f64(const double *g, const double *r, double *dx,
                          int64_t start, int64_t end)
-
-
-# The CPU dispatch choice is made once, here, at import.
-mg_rng_init()
 
 
 # --------------------------------------------------------------------------
@@ -120,21 +118,45 @@ cdef extern from "fma.h" nogil:
     void mg_fma_f32(const float *a, int64_t sa, const float *b, int64_t sb,
                     const float *c, float *out, int64_t start, int64_t end)
     void mg_fma_init()
-    int mg_fma_set_hw(int on)
-    int mg_fma_use_hw
+    int mg_fma_set_variant(int v)
+    int mg_fma_get_variant()
 
 
 mg_fma_init()
 
+_FMA_VARIANTS = {"generic": MG_V_GENERIC, "avx2": MG_V_AVX2, "avx512": MG_V_AVX512}
+
+
+def fma_variant():
+    """Name of the fma kernel variant in use: 'generic' (C99 fma()), 'avx2' or 'avx512'."""
+    return mg_variant_name(mg_fma_get_variant()).decode()
+
+
+def available_fma_variants():
+    """The fma variants this CPU can run, plainest first."""
+    return [name for name, v in _FMA_VARIANTS.items() if mg_cpu_supports(v)]
+
+
+def set_fma_variant(name):
+    """Tests: force an fma variant ('generic', 'avx2', 'avx512')."""
+    if name not in _FMA_VARIANTS:
+        raise ValueError(f"unknown fma variant {name!r}; expected one of {list(_FMA_VARIANTS)}")
+    if mg_fma_set_variant(_FMA_VARIANTS[name]) != 0:
+        raise ValueError(f"fma variant {name!r} is not supported on this CPU; it supports "
+                         f"{available_fma_variants()}")
+
 
 def _fma_set_hardware(on):
-    """Tests: use the FMA instruction (True) or the portable C99 fma() loop (False)."""
-    if mg_fma_set_hw(1 if on else 0) != 0:
+    """Tests: use the FMA instruction (True: the best SIMD variant) or the portable C99 fma()
+    loop (False)."""
+    if not on:
+        set_fma_variant("generic")
+    elif mg_fma_set_variant(mg_cpu_best_variant()) != 0 or fma_variant() == "generic":
         raise RuntimeError("this CPU has no FMA instruction")
 
 
 def _fma_uses_hardware():
-    return bool(mg_fma_use_hw)
+    return fma_variant() != "generic"
 
 
 cdef _fma_operand(v, c, str name):

@@ -1,12 +1,14 @@
 # Matrix products (included by _ops.pyx): matmul, bmm and the Linear layer's forward/backward.
 #
 # The arithmetic is a BLIS-style GEMM in csrc/gemm.h: operands are packed into cache-sized,
-# zero-padded panels, a register-blocked micro-kernel (6x16 floats with AVX2+FMA, chosen at run
-# time; a portable C kernel otherwise) computes tiles of C, and transposed or strided operands
-# are handled by the packing routines, never by copies. This file validates arguments, builds a
+# zero-padded panels, a register-blocked micro-kernel computes tiles of C, and transposed or
+# strided operands are handled by the packing routines, never by copies. Three variants of the
+# micro-kernels and packing exist, chosen at run time from the CPU's features: 'avx512' (12x32
+# floats), 'avx2_fma' (6x16) and 'generic' (portable C). This file validates arguments, builds a
 # plan (a fixed list of tasks: rectangles of C) and runs it with prange. Threads split C, never
-# K, and every element is computed by the same instruction sequence whichever task holds it, so
-# the result is bit-identical for any thread count.
+# K; K is blocked by the problem shape alone; and every variant computes each element with the
+# same fused multiply-adds in the same order (csrc/gemm_kernel.h), so the result is
+# bit-identical for any thread count and any variant.
 
 import operator
 
@@ -27,6 +29,7 @@ cdef extern from "gemm.h" nogil:
         MG_VARIANT_AUTO
         MG_VARIANT_GENERIC
         MG_VARIANT_AVX2_FMA
+        MG_VARIANT_AVX512
         MG_N_VARIANTS
 
     ctypedef struct mg_gemm_plan:
@@ -35,6 +38,14 @@ cdef extern from "gemm.h" nogil:
         int64_t n_tasks
         int64_t n_step_tasks
         int nthreads
+        int private_b
+        int variant
+        int mr
+        int nr
+        int64_t kc
+        int64_t n_kb
+        int64_t tm
+        int64_t tn
 
     void mg_gemm_init()
     int mg_gemm_set_variant(int v)
@@ -52,6 +63,7 @@ cdef extern from "gemm.h" nogil:
     void mg_gemm_pack_task(const mg_gemm_plan *p, int64_t s, int64_t t)
     void mg_gemm_compute_task(const mg_gemm_plan *p, int64_t s, int64_t t)
     void mg_gemm_step_task(const mg_gemm_plan *p, int64_t s, int64_t t)
+    void mg_gemm_task(const mg_gemm_plan *p, int64_t t)
     void mg_gemm_plan_run_serial(const mg_gemm_plan *p)
     int mg_gemm(int dtype, int64_t M, int64_t N, int64_t K,
                 const void *A, int64_t rsa, int64_t csa,
@@ -98,23 +110,26 @@ def get_parallel_threshold():
 # ---------------------------------------------------------------------------
 
 _GEMM_VARIANTS = {"auto": MG_VARIANT_AUTO, "generic": MG_VARIANT_GENERIC,
-             "avx2_fma": MG_VARIANT_AVX2_FMA}
+                  "avx2_fma": MG_VARIANT_AVX2_FMA, "avx512": MG_VARIANT_AVX512}
 
 
 def gemm_variant():
-    """Name of the micro-kernel in use: 'avx2_fma' or 'generic'."""
+    """Name of the GEMM variant in use: 'avx512', 'avx2_fma' or 'generic'."""
     return mg_gemm_variant_name(mg_gemm_get_variant()).decode()
 
 
 def available_gemm_variants():
-    """Names of the variants this CPU can run."""
+    """Names of the variants this CPU can run, slowest first (the last one is the automatic
+    choice)."""
     return [name for name, v in _GEMM_VARIANTS.items()
             if v != MG_VARIANT_AUTO and mg_gemm_variant_supported(v)]
 
 
 def set_gemm_variant(name):
-    """Force a micro-kernel ('generic', 'avx2_fma') or go back to 'auto'.
-    Meant for tests.  Products already running keep their kernel."""
+    """Force a variant ('generic', 'avx2_fma', 'avx512') or go back to 'auto' (the fastest
+    this CPU runs).  All variants give the same bits; only the speed changes.  Products already
+    running keep their kernel.  ValueError for an unknown name, RuntimeError for a variant this
+    CPU cannot run."""
     if name not in _GEMM_VARIANTS:
         raise ValueError(f"unknown gemm variant {name!r}; "
                          f"expected one of {sorted(_GEMM_VARIANTS)}")
@@ -122,24 +137,48 @@ def set_gemm_variant(name):
         raise RuntimeError(f"gemm variant {name!r} is not supported by this CPU")
 
 
+def _gemm_plan_info(M, N, K, dtype, nthreads=1):
+    """Tests: how an (M, K) @ (K, N) product would be cut (nothing is computed): the variant's
+    name and tile ('variant', 'mr', 'nr'), the K blocks ('kc', 'n_kb'), the task grid ('tm',
+    'tn', 'threads') and whether tasks pack B privately ('private_b'). Where the K blocks end
+    is part of the arithmetic (each block's sum is added to C in turn), so 'kc' and 'n_kb'
+    depend on the shape and dtype only; the rest changes who computes a tile, never how."""
+    cdef mg_gemm_plan plan
+    cdef int dt = MG_F32 if np.dtype(dtype) == np.float32 else MG_F64
+    cdef int rc = mg_gemm_plan_init(&plan, dt, M, N, K, NULL, K, 1, NULL, N, 1, NULL, N, NULL, 0,
+                                    nthreads)
+    try:
+        if rc != MG_OK:
+            raise ValueError(f"no plan for {M}x{K} @ {K}x{N} ({dtype})")
+        return dict(variant=mg_gemm_variant_name(plan.variant).decode(), mr=plan.mr, nr=plan.nr,
+                    kc=plan.kc, n_kb=plan.n_kb, tm=plan.tm, tn=plan.tn, threads=plan.nthreads,
+                    private_b=bool(plan.private_b))
+    finally:
+        mg_gemm_plan_free(&plan)
+
+
 # ---------------------------------------------------------------------------
 # Running a plan
 # ---------------------------------------------------------------------------
 
 cdef void _run_plan(mg_gemm_plan *p) noexcept nogil:
-    """Run all steps of a plan on p.nthreads threads.
+    """Run a plan on p.nthreads threads (csrc/gemm.h, "The plan").
 
-    First the B block of step 0 is packed (tasks = ranges of B panels).
-    Then, per step s, one parallel loop whose task t computes rectangle t
-    of C for step s and packs share t of step s+1's B block (B is
-    double-buffered).  The end of each prange is the barrier that makes a
-    packed block complete before it is read.  Static scheduling of a task
-    list fixed before the loop; the bits of C do not depend on which
-    thread runs which task."""
+    Private B (small M, or a grid that splits only N): one parallel loop; task t packs the B
+    columns it needs itself and computes its rectangle of C through every step, with no
+    barrier. Shared B: first the B block of step 0 is packed (tasks = ranges of B panels);
+    then, per step s, one parallel loop whose task t computes rectangle t of C for step s and
+    packs share t of step s+1's B block (B is double-buffered); the end of each prange is the
+    barrier that makes a packed block complete before it is read. Static scheduling of a task
+    list fixed before the loop; the bits of C do not depend on which thread runs which task."""
     cdef int64_t s, t
     cdef int nt = p.nthreads
     if nt <= 1:
         mg_gemm_plan_run_serial(p)
+        return
+    if p.private_b:
+        for t in prange(p.n_tasks, schedule='static', num_threads=nt):
+            mg_gemm_task(p, t)
         return
     for t in prange(p.n_pack_tasks, schedule='static', num_threads=nt):
         mg_gemm_pack_task(p, 0, t)

@@ -10,7 +10,7 @@ import warnings
 import numpy as np
 
 from . import _dtype, _ops
-from ._device import device as _device
+from ._device import place as _place
 from ._dtype import from_numpy_dtype, get_default_dtype, to_dtype
 from .random import next_call
 from .tensor import Tensor, _wrap, parse_size
@@ -33,9 +33,12 @@ def _sizes(sizes, size):
     return parse_size((size,))
 
 
-def _finish(arr, requires_grad, device=None):
-    if device is not None:
-        _device(device)
+def _finish(arr, requires_grad, device=None, how="factory", default=True):
+    """The new tensor, after PyTorch's checks of ``requires_grad`` and of the device (``how``
+    the tensor is made picks PyTorch's error for a device minigrad lacks; ``default``: a
+    factory honours the default device, a ``*_like`` function its input's)."""
+    if device is not None or default:
+        _place(device, how)
     t = _wrap(arr)
     if requires_grad:
         if not isinstance(requires_grad, bool):
@@ -198,7 +201,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
         target = from_numpy_dtype(arr.dtype).np
     if arr.dtype.kind == "f" and target.kind in "iu" and arr.size and not np.isfinite(arr).all():
         raise RuntimeError(f"value cannot be converted to type {_dtype.to_dtype(target).name} without overflow")
-    return _finish(np.array(arr, dtype=target, order="C", copy=True), requires_grad, device)
+    return _finish(np.array(arr, dtype=target, order="C", copy=True), requires_grad, device, "to")
 
 
 def _sequence_dtype(data, arr):
@@ -441,7 +444,7 @@ def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_forma
         tensor([[0, 0],
                 [0, 0]])
     """
-    return _finish(np.zeros(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
+    return _finish(np.zeros(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device, default=False)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -452,7 +455,7 @@ def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format
         >>> minigrad.ones_like(minigrad.zeros(2, dtype=minigrad.float64))
         tensor([1., 1.], dtype=minigrad.float64)
     """
-    return _finish(np.ones(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
+    return _finish(np.ones(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device, default=False)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -463,7 +466,7 @@ def empty_like(input, dtype=None, device=None, requires_grad=False, memory_forma
         >>> minigrad.empty_like(minigrad.zeros(2, 3)).shape
         minigrad.Size([2, 3])
     """
-    return _finish(np.empty(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device)
+    return _finish(np.empty(input._data.shape, dtype=_like_dtype(input, dtype)), requires_grad, device, default=False)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -475,7 +478,7 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False, m
         >>> minigrad.full_like(minigrad.zeros(3), 2.5)
         tensor([2.5000, 2.5000, 2.5000])
     """
-    return _finish(np.full(input._data.shape, fill_value, dtype=_like_dtype(input, dtype)), requires_grad, device)
+    return _finish(np.full(input._data.shape, fill_value, dtype=_like_dtype(input, dtype)), requires_grad, device, default=False)
 
 
 # ------------------------------------------------------------------ random
@@ -549,7 +552,8 @@ def rand_like(input, dtype=None, device=None, requires_grad=False, memory_format
         >>> minigrad.rand_like(minigrad.zeros(2, 3)).shape
         minigrad.Size([2, 3])
     """
-    return rand(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+    return rand(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad,
+                device=input.device if device is None else device)
 
 
 def randn_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -561,7 +565,8 @@ def randn_like(input, dtype=None, device=None, requires_grad=False, memory_forma
         >>> minigrad.randn_like(minigrad.zeros(2, dtype=minigrad.float64)).dtype
         minigrad.float64
     """
-    return randn(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad)
+    return randn(input.shape, dtype=input.dtype if dtype is None else dtype, requires_grad=requires_grad,
+                 device=input.device if device is None else device)
 
 
 def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False):
@@ -604,7 +609,8 @@ def randint_like(input, low=0, high=None, dtype=None):
     """
     if high is None:
         low, high = 0, low
-    return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype)
+    return randint(low, high, input.shape, dtype=input.dtype if dtype is None else dtype,
+                   device=input.device)
 
 
 def randperm(n, generator=None, dtype=None, device=None, requires_grad=False):

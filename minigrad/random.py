@@ -51,7 +51,9 @@ class Generator:
     """
 
     def __init__(self, device="cpu"):
-        _device.device(device)
+        if _device.device(device).type != "cpu":
+            raise RuntimeError(f"Cannot get {_device.device(device).type.upper()} generator: "
+                               "minigrad runs on the CPU only")
         self._lock = threading.Lock()
         self._seed = _DEFAULT_SEED
         self._offset = 0
@@ -200,8 +202,34 @@ def set_rng_state(new_state):
 
 
 def next_call(generator=None):
-    """(seed, offset) from ``generator`` (the default one if None)."""
+    """(seed, offset) from ``generator`` (if None: the one of an enclosing ``_drawing_from``
+    block, else the default one)."""
+    if generator is None:
+        generator = getattr(_this_thread, "generator", None)
     g = default_generator if generator is None else generator
     if not isinstance(g, Generator):
         raise TypeError(f"generator must be a minigrad.Generator, not {type(g).__name__}")
     return g.next_call()
+
+
+_this_thread = threading.local()  # .generator: what None means in this thread (see _drawing_from)
+
+
+class _drawing_from:
+    """``with _drawing_from(g):`` within the block, in this thread only, every random call that is
+    given no generator draws from ``g`` instead of the default one (``nn.utils.mc_predict(
+    generator=g)`` uses it for the masks of every dropout module, whatever its class). Other
+    threads are unaffected; blocks nest."""
+
+    def __init__(self, generator):
+        if not isinstance(generator, Generator):
+            raise TypeError(f"generator must be a minigrad.Generator, not {type(generator).__name__}")
+        self.generator = generator
+
+    def __enter__(self):
+        self.previous = getattr(_this_thread, "generator", None)
+        _this_thread.generator = self.generator
+        return self.generator
+
+    def __exit__(self, *exc):
+        _this_thread.generator = self.previous

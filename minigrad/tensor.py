@@ -134,13 +134,13 @@ def canonical_dim(dim, ndim):
     return dim % n if ndim else 0
 
 
-def _engine():
-    """The backward engine, ``autograd/engine.py``: it builds on this module (its graph holds
-    Tensors), so ``backward()``, ``register_hook()`` and ``retain_grad()`` import it here, when
-    they run."""
-    from .autograd import engine
+def _autograd():
+    """``minigrad.autograd``: the backward engine and the tensor hooks build on this module (the
+    graph holds Tensors), so ``backward()``, ``register_hook()`` and ``retain_grad()`` import it
+    here, when they run."""
+    from . import autograd
 
-    return engine
+    return autograd
 
 
 def _wrap(data, base=None):
@@ -230,6 +230,12 @@ class Tensor:
         return _device.cpu
 
     is_cuda = False
+    is_mps = False
+    is_meta = False
+
+    def get_device(self):
+        """-1: the tensor is on the CPU (a CUDA tensor would give its device index)."""
+        return -1
 
     @property
     def is_leaf(self):
@@ -567,7 +573,7 @@ class Tensor:
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
-            _engine()._retain(self)
+            _autograd().hooks.retain_grad(self)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Compute the gradient of this tensor with respect to the graph's leaves.
@@ -595,7 +601,7 @@ class Tensor:
             >>> x.grad
             tensor([4., 4., 8.])
         """
-        _engine().backward(
+        _autograd().engine.backward(
             self, None if gradient is None else (gradient,), retain_graph, create_graph, inputs
         )
 
@@ -624,7 +630,7 @@ class Tensor:
             tensor([ 4.,  8., 12.])
             >>> h.remove()
         """
-        return _engine().register_hook(self, hook)
+        return _autograd().hooks.register_hook(self, hook)
 
     def type(self, dtype=None):
         """Without ``dtype``: the legacy type name (``"minigrad.FloatTensor"`` ...); with it: ``to(dtype)``.
@@ -649,9 +655,9 @@ class Tensor:
         """This tensor (minigrad tensors always live on the CPU)."""
         return self
 
-    def cuda(self, *args, **kwargs):
-        """An error: minigrad runs on the CPU only (CUDA is not available)."""
-        _device.device("cuda")
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        """An error: minigrad runs on the CPU only (PyTorch's error for a build without CUDA)."""
+        _device.place("cuda" if device is None else device, "to")
 
     def float(self):
         """``to(minigrad.float32)``.

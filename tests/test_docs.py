@@ -35,6 +35,24 @@ def test_a_link_to_a_comment_is_caught(tmp_path):
     assert check_references.find_line(py, "next_call", owner="Generator") == 2
 
 
+def test_a_link_must_land_on_the_definition():
+    """A mention of the name (a raise, a call, a local variable, a prototype) is not the
+    definition the link names (F.relu's link once pointed at a `raise`)."""
+    py = ("def relu(x):\n    if x is None:\n        raise TypeError('relu(): no input')\n"
+          "    relu = 1\n    return x\n\n\nclass A:\n    relu = 2\n\n    @property\n"
+          "    def relu_(self):\n        return 0\n")
+    defs = check_references.python_definitions(py)
+    assert sorted(line for line, _ in defs["relu"]) == [1, 9]  # not the raise, not the local
+    assert sorted(defs["relu_"]) == [(11, "A"), (12, "A")]  # the decorator line, and the def
+    is_def = check_references.is_definition
+    assert is_def("MG_FN void mg_relu_fwd_f32(const float *x, float *y,", "mg_relu_fwd_f32")
+    assert not is_def("        mg_relu_fwd_f32(x, y, start, end);", "mg_relu_fwd_f32")
+    assert not is_def("void mg_gemm_init(void);", "mg_gemm_init")  # a prototype
+    assert is_def("#define MG_MR      6", "MG_MR") and is_def("cdef int64_t _chunk = 32768", "_chunk")
+    assert not is_def("    _chunk = n", "_chunk")
+    assert is_def("MG__DEFINE_SUM_ROWS(mg_sum_rows_f32, float)", "mg_sum_rows_f32")
+
+
 def test_the_line_report_finds_the_reading_path():
     """docs/lines.py (which CI prints) finds every definition its reading path names."""
     spec = importlib.util.spec_from_file_location("lines", os.path.join(DOCS, "lines.py"))

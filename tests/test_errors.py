@@ -318,9 +318,19 @@ def test_public_cases_are_enough():
 
 # ============================================================================= files
 def _checkpoint(tmp_path):
+    """A checkpoint in PyTorch's format, as minigrad.save writes it (its records are in ok/)."""
     path = tmp_path / "ok.pt"
     minigrad.manual_seed(0)
     minigrad.save(nn.Linear(30, 20).state_dict(), str(path))
+    return path
+
+
+def _legacy_checkpoint(tmp_path):
+    """A checkpoint in minigrad's former format (JSON and .npy members), which still loads."""
+    import shutil
+
+    path = tmp_path / "ok.pt"
+    shutil.copy(os.path.join(os.path.dirname(__file__), "data", "legacy_checkpoint_v1.mg"), path)
     return path
 
 
@@ -332,6 +342,11 @@ def _rewrite(src, dst, mutate):
             data = mutate(info.filename, zin.read(info.filename))
             if data is not None:
                 zout.writestr(info.filename, data)
+
+
+def _member(suffix, replacement):
+    """A mutation of the member whose name ends with ``suffix``."""
+    return lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: replacement(d) if n.endswith(suffix) else d)
 
 
 def _npy_header(shape, dtype="<f4"):
@@ -350,26 +365,37 @@ def _npy_with_pickle():
     return buf.getvalue()
 
 
-FILE_CASES = {
+# damaged files of both formats; (format, how the file is damaged)
+_ANY_FORMAT = {
     "empty": lambda raw, p: p.write_bytes(b""),
     "garbage": lambda raw, p: p.write_bytes(b"garbage" * 100),
     "truncated-10": lambda raw, p: p.write_bytes(raw[:10]),
     "truncated-half": lambda raw, p: p.write_bytes(raw[: len(raw) // 2]),
     "truncated-last-byte": lambda raw, p: p.write_bytes(raw[:-1]),
     "flipped-data-byte": lambda raw, p: p.write_bytes(
-        raw[: raw.find(b"\x93NUMPY") + 300] + bytes([raw[raw.find(b"\x93NUMPY") + 300] ^ 0xFF])
-        + raw[raw.find(b"\x93NUMPY") + 301:]),
-    "no-structure": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: None if n.endswith("structure.json") else d),
-    "bad-json": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: b"{nope" if n.endswith("structure.json") else d),
-    "missing-tensor": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: None if n.endswith("tensors/0.npy") else d),
-    "short-tensor": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: d[:-40] if n.endswith("tensors/0.npy") else d),
-    "pickled-array": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: _npy_with_pickle() if n.endswith("tensors/0.npy") else d),
-    "future-format": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: b"minigrad-checkpoint 99\n" if n.endswith("format") else d),
-    "bad-tensor-index": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: d.replace(b'"i": 0', b'"i": 99') if n.endswith("structure.json") else d),
-    "huge-declared-shape": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: _npy_header((10 ** 12,)) + b"\0" * 64 if n.endswith("tensors/0.npy") else d),
-    "shape-overflowing-int64": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: _npy_header((2 ** 62, 4)) + b"\0" * 64 if n.endswith("tensors/0.npy") else d),
-    "header-longer-than-data": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: _npy_header((20, 31)) + d[-2400:] if n.endswith("tensors/0.npy") else d),
-    "deeply-nested": lambda raw, p: _rewrite(p.with_name("ok.pt"), p, lambda n, d: b"[" * 100000 + b"]" * 100000 if n.endswith("structure.json") else d),
+        raw[: len(raw) // 3] + bytes([raw[len(raw) // 3] ^ 0xFF]) + raw[len(raw) // 3 + 1:]),
+}
+FILE_CASES = {
+    **{("pytorch", k): v for k, v in _ANY_FORMAT.items()},
+    **{("former", k): v for k, v in _ANY_FORMAT.items()},
+    ("pytorch", "no-data.pkl"): _member("data.pkl", lambda d: None),
+    ("pytorch", "bad-pickle"): _member("data.pkl", lambda d: b"{nope"),
+    ("pytorch", "truncated-pickle"): _member("data.pkl", lambda d: d[:len(d) // 2]),
+    ("pytorch", "missing-storage"): _member("data/0", lambda d: None),
+    ("pytorch", "short-storage"): _member("data/0", lambda d: d[:-40]),
+    ("pytorch", "huge-declared-numel"): _member("data.pkl", lambda d: d.replace(b"M\x58\x02", b"J\xff\xff\xff\x7f")),
+    ("pytorch", "deeply-nested"): _member("data.pkl", lambda d: b"\x80\x02" + b"(" * 100000 + b"."),
+    ("former", "no-structure"): _member("structure.json", lambda d: None),
+    ("former", "bad-json"): _member("structure.json", lambda d: b"{nope"),
+    ("former", "missing-tensor"): _member("tensors/0.npy", lambda d: None),
+    ("former", "short-tensor"): _member("tensors/0.npy", lambda d: d[:-4]),
+    ("former", "pickled-array"): _member("tensors/0.npy", lambda d: _npy_with_pickle()),
+    ("former", "future-format"): _member("format", lambda d: b"minigrad-checkpoint 99\n"),
+    ("former", "bad-tensor-index"): _member("structure.json", lambda d: d.replace(b'"i": 0', b'"i": 99')),
+    ("former", "huge-declared-shape"): _member("tensors/0.npy", lambda d: _npy_header((10 ** 12,)) + b"\0" * 64),
+    ("former", "shape-overflowing-int64"): _member("tensors/0.npy", lambda d: _npy_header((2 ** 62, 4)) + b"\0" * 64),
+    ("former", "header-longer-than-data"): _member("tensors/0.npy", lambda d: _npy_header((20, 31)) + d[-24:]),
+    ("former", "deeply-nested"): _member("structure.json", lambda d: b"[" * 100000 + b"]" * 100000),
 }
 
 
@@ -381,15 +407,12 @@ def test_load_zip_bomb_refused(tmp_path):
     bomb = tmp_path / "bomb.pt"
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename.endswith("tensors/0.npy"):
-                data = _npy_header((500_000,)) + bytes(2_000_000)
-            zout.writestr(info.filename, data)
+            zout.writestr(info.filename, zin.read(info.filename))
     with zipfile.ZipFile(bomb) as z:
-        forged = 10_000 * z.getinfo("minigrad/tensors/0.npy").compress_size
+        forged = 10_000 * z.getinfo("ok/data/0").compress_size
     raw = bytearray(bomb.read_bytes())
     entry = raw.find(b"PK\x01\x02")  # central directory entries
-    while raw[entry + 46:entry + 46 + 22] != b"minigrad/tensors/0.npy":
+    while raw[entry + 46:entry + 46 + 9] != b"ok/data/0":
         entry = raw.find(b"PK\x01\x02", entry + 4)
     raw[entry + 24:entry + 28] = forged.to_bytes(4, "little")  # the central directory's size
     bomb.write_bytes(bytes(raw))
@@ -407,20 +430,22 @@ def test_load_recompressed_checkpoint_still_works(tmp_path):
     assert all(np.array_equal(a[k].numpy(), b[k].numpy()) for k in a)
 
 
-@pytest.mark.parametrize("kind", list(FILE_CASES))
-def test_load_bad_file(tmp_path, kind):
+@pytest.mark.parametrize("case", list(FILE_CASES), ids=["/".join(c) for c in FILE_CASES])
+def test_load_bad_file(tmp_path, case):
     """Each damaged file gives minigrad.load's RuntimeError naming the file, never a crash, a
     pickle load, or a huge allocation (a header declaring 10^12 elements is refused by comparing
     it with the bytes present, before numpy allocates)."""
-    raw = _checkpoint(tmp_path).read_bytes()
+    fmt, _ = case
+    raw = (_checkpoint if fmt == "pytorch" else _legacy_checkpoint)(tmp_path).read_bytes()
     bad = tmp_path / "bad.pt"
-    FILE_CASES[kind](raw, bad)
-    with pytest.raises(RuntimeError, match=r"minigrad\.load: .*bad\.pt (is not a minigrad checkpoint|is corrupt or truncated)"):
+    FILE_CASES[case](raw, bad)
+    with pytest.raises(RuntimeError, match=r"minigrad\.load: .*bad\.pt (is not a checkpoint|is corrupt or truncated)"):
         minigrad.load(str(bad))
 
 
 def test_load_pickled_file_is_refused_not_unpickled(tmp_path):
-    """A file written by pickle (as torch.save does) is never unpickled: a clear error instead."""
+    """A pickle that would run code is never unpickled: a bare pickle file is not a checkpoint,
+    and the same pickle as a checkpoint's data.pkl is refused with PyTorch's weights_only error."""
     import pickle
 
     class Boom:
@@ -429,8 +454,12 @@ def test_load_pickled_file_is_refused_not_unpickled(tmp_path):
 
     path = tmp_path / "evil.pt"
     path.write_bytes(pickle.dumps(Boom()))
-    with pytest.raises(RuntimeError, match="not a minigrad checkpoint"):
+    with pytest.raises(RuntimeError, match="evil.pt is not a checkpoint"):
         minigrad.load(str(path))
+    with zipfile.ZipFile(tmp_path / "evil_zip.pt", "w") as z:
+        z.writestr("archive/data.pkl", pickle.dumps(Boom(), protocol=2))
+    with pytest.raises(pickle.UnpicklingError, match="whose module posix is blocked"):
+        minigrad.load(str(tmp_path / "evil_zip.pt"))
     assert not (tmp_path / "pwned").exists()
 
 

@@ -1,5 +1,6 @@
 """The examples in examples/: each runs as a user would run it (a subprocess with this Python),
-and says what it should. Short runs check the options and the output; one test runs
+and says what it should (dropout_study.py: tests/test_dropout_study.py and
+tests/test_documented_numbers.py). Short runs check the options and the output; one test runs
 train_mlp.py with its defaults to check its claim: dropout makes the train-test gap clearly
 smaller without costing test accuracy. No test asserts a timing (the machine may be busy)."""
 import json
@@ -58,7 +59,6 @@ def is_png(path):
     ("train_mlp.py", ["--dropout", "--input-dropout", "--hidden", "--layers", "--epochs", "--lr",
                       "--batch-size", "--train-size", "--test-size", "--seed", "--threads", "--json", "--plot"]),
     ("dropout_demo.py", ["--seed", "--p", "--calls", "--samples"]),
-    ("dropout_study.py", ["--quick", "--seed", "--seeds", "--epochs", "--passes", "--masks", "--json", "--plot"]),
 ])
 def test_help_lists_the_options(script, options):
     out = ok(run(script, "--help"))
@@ -73,7 +73,6 @@ def test_help_lists_the_options(script, options):
     ("train_mlp.py", ["--train-size", "1000", "--test-size", "1000"]),
     ("train_mlp.py", ["--epochs", "0"]),
     ("dropout_demo.py", ["--p", "1.5"]),
-    ("dropout_study.py", ["--passes", "0"]),
 ])
 def test_bad_arguments_are_usage_errors(script, args):
     proc = run(script, *args)
@@ -206,47 +205,3 @@ def test_dropout_demo_other_p_scales_by_one_over_keep_probability():
     assert "1/(1-p) = 4" in out
     ratios = re.findall(r"each multiplied by \[([^\]]*)\]", out)
     assert all(r in ("4.0", "") for r in ratios) and "4.0" in ratios
-
-
-# -------------------------------------------------------------------------------------------------
-# dropout_study.py
-# -------------------------------------------------------------------------------------------------
-def test_dropout_study_quick_prints_the_three_tables_and_writes_json(tmp_path):
-    path = tmp_path / "study.json"
-    out = ok(run("dropout_study.py", "--quick", "--json", path))
-    assert "(a) dropout probability p" in out
-    assert "(b) classic vs inverted dropout" in out
-    assert "(c) Monte Carlo dropout" in out
-    for p in ("0 ", "0.2 ", "0.5 ", "0.8 "):
-        assert re.search(rf"^    {re.escape(p)}", out, re.M), f"row p={p} missing"
-    study = json.loads(path.read_text())
-    assert [r["p"] for r in study["p_sweep"]] == [0.0, 0.2, 0.5, 0.8]
-    for r in study["p_sweep"]:
-        assert 0 <= r["test_acc"] <= 1 and r["gap"] == pytest.approx(r["train_acc"] - r["test_acc"], abs=1e-9)
-    # (b): both conventions keep the expected activation; mixing them halves it at test time,
-    # i.e. training activations are 1/(1-p) = 2 times the test-time ones
-    ratios = {r["name"].split()[0]: r["ratio"] for r in study["conventions"]}
-    assert ratios["inverted"] == pytest.approx(1.0, abs=0.05)
-    assert ratios["classic"] == pytest.approx(1.0, abs=0.05)
-    assert ratios["mixed"] == pytest.approx(2.0, abs=0.1)
-    # (c): MC dropout is more uncertain about the digits it gets wrong
-    mc = study["mc_dropout"]
-    assert mc["n_correct"] + mc["n_wrong"] == mc["n"]
-    assert mc["n_wrong"] > 0  # a 15-epoch network makes some mistakes on 1,000 digits
-    assert mc["entropy_wrong"] > mc["entropy_correct"]
-    assert mc["variance_wrong"] > mc["variance_correct"]
-
-
-def test_dropout_study_plot(tmp_path):
-    pytest.importorskip("matplotlib")
-    path = tmp_path / "study.png"
-    out = ok(run("dropout_study.py", "--quick", "--epochs", "2", "--passes", "5", "--masks", "20", "--plot", path))
-    assert f"plot written to {path}" in out
-    assert is_png(path)
-
-
-def test_dropout_study_plot_without_matplotlib_says_so(tmp_path):
-    proc = run_without_matplotlib("dropout_study.py", "--quick", "--plot", tmp_path / "study.png")
-    assert proc.returncode == 2
-    assert "--plot needs matplotlib" in proc.stderr
-    assert "training" not in proc.stderr  # refused before any training

@@ -260,8 +260,8 @@ IDX = {
     "neg-int": -1,
     "slice": slice(1, 3),
     "slice-step": (slice(None), slice(None, None, 2)),
-    "neg-step": slice(None, None, -1),
-    "neg-step-2d": (slice(None, None, -2), slice(3, 0, -1)),
+    "negative-bounds": slice(-3, -1),
+    "steps-2d": (slice(None, None, 2), slice(1, 4, 2)),
     "none": (None, 1),
     "ellipsis": (Ellipsis, 1),
     "ellipsis-none": (0, Ellipsis, None),
@@ -276,6 +276,8 @@ IDX = {
 }
 for name, idx in IDX.items():
     case(f"getitem-{name}", lambda a, idx=idx: a[idx], shapes((3, 4)))
+case("embedding", lambda w: minigrad.nn.functional.embedding(minigrad.tensor([[0, 2], [1, 1]]), w),
+     shapes((3, 4)))
 
 
 def _tensor_idx_cases():
@@ -523,6 +525,14 @@ case("lgamma", lambda a: a.lgamma(), shapes((3, 4), positive=True))
 case("digamma-polygamma", lambda a: a.digamma() + minigrad.polygamma(1, a), shapes((3, 4), positive=True))
 case("erfinv", lambda a: (a * 0.4).erfinv(), shapes((3, 4)))
 case("scatter_reduce-prod", lambda a, b: a.scatter_reduce(1, minigrad.tensor([[0, 2, 0, 1], [1, 1, 2, 2]]), b, "prod"), shapes((2, 3), (2, 4)))
+
+# ------------------------------------------------------------------ convolution, pooling, normalisation
+# (more cases, against PyTorch too, in test_conv.py, test_pooling.py and test_normalization.py)
+F_ = minigrad.nn.functional
+case("conv2d", lambda x, w, b: F_.conv2d(x, w, b, stride=2, padding=1, groups=2), shapes((2, 4, 5, 5), (4, 2, 3, 3), (4,)))
+case("conv2d-reflect-pad", lambda x, m=minigrad.nn.Conv2d(2, 2, 3, padding=1, padding_mode="reflect", dtype=F64): m(x), shapes((1, 2, 4, 4)))
+case("max_pool2d-avg_pool2d", lambda x: F_.max_pool2d(x, 2).sum() + F_.avg_pool2d(x, 3, 1, 1).sum(), lambda: (_distinct((1, 2, 4, 4)),))
+case("batch_norm-layer_norm", lambda x, w: F_.batch_norm(x, None, None, w, None, True) + F_.layer_norm(x, (3,), w), shapes((4, 3), (3,)))
 
 # ------------------------------------------------------------------ compositions
 case("mlp", lambda x, w1, w2: ((x @ w1).tanh() @ w2).log_softmax(1), shapes((4, 3), (3, 5), (5, 2)))

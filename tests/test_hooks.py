@@ -292,27 +292,27 @@ def test_hook_errors_match_torch(name):
 
 
 def test_handle_id_and_leaf_registry_is_freed():
-    from minigrad.autograd import engine
+    from minigrad.autograd import hooks
 
     x = minigrad.ones(2, requires_grad=True)
     h = x.register_hook(lambda g: g)
     assert isinstance(h.id, int)
-    assert id(x) in engine._LEAF_HOOKS
+    assert id(x) in hooks._LEAF_HOOKS
     del x
     gc.collect()
-    assert not any(ref() is None for ref, _ in engine._LEAF_HOOKS.values())
+    assert not any(ref() is None for ref, _ in hooks._LEAF_HOOKS.values())
 
 
 def test_no_hooks_no_wrapper():
     """Without leaf hooks the engine uses its sink as it is (the common path stays as it was)."""
-    from minigrad.autograd import engine
+    from minigrad.autograd import hooks, sinks
 
     x = minigrad.ones(3, requires_grad=True)
     y = (x * 2).sum()
-    sink = engine._LeafSink()
-    assert engine._HookedLeaves.wrap(sink, [y.grad_fn]) is None
+    sink = sinks.LeafSink()
+    assert hooks.with_leaf_hooks(sink, [y.grad_fn]) is sink
     x.register_hook(lambda g: g)
-    assert engine._HookedLeaves.wrap(sink, [y.grad_fn]) is not None
+    assert hooks.with_leaf_hooks(sink, [y.grad_fn]) is not sink
 
 
 def test_hook_gradient_values_float64():

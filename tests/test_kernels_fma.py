@@ -1,8 +1,9 @@
 """minigrad._ops.fma: a * b + c rounded once (csrc/fma.h), the optimizers' float updates.
 
-Checked against exact rational arithmetic, on both code paths (the FMA instruction and C99's
-fma()), for every operand shape, at sizes that divide no chunk, on 1 and 2 threads; and its
-argument checks."""
+Checked against exact rational arithmetic, in every variant this CPU runs (C99's fma(), and the
+FMA instruction in AVX2 and AVX-512 loops), for every operand shape, at sizes that divide no
+chunk, on 1, 2 and 3 threads; and its argument checks. (tests/test_kernel_variants.py checks the
+variants against each other at awkward sizes and offsets.)"""
 from fractions import Fraction
 
 import numpy as np
@@ -12,6 +13,7 @@ import minigrad
 from minigrad import _ops
 
 SIZES = [0, 1, 7, 17, 255, 1000, 70001]
+VARIANTS = _ops.available_fma_variants()
 
 
 def _exact(a, b, c):
@@ -29,14 +31,12 @@ def _operands(n, dtype, seed=0):
     return a, b, c
 
 
-@pytest.fixture(params=[True, False], ids=["fma-instruction", "c99-fma"])
+@pytest.fixture(params=VARIANTS)
 def path(request):
-    before = _ops._fma_uses_hardware()
-    if request.param and not before:
-        pytest.skip("this CPU has no FMA instruction")  # the C99 path is still tested
-    _ops._fma_set_hardware(request.param)
+    before = _ops.fma_variant()
+    _ops.set_fma_variant(request.param)
     yield request.param
-    _ops._fma_set_hardware(before)
+    _ops.set_fma_variant(before)
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
@@ -61,20 +61,20 @@ def test_fma_is_correctly_rounded(path, dtype, shape):
 
 @pytest.mark.parametrize("n", SIZES)
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_fma_same_bits_on_both_paths_and_any_thread_count(n, dtype):
+def test_fma_same_bits_in_every_variant_and_any_thread_count(n, dtype):
     a, b, c = _operands(n, dtype, seed=n)
     results = []
-    hw = _ops._fma_uses_hardware()
+    before = _ops.fma_variant()
     threads = minigrad.get_num_threads()
     try:
-        for use_hw in ([True, False] if hw else [False]):
-            _ops._fma_set_hardware(use_hw)
+        for variant in VARIANTS:
+            _ops.set_fma_variant(variant)
             for t in (1, 2, 3):
                 minigrad.set_num_threads(t)
                 results.append(_ops.fma(a, b, c))
                 results.append(_ops.fma(0.25, b, c))
     finally:
-        _ops._fma_set_hardware(hw)
+        _ops.set_fma_variant(before)
         minigrad.set_num_threads(threads)
     for r in results[2::2]:
         np.testing.assert_array_equal(r, results[0])
@@ -110,3 +110,18 @@ def test_fma_argument_checks():
         ro = np.zeros(4)
         ro.flags.writeable = False
         _ops.fma(1.0, 2.0, c, out=ro)
+
+
+def test_fma_variant_settings():
+    assert VARIANTS[0] == "generic" and _ops.fma_variant() in VARIANTS
+    with pytest.raises(ValueError, match="unknown fma variant 'scalar'"):
+        _ops.set_fma_variant("scalar")
+    before = _ops.fma_variant()
+    try:
+        _ops._fma_set_hardware(False)          # the older switch, still used by the sanitizer tests
+        assert _ops.fma_variant() == "generic" and not _ops._fma_uses_hardware()
+        if len(VARIANTS) > 1:
+            _ops._fma_set_hardware(True)
+            assert _ops.fma_variant() == VARIANTS[-1] and _ops._fma_uses_hardware()
+    finally:
+        _ops.set_fma_variant(before)

@@ -16,6 +16,9 @@ EXTENSIONS = {
     # the module the factory functions (zeros, randn ...) live in; importing it is unavoidable
     # (minigrad.creation), the functions themselves are re-exported at top level as in torch
     "creation",
+    # the safetensors format, with the functions of the safetensors package's torch module
+    # (safetensors.torch.save_file -> minigrad.safetensors.save_file); torch has no such module
+    "safetensors",
 }
 
 
@@ -34,8 +37,9 @@ def test_allow_list_has_no_stale_entries():
 
 
 @pytest.mark.parametrize("name", ["getitem", "setitem", "cast", "sum_to", "canonical_dim",
-                                  "apply_inplace", "linear", "add_", "copy_", "view", "expand",
-                                  "parse_shape", "infer_shape", "arithmetic", "methods"])
+                                  "apply_inplace", "linear", "affine", "add_", "copy_", "view",
+                                  "expand", "parse_shape", "infer_shape", "arithmetic",
+                                  "tensor_methods"])
 def test_internal_helpers_are_not_top_level(name):
     assert not hasattr(minigrad, name)
 
@@ -43,7 +47,7 @@ def test_internal_helpers_are_not_top_level(name):
 def test_internal_helpers_stay_reachable_from_minigrad_ops():
     """Tensor's methods and the other modules use them through ``minigrad.ops``."""
     for name in ("getitem", "setitem", "cast", "sum_to", "canonical_dim", "apply_inplace",
-                 "linear", "view", "expand"):
+                 "affine", "view", "expand"):
         assert callable(getattr(minigrad.ops, name))
 
 

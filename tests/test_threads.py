@@ -13,6 +13,11 @@ randomness:
   ``F.dropout(x, p, generator=g)`` (a minigrad extension);
 * draw data with ``randn(..., generator=g)`` or make it before the threads start.
 """
+import json
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 
 import numpy as np
@@ -250,3 +255,140 @@ def test_deepcopy_model_with_private_generator():
     with minigrad.no_grad():
         clone[0].load_state_dict(model[0].state_dict())
         np.testing.assert_array_equal(model(x).numpy(), clone(x).numpy())
+
+
+# ====================================================== thread counts the machine cannot give
+# libgomp exits the process ("Thread creation failed") when it cannot start the threads it is
+# asked for. Each case runs in its own process, under an address-space limit set in the child,
+# and must end normally, with a warning and a lower count, and correct results.
+LIMITED = textwrap.dedent(
+    """
+    import json, os, resource, sys, warnings
+    import numpy as np
+
+    def vm_bytes():
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+
+    def limit_memory(extra_mb):
+        limit = vm_bytes() + extra_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    def product_and_serial():
+        a = minigrad.randn(512, 384, generator=minigrad.Generator().manual_seed(1))
+        b = minigrad.randn(384, 256, generator=minigrad.Generator().manual_seed(2))
+        c = (a @ b).numpy()
+        n = minigrad.get_num_threads()
+        minigrad.set_num_threads(1)
+        same = bool(np.array_equal(c, (a @ b).numpy()))
+        minigrad.set_num_threads(n)
+        return same
+    """
+)
+
+
+from test_fork import _env_importing_this_minigrad  # noqa: E402
+
+
+def _run_limited(body, env=None, timeout=120):
+    code = LIMITED + textwrap.dedent(body)
+    proc = subprocess.run([sys.executable, "-W", "always", "-c", code], capture_output=True,
+                          text=True, timeout=timeout,
+                          env=dict(_env_importing_this_minigrad(), **(env or {})))
+    assert "Thread creation failed" not in proc.stderr
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1]), proc.stderr
+
+
+needs_openmp = pytest.mark.skipif(not minigrad.parallel.openmp_enabled(),
+                                  reason="serial build: no threads are started")
+needs_linux_limits = pytest.mark.skipif(not sys.platform.startswith("linux"),
+                                        reason="RLIMIT_AS and /proc/self/status")
+
+
+@needs_openmp
+@needs_linux_limits
+def test_set_num_threads_under_a_memory_limit_warns_and_lowers_the_count():
+    out, _ = _run_limited(
+        """
+        import minigrad
+        limit_memory(256)   # room for about 30 default (8 MiB) thread stacks, not 1023
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            minigrad.set_num_threads(1024)
+        print(json.dumps({"n": minigrad.get_num_threads(), "same": product_and_serial(),
+                          "warnings": [str(w.message) for w in caught]}))
+        """
+    )
+    assert 1 <= out["n"] < 1024 and out["same"]
+    assert len(out["warnings"]) == 1
+    assert out["warnings"][0].startswith("set_num_threads: cannot start 1024 threads (only ")
+    assert out["warnings"][0].endswith(f"using {out['n']}")
+
+
+@needs_openmp
+@needs_linux_limits
+def test_omp_num_threads_beyond_the_limit_is_clamped_with_a_warning():
+    out, stderr = _run_limited(
+        """
+        limit_memory(1024)   # set before the import, which chooses the count
+        import minigrad
+        print(json.dumps({"n": minigrad.get_num_threads(), "same": product_and_serial()}))
+        """,
+        env={"OMP_NUM_THREADS": "100000"},
+    )
+    assert "OMP_NUM_THREADS=100000 is more threads than minigrad uses (at most 1024); using 1024" in stderr
+    assert "cannot start 1024 threads" in stderr  # then the probe lowers it under the limit
+    assert 1 <= out["n"] < 1024 and out["same"]
+
+
+@needs_openmp
+@needs_linux_limits
+def test_the_probe_uses_openmps_stack_size():
+    """With OMP_STACKSIZE=64M each OpenMP thread needs 64 MiB of address space: a probe with the
+    default 8 MiB stacks would accept 40 threads that libgomp could not create."""
+    out, stderr = _run_limited(
+        """
+        import minigrad
+        limit_memory(512)
+        minigrad.set_num_threads(40)
+        print(json.dumps({"n": minigrad.get_num_threads(), "same": product_and_serial()}))
+        """,
+        env={"OMP_STACKSIZE": "64M"},
+    )
+    assert out["n"] <= 4 and out["same"]
+    assert "cannot start 40 threads" in stderr
+
+
+@needs_openmp
+def test_counts_the_machine_can_give_are_kept_without_warning():
+    out, stderr = _run_limited(
+        """
+        import minigrad
+        minigrad.set_num_threads(16)
+        print(json.dumps({"n": minigrad.get_num_threads(), "same": product_and_serial()}))
+        """,
+        env={"OMP_NUM_THREADS": "3"},
+    )
+    assert out == {"n": 16, "same": True} and "RuntimeWarning" not in stderr
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("", 0), ("64M", 64 << 20), ("64m", 64 << 20), ("512", 512 << 10), ("1 G", 1 << 30),
+    ("100B", 100), ("  8k ", 8 << 10), ("lots", 0),
+])
+def test_omp_stacksize_is_read_as_libgomp_reads_it(monkeypatch, value, expected):
+    from minigrad import _ops
+
+    monkeypatch.delenv("GOMP_STACKSIZE", raising=False)
+    monkeypatch.setenv("OMP_STACKSIZE", value)
+    assert _ops._omp_stack_bytes() == expected
+
+
+def test_more_than_1024_threads_is_an_error_and_changes_nothing():
+    before = minigrad.get_num_threads()
+    with pytest.raises(RuntimeError, match="set_num_threads supports at most 1024 threads, but got 1025"):
+        minigrad.set_num_threads(1025)
+    assert minigrad.get_num_threads() == before

@@ -21,6 +21,7 @@ import numpy as np
 from .._dtype import tensor_type_name
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state, no_grad
+from .graph import edges_as_pytorch, presented_edges, pytorch_spec
 
 __all__ = ["Node", "Op", "Function", "once_differentiable"]
 
@@ -51,12 +52,25 @@ class Node:
       next_edges        one entry per forward argument: the argument's ``grad_fn`` (a Node), the
                         argument itself if it is a leaf that requires grad, or None
       needs_input_grad  tuple of bools, ``edge is not None`` for each argument
-      _hooks            None, or the ``register_hook``/``retain_grad`` state of the tensor this
-                        node computed (``engine._TensorHooks``)
+      _input_meta       (shape, dtype) of each argument a gradient goes to, else None: the
+                        engine checks every gradient against it
+      _tensor_args      tuple of bools, which arguments were tensors (PyTorch's graph shows
+                        only those: ``next_functions``, ``graph.py``)
+      _hooks            None, or the hooks of the tensor this node computed and of the node
+                        itself (``hooks._TensorHooks``)
+
+    A subclass names itself as PyTorch's graph does with the class attribute ``node_name``
+    (default: ``"<ClassName>Backward0"``), or with a ``name()`` method when the name depends
+    on the call (``SumBackward0`` for a full sum, ``SumBackward1`` along dims).
     """
 
-    __slots__ = ("next_edges", "needs_input_grad", "_input_meta", "_saved", "_saved_versions", "_hooks",
-                 "_out_vc", "__weakref__")
+    __slots__ = ("next_edges", "needs_input_grad", "_input_meta", "_saved", "_saved_versions",
+                 "_hooks", "_out_vc", "_tensor_args", "_metadata", "__weakref__")
+    node_name = None
+    # The arguments PyTorch's graph lists as inputs (``next_functions``), by position, when they
+    # are not just the ones that were tensors: e.g. (0, 1) for ``x * 2``, whose 2 PyTorch wraps
+    # in a tensor (shown as ``(None, 0)``).
+    edge_args = None
 
     # Optional, per subclass: for each saved value, the inputs whose gradient uses it (e.g. Mul
     # saves (a, b): a only serves b's gradient). A saved input is then version-checked only if
@@ -101,37 +115,67 @@ class Node:
         if self._saved:
             self._saved = _RELEASED
 
+    # A node PyTorch's graph has no counterpart of (a reshape minigrad adds inside a fused op)
+    # is ``transparent``: ``next_functions`` shows its input in its place.
+    transparent = False
+
+    def pytorch_graph(self):
+        """For a fused node (one node where PyTorch records several), PyTorch's nodes as a spec
+        ``(name, children)``: a child is a spec, an argument's position, or None (see
+        ``graph.presented_edges``); None for an ordinary node."""
+        return None
+
     def name(self):
-        return f"{type(self).__name__}Backward0"
+        """The node's name in PyTorch's graph (``MulBackward0``, ``NllLossBackward0`` ...)."""
+        if self.pytorch_graph.__func__ is not Node.pytorch_graph:
+            spec = pytorch_spec(self)
+            if spec is not None:
+                return spec[0]
+        return self.node_name or f"{type(self).__name__}Backward0"
 
     def __repr__(self):
         return f"<{self.name()} object at {id(self):#x}>"
 
     @property
     def next_functions(self):
-        """PyTorch's view of the edges: ``((node_or_AccumulateGrad_or_None, 0), ...)``."""
-        return tuple(
-            (AccumulateGrad(e) if isinstance(e, Tensor) else e, 0) for e in self.next_edges
-        )
+        """PyTorch's view of the edges: ``((node, output_nr), ...)``, one pair per argument that
+        was a tensor: its node, ``AccumulateGrad`` for a leaf, None if it needs no gradient."""
+        if self.pytorch_graph.__func__ is not Node.pytorch_graph:
+            spec = pytorch_spec(self)
+            if spec is not None:
+                return presented_edges(self, spec[1])
+        shown = self._tensor_args
+        if self.edge_args is not None:
+            shown = [i in self.edge_args for i in range(len(shown))]
+        return edges_as_pytorch(self.next_edges, shown, Tensor, Node)
+
+    def _as_pytorch_edge(self):
+        return (self, 0)
+
+    @property
+    def metadata(self):
+        """A dict for the user's annotations, kept with the node (PyTorch's ``Node.metadata``)."""
+        if getattr(self, "_metadata", None) is None:
+            self._metadata = {}
+        return self._metadata
+
+    def register_hook(self, fn):
+        """``fn(grad_inputs, grad_outputs)`` after this node computed its gradients (one per
+        entry of ``next_functions``; it may return a tuple that replaces them); returns a
+        removable handle."""
+        from . import hooks
+
+        return hooks.register_node_hook(self, fn, post=True)
+
+    def register_prehook(self, fn):
+        """``fn(grad_outputs)`` before this node runs (it may return a tuple that replaces the
+        gradients it receives); returns a removable handle."""
+        from . import hooks
+
+        return hooks.register_node_hook(self, fn, post=False)
 
     def _run_backward(self, grad):
         raise NotImplementedError
-
-
-class AccumulateGrad:
-    """What PyTorch shows as a leaf's node in ``next_functions``; minigrad's edges point at the
-    leaf tensor directly, and the engine adds the gradient into its ``.grad``."""
-
-    __slots__ = ("variable",)
-
-    def __init__(self, variable):
-        self.variable = variable
-
-    def name(self):
-        return "torch::autograd::AccumulateGrad"
-
-    def __repr__(self):
-        return f"<AccumulateGrad object at {id(self):#x}>"
 
 
 def broadcast_error(*shapes):
@@ -190,22 +234,37 @@ def sync_view(t):
     t._requires_grad = True
 
 
+def sync_views(tensors):
+    """The tensors, with the history of views whose base changed in place brought up to date."""
+    for t in tensors:
+        if isinstance(t, Tensor) and t._base is not None and t._base.grad_fn is not t._base_fn:
+            sync_view(t)
+    return tensors
+
+
 def _record(node, args, result, arrays):
     """Attach ``node`` as ``result``'s grad_fn: edges, and version stamps of saved inputs.
     (Views among ``args`` have been brought up to date by the caller; see ``sync_view``.)"""
     edges = []
+    tensors = []
     meta = []  # (shape, dtype) of each input a gradient goes to: the engine checks gradients
     for a in args:  # a plain loop: this runs for every recorded op
-        if isinstance(a, Tensor) and a._requires_grad:
-            fn = a.grad_fn
-            edges.append(a if fn is None else fn)
-            data = a._data
-            meta.append((data.shape, data.dtype))
+        if isinstance(a, Tensor):
+            tensors.append(True)
+            if a._requires_grad:
+                fn = a.grad_fn
+                edges.append(a if fn is None else fn)
+                data = a._data
+                meta.append((data.shape, data.dtype))
+                continue
         else:
-            edges.append(None)
-            meta.append(None)
+            tensors.append(False)
+        edges.append(None)
+        meta.append(None)
     node.next_edges = edges = tuple(edges)
     node._input_meta = tuple(meta)
+    node._tensor_args = tuple(tensors)
+    node._metadata = None
     node.needs_input_grad = needs = tuple([e is not None for e in edges])
     node._hooks = None
     versions = ()
@@ -319,7 +378,6 @@ def view_into(arr, geometry):
 class AsStrided(Op):
     """A view of a (C-contiguous) base given by its geometry: how a view gets its place in the
     graph again after it was written to in place (``sync_view``, ``ops/inplace.py``)."""
-
 
     @staticmethod
     def forward(ctx, base, geometry):
@@ -481,6 +539,8 @@ class _FunctionOutput(Node):
         self.next_edges = (function,)
         self.needs_input_grad = (True,)
         self._input_meta = (None,)
+        self._tensor_args = (True,)
+        self._metadata = None
         self._saved = ()
         self._saved_versions = ()
         self._hooks = None
@@ -488,8 +548,20 @@ class _FunctionOutput(Node):
     def _run_backward(self, grad):
         return (_Slots({self.index: grad}),)
 
+    # PyTorch shows the function's own node for each of its outputs
     def name(self):
         return self.function.name()
+
+    @property
+    def next_functions(self):
+        return self.function.next_functions
+
+    @property
+    def metadata(self):
+        return self.function.metadata
+
+    def _as_pytorch_edge(self):
+        return (self.function, self.index)
 
 
 def once_differentiable(fn):

@@ -10,7 +10,12 @@
  *     so the rounding error grows with log2(M / MG_SUM_BLOCK), not with M;
  *   - the order of every addition depends on M and the column only. Threads split the columns
  *     (the caller hands each one a range [j0, j1)), never the rows, so the bits of the result do
- *     not depend on how many threads run.
+ *     not depend on how many threads run;
+ *   - it has one implementation, the same on every CPU and with every GEMM variant (generic,
+ *     avx2_fma, avx512): plain C additions, which no compiler may reorder or fuse (there is no
+ *     multiply to contract, and minigrad never builds with -ffast-math). The compiler
+ *     vectorises the inner loops across columns only, where each lane is one column's own sum
+ *     in the order above. A SIMD version must keep that shape: lanes = columns, never rows.
  * For float32 input the double result is then rounded once: the answer is the correctly rounded
  * column sum unless the column cancels almost completely.
  */

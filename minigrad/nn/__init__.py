@@ -6,7 +6,7 @@ Example::
     >>> import minigrad.nn as nn
     >>> model = nn.Sequential(nn.Linear(10, 10), nn.ReLU(), nn.Dropout(0.5), nn.Linear(10, 1))
 """
-from .parameter import Buffer, Parameter  # noqa: F401
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter  # noqa: F401
 from .modules import *  # noqa: F401,F403
 from . import functional, init, utils  # noqa: F401
 from .modules.module import Module  # noqa: F401

@@ -155,7 +155,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     w = _class_weight(input, weight, n_classes)
     _check_index_args("cross_entropy_loss", ignore_index, weight)
     return _loss.CrossEntropyIndex.apply(_rows(input), t, w, ignore_index, reduction, eps,
-                                         _index_out_shape(input, target))
+                                         _index_out_shape(input, target), input.dim())
 
 
 def _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_smoothing):
@@ -188,11 +188,14 @@ def _cross_entropy_prob(input, target, weight, ignore_index, reduction, label_sm
     w = None if weight is None else weight.to(common)  # a tensor: its gradient is computed
     out_shape = x.shape[:1] + x.shape[2:] if x.ndim >= 2 else ()
     return _loss.CrossEntropyProb.apply(_rows(input), _rows(target), w, reduction, eps,
-                                        out_shape)
+                                        out_shape, input.dim())
 
 
 class _Rows(Op):
-    """The class-dimension-last, flattened view of a (N, C, d...) tensor (see ops/loss.py)."""
+    """The class-dimension-last, flattened view of a (N, C, d...) tensor (see ops/loss.py).
+    PyTorch has no such node: the fused loss shows PyTorch's own views (``transparent``)."""
+
+    transparent = True
 
     @staticmethod
     def forward(ctx, a):
@@ -239,7 +242,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         raise _not_implemented("nll_loss_out_frame" if input.dim() <= 2 else
                                "nll_loss2d_forward_out_frame", input)
     return _loss.NLL.apply(_rows(input), t, w, ignore_index, reduction,
-                           _index_out_shape(input, target))
+                           _index_out_shape(input, target), input.dim())
 
 
 def _pointwise_loss(input, target, reduction, kind, stacklevel=4, param=None):
@@ -278,6 +281,10 @@ def _pointwise_loss(input, target, reduction, kind, stacklevel=4, param=None):
         if reduction == "mean":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
                                f"a floating point or complex dtype. Got: {_type_name(a)}")
+    if kind == "l1":  # PyTorch computes it as (input - target).abs() and its reduction
+        from ..ops.arithmetic import sub
+
+        return _apply_weight_and_reduction(sub(a, b).abs(), None, reduction)
     return _loss.PointwiseLoss.apply(a, b, reduction, kind, param)
 
 
@@ -397,8 +404,9 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         _check_into(input.shape, _broadcast_pair(pos_weight.shape, target.shape))
     if weight is not None:
         _check_into(input.shape, weight.shape)
-    loss = _loss.BCEWithLogits.apply(input, target, pos_weight)
-    return _apply_weight_and_reduction(loss, weight, reduction)
+    if weight is not None:
+        weight = weight.to(target.dtype)  # (the loss keeps the target's dtype)
+    return _loss.BCEWithLogits.apply(input, target, pos_weight, weight, reduction)
 
 
 @_fp_quiet
@@ -439,4 +447,6 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     if bad.any():
         which = "input" if bad_x.reshape(-1)[np.argmax(bad.reshape(-1))] else "target"
         raise RuntimeError(f"all elements of {which} should be between 0 and 1")
-    return _apply_weight_and_reduction(_loss.BCE.apply(input, target), weight, reduction)
+    if weight is not None:
+        weight = weight.to(input.dtype)
+    return _loss.BCE.apply(input, target, weight, reduction)

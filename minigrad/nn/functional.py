@@ -28,10 +28,11 @@ from ..ops.trigonometric import tanh as _tanh
 from ..ops._util import sum_to
 from ..ops.dropout import check_float, check_probability, zero_out
 from ..ops.dropout import dropout as _dropout
+from ..ops.embedding import embedding, embedding_bag  # noqa: F401  (F.embedding is the op itself)
 from ..ops.inplace import apply_inplace
 from ..random import next_call
 from ..tensor import Tensor, _wrap
-from ._arg_checks import _check_into, _check_tensor_args, _fp_quiet, _not_implemented, _type_name
+from ._arg_checks import _check_tensor_args, _fp_quiet, _not_implemented, is_layer_case, linear_any_case
 # the losses live in their own file; they are part of this module's namespace, as in PyTorch
 from ._functional_loss import (
     cross_entropy, nll_loss, mse_loss, l1_loss, smooth_l1_loss, huber_loss,
@@ -44,12 +45,12 @@ __all__ = [
     "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
     "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss",
     "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits", "embedding", "embedding_bag",
 ]
 
 # ====================================================================== layers and activations
 def linear(input, weight, bias=None):
-    """Applies an affine transformation: ``y = x Wᵀ + b`` (one fused kernel call for 2-d input).
+    """Applies an affine transformation: ``y = x Wᵀ + b`` (one fused kernel call).
 
     Shape:
         - input: (*, in_features)
@@ -70,59 +71,9 @@ def linear(input, weight, bias=None):
     otherwise ``matmul(input, weight.T)``, then ``bias`` added in place (broadcast into the
     output). Integer tensors work (on the slower numpy path).
     """
-    if isinstance(input, Tensor) and isinstance(weight, Tensor):
-        # the hot path (a Linear layer's forward), with the fewest checks that make it valid
-        x, w = input._data, weight._data
-        if (x.ndim == 2 and w.ndim == 2 and x.dtype == w.dtype and x.dtype.kind == "f"
-                and x.shape[1] == w.shape[1]):
-            if bias is None:
-                return _linalg.linear(input, weight)
-            if (isinstance(bias, Tensor) and bias._data.dtype == w.dtype
-                    and bias._data.shape == (w.shape[0],)):
-                return _linalg.linear(input, weight, bias)
-    return _linear_checked(input, weight, bias)
-
-
-def _linear_checked(input, weight, bias):
-    """``linear`` for everything but the plain 2-D case: PyTorch's checks on PyTorch's route."""
-    _check_tensor_args("linear", input=(input, False), weight=(weight, False), bias=(bias, True))
-    x, w = input._data, weight._data
-    if x.ndim == 0 or w.ndim == 0:
-        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are "
-                           f"{x.ndim}D and {w.ndim}D")
-    fast = x.dtype == w.dtype and x.dtype.kind == "f" and w.ndim == 2
-    if bias is not None and (x.ndim == 2 or (bias._data.ndim == 1 and input.is_contiguous())):
-        _check_addmm(input, weight, bias)
-        if fast and bias._data.shape == (w.shape[0],):
-            return _linalg.linear(input, weight, bias)
-        out = _linalg.linear(input, weight) if fast else _linalg.matmul(input, weight.t())
-        return out + bias
-    out = _linalg.linear(input, weight) if fast else _linalg.matmul(input, weight.t())
-    if bias is None:
-        return out
-    _check_into(out.shape, bias.shape)  # output.add_(bias) in PyTorch
-    if out._data.dtype.kind != "f" and bias._data.dtype.kind == "f":
-        raise RuntimeError(f"result type {_type_name(bias)} can't be cast to the desired output "
-                           f"type {_type_name(out)}")
-    return out + bias.to(out.dtype)
-
-
-def _check_addmm(input, weight, bias):
-    """PyTorch's checks of ``addmm(bias, input.reshape(-1, k), weight.t())``, in its order."""
-    if bias._data.dtype != weight._data.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_type_name(bias)} "
-                           f"and {_type_name(weight)}")
-    if input._data.dtype != weight._data.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_type_name(input)} "
-                           f"and {_type_name(weight)}")
-    if weight.dim() != 2:
-        raise RuntimeError(f"mat2 must be a matrix, got {weight.dim()}-D tensor")
-    k = input.shape[-1]
-    rows = math.prod(input.shape[:-1])
-    if k != weight.shape[1]:
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
-                           f"{weight.shape[1]}x{weight.shape[0]})")
-    bias.expand(rows, weight.shape[0])  # raises PyTorch's expand errors
+    if is_layer_case(input, weight, bias):  # a Linear layer's call, checked in a few comparisons
+        return _linalg.affine(input, weight, bias)
+    return linear_any_case(input, weight, bias)  # PyTorch's checks and routes (_arg_checks.py)
 
 
 def relu(input, inplace=False):
@@ -668,3 +619,10 @@ def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
     _check_p(p)
     return _apply_noise(input, p, training, inplace, _feature_shape, True,
                         "feature_alpha_dropout")
+
+
+# the convolution, pooling and normalisation functions (written with their ops in minigrad/ops)
+from ._functional_conv import *  # noqa: E402,F401,F403
+from ._functional_conv import __all__ as _conv_all  # noqa: E402
+
+__all__ += _conv_all

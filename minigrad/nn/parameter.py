@@ -4,7 +4,7 @@ import copy
 from ..ops._util import qualified_type_name as _type_name
 from ..tensor import Tensor, _wrap
 
-__all__ = ["Parameter", "Buffer"]
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
 
 _new = object.__new__
 
@@ -126,3 +126,191 @@ class Buffer(Tensor):
 
     def __deepcopy__(self, memo):
         return copy.deepcopy(_wrap(self._data), memo)
+
+
+# ---------------------------------------------------------------- parameters of unknown shape
+_STORAGE = Tensor.__dict__["_data"]  # the slot: the uninitialised kinds hide it behind a property
+_USE_ERROR = (
+    "Attempted to use an uninitialized parameter in {}. This error happens when you are using "
+    "a `LazyModule` or explicitly manipulating `minigrad.nn.parameter.UninitializedParameter` "
+    "objects. When using LazyModules Call `forward` with a dummy batch to initialize the "
+    "parameters before calling minigrad functions"
+)
+_SHAPE_ERROR = (
+    "Can't access the shape of an uninitialized parameter or buffer. This error usually happens "
+    "in `load_state_dict` when trying to load an uninitialized parameter into an initialized "
+    "one. Call `forward` to initialize the parameters before accessing their attributes."
+)
+
+
+def _caller():
+    """The minigrad function that touched an uninitialised tensor's data, for the error."""
+    import sys
+
+    frame, found = sys._getframe(2), None
+    while frame is not None and frame.f_globals.get("__name__", "").startswith("minigrad"):
+        name = frame.f_code.co_name  # the outermost public function (the one the user called)
+        if not name.startswith("_") and name != "method":
+            found = name
+        frame = frame.f_back
+    return f"<method '{found}' of 'minigrad.Tensor' objects>" if found else "a minigrad function"
+
+
+class UninitializedTensorMixin:
+    """What ``UninitializedParameter`` and ``UninitializedBuffer`` share: a dtype and
+    ``requires_grad`` but no shape yet; any use of their data is PyTorch's ValueError until
+    ``materialize(shape)`` gives them one (and turns them into a ``Parameter`` / ``Tensor``)."""
+
+    __slots__ = ()
+    cls_to_become = None
+
+    @property
+    def _data(self):
+        raise ValueError(_USE_ERROR.format(_caller()))
+
+    @_data.setter
+    def _data(self, value):
+        _STORAGE.__set__(self, value)
+
+    @property
+    def shape(self):
+        raise RuntimeError(_SHAPE_ERROR)
+
+    @property
+    def dtype(self):
+        from .._dtype import from_numpy_dtype
+
+        return from_numpy_dtype(_STORAGE.__get__(self).dtype)
+
+    @property
+    def data(self):
+        return _wrap(_STORAGE.__get__(self))
+
+    def is_floating_point(self):
+        return _STORAGE.__get__(self).dtype.kind == "f"
+
+    def requires_grad_(self, requires_grad=True):
+        raise ValueError(_USE_ERROR.format("<method 'requires_grad_' of 'minigrad.Tensor' objects>"))
+
+    def materialize(self, shape, device=None, dtype=None):
+        """Give the tensor its shape (uninitialised memory, as ``torch.empty``; the lazy module
+        then initialises it) and turn it into a ``Parameter`` (a ``Tensor`` for a buffer).
+
+        Example::
+
+            >>> p = nn.UninitializedParameter()
+            >>> p.materialize((2, 3))
+            >>> type(p).__name__, p.shape
+            ('Parameter', minigrad.Size([2, 3]))
+        """
+        import numpy as np
+
+        from .. import _device
+        from .._dtype import to_dtype
+
+        _device.place(device)
+        np_dtype = _STORAGE.__get__(self).dtype if dtype is None else to_dtype(dtype).np
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        _STORAGE.__set__(self, np.empty(shape, np_dtype))
+        self.__class__ = self.cls_to_become
+
+    def _retype(self, np_dtype):
+        import numpy as np
+
+        _STORAGE.__set__(self, np.empty(0, np_dtype))
+
+    def to(self, *args, **kwargs):
+        from ..ops.tensor_methods import to as _to
+
+        return _to(_wrap(_STORAGE.__get__(self)), *args, **kwargs)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        new = type(self)(requires_grad=self._requires_grad, dtype=self.dtype)
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, protocol):
+        return (type(self), (self._requires_grad, None, self.dtype))
+
+
+def _uninitialized(cls, requires_grad, device, dtype):
+    import numpy as np
+
+    from .. import _device
+    from .._dtype import get_default_dtype, to_dtype
+
+    _device.place(device)
+    t = _new(cls)
+    _STORAGE.__set__(t, np.empty(0, (get_default_dtype() if dtype is None else to_dtype(dtype)).np))
+    t._requires_grad = requires_grad
+    t._grad = None
+    t.grad_fn = None
+    t._vc = [0]
+    t._base = None
+    return t
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A parameter whose shape is not known yet (``torch.nn.UninitializedParameter``), as the
+    weights of a lazy module (``nn.LazyLinear``) hold until their first forward. Using it is an
+    error until ``materialize(shape)`` makes it a ``Parameter``.
+
+    Example::
+
+        >>> lin = nn.LazyLinear(3)
+        >>> lin.weight
+        <UninitializedParameter>
+        >>> _ = lin(minigrad.zeros(2, 5))
+        >>> lin.weight.shape
+        minigrad.Size([3, 5])
+    """
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return _uninitialized(cls, requires_grad, device, dtype)
+
+    def __init__(self, requires_grad=True, device=None, dtype=None):
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """A buffer whose shape is not known yet (``torch.nn.UninitializedBuffer``); ``materialize``
+    makes it a ``Tensor``.
+
+    Example::
+
+        >>> b = nn.UninitializedBuffer()
+        >>> b.materialize((4,))
+        >>> type(b).__name__, b.shape
+        ('Tensor', minigrad.Size([4]))
+    """
+
+    __slots__ = ()
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad=False, device=None, dtype=None):
+        return _uninitialized(cls, requires_grad, device, dtype)
+
+    def __init__(self, requires_grad=False, device=None, dtype=None):
+        pass
+
+
+def dematerialize(param, lazy_class, np_dtype):
+    """Turn a materialised parameter back into the uninitialised one it was (a checking pass of
+    ``load_state_dict`` gave it a shape)."""
+    import numpy as np
+
+    param.__class__ = lazy_class
+    _STORAGE.__set__(param, np.empty(0, np_dtype))
+
+
+def is_lazy(param):
+    """True for an uninitialised parameter or buffer."""
+    return isinstance(param, UninitializedTensorMixin)

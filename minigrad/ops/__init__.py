@@ -58,7 +58,7 @@ from .inplace_variants import *  # noqa: F401,F403
 from .integer import *  # noqa: F401,F403
 from .joining import *  # noqa: F401,F403
 from .linalg import *  # noqa: F401,F403
-from .linalg import linear  # noqa: F401
+from .linalg import affine  # noqa: F401
 from .masking import *  # noqa: F401,F403
 from .masking import masked_fill_  # noqa: F401
 from .min_max import *  # noqa: F401,F403
@@ -83,6 +83,7 @@ from .statistics import *  # noqa: F401,F403
 from .permutation import *  # noqa: F401,F403
 from .trigonometric import *  # noqa: F401,F403
 from .typeinfo import *  # noqa: F401,F403
+from . import convolution, normalization, pooling  # noqa: F401  (F.conv2d, F.batch_norm ...)
 
 _FAMILIES = (activation, arithmetic, broadcast, clamping, comparison, conversion, cumulative,
              diagonals, floating_point, gather_scatter, histograms, index_rows, indexing, inplace,

@@ -20,6 +20,8 @@ def _shape(x):
 
 
 class Add(Op):
+    edge_args = (0, 1)  # PyTorch wraps a number operand in a tensor: it shows as (None, 0)
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.shapes = (_shape(a), _shape(b))
@@ -40,6 +42,14 @@ class Sub(Op):
         ctx.shapes = (_shape(a), _shape(b))
         return a - b
 
+    # number - tensor is PyTorch's rsub(tensor, number): RsubBackward1, the tensor its one input
+    def name(self):
+        return "SubBackward0" if self._tensor_args[0] else "RsubBackward1"
+
+    @property
+    def edge_args(self):
+        return (0, 1) if self._tensor_args[0] else (1,)
+
     @staticmethod
     def backward(ctx, grad):
         sa, sb = ctx.shapes
@@ -51,6 +61,7 @@ class Sub(Op):
 
 class Mul(Op):
     saved_for = ((1,), (0,))  # a serves b's gradient, b serves a's
+    edge_args = (0, 1)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -67,8 +78,17 @@ class Mul(Op):
     __slots__ = ()
 
 
+class AlphaScale(Mul):
+    """``alpha * other`` inside ``add``/``sub``: PyTorch's add takes alpha itself, so its graph
+    has no node for this one (``transparent``: ``next_functions`` shows ``other``)."""
+
+    transparent = True
+    __slots__ = ()
+
+
 class Div(Op):
     saved_for = ((1,), (0, 1))
+    edge_args = (0, 1)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -87,6 +107,10 @@ class Div(Op):
 
 
 class Pow(Op):
+    def name(self):  # PyTorch's overloads: tensor ** number, tensor ** tensor, number ** tensor
+        a, b = self._tensor_args
+        return "PowBackward1" if a and b else ("PowBackward0" if a else "PowBackward2")
+
     @staticmethod
     def forward(ctx, a, b):
         out = _power(a, b)
@@ -182,7 +206,7 @@ def scale_by_alpha(input, other, alpha):
         return other if alpha else (other & False if isinstance(other, Tensor) else False)
     if not isinstance(other, Tensor):
         return other * alpha  # a Python number stays one (it does not take part in promotion)
-    return mul(other, alpha)
+    return AlphaScale.apply(*promote(other, alpha))
 
 
 def _is_bool(x):
@@ -260,8 +284,9 @@ class StepFunction(Op):
         return (None, None) + tuple(np.zeros(s, d if d.kind == "f" else grad.dtype)
                                     for s, d in inputs)
 
-    def name(self):
-        return f"{self.meta[0]}Backward0"
+    def name(self):  # "Sign" is SignBackward0; a name with its overload number stays as it is
+        name = self.meta[0]
+        return name if "Backward" in name else f"{name}Backward0"
 
     __slots__ = ("meta",)
 
@@ -282,7 +307,8 @@ def _rounded_div(a, b, mode):
             raise RuntimeError("ZeroDivisionError")
     if isinstance(b, int) and b == 0 and isinstance(a, Tensor) and a._data.dtype.kind in "iub":
         raise RuntimeError("ZeroDivisionError")
-    return StepFunction.apply(_floor_divide if mode == "floor" else _trunc_divide, "Div", a, b)
+    name = "DivBackward2" if isinstance(b, Tensor) else "DivBackward3"  # PyTorch's overloads
+    return StepFunction.apply(_floor_divide if mode == "floor" else _trunc_divide, name, a, b)
 
 
 def div(input, other, rounding_mode=None):

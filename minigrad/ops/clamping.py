@@ -15,22 +15,25 @@ __all__ = ["clamp", "clamp_min", "clamp_max", "clip"]
 
 class Clamp(Op):
     @staticmethod
-    def forward(ctx, a, lo, hi):
+    def forward(ctx, a, lo, hi, name="ClampBackward1"):
         ctx.save_for_backward(a)
-        ctx.bounds = (lo, hi)
+        ctx.bounds = (lo, hi, name)
         return np.clip(a, lo, hi)
 
     @staticmethod
     def backward(ctx, grad):
         (a,) = ctx.saved_tensors
-        lo, hi = ctx.bounds
+        lo, hi, _ = ctx.bounds
         inside = np.ones(a.shape, dtype=bool)
         if lo is not None:
             inside &= a >= lo
         if hi is not None:
             inside &= a <= hi
         # select, not multiply: outside the bounds the gradient is 0 even when it is inf
-        return np.where(inside, grad, np.zeros((), grad.dtype)), None, None
+        return np.where(inside, grad, np.zeros((), grad.dtype)), None, None, None
+
+    def name(self):  # clamp with number bounds, clamp_min, clamp_max: PyTorch's nodes differ
+        return self.bounds[2]
 
     __slots__ = ("bounds",)
 
@@ -51,11 +54,15 @@ def clamp(input, min=None, max=None):  # noqa: A002
     """
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _clamp(input, min, max, "Clamp")
+
+
+def _clamp(input, min, max, kind):  # noqa: A002 - kind: PyTorch's node, Clamp/ClampMin/ClampMax
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        return clamp_tensors(input, min, max)
+        return clamp_tensors(input, min, max, kind)
     if input._data.dtype.kind != "f" and any(isinstance(v, float) for v in (min, max)):
         input = input.to(get_default_dtype())
-    return Clamp.apply(input, min, max)
+    return Clamp.apply(input, min, max, kind + ("Backward1" if kind == "Clamp" else "Backward0"))
 
 
 def clamp_min(input, min):  # noqa: A002
@@ -67,7 +74,7 @@ def clamp_min(input, min):  # noqa: A002
         >>> minigrad.tensor([-1., 0.5, 2.]).clamp_min(0.)
         tensor([0.0000, 0.5000, 2.0000])
     """
-    return clamp(input, min=min)
+    return _clamp(input, min, None, "ClampMin")
 
 
 def clamp_max(input, max):  # noqa: A002
@@ -79,7 +86,7 @@ def clamp_max(input, max):  # noqa: A002
         >>> minigrad.tensor([-1., 0.5, 2.]).clamp_max(1.)
         tensor([-1.0000,  0.5000,  1.0000])
     """
-    return clamp(input, max=max)
+    return _clamp(input, None, max, "ClampMax")
 
 
 def clip(input, min=None, max=None):  # noqa: A002
@@ -128,13 +135,20 @@ class ClampTensors(Op):
                 ghi = sum_to(np.where(pred, grad, zero), np.shape(hi))
         return ga, glo, ghi
 
-    def name(self):
-        return "ClampBackward1"
+    node_name = "ClampBackward0"  # PyTorch's clamp with tensor bounds
 
-    __slots__ = ()
+    def pytorch_graph(self):  # clamp_min / clamp_max with a tensor: only that bound is shown
+        kind = getattr(self, "kind", "Clamp")
+        if kind == "ClampMin":
+            return ("ClampMinBackward1", [0, 1])
+        if kind == "ClampMax":
+            return ("ClampMaxBackward1", [0, 2])
+        return None
+
+    __slots__ = ("kind",)
 
 
-def clamp_tensors(input, min, max):  # noqa: A002
+def clamp_tensors(input, min, max, kind="Clamp"):  # noqa: A002
     """``clamp`` when a bound is a tensor: the three operands promote to one dtype and
     broadcast together."""
     operands = [as_operand(v) if v is not None else None for v in (input, min, max)]
@@ -143,7 +157,10 @@ def clamp_tensors(input, min, max):  # noqa: A002
         if v is not None:
             dtype = result_type(_wrap(np.empty(0, dtype.np)), v)
     operands = [v.to(dtype) if isinstance(v, Tensor) else v for v in operands]
-    return ClampTensors.apply(*operands)
+    out = ClampTensors.apply(*operands)
+    if kind != "Clamp" and out.grad_fn is not None:  # clamp_min/clamp_max: the one bound shown
+        out.grad_fn.kind = kind
+    return out
 
 
 # the Tensor methods of this family (installed by tensor_methods.py)

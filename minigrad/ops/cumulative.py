@@ -17,6 +17,8 @@ __all__ = ["cumsum", "cumprod", "cummax", "cummin", "logcumsumexp", "diff", "tra
 
 
 class CumSum(Op):
+    node_name = "CumsumBackward0"
+
     @staticmethod
     def forward(ctx, a, dim, dtype):
         ctx.meta = (dim, a.dtype)
@@ -61,6 +63,8 @@ def cumsum(input, dim, *, dtype=None):
 
 
 class CumProd(Op):
+    node_name = "CumprodBackward0"
+
     @staticmethod
     def forward(ctx, a, axis, dtype):
         with np.errstate(all="ignore"):
@@ -165,6 +169,8 @@ def cummin(input, dim):
 
 
 class LogCumSumExp(Op):
+    node_name = "LogcumsumexpBackward0"
+
     """Running log(sum(exp)) along ``axis`` (numpy's logaddexp.accumulate: no overflow and no
     underflow). The backward sums g_k exp(x_i - out_k) over k >= i in the log domain, separately
     for the positive and the negative parts of the gradient, so nothing overflows either."""

@@ -120,6 +120,7 @@ def _copysign_grads(a, b, out):
 
 
 Copysign = _binary("Copysign", np.copysign, _copysign_grads, "|a| with the sign of b")
+Copysign.name = lambda self: "CopysignBackward0" if self._tensor_args[1] else "CopysignBackward1"
 
 
 def copysign(input, other):

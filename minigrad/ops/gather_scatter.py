@@ -45,6 +45,7 @@ class Gather(Op):
     gradient is added back where they came from (repeated indices add up)."""
 
     saved_for = ((0,),)  # the index serves the input's gradient
+    edge_args = (0,)  # the index is not one of PyTorch's inputs
     distinct = False  # True in subclasses whose indices never repeat along dim (sort, topk)
 
     @staticmethod
@@ -73,6 +74,9 @@ class Gather(Op):
 
 
 class Scatter(Op):
+    def pytorch_graph(self):  # input, and src if it is a tensor (the index is no input)
+        return ("ScatterBackward0", [0, 3]) if self._tensor_args[3] else ("ScatterBackward1", [0])
+
     """``out = a.clone(); out[index[i][j]][j] = src[i][j]`` (for dim 0); ``src`` may be a number.
     The overwritten elements of ``a`` get no gradient; ``src``'s elements get the gradient of the
     place they were written to."""
@@ -111,6 +115,9 @@ class Scatter(Op):
 
 
 class ScatterAdd(Op):
+    def pytorch_graph(self):  # input, and src if it is a tensor (the index is no input)
+        return ("ScatterAddBackward0", [0, 3]) if self._tensor_args[3] else ("ScatterAddBackward0", [0])
+
     """``out = a.clone(); out[index[i][j]][j] += src[i][j]`` (for dim 0), repeated indices
     adding up. ``a`` gets the whole gradient, ``src``'s elements the gradient of their place."""
 

@@ -1,190 +1,72 @@
 """Indexing: ``x[i]``, ``x[1:3, ::2]``, ``x[idx, target]`` (integer arrays), ``x[mask]``,
-``x[...] = value``, ``index_put`` and ``unravel_index``.
+``x[...] = value``, and ``unravel_index``.
 
-Basic indices (ints, slices, None, Ellipsis) give views; integer-array and boolean indices
-gather copies. The backward scatters the gradient back: for integer arrays with repeated
-indices, the contributions are added (``np.add.at``).
+``index_expression.py`` reads the index as PyTorch does; here it is applied. Basic indices
+(ints, slices, None, Ellipsis) give views, one node per view as in PyTorch's graph; integer
+arrays and masks then gather a copy (``IndexBackward0``), whose backward adds the gradient back
+into the indexed positions (repeats add up). ``x[index] = value`` writes in place; when a
+gradient is needed it enters the graph as an out-of-place write (``IndexPut``).
 """
 import numbers
-import re
 
 import numpy as np
 
-from .._dtype import fill_value
+from .._dtype import _C_TYPES, fill_value, scalar_type_name, tensor_type_name
+from .._ops import index_add_rows as add_rows
 from ..autograd.function import Op
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
-from ._util import c_contiguous, sum_to
-from .broadcast import expand_error
+from ._util import c_contiguous, qualified_type_name, sum_to
+from .broadcast import Expand, expand_error
+from .index_expression import ALIAS, SELECT, parse_index
 from .inplace import apply_inplace
+from .shape import Reshape
 
 __all__ = ["unravel_index"]
 
 
-_BASIC = (int, slice, type(None), type(Ellipsis))
+class BasicView(Op):
+    """One step of basic indexing (a select, a slice, a new dimension, or an alias of the whole
+    tensor): a view. The gradient goes back into the viewed positions."""
 
-
-def _convert(item):
-    if isinstance(item, Tensor):
-        kind = item._data.dtype.kind
-        if kind not in "biu":
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if item._data.ndim == 0 and kind != "b":
-            return int(item._data)  # a 0-d integer tensor indexes like an int (a view), as in torch
-        return item._data
-    if isinstance(item, (list, np.ndarray)):
-        arr = np.asarray(item)
-        if arr.dtype.kind not in "biu" and arr.size:
-            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        return arr.astype(np.int64) if arr.size == 0 and arr.dtype.kind == "f" else arr
-    if isinstance(item, np.integer):
-        return int(item)
-    if isinstance(item, (bool, np.bool_)):
-        return np.asarray(item)
-    if not isinstance(item, _BASIC) and hasattr(item, "__index__"):
-        return item.__index__()
-    return item
-
-
-def convert_index(index, ndim=None):
-    """The index with tensors and lists turned into numpy arrays, and whether it is basic."""
-    items = index if isinstance(index, tuple) else (index,)
-    items = tuple(_convert(i) for i in items)
-    basic = all(isinstance(i, _BASIC) for i in items)
-    if not basic and ndim is not None and any(i is Ellipsis for i in items):
-        # numpy counts "..." as separating advanced indices even when it stands for no
-        # dimension (which moves the result's dimensions); PyTorch does not: spell it out
-        used = sum(0 if i is None or i is Ellipsis else
-                   (i.ndim if isinstance(i, np.ndarray) and i.dtype == np.bool_ else 1) for i in items)
-        at = next(k for k, i in enumerate(items) if i is Ellipsis)
-        items = items[:at] + (slice(None),) * max(ndim - used, 0) + items[at + 1:]
-        index = items
-    if not basic and any(type(i) is int for i in items):
-        split = _two_stages(items)
-        if split is not None:
-            return split, basic
-    return (items if isinstance(index, tuple) else items[0]), basic
-
-
-class TwoStages(tuple):
-    """An index applied in two steps, ``a[first][second]``: PyTorch applies integer indices
-    before integer-array ones (``x[0, :, [1, 2]]`` has shape (n, 2)), where numpy treats them
-    as advanced indices together (shape (2, n)). ``first`` is basic (a view), ``second`` holds
-    the arrays. ``items`` keeps the whole index for error messages."""
-
-    items = ()
-
-
-def _two_stages(items):
-    first, second = [], []
-    for it in items:
-        if isinstance(it, np.ndarray):
-            if it.ndim == 0:
-                return None  # a 0-d bool index adds a dimension in place: keep numpy's rule
-            k = it.ndim if it.dtype == np.bool_ else 1
-            first.extend([slice(None)] * k)
-            second.append(it)
-        elif type(it) is int:
-            first.append(it)
-        elif it is None:
-            first.append(None)
-            second.append(slice(None))
-        elif it is Ellipsis:
-            first.append(Ellipsis)
-            second.append(Ellipsis)
-        else:  # a slice
-            first.append(it)
-            second.append(slice(None))
-    split = TwoStages((tuple(first), tuple(second)))
-    split.items = items
-    return split
-
-
-def _get(a, index):
-    if type(index) is TwoStages:
-        return a[index[0]][index[1]]
-    return a[index]
-
-
-def _set(a, index, value):
-    if type(index) is TwoStages:
-        a[index[0]][index[1]] = value  # a[first] is a view: this writes into a
-    else:
-        a[index] = value
-
-
-def _add_at(a, index, value):
-    if type(index) is TwoStages:
-        np.add.at(a[index[0]], index[1], value)
-    else:
-        np.add.at(a, index, value)
-
-
-def _items(index):
-    return index.items if type(index) is TwoStages else index
-
-
-def _index_error(exc, shape=None, index=None):
-    """numpy's IndexError in PyTorch's words (the message names tensors and dimensions)."""
-    msg = str(exc)
-    if msg.startswith("too many indices") and shape is not None:
-        return IndexError(f"too many indices for tensor of dimension {len(shape)}")
-    if msg.startswith("boolean index did not match") and shape is not None:
-        items = index if isinstance(index, tuple) else (index,)
-        dim = 0
-        for item in items:
-            if isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.ndim:
-                for k in range(item.ndim):
-                    if dim + k >= len(shape) or item.shape[k] != shape[dim + k]:
-                        return IndexError(
-                            f"The shape of the mask {list(item.shape)} at index {k} does not match "
-                            f"the shape of the indexed tensor {list(shape)} at index {dim + k}"
-                        )
-                dim += item.ndim
-            elif item is None or (isinstance(item, np.ndarray) and item.dtype == np.bool_):
-                continue
-            elif item is Ellipsis:
-                dim = len(shape) - sum(_consumed(i) for i in items[items.index(item) + 1:] if i is not Ellipsis)
-            else:
-                dim += 1
-    if msg.startswith("shape mismatch: indexing arrays"):
-        shapes = re.findall(r"\(([\d, ]*)\)", msg)
-        listed = ", ".join(str([int(x) for x in g.split(",") if x.strip()]) for g in shapes)
-        return IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes {listed}")
-    return IndexError(msg.replace("axis", "dimension"))
-
-
-def _consumed(item):
-    """How many dimensions of the indexed array an index item uses."""
-    if item is None:
-        return 0
-    if isinstance(item, np.ndarray) and item.dtype == np.bool_:
-        return item.ndim
-    return 1
-
-
-class GetItem(Op):
     @staticmethod
-    def forward(ctx, a, index, basic):
-        ctx.meta = (a.shape, a.dtype, index, basic)
-        try:
-            out = _get(a, index)
-        except IndexError as exc:
-            raise _index_error(exc, a.shape, _items(index)) from None
-        if not basic:
-            return c_contiguous(out)  # a fresh array (0-d stays 0-d)
-        if type(out) is not np.ndarray:  # an element: index again with "..." to get a 0-d view
-            out = a[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+    def forward(ctx, a, items, kind):
+        ctx.meta = (a.shape, items, kind)
+        out = a[items]
+        if type(out) is not np.ndarray:  # an element: index again with "..." for a 0-d view
+            out = a[items + (Ellipsis,)]
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        shape, dtype, index, basic = ctx.meta
+        shape, items, _ = ctx.meta
         out = np.zeros(shape, dtype=grad.dtype)
-        if basic:
-            out[index] = grad
-        else:
-            _add_at(out, index, grad)
+        out[items] = grad
+        return out, None, None
+
+    def name(self):
+        return self.meta[2]
+
+    __slots__ = ("meta",)
+
+
+class Index(Op):
+    """Advanced indexing (integer arrays, masks as their coordinates): a copy. The gradient of
+    repeated positions adds up."""
+
+    @staticmethod
+    def forward(ctx, a, index, region):
+        ctx.meta = (a.shape, index)
+        if 0 in region:  # numpy would still check the indices' range; PyTorch does not
+            return np.empty(region, a.dtype)
+        return c_contiguous(a[index])  # (0-d stays 0-d)
+
+    @staticmethod
+    def backward(ctx, grad):
+        shape, index = ctx.meta
+        out = np.zeros(shape, dtype=grad.dtype)
+        if grad.size:
+            index_add(out, index, grad)
         return out, None, None
 
     def name(self):
@@ -193,88 +75,208 @@ class GetItem(Op):
     __slots__ = ("meta",)
 
 
+def index_add(out, index, values):
+    """``out[index] += values`` with repeated positions adding up (``np.add.at``); one integer
+    array over the first dimension (``C[X]``, an embedding lookup) goes to the compiled kernel,
+    which is many times faster and adds each row's contributions in a fixed order."""
+    if (len(index) == 1 and out.ndim >= 1 and out.dtype.kind == "f" and out.flags.c_contiguous
+            and out.size):
+        rows = index[0]
+        rows = np.where(rows < 0, rows + out.shape[0], rows).reshape(-1)
+        add_rows(out.reshape(out.shape[0], -1), rows,
+                 np.ascontiguousarray(values, dtype=out.dtype).reshape(rows.size, -1))
+    else:
+        np.add.at(out, index, values)
+
+
+def _sliced(input, plan):
+    """Stage 1 of ``x[index]``: the view the basic items give, as PyTorch's chain of views when
+    the graph records it (``x[0, 1:3]`` is a Select then a Slice)."""
+    steps = plan.steps
+    if not steps:
+        if plan.advanced is not None:
+            return input  # the index arrays apply to the tensor itself
+        return BasicView.apply(input, (Ellipsis,), ALIAS)  # x[...], x[:, :]: a new view
+    if len(steps) == 1:
+        return BasicView.apply(input, steps[0][1], steps[0][0])
+    if _state.enabled and input._requires_grad:
+        for kind, items in steps:
+            input = BasicView.apply(input, items, kind)
+        return input
+    return BasicView.apply(input, plan.basic, steps[-1][0])  # one numpy step (not recorded)
+
+
 def getitem(input, index):
-    index, basic = convert_index(index, input._data.ndim)
-    return GetItem.apply(input, index, basic)
+    """``input[index]``, read as PyTorch reads it (``index_expression.py``)."""
+    shape = input._data.shape
+    if type(index) is int and shape and -shape[0] <= index < shape[0]:
+        return BasicView.apply(input, (index,), SELECT)  # x[i], the commonest index, directly
+    if type(index) is Tensor and index._data.dtype == np.int64 and index._data.ndim and shape:
+        rows = index._data  # x[idx], C[X]: one integer tensor, in range
+        if rows.size and shape[0] and -shape[0] <= rows.min() and rows.max() < shape[0]:
+            return Index.apply(input, (rows,), rows.shape + shape[1:])
+    plan = parse_index(index, shape)
+    sliced = _sliced(input, plan)
+    if plan.advanced is None:
+        return sliced
+    plan.check_bounds()
+    return Index.apply(sliced, plan.advanced, plan.region)
 
 
 class IndexPut(Op):
-    """``out = a.clone(); out[index] = value``: the gradient of ``a`` is zero where overwritten."""
+    """``out = a.clone(); out[index] = value``, out of place (how ``x[index] = value`` enters the
+    graph): the gradient of ``a`` is zero where it was overwritten, ``value`` gets the gradient
+    of the region it was written to (summed where it was broadcast), in its own dtype."""
+
+    edge_args = (0, 1)  # a number written is a tensor input in PyTorch's graph too
 
     @staticmethod
-    def forward(ctx, a, value, index):
-        ctx.meta = (np.shape(value), index)
+    def forward(ctx, a, value, plan):
+        value = np.asarray(value)
+        ctx.meta = (value.shape, value.dtype, plan)
         out = a.copy()
-        try:
-            _set(out, index, value)
-        except IndexError as exc:
-            raise _index_error(exc, a.shape, _items(index)) from None
-        except ValueError as exc:
-            raise _assign_error(out, index, value, exc) from None
+        _write(out, plan, value)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        value_shape, index = ctx.meta
-        ga = grad.copy()
-        _set(ga, index, 0)
-        gv = sum_to(np.asarray(_get(grad, index)), value_shape) if ctx.needs_input_grad[1] else None
+        value_shape, value_dtype, plan = ctx.meta
+        ga = np.array(grad)  # (a 0-d gradient may come as a numpy scalar)
+        _write(ga, plan, np.zeros((), ga.dtype))
+        gv = None
+        if ctx.needs_input_grad[1]:
+            region = grad[plan.basic]
+            if plan.advanced is not None:
+                region = region[plan.advanced] if 0 not in plan.region else np.zeros(plan.region)
+            stripped = _strip_leading_ones(value_shape)
+            gv = sum_to(np.asarray(region), stripped).reshape(value_shape).astype(value_dtype)
         return ga, gv, None
+
+    def name(self):
+        value_shape, _, plan = self.meta
+        if plan.steps:
+            return "torch::autograd::CopySlices"  # written through a view of the tensor
+        if plan.advanced is not None:
+            return "IndexPutBackward0"
+        filled = not value_shape and plan.region != ()  # a 0-d value spread over the tensor
+        return "FillBackward3" if filled else "torch::autograd::CopyBackwards"
 
     __slots__ = ("meta",)
 
 
-def _assign_error(data, index, value, exc):
-    """PyTorch's error when ``value`` cannot be expanded to the region ``data[index]``; other
-    numpy errors (a read-only array ...) keep their message."""
-    if "broadcast" not in str(exc):
-        return RuntimeError(str(exc))
+def _strip_leading_ones(shape):
+    """PyTorch drops a value's leading size-1 dimensions before fitting it to the region."""
+    k = 0
+    while k < len(shape) and shape[k] == 1:
+        k += 1
+    return tuple(shape[k:])
 
-    value = np.asarray(value)
-    region = np.shape(_get(data, index))
-    items = _items(index)
-    items = items if isinstance(items, tuple) else (items,)
-    err = None
-    if all(isinstance(i, _BASIC) for i in items):
-        err = expand_error(value.shape, region, value.dtype)
-    return err if err is not None else RuntimeError(
-        f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
-        f"indexing result of shape {list(region)}"
-    )
+
+def _write(data, plan, value):
+    """Write ``value`` (already checked) into ``data[index]``."""
+    region = data[plan.basic]
+    if type(region) is not np.ndarray:
+        region = data[plan.basic + (Ellipsis,)]
+    value = value.reshape(_strip_leading_ones(value.shape))
+    if plan.advanced is not None:
+        if 0 in plan.region:
+            return  # nothing to write (numpy would still check the indices' range)
+        region[plan.advanced] = value
+    else:
+        region[...] = value
+
+
+def _value_operand(input, value):
+    """``valueToTensor``: a tensor as it is, a Python number as the tensor's dtype (with
+    PyTorch's overflow errors); anything else is PyTorch's TypeError."""
+    if isinstance(value, Tensor):
+        return value
+    np_dtype = input._data.dtype
+    if isinstance(value, (bool, int, float, np.integer)):
+        return np.asarray(fill_value(value, np_dtype, unpack=True), dtype=np_dtype)
+    if isinstance(value, complex):
+        raise RuntimeError(f"value cannot be converted to type {_C_TYPES.get(np_dtype.name, 'bool')} "
+                           "without overflow")
+    raise TypeError(f"can't assign a {qualified_type_name(value)} to a "
+                    f"minigrad.{tensor_type_name(np_dtype)}")
+
+
+def _check_value(input, plan, value):
+    """PyTorch's checks of the value against the region it is written to, in its order."""
+    shape = tuple(value._data.shape) if isinstance(value, Tensor) else ()
+    dtype = value._data.dtype if isinstance(value, Tensor) else input._data.dtype
+    region = plan.region
+    if plan.advanced is None:  # copy_to: equal shapes, a 0-d value, or an expandable one
+        if shape != region and shape:
+            err = expand_error(_strip_leading_ones(shape), region, dtype)
+            if err is not None:
+                raise err
+        return
+    if plan.mask and int(np.prod(shape)) == 1:  # a masked fill with the value's single element
+        if plan.mask == "uint8":
+            raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                               "unsigned char")
+        return
+    stripped = _strip_leading_ones(shape)
+    try:
+        fits = np.broadcast_shapes(stripped, region) == tuple(region)
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(stripped)} cannot be "
+                           f"broadcast to indexing result of shape {list(region)}")
+    if dtype != input._data.dtype:
+        raise RuntimeError(
+            "Index put requires the source and destination dtypes match, got "
+            f"{scalar_type_name(input._data.dtype)} for the destination and "
+            f"{scalar_type_name(dtype)} for the source.")
+
+
+def _fitted(value, plan):
+    """A value tensor fitted to the region as PyTorch fits it, so that the graph shows the same
+    nodes: leading size-1 dimensions viewed away, and, for a basic index, expanded."""
+    shape = value._data.shape
+    stripped = _strip_leading_ones(shape)
+    if plan.advanced is not None:  # index_put_: viewed only if it has leading 1s
+        return value if stripped == shape else Reshape.apply(value, stripped, True)
+    if shape == plan.region or not shape:  # copy_to: a copy, a fill, or view then expand
+        return value
+    value = Reshape.apply(value, stripped, True)
+    return value if stripped == plan.region else Expand.apply(value, plan.region)
 
 
 def setitem(input, index, value):
-    """``input[index] = value`` in place (recorded in the graph when a gradient is needed)."""
+    """``input[index] = value`` in place (recorded in the graph when a gradient is needed), read
+    and checked as PyTorch does it: the value is converted first, then the index is read."""
+    value = _value_operand(input, value)
+    if index is False:
+        return  # PyTorch writes nothing, and checks nothing more
+    plan = parse_index(index, input._data.shape,
+                       value._data.size if isinstance(value, Tensor) else 1)
     if input._requires_grad and input.grad_fn is None and _state.enabled:
-        # PyTorch writes through a view of the tensor, hence its message
-        raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place operation."
-        )
-    index, _ = convert_index(index, input._data.ndim)
+        if plan.steps:  # PyTorch writes through a view of the tensor, hence its message
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                               "in-place operation.")
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    _check_value(input, plan, value)
+    plan.check_bounds()
     if isinstance(value, Tensor):
-        value = value.to(input.dtype) if value._data.dtype != input._data.dtype else value
+        value = _fitted(value, plan)
         raw = value._data
     else:
-        if isinstance(value, (int, float)):  # PyTorch's errors for a number that does not fit
-            value = fill_value(value, input._data.dtype, unpack=True)
-        raw = value._data if isinstance(value, Tensor) else np.asarray(value)
+        raw = value
 
     def write(data):
-        try:
-            _set(data, index, raw)
-        except IndexError as exc:
-            raise _index_error(exc, data.shape, _items(index)) from None
-        except ValueError as exc:
-            raise _assign_error(data, index, raw, exc) from None
+        _write(data, plan, raw)
 
     dest = None  # the region written (a view for basic indexing), for apply_inplace's overlap checks
-    if isinstance(value, Tensor) or not input._data.flags.writeable:  # an operand, or an expand()ed input
-        try:
-            dest = input._data[index]
-        except (IndexError, ValueError, TypeError):
-            pass
-    apply_inplace(input, lambda old: IndexPut.apply(old, value, index), write, others=(value,),
-                  fill=dest is None, dest=dest)
+    if plan.advanced is None:
+        dest = input._data[plan.basic]
+        if type(dest) is not np.ndarray:
+            dest = input._data[plan.basic + (Ellipsis,)]
+    apply_inplace(input, lambda old: IndexPut.apply(old, value, plan), write,
+                  others=(value,), fill=dest is None, dest=dest)
 
 
 def unravel_index(indices, shape):

@@ -160,7 +160,7 @@ class CopySlices(Op):
         return g_base, g_value, None
 
     def name(self):
-        return "CopySlices"
+        return "torch::autograd::CopySlices"
 
     __slots__ = ("geometry",)
 
@@ -238,14 +238,21 @@ class Overwrite(Op):
     """Every element replaced by (a broadcast of) ``value``: no gradient reaches the old value."""
 
     @staticmethod
-    def forward(ctx, a, value):
-        ctx.shape = (np.shape(value), np.asarray(value).dtype)
+    def forward(ctx, a, value, kind="torch::autograd::CopyBackwards"):
+        ctx.shape = (np.shape(value), kind, np.asarray(value).dtype)
         return np.array(np.broadcast_to(np.asarray(value, dtype=a.dtype), a.shape))
 
     @staticmethod
     def backward(ctx, grad):
-        shape, dtype = ctx.shape  # the value's gradient in the value's dtype
-        return np.zeros_like(grad), sum_to(grad, shape).astype(dtype, copy=False)
+        shape, _, dtype = ctx.shape  # the value's gradient in the value's dtype
+        return np.zeros_like(grad), sum_to(grad, shape).astype(dtype, copy=False), None
+
+    def name(self):  # fill_ with a number / with a 0-d tensor, zero_, copy_
+        return self.shape[1]
+
+    @property
+    def edge_args(self):  # a number filled in is not one of PyTorch's inputs
+        return (0, 1) if self._tensor_args[1] else (0,)
 
     __slots__ = ("shape",)
 
@@ -266,9 +273,13 @@ def fill_(t, value):
         raise RuntimeError(
             f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
         )
+    return _fill(t, value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
+
+
+def _fill(t, value, kind):
     return apply_inplace(
-        t, lambda old: Overwrite.apply(old, value), lambda data: data.fill(_raw(value)), others=(value,),
-        fill=True,
+        t, lambda old: Overwrite.apply(old, value, kind), lambda data: data.fill(_raw(value)),
+        others=(value,), fill=True,
     )
 
 
@@ -280,7 +291,7 @@ def zero_(t):
         >>> minigrad.ones(3).zero_()
         tensor([0., 0., 0.])
     """
-    return fill_(t, 0)
+    return _fill(t, 0, "ZeroBackward0")
 
 
 def copy_(t, src, non_blocking=False):

@@ -1,4 +1,5 @@
-"""Matrix products: ``matmul`` (``@``), ``mm``, ``bmm``, and the fused ``linear``.
+"""Matrix products: ``matmul`` (``@``), ``mm``, ``bmm``, and the fused affine map of a Linear layer
+(``affine``, the op behind ``nn.functional.linear``).
 
 Float products run in the compiled GEMM (``_ops.matmul``), which reads transposed operands through
 their strides: the backward ``grad @ Bᵀ`` and ``Aᵀ @ grad`` never copy a matrix.
@@ -11,7 +12,7 @@ from ..autograd.function import Op, broadcast_error
 from ..tensor import Tensor, _wrap
 from ._util import c_contiguous, sum_to
 
-# linear is minigrad.nn.functional.linear (torch has no torch.linear)
+# affine is nn.functional.linear's op (torch has no torch.linear)
 __all__ = ["matmul", "mm", "bmm", "dot", "mv"]
 
 _FLOATS = (np.float32, np.float64)
@@ -84,8 +85,9 @@ class BatchedMatMul(Op):
     __slots__ = ()
 
 
-class Linear(Op):
-    """y = x @ Wᵀ + b in one kernel call (the bias is added in the GEMM's epilogue)."""
+class Affine(Op):
+    """y = x @ Wᵀ + b in one kernel call (the bias is added in the GEMM's epilogue): the graph
+    node of ``nn.functional.linear``, named ``AddmmBackward0`` as in PyTorch."""
 
     saved_for = ((1,), (0,))
 
@@ -100,8 +102,11 @@ class Linear(Op):
         need_x, need_w, need_b = ctx.needs_input_grad
         return _ops.linear_backward(grad, x, weight, need_x, need_w, need_b)
 
-    def name(self):
-        return "AddmmBackward0"
+    def pytorch_graph(self):  # PyTorch: addmm(bias, x, weight.t()), or mm(x, weight.t())
+        weight_t = ("TBackward0", [1])
+        if self._tensor_args[2]:
+            return ("AddmmBackward0", [2, 0, weight_t])
+        return ("MmBackward0", [0, weight_t])
 
     __slots__ = ()
 
@@ -294,36 +299,14 @@ def mv(input, vec):
     return matmul(input, vec)
 
 
-def linear(input, weight, bias=None):
-    """``input @ weight.T + bias`` for input (*, in_features), weight (out_features,
-    in_features), bias (out_features,); one fused kernel call for the 2-D case."""
-    x = input
-    if x._data.ndim == 0 or weight._data.ndim != 2:
-        out = matmul(x, weight.t())
-        return out + bias if bias is not None else out
-    in_features = weight._data.shape[1]
-    if x._data.shape[-1] != in_features:
-        rows = int(np.prod(x._data.shape[:-1]))
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({rows}x{x._data.shape[-1]} and "
-            f"{in_features}x{weight._data.shape[0]})"
-        )
-    if x._data.dtype != weight._data.dtype or (bias is not None and bias._data.dtype != weight._data.dtype):
-        raise RuntimeError(
-            f"mat1 and mat2 must have the same dtype, but got {x.dtype.name} and {weight.dtype.name}"
-        )
-    if bias is not None and bias._data.shape != (weight._data.shape[0],):
-        raise RuntimeError(
-            f"bias must have shape ({weight._data.shape[0]},) to match weight {list(weight._data.shape)}, "
-            f"but got {list(bias._data.shape)}"
-        )
-    if x._data.dtype.type not in _FLOATS:  # integer linear, as PyTorch: matmul (+ bias)
-        out = matmul(x, weight.t())
-        return out + bias if bias is not None else out
-    lead = x._data.shape[:-1]
-    if len(lead) != 1:
-        x = x.reshape(int(np.prod(lead)), in_features)  # (not -1: in_features may be 0)
-    out = Linear.apply(x, weight, bias)
+def affine(input, weight, bias=None):
+    """``input @ weight.T + bias``, one fused kernel call (``Affine``), for arguments already
+    checked by the caller (``nn.functional.linear``): input (*, in_features) and weight
+    (out_features, in_features) of one floating-point dtype, bias None or (out_features,) of that
+    dtype. Inputs that are not 2-D are flattened to rows and the result shaped back."""
+    lead = input._data.shape[:-1]
+    x = input if len(lead) == 1 else input.reshape(int(np.prod(lead)), weight._data.shape[1])  # (not -1: in_features may be 0)
+    out = Affine.apply(x, weight, bias)
     return out if len(lead) == 1 else out.reshape(lead + (weight._data.shape[0],))
 
 

@@ -6,8 +6,11 @@
 * ``CrossEntropyProb``: the same for class-probability targets.
 * ``NLL``: negative log-likelihood of given log-probabilities.
 * ``PointwiseLoss``: squared (MSE) or absolute (L1) error with its reduction.
-* ``BCEWithLogits`` / ``BCE``: element-wise binary cross entropy (weights and reduction are
-  applied by the caller with ordinary ops).
+* ``BCEWithLogits`` / ``BCE``: binary cross entropy, with its weights and reduction.
+
+Where PyTorch records several nodes for what one fused op computes here (``cross_entropy`` is
+PyTorch's ``log_softmax`` then ``nll_loss``), the op's ``pytorch_graph`` shows PyTorch's nodes to
+whoever walks ``grad_fn`` (``autograd/graph.py``).
 
 All of them take 2-D ``(M, C)`` arrays for the class losses: ``nn.functional`` moves the class
 dimension last and flattens the rest (see ``to_rows`` / ``from_rows``).
@@ -78,7 +81,8 @@ class CrossEntropyIndex(Op):
     """
 
     @staticmethod
-    def forward(ctx, x, target, weight, ignore_index, reduction, eps, out_shape):
+    def forward(ctx, x, target, weight, ignore_index, reduction, eps, out_shape, in_ndim=2):
+        ctx.shape = (in_ndim, reduction, eps, weight is not None)
         m, c = x.shape
         logp = _log_softmax_rows(x)
         valid = target != ignore_index
@@ -114,12 +118,34 @@ class CrossEntropyIndex(Op):
             w = weight if weight is not None else np.ones(c, logp.dtype)
             smooth_scale = (coef * valid * (eps / c))[:, None]
             dx += smooth_scale * (p * w.sum() - w)
-        return dx.astype(logp.dtype, copy=False), None, None, None, None, None, None
+        return dx.astype(logp.dtype, copy=False), None, None, None, None, None, None, None
 
-    def name(self):
-        return "NllLossBackward0"
+    def pytorch_graph(self):
+        in_ndim, reduction, eps, weighted = self.shape
+        logp = ("LogSoftmaxBackward0", [0])
+        loss = _nll_spec(logp, in_ndim, reduction)
+        if not eps:
+            return loss
+        # label smoothing: PyTorch adds a second term, from the same log_softmax
+        per_class = logp if not weighted else ("MulBackward0", [logp, None])
+        smooth = ("MaskedFillBackward0", [("NegBackward0", [("SumBackward1", [per_class])])])
+        if reduction == "sum":
+            smooth = ("SumBackward0", [smooth])
+        elif reduction == "mean":
+            smooth = ("DivBackward0", [("SumBackward0", [smooth]), None])
+        return ("AddBackward0", [("MulBackward1", [loss]), ("MulBackward1", [smooth])])
 
-    __slots__ = ("meta",)
+    __slots__ = ("meta", "shape")
+
+
+def _nll_spec(input_spec, in_ndim, reduction):
+    """PyTorch's nodes for nll_loss of an input of ``in_ndim`` dimensions: ``nll_loss2d`` from
+    3-D on, on the input viewed as 4-D (except a 4-D one), its 'none' result viewed back."""
+    if in_ndim < 3:
+        return ("NllLossBackward0", [input_spec])
+    viewed = in_ndim != 4
+    loss = ("NllLoss2DBackward0", [("ViewBackward0", [input_spec]) if viewed else input_spec])
+    return ("ViewBackward0", [loss]) if viewed and reduction == "none" else loss
 
 
 class CrossEntropyProb(Op):
@@ -128,7 +154,7 @@ class CrossEntropyProb(Op):
     divides by M. Differentiable in x, target and the class weights w (as PyTorch)."""
 
     @staticmethod
-    def forward(ctx, x, target, weight, reduction, eps, out_shape):
+    def forward(ctx, x, target, weight, reduction, eps, out_shape, in_ndim=2):
         m, c = x.shape
         logp = _log_softmax_rows(x)
         q = target * (1 - eps) + eps / c if eps > 0 else target
@@ -156,10 +182,20 @@ class CrossEntropyProb(Op):
             dt = (-coef * (1 - eps) * w * logp).astype(logp.dtype, copy=False)
         if need_w and weight is not None:
             dw = (-(coef * q * logp).sum(axis=0)).astype(logp.dtype, copy=False)
-        return dx, dt, dw, None, None, None
+        return dx, dt, dw, None, None, None, None
 
-    def name(self):
-        return "SumBackward1"
+    def pytorch_graph(self):
+        # PyTorch: -(log_softmax(x) [* weight] * target).sum(1), then the reduction
+        weight, reduction, _ = self.meta
+        per_class = ("LogSoftmaxBackward0", [0])
+        if weight is not None:
+            shown = ("ViewBackward0", [2]) if self.needs_input_grad[2] else None
+            per_class = ("MulBackward0", [per_class, shown])
+        product = ("MulBackward0", [per_class, 1])
+        if reduction == "none":
+            return ("NegBackward0", [("SumBackward1", [product])])
+        total = ("NegBackward0", [("SumBackward0", [product])])
+        return total if reduction == "sum" else ("DivBackward1", [total])
 
     __slots__ = ("meta",)
 
@@ -169,7 +205,8 @@ class NLL(Op):
     loss_i = -w[t_i] * x_i[t_i] (0 for ignored rows); 'mean' divides by sum_i w[t_i]."""
 
     @staticmethod
-    def forward(ctx, x, target, weight, ignore_index, reduction, out_shape):
+    def forward(ctx, x, target, weight, ignore_index, reduction, out_shape, in_ndim=2):
+        ctx.shape = (in_ndim, reduction)
         m = x.shape[0]
         valid = target != ignore_index
         tc = np.where(valid, target, 0)
@@ -185,12 +222,12 @@ class NLL(Op):
         coef = _row_coefficients(grad, reduction, denom, shape[0], grad.dtype, valid.any())
         dx = np.zeros(shape, dtype=grad.dtype)
         dx[np.arange(shape[0]), tc] = np.where(valid, -coef * w_t, np.zeros((), grad.dtype))
-        return dx, None, None, None, None, None
+        return dx, None, None, None, None, None, None
 
-    def name(self):
-        return "NllLossBackward0"
+    def pytorch_graph(self):
+        return _nll_spec(0, *self.shape)
 
-    __slots__ = ("meta",)
+    __slots__ = ("meta", "shape")
 
 
 class PointwiseLoss(Op):
@@ -259,32 +296,61 @@ def _softplus_neg(x):
     return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
+def _weighted_reduce(loss, weight, reduction):
+    """The element losses times ``weight`` (broadcast; PyTorch multiplies in place, so the loss
+    keeps its dtype), reduced."""
+    if weight is not None:
+        loss = (loss * weight).astype(loss.dtype, copy=False)
+    if reduction == "sum":
+        return np.asarray(loss.sum(), dtype=loss.dtype)
+    if reduction == "mean":
+        return np.asarray(loss.mean() if loss.size else np.nan, dtype=loss.dtype)
+    return loss
+
+
+def _element_grad(grad, shape, weight, reduction, dtype):
+    """d(reduced loss)/d(element loss), times the weight: an array of the element losses' shape."""
+    if reduction == "none":
+        g = grad
+    else:
+        n = int(np.prod(shape))
+        g = np.broadcast_to(grad / n if reduction == "mean" and n else grad, shape)
+    if weight is not None:
+        g = g * weight
+    return np.asarray(g, dtype=dtype)
+
+
 class BCEWithLogits(Op):
-    """Element-wise -[pw * y * log σ(x) + (1 - y) * log(1 - σ(x))]
-    = (1 - y) * x + (1 + (pw - 1) * y) * log(1 + exp(-x)), never overflowing."""
+    """-w * [pw * y * log σ(x) + (1 - y) * log(1 - σ(x))], reduced, in one node as in PyTorch:
+    the element loss is (1 - y) * x + (1 + (pw - 1) * y) * log(1 + exp(-x)), never overflowing.
+    (minigrad also gives ``weight`` and ``pos_weight`` a gradient; PyTorch refuses them.)"""
+
+    edge_args = (0, 1)  # PyTorch's graph shows input and target
 
     @staticmethod
-    def forward(ctx, x, y, pos_weight):
+    def forward(ctx, x, y, pos_weight, weight=None, reduction="none"):
         sp = _softplus_neg(x)
         if pos_weight is None:
             out = (1 - y) * x + sp
         else:
             out = (1 - y) * x + (1 + (pos_weight - 1) * y) * sp
-        ctx.save_for_backward(x, y, pos_weight)
-        ctx.meta = (np.shape(x), np.shape(y), np.shape(pos_weight))
-        return out.astype(y.dtype, copy=False)  # PyTorch: (1 - y).mul_(x)..., the target's dtype
+        out = out.astype(y.dtype, copy=False)  # PyTorch: (1 - y).mul_(x)..., the target's dtype
+        ctx.save_for_backward(x, y, pos_weight, weight, out)
+        ctx.meta = (np.shape(x), np.shape(y), np.shape(pos_weight), np.shape(weight), reduction)
+        return _weighted_reduce(out, weight, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, y, pw = ctx.saved_tensors
-        sx, sy, spw = ctx.meta
-        need_x, need_y, need_pw = ctx.needs_input_grad
+        x, y, pw, w, loss = ctx.saved_tensors
+        sx, sy, spw, sw, reduction = ctx.meta
+        need_x, need_y, need_pw, need_w = ctx.needs_input_grad[:4]
+        g = _element_grad(grad, loss.shape, w, reduction, loss.dtype)
         e = np.exp(-np.abs(x))
         sig = np.where(x >= 0, 1 / (1 + e), e / (1 + e))  # σ(x) without overflow
-        dx = dy = dpw = None
+        dx = dy = dpw = dw = None
         if need_x:
             d = sig - y if pw is None else sig * (pw * y + 1 - y) - pw * y
-            dx = sum_to((grad * d).astype(x.dtype, copy=False), sx)
+            dx = sum_to((g * d).astype(x.dtype, copy=False), sx)
         if need_y or need_pw:
             sp = _softplus_neg(x)  # -log σ(x)
             if need_y:
@@ -293,10 +359,13 @@ class BCEWithLogits(Op):
                 else:
                     spx = _softplus_neg(-x)  # -log(1 - σ(x)), stable (x + sp is inf - inf at -inf)
                     d = pw * sp - spx
-                dy = sum_to((grad * d).astype(y.dtype, copy=False), sy)
+                dy = sum_to((g * d).astype(y.dtype, copy=False), sy)
             if need_pw:
-                dpw = sum_to((grad * y * sp).astype(pw.dtype, copy=False), spw)
-        return dx, dy, dpw
+                dpw = sum_to((g * y * sp).astype(pw.dtype, copy=False), spw)
+        if need_w:
+            dw = sum_to((_element_grad(grad, loss.shape, None, reduction, loss.dtype) * loss)
+                        .astype(w.dtype, copy=False), sw)
+        return dx, dy, dpw, dw, None
 
     def name(self):
         return "BinaryCrossEntropyWithLogitsBackward0"
@@ -305,32 +374,39 @@ class BCEWithLogits(Op):
 
 
 class BCE(Op):
-    """Element-wise -[y * log x + (1 - y) * log(1 - x)] with the logs clamped at -100 and the
-    gradient's denominator x(1 - x) clamped at 1e-12, as PyTorch."""
+    """-w * [y * log x + (1 - y) * log(1 - x)], reduced, in one node as in PyTorch, with the
+    logs clamped at -100 and the gradient's denominator x(1 - x) clamped at 1e-12."""
+
+    edge_args = (0, 1)  # PyTorch's graph shows input and target
 
     @staticmethod
-    def forward(ctx, x, y):
+    def forward(ctx, x, y, weight=None, reduction="none"):
         with np.errstate(divide="ignore"):
             log_x = np.maximum(np.log(x), -100)
             log_1mx = np.maximum(np.log1p(-x), -100)
-        ctx.save_for_backward(x, y)
-        ctx.meta = (np.shape(x), np.shape(y))
-        return (-(y * log_x + (1 - y) * log_1mx)).astype(x.dtype, copy=False)
+        out = (-(y * log_x + (1 - y) * log_1mx)).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x, y, weight, out)
+        ctx.meta = (np.shape(x), np.shape(y), np.shape(weight), reduction)
+        return _weighted_reduce(out, weight, reduction)
 
     @staticmethod
     def backward(ctx, grad):
-        x, y = ctx.saved_tensors
-        sx, sy = ctx.meta
-        need_x, need_y = ctx.needs_input_grad
-        dx = dy = None
+        x, y, w, loss = ctx.saved_tensors
+        sx, sy, sw, reduction = ctx.meta
+        need_x, need_y, need_w = ctx.needs_input_grad[:3]
+        g = _element_grad(grad, loss.shape, w, reduction, loss.dtype)
+        dx = dy = dw = None
         if need_x:
-            dx = grad * (x - y) / np.maximum((1 - x) * x, 1e-12)
-            dx = sum_to(dx.astype(grad.dtype, copy=False), sx)
+            dx = g * (x - y) / np.maximum((1 - x) * x, 1e-12)
+            dx = sum_to(dx.astype(g.dtype, copy=False), sx)
         if need_y:
             with np.errstate(divide="ignore"):  # unclamped, as PyTorch: ±inf at x = 0 or 1
                 d = np.log1p(-x) - np.log(x)
-            dy = sum_to((grad * d).astype(grad.dtype, copy=False), sy)
-        return dx, dy
+            dy = sum_to((g * d).astype(g.dtype, copy=False), sy)
+        if need_w:
+            dw = sum_to((_element_grad(grad, loss.shape, None, reduction, loss.dtype) * loss)
+                        .astype(w.dtype, copy=False), sw)
+        return dx, dy, dw, None
 
     def name(self):
         return "BinaryCrossEntropyBackward0"

@@ -18,6 +18,8 @@ __all__ = ["where", "masked_fill", "masked_select", "nonzero", "argwhere"]
 
 # ------------------------------------------------------------------ selection
 class Where(Op):
+    edge_args = (1, 2)  # the condition is not one of PyTorch's inputs
+
     @staticmethod
     def forward(ctx, cond, a, b):
         ctx.save_for_backward(cond)
@@ -86,6 +88,18 @@ def _mask_and_value(input, mask, value):
     raise TypeError(f"masked_fill(): argument 'value' must be Number or Tensor, not {type(value).__name__}")
 
 
+class MaskedFill(Where):
+    """``where(mask, value, input)`` as PyTorch's ``masked_fill`` node: the input first, then
+    the value if it is a tensor."""
+
+    def pytorch_graph(self):
+        if self._tensor_args[1]:
+            return ("MaskedFillBackward1", [2, 1])
+        return ("MaskedFillBackward0", [2])
+
+    __slots__ = ()
+
+
 def masked_fill(input, mask, value):
     """A copy of ``input`` with ``value`` where the boolean ``mask`` is True.
 
@@ -104,7 +118,7 @@ def masked_fill(input, mask, value):
     err = broadcast_error(mask._data.shape, input._data.shape)
     if err is not None:
         raise err
-    return Where.apply(mask._data, value, input)
+    return MaskedFill.apply(mask._data, value, input)
 
 
 def masked_fill_(input, mask, value):

@@ -19,6 +19,7 @@ class AllMax(Op):
 
     @staticmethod
     def forward(ctx, a, minimum):
+        ctx.meta = minimum
         out = np.min(a) if minimum else np.max(a)
         ctx.save_for_backward(a, out)
         return np.asarray(out)
@@ -32,33 +33,33 @@ class AllMax(Op):
         return np.where(winners, share, np.zeros((), grad.dtype)), None
 
     def name(self):
-        return "MaxBackward1"
+        return "MinBackward1" if self.meta else "MaxBackward1"
 
-    __slots__ = ()
+    __slots__ = ("meta",)
 
 
 class MaxDim(Op):
     """max/min along one dim, given the winning indices: the gradient goes to those elements."""
 
     @staticmethod
-    def forward(ctx, a, idx, dim, keepdim):
+    def forward(ctx, a, idx, dim, keepdim, minimum=False):
         values = np.take_along_axis(a, idx, axis=dim)
         ctx.save_for_backward(idx)
-        ctx.meta = (a.shape, dim, keepdim)
+        ctx.meta = (a.shape, dim, keepdim, minimum)
         return values if keepdim else np.squeeze(values, axis=dim)
 
     @staticmethod
     def backward(ctx, grad):
         (idx,) = ctx.saved_tensors
-        shape, dim, keepdim = ctx.meta
+        shape, dim, keepdim, _ = ctx.meta
         if not keepdim:
             grad = np.expand_dims(grad, dim)
         out = np.zeros(shape, dtype=grad.dtype)
         np.put_along_axis(out, idx, grad, axis=dim)
-        return out, None, None, None
+        return out, None, None, None, None
 
     def name(self):
-        return "MaxBackward0"
+        return "MinBackward0" if self.meta[3] else "MaxBackward0"
 
     __slots__ = ("meta",)
 
@@ -67,7 +68,7 @@ def _reduce_dim(input, dim, keepdim, minimum):
     """(values, indices) of the max (or min) along ``dim``; the first index wins ties."""
     find = np.argmin if minimum else np.argmax
     idx = find(input._data, axis=dim, keepdims=True)
-    values = MaxDim.apply(input, idx, dim, keepdim)
+    values = MaxDim.apply(input, idx, dim, keepdim, minimum)
     return values, _wrap(idx if keepdim else np.squeeze(idx, axis=dim))
 
 
@@ -148,13 +149,13 @@ class AMax(Op):
     def forward(ctx, a, axes, keepdim, minimum):
         out = (np.amin if minimum else np.amax)(a, axis=axes, keepdims=True)
         ctx.save_for_backward(a, out)
-        ctx.meta = (axes, keepdim)
+        ctx.meta = (axes, keepdim, minimum)
         return out if keepdim else np.squeeze(out, axis=axes)
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        axes, keepdim = ctx.meta
+        axes, keepdim, _ = ctx.meta
         if not keepdim:
             grad = np.expand_dims(grad, axes)
         # PyTorch's amax backward: grad / count over the elements equal to the result (a NaN
@@ -165,7 +166,7 @@ class AMax(Op):
         return grad / count * winners, None, None, None
 
     def name(self):
-        return "AmaxBackward0"
+        return "AminBackward0" if self.meta[2] else "AmaxBackward0"
 
     __slots__ = ("meta",)
 

@@ -14,13 +14,16 @@ __all__ = ["permute", "transpose", "t", "swapaxes", "swapdims", "movedim", "move
 
 class Permute(Op):
     @staticmethod
-    def forward(ctx, a, dims):
-        ctx.dims = dims
+    def forward(ctx, a, dims, kind=None):
+        ctx.dims = (dims, kind)
         return np.transpose(a, dims)
 
     @staticmethod
     def backward(ctx, grad):
-        return np.transpose(grad, np.argsort(ctx.dims)), None
+        return np.transpose(grad, np.argsort(ctx.dims[0])), None, None
+
+    def name(self):  # transpose and t() are permutations too, named apart in PyTorch's graph
+        return self.dims[1] or "PermuteBackward0"
 
     __slots__ = ("dims",)
 
@@ -64,13 +67,17 @@ def transpose(input, dim0, dim1):
         >>> minigrad.transpose(minigrad.zeros(2, 3, 4), -1, 0).shape
         minigrad.Size([4, 3, 2])
     """
+    return _swap(input, dim0, dim1, "TransposeBackward0")
+
+
+def _swap(input, dim0, dim1, kind):
     nd = input._data.ndim
     d0, d1 = canonical_dim(dim0, nd), canonical_dim(dim1, nd)
     if nd == 0:
-        return Permute.apply(input, ())
+        return Permute.apply(input, (), kind)
     dims = list(range(nd))
     dims[d0], dims[d1] = dims[d1], dims[d0]
-    return Permute.apply(input, tuple(dims))
+    return Permute.apply(input, tuple(dims), kind)
 
 
 def t(input):
@@ -86,7 +93,7 @@ def t(input):
     nd = input._data.ndim
     if nd > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {nd}D")
-    return input if nd < 2 else transpose(input, 0, 1)
+    return input if nd < 2 else _swap(input, 0, 1, "TBackward0")
 
 
 def swapaxes(input, axis0, axis1):

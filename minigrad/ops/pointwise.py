@@ -47,6 +47,8 @@ class Log(Op):
 
 
 class Log1p(Op):
+    node_name = "Log1PBackward0"  # (PyTorch's spelling)
+
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)

@@ -37,30 +37,36 @@ def _add_reduce(a, axes, keepdim, dtype=None):
 
 class Sum(Op):
     @staticmethod
-    def forward(ctx, a, axes, keepdim, dtype):
-        ctx.meta = (a.shape, axes, keepdim, a.dtype)
+    def forward(ctx, a, axes, keepdim, dtype, along=False):
+        ctx.meta = (a.shape, axes, keepdim, along, a.dtype)
         return _add_reduce(a, axes, keepdim, dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        shape, axes, keepdim, dtype = ctx.meta  # sum(dtype=...) sends the input's dtype back
-        return _expand_back(grad, shape, axes, keepdim).astype(dtype, copy=False), None, None, None
+        shape, axes, keepdim, _, dtype = ctx.meta  # sum(dtype=...) sends the input's dtype back
+        return _expand_back(grad, shape, axes, keepdim).astype(dtype, copy=False), None, None, None, None
+
+    def name(self):  # PyTorch's overloads: sum() and sum(dim)
+        return "SumBackward1" if self.meta[3] else "SumBackward0"
 
     __slots__ = ("meta",)
 
 
 class Mean(Op):
     @staticmethod
-    def forward(ctx, a, axes, keepdim):
-        ctx.meta = (a.shape, axes, keepdim)
+    def forward(ctx, a, axes, keepdim, along=False):
+        ctx.meta = (a.shape, axes, keepdim, along)
         n = int(np.prod([a.shape[i] for i in axes]))
         return np.divide(_add_reduce(a, axes, keepdim), n, dtype=a.dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        shape, axes, keepdim = ctx.meta
+        shape, axes, keepdim, _ = ctx.meta
         n = int(np.prod([shape[i] for i in axes]))
-        return _expand_back(grad / n if n else grad * np.nan, shape, axes, keepdim), None, None
+        return _expand_back(grad / n if n else grad * np.nan, shape, axes, keepdim), None, None, None
+
+    def name(self):  # PyTorch's overloads: mean() and mean(dim)
+        return "MeanBackward1" if self.meta[3] else "MeanBackward0"
 
     __slots__ = ("meta",)
 
@@ -92,7 +98,7 @@ def sum(input, dim=None, keepdim=False, dtype=None):  # noqa: A001
     np_dtype = to_dtype(dtype).np if dtype is not None else None
     if np_dtype is None and input._data.dtype.kind in "biu":
         np_dtype = np.int64
-    return Sum.apply(input, axes, keepdim, np_dtype)
+    return Sum.apply(input, axes, keepdim, np_dtype, dim is not None)
 
 
 def mean(input, dim=None, keepdim=False, dtype=None):
@@ -116,7 +122,7 @@ def mean(input, dim=None, keepdim=False, dtype=None):
             f"complex dtype. Got: {_TYPE_NAME.get(input._data.dtype.name, input._data.dtype.name)}"
         )
     axes = canonical_dims(dim, input._data.ndim)
-    return Mean.apply(input, axes, keepdim)
+    return Mean.apply(input, axes, keepdim, dim is not None)
 
 
 def _exclusive_products(a, axis):
@@ -130,6 +136,9 @@ def _exclusive_products(a, axis):
 
 
 class Prod(Op):
+    def name(self):  # PyTorch's overloads: prod() and prod(dim)
+        return "ProdBackward0" if self.meta[0] is None else "ProdBackward1"
+
     @staticmethod
     def forward(ctx, a, axis, keepdim, dtype):
         ctx.save_for_backward(a)
@@ -227,6 +236,8 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
 
 
 class LogSumExp(Op):
+    node_name = "LogsumexpBackward0"
+
     """log(sum(exp(x))) computed as m + log(sum(exp(x - m))) with m the maximum (0 where the
     maximum is infinite, so that all -inf gives -inf and +inf gives +inf, as in PyTorch)."""
 

@@ -76,7 +76,7 @@ def round(input, *, decimals=0):  # noqa: A001
         return _rounding("Round", np.rint, input)
     if input._data.dtype.kind in "iub":
         raise _not_implemented("round_cpu", input)
-    return _rounding("Round", lambda a: np.round(a, decimals), input)
+    return _rounding("RoundBackward1", lambda a: np.round(a, decimals), input)
 
 
 Frac = _unary("Frac", lambda a: a - np.trunc(a), lambda a, out: 1, "x - trunc(x)")
@@ -108,6 +108,9 @@ def floor_divide(input, other):
 
 
 class Remainder(Op):
+    def name(self):  # PyTorch's overloads: with a number (0), with a tensor (1)
+        return "RemainderBackward1" if self._tensor_args[1] else "RemainderBackward0"
+
     """Python's modulus (the sign of the divisor): a - floor(a / b) * b."""
 
     @staticmethod
@@ -147,6 +150,9 @@ def remainder(input, other):
 
 
 class Fmod(Op):
+    def name(self):  # PyTorch's overloads: with a number (0), with a tensor (1)
+        return "FmodBackward1" if self._tensor_args[1] else "FmodBackward0"
+
     """C's fmod: the remainder of ``a / b`` rounded towards zero (the sign of ``a``)."""
 
     @staticmethod

@@ -73,8 +73,8 @@ def infer_shape(shape, numel):
 
 class Reshape(Op):
     @staticmethod
-    def forward(ctx, a, shape, must_view):
-        ctx.in_shape = a.shape
+    def forward(ctx, a, shape, must_view, kind=None):
+        ctx.in_shape = (a.shape, kind)
         if must_view:
             try:
                 return np.reshape(a, shape, copy=False)
@@ -87,10 +87,10 @@ class Reshape(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.in_shape), None, None
+        return grad.reshape(ctx.in_shape[0]), None, None, None
 
-    def name(self):
-        return "ViewBackward0"
+    def name(self):  # squeeze/unsqueeze are views too, named apart in PyTorch's graph
+        return self.in_shape[1] or "ViewBackward0"
 
     __slots__ = ("in_shape",)
 
@@ -220,7 +220,9 @@ def squeeze(input, dim=None):
     else:
         dims = canonical_dims(dim, input._data.ndim)
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
-    return Reshape.apply(input, new, True)
+    kind = ("SqueezeBackward0" if dim is None else
+            "SqueezeBackward1" if isinstance(dim, numbers.Integral) else "SqueezeBackward2")
+    return Reshape.apply(input, new, True, kind)
 
 
 def unsqueeze(input, dim):
@@ -242,7 +244,7 @@ def unsqueeze(input, dim):
         )
     d = dim % (nd + 1)
     shape = input._data.shape
-    return Reshape.apply(input, shape[:d] + (1,) + shape[d:], True)
+    return Reshape.apply(input, shape[:d] + (1,) + shape[d:], True, "UnsqueezeBackward0")
 
 
 def _atleast(n, tensors):
@@ -302,13 +304,3 @@ def atleast_3d(*tensors):
 # the Tensor methods of this family (installed by tensor_methods.py)
 METHODS = {"reshape": reshape, "view": view, "flatten": flatten, "unflatten": unflatten,
            "ravel": ravel, "squeeze": squeeze, "unsqueeze": unsqueeze}
-
-
-def __getattr__(name):
-    # cat and stack were in this module before joining.py; utils/data.py still imports stack
-    # from here. (A function-level import: joining.py builds on this module.)
-    if name in ("cat", "concat", "stack"):
-        from . import joining
-
-        return getattr(joining, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -116,6 +116,8 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 class MedianAll(Op):
+    node_name = "MedianBackward0"
+
     """The lower median of all elements; the gradient is shared evenly among the elements equal
     to it (all NaNs when it is NaN), as PyTorch's ``median()``."""
 
@@ -224,7 +226,7 @@ def _nanmedian_forward(ctx, a):
 
 def _make_nanmedian_all():
     return type("NanMedianAll", (MedianAll,), {"forward": staticmethod(_nanmedian_forward),
-                                                "__slots__": ()})
+                                                "node_name": "NanmedianBackward0", "__slots__": ()})
 
 
 NanMedianAll = _make_nanmedian_all()

@@ -114,6 +114,10 @@ def __setitem__(self, index, value):
     setitem(self, index, value)
 
 
+def __delitem__(self, index):
+    raise TypeError("Tensor does not support deleting items")
+
+
 # numpy functions on tensors: the arithmetic and comparison ufuncs are minigrad's ops
 _UFUNC_OPS = {
     np.add: arithmetic.add, np.subtract: arithmetic.sub, np.multiply: arithmetic.mul,
@@ -229,7 +233,7 @@ def to(self, *args, **kwargs):
         else:
             dtype = a
     if device is not None:
-        _device.device(device)  # raises for anything but the CPU
+        _device.place(device, "to")  # PyTorch's error for anything but the CPU
     if dtype is None:
         return self.clone() if copy else self
     dtype = _dtype.to_dtype(dtype)
@@ -376,7 +380,7 @@ def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=Fals
 _OWN_METHODS = {
     "__matmul__": __matmul__, "__rmatmul__": __rmatmul__, "__neg__": __neg__, "__pos__": __pos__,
     "__abs__": __abs__, "__invert__": __invert__, "__getitem__": __getitem__,
-    "__setitem__": __setitem__, "__array_ufunc__": __array_ufunc__, "T": property(T),
+    "__setitem__": __setitem__, "__delitem__": __delitem__, "__array_ufunc__": __array_ufunc__, "T": property(T),
     "mT": property(mT), "clone": clone_method, "contiguous": contiguous, "to": to,
     "type_as": type_as, "ndimension": ndimension, "where": where, "view_as": view_as,
     "reshape_as": reshape_as, "expand_as": expand_as, "new_tensor": new_tensor,
@@ -391,7 +395,8 @@ def install(cls):
             setattr(cls, name, fn)
     for name, fn in _BINARY_OPERATORS.items():
         setattr(cls, f"__{name}__", _operator(fn, f"__{name}__"))
-        setattr(cls, f"__r{name}__", _operator(fn, f"__r{name}__", reflected=True))
+        # 2 + x is add(x, 2) in PyTorch (its graph lists x first); 2 - x is rsub(x, 2)
+        setattr(cls, f"__r{name}__", _operator(fn, f"__r{name}__", reflected=name not in ("add", "mul")))
     for name, fn in _LOGIC.items():
         setattr(cls, f"__{name}__", _operator(fn, f"__{name}__"))
         setattr(cls, f"__r{name}__", getattr(cls, f"__{name}__"))

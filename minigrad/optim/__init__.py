@@ -1,4 +1,6 @@
-"""``minigrad.optim``: optimizers (``SGD``, ``Adam``, ``AdamW``) and ``lr_scheduler``.
+"""``minigrad.optim``: the optimizers of ``torch.optim`` (``SGD``, ``Adam``, ``AdamW``,
+``RMSprop``, ``Adagrad``, ``Adadelta``, ``Adamax``, ``NAdam``, ``RAdam``, ``ASGD``, ``Rprop``,
+``LBFGS``), ``lr_scheduler`` and ``swa_utils``.
 
 Example::
 
@@ -8,10 +10,20 @@ Example::
     ...     loss_fn(model(x), y).backward()
     ...     optimizer.step()
 """
-from . import lr_scheduler  # noqa: F401
-from .adam import Adam  # noqa: F401
-from .adamw import AdamW  # noqa: F401
-from .optimizer import Optimizer  # noqa: F401
-from .sgd import SGD  # noqa: F401
+from . import lr_scheduler, swa_utils  # noqa: F401
+from .adadelta import Adadelta
+from .adagrad import Adagrad
+from .adam import Adam
+from .adamax import Adamax
+from .adamw import AdamW
+from .asgd import ASGD
+from .lbfgs import LBFGS
+from .nadam import NAdam
+from .optimizer import Optimizer
+from .radam import RAdam
+from .rmsprop import RMSprop
+from .rprop import Rprop
+from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "lr_scheduler"]
+__all__ = ["Adadelta", "Adagrad", "Adam", "Adamax", "AdamW", "ASGD", "LBFGS", "lr_scheduler",
+           "NAdam", "Optimizer", "RAdam", "RMSprop", "Rprop", "SGD", "swa_utils"]

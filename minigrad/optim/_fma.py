@@ -11,7 +11,7 @@ import numpy as np
 
 from .._ops import fma as _fma_kernel
 
-__all__ = ["fma", "add_scaled"]
+__all__ = ["fma", "add_scaled", "addcmul", "lerp"]
 
 
 def _operand(x, c):
@@ -51,3 +51,19 @@ def add_scaled(c, alpha, x, out=None):
     if out is None:
         return c + alpha * x
     return np.add(c, alpha * x, out=out)
+
+
+def addcmul(c, value, a, b, out=None):
+    """``c + value * a * b``, PyTorch's ``c.addcmul(a, b, value=value)``: its kernel rounds
+    ``value * a``, then fuses the multiply by ``b`` with the add (in float64 here, as
+    ``add_scaled``)."""
+    return add_scaled(c, value * a, b, out=out)
+
+
+def lerp(start, end, weight, out=None):
+    """``start + weight * (end - start)`` for a number ``weight``, PyTorch's ``torch.lerp``: its
+    kernel uses that form for ``|weight| < 0.5`` and ``end - (end - start) * (1 - weight)``
+    otherwise (exact at both ends), each a multiply-add (fused in float64, as ``add_scaled``)."""
+    if abs(weight) < 0.5:
+        return add_scaled(start, weight, end - start, out=out)
+    return add_scaled(end, 1 - weight, start - end, out=out)

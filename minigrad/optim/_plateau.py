@@ -5,7 +5,7 @@ which must be imported first). Unlike the other schedulers it does not call
 import math
 import warnings
 
-from .lr_scheduler import EPOCH_DEPRECATION_WARNING, LRScheduler
+from ._scheduler_base import EPOCH_DEPRECATION_WARNING, LRScheduler
 from .optimizer import Optimizer
 
 __all__ = ["ReduceLROnPlateau"]

@@ -30,4 +30,4 @@ class AdamW(Adam):
     def __setstate__(self, state):
         super().__setstate__(state)
         for group in self.param_groups:
-            group["decoupled_weight_decay"] = True
+            group["decoupled_weight_decay"] = True  # whatever an Adam state dict said

@@ -152,9 +152,6 @@ DOCUMENTED = [
          "gradient) where PyTorch's float32 rounding can leave a tiny variance",
          r"^grad of \w+: \d+ of \d+ values differ", case=r"\.(std|var|std_mean|var_mean)-.*-float32$",
          doc="computed in float64"),
-    Rule("cuda", "x.cuda() raises a RuntimeError (PyTorch built without CUDA: AssertionError)",
-         r"minigrad raised RuntimeError: minigrad runs on the CPU only.*; torch AssertionError",
-         case=r"\.cuda-", doc="`x.cuda()` raises a `RuntimeError`"),
     Rule("vander-gradient", "vander: PyTorch's backward raises (an in-place modification)",
          r"backward: torch raised RuntimeError: one of the variables needed for gradient "
          r"computation has been modified by an inplace operation.*; minigrad did not$",

@@ -2,8 +2,9 @@
 
 A program's input is a leaf made from a numpy array (the *base*), and the tensor an op sees is
 an expression of that leaf (``view_text``): the leaf itself, or a transposed, strided, flipped
-or expanded view of it. torch has no negative strides, so ``flip0(b)`` is ``b[::-1]`` (a view)
-in minigrad and ``b.flip(0)`` (a copy with the same values) in torch; either way the values and
+or expanded view of it. torch has no negative strides, so ``flip0(b)`` is a view with a negative
+stride in minigrad (made by its basic-indexing op: slicing with a negative step is an error, as
+in PyTorch) and ``b.flip(0)`` (a copy with the same values) in torch; either way the values and
 the gradient that reaches the leaf are the same.
 """
 import numpy as np

@@ -31,7 +31,9 @@ GRAD_TOLERANCES = {"float32": (1e-4, 1e-5), "float64": (1e-9, 1e-12)}
 
 
 def _flip0_minigrad(t):
-    return t[::-1]
+    # a view with a negative stride: minigrad's slicing refuses a negative step (as PyTorch's),
+    # so the view is made by the basic-indexing op itself (from_numpy's arrays can have them)
+    return minigrad.ops.indexing.BasicView.apply(t, (slice(None, None, -1),), "SliceBackward0")
 
 
 def _flip0_torch(t):
@@ -75,7 +77,8 @@ class Program:
         """The program as Python that runs it on either library (``L = torch`` or minigrad)."""
         out = ["import numpy as np, math", "import minigrad, torch",
                "L = minigrad  # or torch", "F = L.nn.functional",
-               "flip0 = (lambda t: t.flip(0)) if L is torch else (lambda t: t[::-1])"]
+               "flip0 = (lambda t: t.flip(0)) if L is torch else (lambda t: minigrad.ops.indexing."
+               "BasicView.apply(t, (slice(None, None, -1),), 'SliceBackward0'))"]
         with np.printoptions(threshold=10 ** 6, floatmode="unique"):
             for name, arr in self.inputs.items():
                 rg = ", requires_grad=True" if self.requires_grad(name) else ""

@@ -6,10 +6,11 @@ from ... import creation
 from .. import functional as F
 from .._arg_checks import _qualified_type_name
 from .. import init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
-__all__ = ["Identity", "Linear"]
+__all__ = ["Identity", "Linear", "LazyLinear"]
 
 
 class Identity(Module):
@@ -101,3 +102,56 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class LazyLinear(LazyModuleMixin, Linear):
+    """A ``Linear`` layer whose ``in_features`` is read from its first input: its weight and
+    bias are ``UninitializedParameter``s until then, and after it the module is a ``Linear``.
+
+    Args:
+        out_features: size of each output sample
+        bias: if ``False``, the layer learns no additive bias. Default: ``True``
+
+    Example::
+
+        >>> m = nn.LazyLinear(30)
+        >>> m
+        LazyLinear(in_features=0, out_features=30, bias=True)
+        >>> m(minigrad.randn(128, 20)).shape
+        minigrad.Size([128, 30])
+        >>> m
+        Linear(in_features=20, out_features=30, bias=True)
+    """
+
+    cls_to_become = Linear
+
+    def __init__(self, out_features, bias=True, device=None, dtype=None):
+        # no bias here: it would be replaced at once (as PyTorch does)
+        super().__init__(0, 0, False)
+        self.weight = UninitializedParameter(device=device, dtype=dtype)
+        self.out_features = out_features
+        if bias:
+            self.bias = UninitializedParameter(device=device, dtype=dtype)
+
+    def reset_parameters(self):
+        """Initialise weight and bias as ``Linear`` does, once their shapes are known."""
+        if not self.has_uninitialized_params() and self.in_features != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input):
+        """Shapes from the input's last dimension, then ``Linear``'s initialisation."""
+        if self.has_uninitialized_params():
+            from ...autograd.grad_mode import no_grad
+
+            with no_grad():
+                self.in_features = input.shape[-1]
+                self.weight.materialize((self.out_features, self.in_features))
+                if self.bias is not None:
+                    self.bias.materialize((self.out_features,))
+                self.reset_parameters()
+        if self.in_features == 0:  # the weights came from a state dict: check the input against them
+            if input.shape[-1] != self.weight.shape[-1]:
+                raise AssertionError(
+                    f"The in_features inferred from input: {input.shape[-1]} is not equal to "
+                    f"in_features from self.weight: {self.weight.shape[-1]}")
+            self.in_features = input.shape[-1]

@@ -664,7 +664,7 @@ class Module:
         kwargs.pop("memory_format", None)
         if kwargs:
             raise TypeError(f"to() received an invalid combination of arguments: {sorted(kwargs)}")
-        from ..._device import device as _device_cls
+        from ..._device import device as _device_cls, place as _place
         from ..._dtype import dtype as _dtype_cls, to_dtype
 
         for a in args:
@@ -677,7 +677,7 @@ class Module:
             else:
                 dtype = a
         if device is not None:
-            _device_cls(device)
+            _place(device, "to")
         if dtype is None:
             return self
         dtype = to_dtype(dtype) if not isinstance(dtype, _dtype_cls) else dtype
@@ -729,10 +729,10 @@ class Module:
         return self
 
     def cuda(self, device=None):
-        """An error: minigrad runs on the CPU only (CUDA is not available)."""
-        from ..._device import device as _device_cls
+        """An error: minigrad runs on the CPU only (PyTorch's error for a build without CUDA)."""
+        from ..._device import place
 
-        _device_cls("cuda")
+        place("cuda" if device is None else device, "to")
 
     def share_memory(self):
         """Returns self (kept for PyTorch compatibility; minigrad has no shared-memory tensors for multiprocessing)."""
@@ -984,6 +984,7 @@ def _checkpoint_tensor(value, key, error_msgs):
     """``value`` as a tensor (numpy arrays are accepted, as minigrad tensors), or None after adding
     PyTorch's error message for anything else."""
     if isinstance(value, Tensor):
+        value.shape  # noqa: B018 - an uninitialised parameter raises PyTorch's error here
         return value
     if isinstance(value, (np.ndarray, np.generic)):
         from ...creation import as_tensor
