@@ -145,7 +145,7 @@ def mnist_step_jax(x, y):
 
 def bn_step(lib, x, g):
     lib.manual_seed(0)
-    bn = lib.nn.BatchNorm1d(512)
+    bn = lib.nn.BatchNorm1d(x.shape[1])
     bn.train()
     xs = lib.tensor(x, requires_grad=True)
     gs = lib.tensor(g)

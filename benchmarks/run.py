@@ -2,7 +2,7 @@
 
     python benchmarks/run.py                  # every case, table on stdout
     python benchmarks/run.py --json out.json  # also write the results
-    python benchmarks/run.py --only gemm      # some cases (gemm, dropout, relu, training)
+    python benchmarks/run.py --only gemm      # some cases (gemm, dropout, relu, training, conv)
     python benchmarks/run.py --info           # the machine, the references and the peak, no cases
 
 References: numpy with OpenBLAS's own kernel for this CPU (GEMM, copies, ReLU), PyTorch eager and
@@ -10,7 +10,7 @@ JAX `jit` (training steps; JAX is optional: `pip install jax`, its rows are skip
 when it is absent). Each case times minigrad and its reference in interleaved rounds, pausing
 before each side so that the other library's thread pool has gone idle, and reports medians; the
 ratio is the median over rounds of time_minigrad / time_reference (lower is better for minigrad),
-checked against the target of issue 11. GEMM speeds are also given as a fraction of the machine's
+checked against the targets of issues 11 (kernels, MLP steps) and 14 (convolution, BatchNorm). GEMM speeds are also given as a fraction of the machine's
 measured peak (an FMA loop, minigrad._ops.peak_gflops). Shared, noisy machines make absolute times
 jittery: read the ratios. No test asserts on these numbers.
 """
@@ -424,7 +424,40 @@ def case_training(results, args, meta):
                    _mlp_step_fn(minigrad, sizes, dropout, batch), ref, number, target)
 
 
-CASES = {"gemm": case_gemm, "dropout": case_dropout, "relu": case_relu, "training": case_training}
+# the MNIST step's batch and the BatchNorm1d case's (batch, features), issue 14's sizes
+CONV_BATCH = 64
+BATCHNORM_SHAPE = (128, 512)
+
+
+def case_conv(results, args, meta):
+    """Issue 14's cases, built by benchmarks/conv.py (which also runs them alone): the classic
+    PyTorch MNIST network's training step against PyTorch eager and JAX jit, and BatchNorm1d(512)
+    forward + backward against PyTorch."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:  # (imported as a module by the smoke test)
+        sys.path.insert(0, here)
+    import conv  # benchmarks/conv.py, next to this file
+    if torch is None:
+        print("(convolution rows skipped: torch is not installed)", file=sys.stderr)
+        return
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((CONV_BATCH, 1, 28, 28), dtype=np.float32)
+    y = rng.integers(0, 10, CONV_BATCH)
+    name = f"MNIST CNN training step, batch {CONV_BATCH}"
+    record(results, args, name, "torch eager", conv.mnist_step(minigrad, x, y), conv.mnist_step(torch, x, y),
+           2, 0.8)
+    if jax is not None:
+        record(results, args, name, "jax jit", conv.mnist_step(minigrad, x, y), conv.mnist_step_jax(x, y),
+               2, 1.0)
+    batch, features = BATCHNORM_SHAPE
+    xb = rng.standard_normal((batch, features), dtype=np.float32)
+    gb = rng.standard_normal((batch, features), dtype=np.float32)
+    record(results, args, f"BatchNorm1d({features}) fwd+bwd, batch {batch}", "torch eager",
+           conv.bn_step(minigrad, xb, gb), conv.bn_step(torch, xb, gb), 50, 0.7)
+
+
+CASES = {"gemm": case_gemm, "dropout": case_dropout, "relu": case_relu, "training": case_training,
+         "conv": case_conv}
 
 
 def _fmt_time(s):

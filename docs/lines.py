@@ -28,7 +28,8 @@ LAYERS = [
     ("ops", ["minigrad.creation", "minigrad.ops", "minigrad.linalg"]),
     ("nn", ["minigrad.nn"]),
     ("optim and data", ["minigrad.optim", "minigrad.utils.data", "minigrad.datasets",
-                        "minigrad.serialization", "minigrad._serialization", "minigrad.safetensors"]),
+                        "minigrad.serialization", "minigrad._serialization", "minigrad.safetensors",
+                        "minigrad.profiler"]),
     ("package", ["minigrad", "minigrad.__main__"]),
 ]
 # ``minigrad.utils`` (the package's __init__) imports only ``hooks``, which the engine and
@@ -70,13 +71,14 @@ READING_PATH = [
     ("minigrad/_ops_gemm.pxi", ["matmul", "sum_rows", "linear_forward", "linear_backward"]),
     ("minigrad/_ops_elementwise.pxi", ["relu_forward", "relu_backward"]),
     ("minigrad/_ops_dropout.pxi", ["dropout_forward", "dropout_backward"]),
+    ("minigrad/_ops_optim.pxi", ["sgd_step"]),
     # the C kernels: GEMM (packing, micro-kernels, macro-kernel, the parallel plan), column sums,
     # ReLU, dropout (and the Philox generator it draws from)
     ("minigrad/csrc", [r"mg_ukr_f32\w*", r"mg_pack_\w+", r"mg_macro_kernel", r"mg_step_geometry",
                        r"mg_choose_grid", r"mg_gemm\w*", r"MG_DEFINE_GENERIC_UKR",
                        r"MG__DEFINE_SUM_ROWS", r"mg\w*relu\w*", r"MG\w*RELU\w*",
                        r"mg\w*dropout\w*", r"MG\w*DROPOUT\w*", r"mg_philox\w*", r"mg__gen\w*",
-                       r"mg__block\w*", r"mg__blocks"]),
+                       r"mg__block\w*", r"mg__blocks", r"mg_sgd\w*"]),
 ]
 
 

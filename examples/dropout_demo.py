@@ -21,6 +21,8 @@ import minigrad as torch
 import minigrad.nn as nn
 import minigrad.nn.functional as F
 
+import arguments  # examples/arguments.py: the option checks the examples share
+
 
 class DropoutNet(nn.Module):
     """The article's network: fc1 -> ReLU -> dropout -> fc2."""
@@ -44,15 +46,11 @@ def parse_args(argv=None):
     """The command-line options (``argv``: a list of strings, default ``sys.argv[1:]``)."""
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--seed", type=int, default=42, help="manual_seed before building the network (default 42, as the article)")
-    p.add_argument("--p", type=float, default=0.5, help="dropout probability (default 0.5)")
-    p.add_argument("--calls", type=int, default=3, help="forward calls in each mode (default 3)")
-    p.add_argument("--samples", type=int, default=20000,
+    p.add_argument("--p", type=arguments.probability, default=0.5, help="dropout probability, in [0, 1) (default 0.5)")
+    p.add_argument("--calls", type=arguments.positive_int, default=3, help="forward calls in each mode (default 3)")
+    p.add_argument("--samples", type=arguments.positive_int, default=20000,
                    help="masks averaged to estimate the expected training output (default 20000)")
     args = p.parse_args(argv)
-    if not 0 <= args.p < 1:
-        p.error(f"--p must be in [0, 1), got {args.p}")
-    if args.calls < 1 or args.samples < 1:
-        p.error("--calls and --samples must be at least 1")
     return args
 
 

@@ -33,6 +33,7 @@ import os
 import sys
 import time
 
+import arguments  # examples/arguments.py: the option checks the examples share
 import dropout_lab
 
 EPILOG = "Run 'dropout_study.py NAME --help' for one experiment's options."
@@ -40,17 +41,22 @@ EPILOG = "Run 'dropout_study.py NAME --help' for one experiment's options."
 
 def add_common(p, several):
     p.add_argument("--quick", action="store_true", help="the fast, rough form (fewer seeds and epochs)")
-    p.add_argument("--epochs", type=int, default=None, help="epochs per network (default: the experiment's)")
-    p.add_argument("--seeds", type=int, default=None,
+    p.add_argument("--epochs", type=arguments.positive_int, default=None,
+                   help="epochs per network (default: the experiment's)")
+    p.add_argument("--seeds", type=arguments.positive_int, default=None,
                    help="seeds to average over (default: the experiment's; mc-uncertainty: the ensemble's "
                         "members; conventions, which trains one network per rule, ignores it)")
-    p.add_argument("--workers", type=int, default=None,
-                   help="worker processes training networks (default: one per core; 1: in this process)")
-    p.add_argument("--json", metavar="PATH", help="write the configuration, the jobs and the results as JSON")
+    p.add_argument("--workers", type=arguments.worker_count, default=None,
+                   help="worker processes training networks (default: one per core; 1: in this process; "
+                        f"at most {arguments.MAX_WORKERS})")
+    p.add_argument("--json", metavar="PATH", type=arguments.output_file,
+                   help="write the configuration, the jobs and the results as JSON")
     if several:
-        p.add_argument("--plot-dir", metavar="DIR", help="save each experiment's figure as DIR/dropout_NAME.png")
+        p.add_argument("--plot-dir", metavar="DIR", type=arguments.output_dir,
+                       help="save each experiment's figure as DIR/dropout_NAME.png (DIR is created if needed)")
     else:
-        p.add_argument("--plot", metavar="PATH", help="save the figure as a PNG (needs matplotlib)")
+        p.add_argument("--plot", metavar="PATH", type=arguments.png_path,
+                       help="save the figure as a PNG (needs matplotlib; .png is added to a name without a suffix)")
 
 
 def parse_args(argv=None):
@@ -66,12 +72,7 @@ def parse_args(argv=None):
         add_common(p, several=False)
     add_common(sub.add_parser("all", help="every available experiment, one after the other"), several=True)
     sub.add_parser("list", help="list the experiments")
-    opts = parser.parse_args(argv)
-    for name in ("epochs", "seeds", "workers"):
-        value = getattr(opts, name, None)
-        if value is not None and value < 1:
-            parser.error(f"--{name} must be at least 1")
-    return opts
+    return parser.parse_args(argv)
 
 
 def needs_matplotlib(opts):

@@ -28,24 +28,21 @@ import sys
 import minigrad as torch
 import minigrad.nn as nn
 
+import arguments  # examples/arguments.py: the option checks the examples share
 import train_mlp
 
 
 def parse_args(argv=None):
     """train_mlp.py's options, with this network's defaults, plus --channels and --conv-dropout."""
     p = train_mlp.build_parser(__doc__)
-    p.add_argument("--channels", type=int, default=16, metavar="C",
+    p.add_argument("--channels", type=arguments.positive_int, default=16, metavar="C",
                    help="channels of the first convolution (the second has 2C; default 16)")
-    p.add_argument("--conv-dropout", type=float, default=None, metavar="R",
+    p.add_argument("--conv-dropout", type=arguments.probability, default=None, metavar="R",
                    help="dropout after each convolution's BatchNorm and ReLU (default P/5)")
     p.set_defaults(hidden=64, epochs=30, lr=0.05, input_dropout=0.0)
     args = p.parse_args(argv)
     if args.conv_dropout is None:
         args.conv_dropout = args.dropout / 5
-    if not 0 <= args.conv_dropout < 1:
-        p.error(f"--conv-dropout must be in [0, 1), got {args.conv_dropout}")
-    if args.channels < 1:
-        p.error("--channels must be at least 1")
     return train_mlp.check_args(p, args)
 
 

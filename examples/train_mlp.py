@@ -32,6 +32,8 @@ import minigrad.nn as nn
 from minigrad.datasets import load_digits
 from minigrad.utils.data import DataLoader, TensorDataset
 
+import arguments  # examples/arguments.py: the option checks the examples share
+
 N_IMAGES = 1797  # images in the bundled digits data set
 
 
@@ -44,24 +46,26 @@ def parse_args(argv=None):
 def build_parser(description):
     """The options of this example (examples/train_cnn.py adds its own to them)."""
     p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--dropout", type=float, default=0.5, metavar="P",
+    p.add_argument("--dropout", type=arguments.probability, default=0.5, metavar="P",
                    help="dropout probability after each hidden layer (default 0.5; 0 disables all dropout)")
-    p.add_argument("--input-dropout", type=float, default=None, metavar="Q",
+    p.add_argument("--input-dropout", type=arguments.probability, default=None, metavar="Q",
                    help="dropout probability on the input pixels (default P/5)")
-    p.add_argument("--hidden", type=int, default=256, help="units per hidden layer (default 256)")
-    p.add_argument("--layers", type=int, default=1, help="hidden layers (default 1)")
-    p.add_argument("--epochs", type=int, default=80, help="passes over the training set (default 80)")
-    p.add_argument("--lr", type=float, default=0.05,
+    p.add_argument("--hidden", type=arguments.positive_int, default=256, help="units per hidden layer (default 256)")
+    p.add_argument("--layers", type=arguments.positive_int, default=1, help="hidden layers (default 1)")
+    p.add_argument("--epochs", type=arguments.positive_int, default=80, help="passes over the training set (default 80)")
+    p.add_argument("--lr", type=arguments.positive_float, default=0.05,
                    help="initial SGD learning rate (default 0.05; momentum 0.9, cosine decay to 0)")
-    p.add_argument("--batch-size", type=int, default=20, help="mini-batch size (default 20)")
-    p.add_argument("--train-size", type=int, default=797, help="training images (default 797)")
-    p.add_argument("--test-size", type=int, default=1000, help="held-out test images (default 1000)")
+    p.add_argument("--batch-size", type=arguments.positive_int, default=20, help="mini-batch size (default 20)")
+    p.add_argument("--train-size", type=arguments.positive_int, default=797, help="training images (default 797)")
+    p.add_argument("--test-size", type=arguments.positive_int, default=1000, help="held-out test images (default 1000)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed for the split, the initialisation, the batch order and the dropout masks (default 0)")
-    p.add_argument("--threads", type=int, default=None,
+    p.add_argument("--threads", type=arguments.thread_count, default=None,
                    help="threads for the kernels (default: all cores); results do not depend on it")
-    p.add_argument("--json", metavar="PATH", help="write the final metrics and the per-epoch history as JSON")
-    p.add_argument("--plot", metavar="PATH", help="save a PNG of accuracy and loss per epoch (needs matplotlib)")
+    p.add_argument("--json", metavar="PATH", type=arguments.output_file,
+                   help="write the final metrics and the per-epoch history as JSON")
+    p.add_argument("--plot", metavar="PATH", type=arguments.png_path,
+                   help="save a PNG of accuracy and loss per epoch (needs matplotlib; .png is added to a name without a suffix)")
     p.add_argument("--quiet", action="store_true", help="print only the final summary")
     return p
 
@@ -70,16 +74,6 @@ def check_args(p, args):
     """Fill in the derived defaults and refuse impossible values (a usage error, exit 2)."""
     if args.input_dropout is None:
         args.input_dropout = args.dropout / 5
-    for name in ("dropout", "input_dropout"):
-        if not 0 <= getattr(args, name) < 1:
-            p.error(f"--{name.replace('_', '-')} must be in [0, 1), got {getattr(args, name)}")
-    for name in ("hidden", "layers", "epochs", "batch_size", "train_size", "test_size"):
-        if getattr(args, name) < 1:
-            p.error(f"--{name.replace('_', '-')} must be at least 1")
-    if args.lr <= 0:
-        p.error("--lr must be positive")
-    if args.threads is not None and args.threads < 1:
-        p.error("--threads must be at least 1")
     if args.train_size + args.test_size > N_IMAGES:
         p.error(f"--train-size + --test-size must be at most {N_IMAGES} (the number of images)")
     return args

@@ -11,11 +11,19 @@ the hot kernels (matmul, linear, ReLU, dropout, random numbers) are Cython + Ope
 try:
     from . import _ops  # noqa: F401
 except ImportError as exc:  # pragma: no cover - only when importing an unbuilt source tree
+    import os as _os
+
+    _here = _os.path.dirname(_os.path.abspath(__file__))
+    if any(f.startswith("_ops.") and f.endswith((".so", ".pyd")) for f in _os.listdir(_here)):
+        raise  # the kernels are there but do not load: the original error says why
+    # (Python's own message here speaks of a "partially initialized module" and a "circular
+    # import", which is not what happened: the compiled kernels were never built in this folder)
     raise ImportError(
-        "minigrad's compiled kernels (minigrad._ops) are missing: this is probably the source "
-        "tree, not an installed minigrad. Install it with `pip install .` and run Python from "
-        f"another directory (or use `pip install -e .`). Original error: {exc}"
-    ) from exc
+        f"minigrad's compiled kernels (minigrad._ops) are not in {_here}: this is a source tree "
+        "whose kernels were never built. Build them in place with `pip install -e .` (the "
+        "README's setup command), or, if minigrad is installed with `pip install .`, run Python "
+        "from another directory."
+    ) from None
 
 from ._version import __version__  # noqa: F401
 from ._dtype import (  # noqa: F401
@@ -72,6 +80,7 @@ def is_floating_point(input):
     return input.is_floating_point()
 from . import datasets  # noqa: F401,E402
 from . import nn, optim, utils  # noqa: F401,E402
+from . import profiler  # noqa: F401,E402
 from .utils import data as _utils_data  # noqa: F401,E402  (minigrad.utils.data)
 from .serialization import load, save  # noqa: F401,E402
 from . import safetensors  # noqa: F401,E402  (the safetensors format: minigrad.safetensors.save_file ...)

@@ -11,6 +11,7 @@
 #   _ops_random.pxi       Philox4x32-10 random numbers and fills       (csrc/philox.h, random_fills.h)
 #   _ops_dropout.pxi      dropout forward, backward and keep masks     (csrc/dropout.h, dropout_backward.h)
 #   _ops_elementwise.pxi  ReLU forward and backward, fused multiply-add (csrc/relu.h, fma.h)
+#   _ops_optim.pxi        the fused SGD update                         (csrc/sgd.h)
 #   _ops_embedding.pxi    embedding gradients: rows added into rows    (csrc/embedding.h)
 #   _ops_conv.pxi         im2col / col2im for convolutions             (csrc/im2col.h)
 #   _ops_pool.pxi         max / average pooling                        (csrc/pool.h)
@@ -260,6 +261,7 @@ include "_ops_gemm.pxi"
 include "_ops_random.pxi"
 include "_ops_dropout.pxi"
 include "_ops_elementwise.pxi"
+include "_ops_optim.pxi"
 include "_ops_conv.pxi"
 include "_ops_pool.pxi"
 include "_ops_norm.pxi"

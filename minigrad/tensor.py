@@ -134,13 +134,20 @@ def canonical_dim(dim, ndim):
     return dim % n if ndim else 0
 
 
+_autograd_module = None
+
+
 def _autograd():
     """``minigrad.autograd``: the backward engine and the tensor hooks build on this module (the
     graph holds Tensors), so ``backward()``, ``register_hook()`` and ``retain_grad()`` import it
-    here, when they run."""
-    from . import autograd
+    here, when they first run (then it is kept: an import statement costs about a microsecond
+    even for a module already loaded)."""
+    global _autograd_module
+    if _autograd_module is None:
+        from . import autograd
 
-    return autograd
+        _autograd_module = autograd
+    return _autograd_module
 
 
 def _wrap(data, base=None):

@@ -1,10 +1,12 @@
 """Shared test setup.
 
-The tests exercise the *installed* minigrad (with its compiled kernels). Python puts the current
-directory first on ``sys.path`` for ``python -c ...`` and ``python -m ...``, so a child process
-started from the checkout's root would import the source tree instead, which has no compiled
-kernels. The whole session therefore runs from an empty temporary directory; tests locate files
-of the checkout from ``__file__``.
+The tests exercise the *installed* minigrad (with its compiled kernels): the checkout itself after
+the README's editable install (``pip install -e .``), or a copy installed with ``pip install .``.
+Python puts the current directory first on ``sys.path`` for ``python -c ...`` and
+``python -m ...``, so in the second case a child process started from the checkout's root would
+import the source tree instead, which then has no compiled kernels. The whole session therefore
+runs from an empty temporary directory (which also keeps files the tests write out of the
+checkout); tests locate files of the checkout from ``__file__``.
 """
 import os
 

@@ -32,6 +32,7 @@ def test_the_cases_are_issue_11s_targets(bench):
         ((784, 2048, 2048, 10), 0.5, 256, 1, {"jax jit": 0.8}),
         ((10, 10, 10, 2), 0.0, 1, 200, {"torch eager": 0.5, "jax jit": None}),
     )
+    assert (bench.CONV_BATCH, bench.BATCHNORM_SHAPE) == (64, (128, 512))  # issue 14's
     # the pause lets XLA's thread pool (about a second of spinning) go idle
     assert bench.SETTLE_S >= 1.0
 
@@ -46,6 +47,8 @@ def small_cases(bench, monkeypatch):
         ((20, 16, 16, 4), 0.5, 8, 5, {"jax jit": 0.7, "torch eager": 0.45}),
         ((10, 10, 10, 2), 0.0, 1, 200, {"torch eager": None}),
     ))
+    monkeypatch.setattr(bench, "CONV_BATCH", 2)
+    monkeypatch.setattr(bench, "BATCHNORM_SHAPE", (4, 8))
 
 
 def test_every_case_runs_and_the_json_has_a_row_per_target(bench, small_cases, tmp_path, capsys):
@@ -73,6 +76,9 @@ def test_every_case_runs_and_the_json_has_a_row_per_target(bench, small_cases, t
         ("ReLU fwd 4K f32 (F.relu on a tensor)", "np.maximum(x, 0)", 1),
         (mlp, "jax jit", 0.7), (mlp, "torch eager", 0.45),
         (tiny, "torch eager", None),
+        ("MNIST CNN training step, batch 2", "torch eager", 0.8),
+        ("MNIST CNN training step, batch 2", "jax jit", 1.0),
+        ("BatchNorm1d(8) fwd+bwd, batch 4", "torch eager", 0.7),
     ]
     if not jax_present:  # its rows are skipped, with a note
         expected = [e for e in expected if e[1] != "jax jit"]

@@ -38,12 +38,24 @@ def test_quick_start_prints_what_the_readme_shows(threads, tmp_path):
     assert proc.stdout.strip() == printed
 
 
-def test_the_two_commands_are_there():
-    """The README gives the set-up-and-train command and the test command that .ci/run uses."""
+def test_the_two_commands_are_there_and_ci_runs_them():
+    """The README gives the set-up-and-train command (an editable install, with the plot extra
+    that the seed snippets' matplotlib needs) and the test command, and .ci/run runs exactly the
+    commands of that block (its readme_commands function extracts them)."""
     text = _readme()
-    assert "pip install . && python examples/train_mlp.py" in text
+    assert 'pip install -e ".[plot]" && python examples/train_mlp.py' in text
     assert "pip install -r requirements-test.txt && pytest" in text
-    with open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8") as f:
-        ci = f.read()
-    assert "pip install -q ." in ci and "pip install -q -r requirements-test.txt" in ci
-    assert re.search(r"^pytest\b", ci, re.M)
+    ci = os.path.join(ROOT, ".ci", "run")
+    extract = (f'eval "$(sed -n "/^readme_commands() {{/,/^}}/p" {ci})"; '
+               f'readme_commands {os.path.join(ROOT, "README.md")}')
+    commands = subprocess.run(["bash", "-c", extract], capture_output=True, text=True,
+                              check=True).stdout.splitlines()
+    assert commands == [
+        'python3 -m venv .venv && . .venv/bin/activate && pip install -e ".[plot]" && python examples/train_mlp.py',
+        "pip install -r requirements-test.txt && pytest",
+    ]
+    with open(ci, encoding="utf-8") as f:
+        script = f.read()
+    assert 'readme_commands README.md | tee "$WORK/readme.sh"' in script
+    assert 'bash -euo pipefail "$WORK/readme.sh"' in script
+    assert 'pip install -q "$WORK/src-plain"' in script  # a plain install is checked too

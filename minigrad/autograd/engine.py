@@ -26,12 +26,17 @@ from .sinks import Capture, LeafSink, grad_sum
 __all__ = ["backward", "grad"]
 
 
+# None, or what runs each node's backward while minigrad.profiler records (``hook(node, grad)``)
+backward_hook = None
+
+
 def _run(roots, root_grads, retain_graph, sink):
     """Run the backward pass from ``roots`` (nodes, or leaf tensors) with their gradients."""
     sink = with_leaf_hooks(sink, roots)  # a leaf with hooks gets the sum of its gradients
     needed = _needed_nodes(roots, sink)  # backward(inputs=...): only what leads to them
     deps = _count_dependencies(roots)
     buffers, ready = _start(roots, root_grads, needed, deps, sink)  # node -> gradient; runnable
+    to_leaf, hook = sink.add, backward_hook  # (looked up once, not per node)
     with np.errstate(all="ignore"):  # inf/NaN propagate silently, as in PyTorch
         while ready:
             node = ready.pop()
@@ -40,7 +45,8 @@ def _run(roots, root_grads, retain_graph, sink):
                 grad = run_node_hooks(node, grad, sink)  # register_hook, retain_grad, inputs=
             if needed is not None and node not in needed:
                 continue
-            grads = _validated(node, node._run_backward(grad))  # as PyTorch's validate_outputs
+            grads = node._run_backward(grad) if hook is None else hook(node, grad)
+            grads = _validated(node, grads)  # as PyTorch's validate_outputs
             if node._hooks is not None and node._hooks.post:
                 grads = run_post_hooks(node, grad, grads)  # grad_fn.register_hook
             if not retain_graph:
@@ -49,7 +55,7 @@ def _run(roots, root_grads, retain_graph, sink):
                 if edge is None or g is None:
                     continue
                 if not isinstance(edge, Node):
-                    sink.add(edge, g)  # a leaf tensor: into its .grad
+                    to_leaf(edge, g)  # a leaf tensor: into its .grad
                 elif needed is None or edge in needed or edge in sink.nodes:
                     # summed out of place: g may be shared (a + b hands one array to both)
                     buffers[edge] = grad_sum(buffers[edge], g) if edge in buffers else g

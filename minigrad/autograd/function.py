@@ -25,6 +25,7 @@ from .graph import edges_as_pytorch, presented_edges, pytorch_spec
 
 __all__ = ["Node", "Op", "Function", "once_differentiable"]
 
+_new = object.__new__
 _RELEASED = object()  # marks saved tensors freed after backward (when retain_graph=False)
 
 # Floating-point trouble (inf * 0, log(-1), 1 / 0) gives NaN/inf silently, as in PyTorch, at no
@@ -242,9 +243,10 @@ def sync_views(tensors):
     return tensors
 
 
-def _record(node, args, result, arrays):
+def _record(node, args, result):
     """Attach ``node`` as ``result``'s grad_fn: edges, and version stamps of saved inputs.
-    (Views among ``args`` have been brought up to date by the caller; see ``sync_view``.)"""
+    (Views among ``args`` have been brought up to date by the caller; see ``sync_view``.)
+    Plain loops, no generators: this runs for every recorded op."""
     edges = []
     tensors = []
     meta = []  # (shape, dtype) of each input a gradient goes to: the engine checks gradients
@@ -267,25 +269,11 @@ def _record(node, args, result, arrays):
     node._metadata = None
     node.needs_input_grad = needs = tuple([e is not None for e in edges])
     node._hooks = None
-    versions = ()
-    if node._saved:
-        # A saved array that *is* an input's (or the result's) storage would be corrupted if that
-        # tensor were later changed in place; remember its version to detect this in backward.
-        found = []
-        saved_for = node.saved_for
-        for i, s in enumerate(node._saved):
-            if saved_for is not None and not any(needs[j] for j in saved_for[i]):
-                continue  # only used for a gradient that is not needed
-            if s is result._data:
-                node._out_vc = result._vc
-                found.append((i, None, result._vc[0]))
-                continue
-            for a, arr in zip(args, arrays):
-                if s is arr and isinstance(a, Tensor):
-                    found.append((i, a, a._vc[0]))
-                    break
-        versions = tuple(found)
-    node._saved_versions = versions
+    saved = node._saved
+    if not saved:
+        node._saved_versions = ()
+    else:
+        node._saved_versions = _saved_versions(node, saved, needs, args, result)
     result._requires_grad = True
     result.grad_fn = node
 
@@ -305,6 +293,29 @@ def _shared_base(out, args):
                                       else out.base is a._data or out.base is a._data.base):
             return a if a._base is None else a._base
     return None
+def _saved_versions(node, saved, needs, args, result):
+    """(index, owner, version) for each saved array that *is* an input's storage (owner: that
+    input) or the result's (owner None): such an array would be corrupted if its tensor were later
+    changed in place, so backward compares the version it was saved at with the current one."""
+    found = []
+    saved_for = node.saved_for
+    out = result._data
+    for i, s in enumerate(saved):
+        if saved_for is not None:
+            for j in saved_for[i]:
+                if needs[j]:
+                    break
+            else:
+                continue  # only used for a gradient that is not needed
+        if s is out:
+            node._out_vc = result._vc
+            found.append((i, None, result._vc[0]))
+            continue
+        for a in args:
+            if isinstance(a, Tensor) and a._data is s:
+                found.append((i, a, a._vc[0]))
+                break
+    return tuple(found)
 
 
 class Op(Node):
@@ -329,7 +340,7 @@ class Op(Node):
 
     @classmethod
     def apply(cls, *args):
-        ctx = cls.__new__(cls)
+        ctx = _new(cls)
         ctx._saved = ()
         arrays = [a._data if isinstance(a, Tensor) else a for a in args]
         try:
@@ -348,13 +359,22 @@ class Op(Node):
             needed = False
             for a in args:
                 if isinstance(a, Tensor):
-                    if a._base is not None and a._base.grad_fn is not a._base_fn:
+                    base = a._base
+                    if base is not None and base.grad_fn is not a._base_fn:
                         sync_view(a)  # its base was changed in place since the view was made
                     if a._requires_grad:
                         needed = True
             if needed:
-                _record(ctx, args, result, arrays)
+                _record(ctx, args, result)
         return result
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # The engine calls node._run_backward(grad). Binding each op's static backward as that
+        # method makes it backward(node, grad) directly, without a call through _run_backward.
+        backward = cls.__dict__.get("backward")
+        if isinstance(backward, staticmethod) and "_run_backward" not in cls.__dict__:
+            cls._run_backward = backward.__func__
 
     def _run_backward(self, grad):
         return self.backward(self, grad)
@@ -457,7 +477,7 @@ class Function(Node):
         if record and tensors:
             saved = ctx._saved
             ctx._saved = tuple(s._data if isinstance(s, Tensor) else s for s in saved)
-            _record(ctx, args, tensors[0], [a._data if isinstance(a, Tensor) else a for a in args])
+            _record(ctx, args, tensors[0])
             ctx._saved = saved
             ctx._outputs = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
                                  for o in outputs)

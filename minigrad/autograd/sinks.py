@@ -37,7 +37,8 @@ def accumulate(t, g, adopted):
         g = np.broadcast_to(g, data.shape)  # e.g. a 0-d gradient given for a 1-element tensor
     current = t._grad
     if current is None:
-        if g.base is None and g.flags.c_contiguous and g.flags.writeable and id(g) not in adopted:
+        flags = g.flags  # (a new object at each access)
+        if g.base is None and flags.c_contiguous and flags.writeable and id(g) not in adopted:
             adopted.add(id(g))
         else:
             g = np.array(g, order="C")

@@ -139,6 +139,19 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         >>> loss = F.cross_entropy(logits, minigrad.tensor([1, 0, 4]))
         >>> loss.backward()
     """
+    if (weight is None and size_average is None and reduce is None and type(ignore_index) is int
+            and ignore_index == -100 and type(reduction) is str and reduction == "mean"
+            and type(label_smoothing) in (float, int) and label_smoothing == 0
+            and type(input) is Tensor and type(target) is Tensor):
+        # A training loop's call, (N, C) float logits and N class indices: checked in a few
+        # comparisons and two reductions (every target in [0, C), so none is ignored), then the
+        # op's common case (CrossEntropyIndex with ignore_index=None). Anything else, including
+        # every error, takes the checks below.
+        x, t = input._data, target._data
+        if (x.ndim == 2 and t.ndim == 1 and x.dtype.kind == "f" and t.dtype == np.int64
+                and 0 < t.shape[0] == x.shape[0]
+                and np.minimum.reduce(t) >= 0 and np.maximum.reduce(t) < x.shape[1]):
+            return _loss.CrossEntropyIndex.apply(input, t, None, None, "mean", 0.0, ())
     _check_tensor_args("cross_entropy_loss", input=(input, False), target=(target, False),
                        weight=(weight, True))
     reduction = _reduction(size_average, reduce, reduction)

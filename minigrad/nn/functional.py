@@ -84,6 +84,8 @@ def relu(input, inplace=False):
         >>> F.relu(minigrad.tensor([-1., 0.5]))
         tensor([0.0000, 0.5000])
     """
+    if not inplace and type(input) is Tensor and input._data.dtype.kind == "f":
+        return _act.Relu.apply(input)  # the common case, checked in two comparisons
     if inplace:
         return relu_(input)
     if _check_input("relu", input)._data.dtype == np.bool_:

@@ -65,6 +65,11 @@ def register_optimizer_step_post_hook(hook):
     return _register(_global_optimizer_post_hooks, hook)
 
 
+# None, or what runs an optimizer's step while minigrad.profiler records:
+# ``step_hook(optimizer, step, args, kwargs)``
+step_hook = None
+
+
 def _hooked_step(step):
     """``step`` wrapped to run the global and the optimizer's step hooks around it, as PyTorch's
     ``Optimizer.profile_hook_step``."""
@@ -80,7 +85,10 @@ def _hooked_step(step):
                     raise RuntimeError(f"{step} must return None or a tuple of (new_args, "
                                        f"new_kwargs), but got {result}.")
                 args, kwargs = result
-        out = step(*args, **kwargs)
+        if step_hook is None:
+            out = step(*args, **kwargs)
+        else:  # minigrad.profiler records the step
+            out = step_hook(self, step, args, kwargs)
         for post_hook in chain(self._optimizer_step_post_hooks.values(),
                                _global_optimizer_post_hooks.values()):
             post_hook(self, args, kwargs)
