@@ -22,6 +22,7 @@ def info():
         f"matmul kernel: {_ops.gemm_variant()}",
         f"random/elementwise kernel: {_ops.rng_variant()}",
         f"fma kernel: {_ops.fma_variant()}",
+        f"layer kernels (normalisation, pooling, direct conv): {_ops.layers_variant()}",
     ]
     return "\n".join(lines)
 

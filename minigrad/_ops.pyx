@@ -272,7 +272,8 @@ include "_ops_embedding.pxi"
 # --------------------------------------------------------------------------
 # One switch for every kernel family: MINIGRAD_KERNELS=generic|avx2|avx512
 #
-# Every family (the GEMM, the random/dropout/ReLU kernels, fma) has a variant per instruction set,
+# Every family (the GEMM, the random/dropout/ReLU kernels, fma, the layer kernels: normalisation,
+# pooling, direct convolution) has a variant per instruction set,
 # all giving the same bits; the switch runs one instruction set everywhere, to check that claim on
 # one machine or to rule SIMD code out when hunting a bug. Unset, every family runs the best the
 # CPU supports. Tests may still set one family's variant alone (set_gemm_variant, ...).
@@ -283,7 +284,7 @@ KERNEL_VARIANTS = ("generic", "avx2", "avx512")
 def _family_variants(name):
     """What each family runs under MINIGRAD_KERNELS=name: {family: its variant name}."""
     gemm = {"generic": "generic", "avx2": "avx2_fma", "avx512": "avx512"}[name]
-    return {"gemm": gemm, "rng": name, "fma": name}
+    return {"gemm": gemm, "rng": name, "fma": name, "layers": name}
 
 
 # family: (current variant, available variants, set variant)
@@ -291,6 +292,7 @@ _FAMILIES = {
     "gemm": (gemm_variant, available_gemm_variants, set_gemm_variant),
     "rng": (rng_variant, available_rng_variants, set_rng_variant),
     "fma": (fma_variant, available_fma_variants, set_fma_variant),
+    "layers": (layers_variant, available_layers_variants, set_layers_variant),
 }
 
 

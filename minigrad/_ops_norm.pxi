@@ -11,10 +11,8 @@ from libc.math cimport sqrt
 
 cdef extern from "norm.h" nogil:
     int MG_NORM_COLS
-    void mg_norm_init()
-    int mg_norm_set_avx2(int on)
-    int mg_norm_avx2_supported()
-    int mg_norm_avx2
+    int mg_layers_set_variant(int v)
+    int mg_layers_get_variant()
     void mg_bn_stats_f32(const float *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1,
                          double *mean, double *var)
     void mg_bn_stats_f64(const double *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1,
@@ -47,25 +45,33 @@ cdef extern from "norm.h" nogil:
                                double *dw, double *db)
 
 
-# The CPU dispatch (baseline or AVX2 copies of the same loops: the same bits), once, at import.
-mg_norm_init()
+# Variants of the layer kernels: normalisation, pooling and direct convolution (one family,
+# csrc/simd_clones.h: the generic, AVX2 and AVX-512 copies of the same loops, the same bits).
+# MINIGRAD_KERNELS (_ops.pyx) sets it at import together with the other families; tests switch
+# it here.
+
+_LAYERS_VARIANTS = {"generic": MG_V_GENERIC, "avx2": MG_V_AVX2, "avx512": MG_V_AVX512}
 
 
-def norm_variant():
-    """The normalisation kernels in use: 'avx2' or 'generic' (both give the same bits)."""
-    return "avx2" if mg_norm_avx2 else "generic"
+def layers_variant():
+    """Name of the normalisation/pooling/direct-convolution kernel variant in use: 'generic',
+    'avx2' or 'avx512'."""
+    return mg_variant_name(mg_layers_get_variant()).decode()
 
 
-def available_norm_variants():
-    return ["generic", "avx2"] if mg_norm_avx2_supported() else ["generic"]
+def available_layers_variants():
+    """The variants this CPU can run, plainest first."""
+    return [name for name, v in _LAYERS_VARIANTS.items() if mg_cpu_supports(v)]
 
 
-def set_norm_variant(name):
-    """Tests: run the 'generic' or the 'avx2' copies of the normalisation kernels."""
-    if name not in ("generic", "avx2"):
-        raise ValueError(f"unknown norm variant {name!r}; expected 'generic' or 'avx2'")
-    if mg_norm_set_avx2(name == "avx2") != 0:
-        raise RuntimeError("the AVX2 variant is not supported by this CPU")
+def set_layers_variant(name):
+    """Tests: force a variant ('generic', 'avx2', 'avx512')."""
+    if name not in _LAYERS_VARIANTS:
+        raise ValueError(f"unknown layers variant {name!r}; expected one of "
+                         f"{list(_LAYERS_VARIANTS)}")
+    if mg_layers_set_variant(_LAYERS_VARIANTS[name]) != 0:
+        raise ValueError(f"layers variant {name!r} is not supported on this CPU; it supports "
+                         f"{available_layers_variants()}")
 
 
 cdef _ncl(x, str name):
@@ -295,63 +301,100 @@ def layer_norm_backward(dy, x, weight, mean, rstd, need_input=True, need_weight=
 
 
 # --------------------------------------------------------------------------
-# Batch norm's whole forward and backward: the kernels above plus the per-channel coefficients,
-# worked out in double by a C loop (one call instead of a dozen numpy operations on C values,
-# which cost more than the kernels for BatchNorm1d(512) at batch 128).
+# Batch norm's whole forward and backward, one kernel call each (csrc/norm.h): statistics, the
+# running update, the coefficients and the elementwise pass for a block of channels, one
+# parallel region over the blocks. For BatchNorm1d(512) at batch 128 the work is ~30 us, so the
+# Python around it is what counts: one call, few checks.
 
-cdef _f64_or_none(v, int64_t n, str name):
-    return None if v is None else _vector(np.asarray(v, dtype=np.float64), n, np.float64, name)
-
-
-def batch_norm_train_stats(x, double eps, running_mean=None, running_var=None, double momentum=0.1):
-    """(mean, invstd) of each channel of x (N, C, L) (float64; invstd = 1/sqrt(var + eps), var
-    biased), and, when given, running_mean/running_var (C,) updated in place with PyTorch's rule:
-    (1 - momentum) * running + momentum * batch, the variance unbiased (x M/(M-1))."""
-    mean, var = batch_norm_stats(x)
-    cdef int64_t C = mean.shape[0], c
-    cdef double M = <double>x.shape[0] * x.shape[2]
-    cdef double[::1] m = mean, v = var
-    cdef double[::1] rmd, rvd
-    cdef float[::1] rmf, rvf
-    if running_mean is not None or running_var is not None:
-        for name, buf in (("running_mean", running_mean), ("running_var", running_var)):
-            _plain_array(buf, name)
-            if buf.shape != (C,) or buf.dtype not in (np.float32, np.float64) or \
-                    not buf.flags.c_contiguous or not buf.flags.writeable or not buf.flags.aligned:
-                raise ValueError(f"{name} must be a writable, contiguous float array of shape ({C},)")
-        if running_mean.dtype != running_var.dtype:
-            raise ValueError("running_mean and running_var must have the same dtype")
-        if running_mean.dtype == np.float32:
-            rmf, rvf = running_mean, running_var
-            for c in range(C):
-                rmf[c] = <float>((1.0 - momentum) * rmf[c] + momentum * m[c])
-                rvf[c] = <float>((1.0 - momentum) * rvf[c] + momentum * v[c] * (M / (M - 1.0)))
-        else:
-            rmd, rvd = running_mean, running_var
-            for c in range(C):
-                rmd[c] = (1.0 - momentum) * rmd[c] + momentum * m[c]
-                rvd[c] = (1.0 - momentum) * rvd[c] + momentum * v[c] * (M / (M - 1.0))
-    for c in range(C):
-        v[c] = 1.0 / sqrt(v[c] + eps)
-    return mean, var
+cdef extern from "norm.h" nogil:
+    void mg_bn_forward_f32(const float *x, int64_t N, int64_t C, int64_t L, int64_t c0,
+                           int64_t c1, int training, double eps, double momentum, const float *w,
+                           const float *b, float *rm, float *rv, double *mean, double *invstd,
+                           float *y)
+    void mg_bn_forward_f64(const double *x, int64_t N, int64_t C, int64_t L, int64_t c0,
+                           int64_t c1, int training, double eps, double momentum,
+                           const double *w, const double *b, double *rm, double *rv,
+                           double *mean, double *invstd, double *y)
+    void mg_bn_backward_f32(const float *dy, const float *x, int64_t N, int64_t C, int64_t L,
+                            int64_t c0, int64_t c1, int training, const double *mean,
+                            const double *invstd, const float *w, double *sum_dy,
+                            double *sum_dyx, float *dx, float *dw, float *db)
+    void mg_bn_backward_f64(const double *dy, const double *x, int64_t N, int64_t C, int64_t L,
+                            int64_t c0, int64_t c1, int training, const double *mean,
+                            const double *invstd, const double *w, double *sum_dy,
+                            double *sum_dyx, double *dx, double *dw, double *db)
 
 
-def batch_norm_forward(x, mean, invstd, weight=None, bias=None):
-    """y = (x - mean) * invstd * weight + bias per channel of x (N, C, L); mean, invstd: (C,)
-    float64; weight, bias: (C,) of x's dtype or None."""
+cdef _param(v, int64_t C, dtype, str name, bint writable=False):
+    """A channel vector for the fused kernels: None, or a C-contiguous aligned (C,) array of
+    `dtype` (writable for the running statistics, which are updated in place)."""
+    if v is None:
+        return None
+    _plain_array(v, name)
+    if v.dtype != dtype or v.shape != (C,):
+        raise ValueError(f"{name} must be a {np.dtype(dtype)} array of shape ({C},), got "
+                         f"{v.dtype} {v.shape}")
+    if not writable:
+        return _aligned(np.ascontiguousarray(v))
+    if not v.flags.c_contiguous or not v.flags.aligned or not v.flags.writeable:
+        raise ValueError(f"{name} must be a writable, contiguous, aligned array (it is updated "
+                         f"in place)")
+    return v
+
+
+cdef int _bn_blocks(int64_t N, int64_t C, int64_t L, int64_t *nblocks, int64_t *width):
+    """Tasks of the fused kernels: blocks of MG_NORM_COLS channels when L == 1 (the kernels
+    vectorise across a row's channels), else of ceil(C / 64) channels (at most 64 tasks)."""
+    width[0] = MG_NORM_COLS if L == 1 else max(1, (C + 63) // 64)
+    nblocks[0] = (C + width[0] - 1) // width[0]
+    cdef int nt = _num_threads if N * C * L >= _par_min_mem else 1
+    return <int>min(<int64_t>nt, nblocks[0])
+
+
+def batch_norm_forward(x, weight=None, bias=None, running_mean=None, running_var=None,
+                       training=True, double momentum=0.1, double eps=1e-5):
+    """(y, mean, invstd) of batch norm over each channel of x (N, C, L):
+    y = (x - mean) * invstd * weight + bias, invstd = 1/sqrt(var + eps) (float64 (C,) arrays).
+    training: the batch's statistics (an empty batch: mean 0, invstd 1), and running_mean/running_var, when given, updated
+    in place: (1 - momentum) * running + momentum * batch, the variance unbiased. Otherwise the
+    running statistics (both needed). weight, bias, running_*: (C,) arrays of x's dtype, or None."""
     x = _ncl(x, "x")
-    cdef int64_t C = x.shape[1], c
-    cdef double[::1] m = _f64_or_none(mean, C, "mean"), s = _f64_or_none(invstd, C, "invstd")
-    w = _f64_or_none(weight, C, "weight")
-    b = _f64_or_none(bias, C, "bias")
-    cdef double[::1] wd = w if w is not None else np.ones(C)
-    cdef double[::1] bd = b if b is not None else np.zeros(C)
-    a = np.empty(C, np.float64)
-    cdef double[::1] ad = a
-    for c in range(C):
-        ad[c] = s[c] * wd[c]
-    return batch_norm_apply(x, a.astype(x.dtype), np.asarray(bd).astype(x.dtype),
-                            cu=np.asarray(m).astype(x.dtype))
+    cdef int64_t N = x.shape[0], C = x.shape[1], L = x.shape[2], nb, wd, t
+    dt = x.dtype
+    weight = _param(weight, C, dt, "weight")
+    bias = _param(bias, C, dt, "bias")
+    running_mean = _param(running_mean, C, dt, "running_mean", True)
+    running_var = _param(running_var, C, dt, "running_var", True)
+    cdef int tr = 1 if training else 0
+    if not tr and (running_mean is None or running_var is None):
+        raise ValueError("batch_norm_forward: evaluation needs running_mean and running_var")
+    y = np.empty_like(x)
+    if tr and N * L == 0:  # an empty batch: nothing to normalise, running statistics unchanged
+        return y, np.zeros(C), np.ones(C)
+    mean = np.empty(C, np.float64)
+    invstd = np.empty(C, np.float64)
+    if C == 0:
+        return y, mean, invstd
+    cdef int nt = _bn_blocks(N, C, L, &nb, &wd)
+    cdef const void *px = _ptr(x)
+    cdef const void *pw = _ptr(weight)
+    cdef const void *pb = _ptr(bias)
+    cdef void *prm = <void *>_ptr(running_mean)
+    cdef void *prv = <void *>_ptr(running_var)
+    cdef double *pm = <double *>_ptr(mean)
+    cdef double *ps = <double *>_ptr(invstd)
+    cdef void *py = <void *>_ptr(y)
+    if dt == np.float32:
+        for t in prange(nb, schedule='static', nogil=True, num_threads=nt):
+            mg_bn_forward_f32(<const float *>px, N, C, L, t * wd, min(t * wd + wd, C), tr, eps,
+                              momentum, <const float *>pw, <const float *>pb, <float *>prm,
+                              <float *>prv, pm, ps, <float *>py)
+    else:
+        for t in prange(nb, schedule='static', nogil=True, num_threads=nt):
+            mg_bn_forward_f64(<const double *>px, N, C, L, t * wd, min(t * wd + wd, C), tr, eps,
+                              momentum, <const double *>pw, <const double *>pb, <double *>prm,
+                              <double *>prv, pm, ps, <double *>py)
+    return y, mean, invstd
 
 
 def batch_norm_backward(dy, x, mean, invstd, weight=None, training=True, need_input=True,
@@ -360,32 +403,39 @@ def batch_norm_backward(dy, x, mean, invstd, weight=None, training=True, need_in
     statistics were the batch's (their gradient flows into dx), else constants."""
     dy = _ncl(dy, "dy")
     x = _ncl(x, "x")
-    cdef int64_t C = x.shape[1], c
-    cdef double M = <double>x.shape[0] * x.shape[2]
-    cdef double[::1] s = _f64_or_none(invstd, C, "invstd")
-    mean = _f64_or_none(mean, C, "mean")
-    sum_dy, sum_dyx = batch_norm_grad_sums(dy, x, mean)
-    cdef double[::1] s1 = sum_dy, s2 = sum_dyx
-    dx = dw = db = None
-    w = _f64_or_none(weight, C, "weight")
-    cdef double[::1] wd = w if w is not None else np.ones(C)
-    cdef double[::1] ad, bd, kd
-    if need_input:
-        a, b, k = np.empty(C), np.zeros(C), np.zeros(C)
-        ad, bd, kd = a, b, k
-        for c in range(C):
-            ad[c] = s[c] * wd[c]
-            if training and M > 0:
-                # dx = a * (dy - sum_dy / M - (x - mean) * invstd^2 * sum_dyx / M)
-                bd[c] = -ad[c] * s[c] * s[c] * s2[c] / M
-                kd[c] = -ad[c] * s1[c] / M
-        if training:
-            dx = batch_norm_apply(dy, a.astype(x.dtype), k.astype(x.dtype), x, b.astype(x.dtype),
-                                  cv=mean.astype(x.dtype))
-        else:
-            dx = batch_norm_apply(dy, a.astype(x.dtype), k.astype(x.dtype))
-    if need_weight:
-        dw = (sum_dyx * np.asarray(s)).astype(x.dtype)
-    if need_bias:
-        db = sum_dy.astype(x.dtype)
+    _same_shape_dtype(dy, x, "dy", "x")
+    cdef int64_t N = x.shape[0], C = x.shape[1], L = x.shape[2], nb, wd, t
+    dt = x.dtype
+    mean = _param(mean, C, np.float64, "mean")
+    invstd = _param(invstd, C, np.float64, "invstd")
+    if mean is None or invstd is None:
+        raise ValueError("batch_norm_backward needs mean and invstd")
+    weight = _param(weight, C, dt, "weight")
+    dx = np.empty_like(x) if need_input else None
+    dw = np.empty(C, dt) if need_weight else None
+    db = np.empty(C, dt) if need_bias else None
+    if C == 0 or (dx is None and dw is None and db is None):
+        return dx, dw, db
+    sums = np.empty((2, C), np.float64)
+    cdef int tr = 1 if training else 0
+    cdef int nt = _bn_blocks(N, C, L, &nb, &wd)
+    cdef const void *pg = _ptr(dy)
+    cdef const void *px = _ptr(x)
+    cdef const double *pm = <const double *>_ptr(mean)
+    cdef const double *ps = <const double *>_ptr(invstd)
+    cdef const void *pw = _ptr(weight)
+    cdef double *s1 = <double *>_ptr(sums)
+    cdef void *pdx = <void *>_ptr(dx)
+    cdef void *pdw = <void *>_ptr(dw)
+    cdef void *pdb = <void *>_ptr(db)
+    if dt == np.float32:
+        for t in prange(nb, schedule='static', nogil=True, num_threads=nt):
+            mg_bn_backward_f32(<const float *>pg, <const float *>px, N, C, L, t * wd,
+                               min(t * wd + wd, C), tr, pm, ps, <const float *>pw, s1, s1 + C,
+                               <float *>pdx, <float *>pdw, <float *>pdb)
+    else:
+        for t in prange(nb, schedule='static', nogil=True, num_threads=nt):
+            mg_bn_backward_f64(<const double *>pg, <const double *>px, N, C, L, t * wd,
+                               min(t * wd + wd, C), tr, pm, ps, <const double *>pw, s1, s1 + C,
+                               <double *>pdx, <double *>pdw, <double *>pdb)
     return dx, dw, db

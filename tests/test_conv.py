@@ -34,6 +34,12 @@ CONV2D = [
     ((3, 7, 6), (4, 3, 3, 3), True, dict(stride=2, padding=2)),  # unbatched
     ((5, 4, 6, 6), (8, 4, 1, 1), True, {}),  # pointwise (no im2col)
     ((2, 2, 4, 4), (3, 2, 3, 3), True, dict(padding=4, stride=2)),  # mostly padding
+    # one input channel: computed directly (csrc/conv_direct.h); stride 1 runs the wide-row loops
+    ((3, 1, 9, 8), (5, 1, 3, 3), True, {}),
+    ((2, 1, 7, 9), (4, 1, 3, 2), True, dict(padding=(2, 1), dilation=(1, 2))),
+    ((2, 1, 9, 10), (3, 1, 3, 3), False, dict(stride=(2, 3), padding=1)),
+    ((2, 1, 8, 7), (3, 1, 4, 2), True, dict(padding="same")),
+    ((2, 1, 5, 6), (2, 1, 5, 6), True, {}),  # a 1x1 output
 ]
 CONV1D = [
     ((2, 3, 7), (4, 3, 3), True, dict(stride=2, padding=1)),
@@ -41,6 +47,8 @@ CONV1D = [
     ((2, 4, 10), (6, 2, 4), False, dict(padding="same", dilation=3, groups=2)),
     ((3, 9), (2, 3, 2), True, dict(stride=5)),
     ((0, 2, 5), (2, 2, 5), True, {}),
+    ((2, 1, 12), (3, 1, 5), True, dict(padding=2)),  # one input channel
+    ((2, 1, 12), (3, 1, 3), False, dict(stride=2, dilation=2)),
 ]
 
 
@@ -90,7 +98,8 @@ def test_only_the_needed_gradients_are_computed():
 
 @pytest.mark.parametrize("fn_name, case", [("conv2d", CONV2D[1]), ("conv2d", CONV2D[3]),
                                            ("conv2d", CONV2D[6]), ("conv1d", CONV1D[1]),
-                                           ("conv1d", CONV1D[3])])
+                                           ("conv1d", CONV1D[3]), ("conv2d", CONV2D[13]),
+                                           ("conv2d", CONV2D[14]), ("conv1d", CONV1D[6])])
 def test_gradcheck_float64(fn_name, case):
     xs, ws, bias, kw = case
     fn = getattr(nn.functional, fn_name)

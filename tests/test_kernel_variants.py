@@ -28,6 +28,7 @@ from minigrad import _ops
 
 RNG_VARIANTS = _ops.available_rng_variants()      # 'scalar', 'generic', then what the CPU has
 FMA_VARIANTS = _ops.available_fma_variants()
+LAYERS_VARIANTS = _ops.available_layers_variants()   # normalisation, pooling, direct convolution
 LEVELS = _ops.available_kernel_variants()          # the MINIGRAD_KERNELS values this CPU runs
 
 # Around SIMD widths (4..16 lanes), Philox groups (8..32 blocks = 64..256 dropout elements) and
@@ -61,8 +62,9 @@ def _at_byte_offset(a):
 def restore_kernels():
     """Leaves variants, threads and chunking as the test found them."""
     before = (_ops.rng_variant(), _ops.fma_variant(), _ops.gemm_variant(), _ops.get_num_threads(),
-              _ops._get_chunk_size(), _ops._get_parallel_threshold())
+              _ops._get_chunk_size(), _ops._get_parallel_threshold(), _ops.layers_variant())
     yield
+    _ops.set_layers_variant(before[6])
     _ops.set_rng_variant(before[0])
     _ops.set_fma_variant(before[1])
     _ops.set_gemm_variant(before[2])
@@ -201,6 +203,65 @@ def test_fma_same_bits_in_every_variant(n, restore_kernels):
                                                 lambda: _fma_kernels(n)))
 
 
+def _layer_kernels(n):
+    """The normalisation, pooling and direct-convolution kernels (csrc/norm.h, pool.h,
+    conv_direct.h), forward and backward, through the functional API: n sets the channel count
+    (around the 64-channel blocks of BatchNorm1d's kernels) and the spatial sizes (odd widths end
+    in partial SIMD groups)."""
+    import minigrad.nn.functional as F
+    rng = np.random.default_rng(n + 3)
+    res = {}
+    for dt in (np.float32, np.float64):
+        k = np.dtype(dt).name
+
+        def t(*shape, grad=True, positive=False):
+            a = rng.standard_normal(shape).astype(dt)
+            return minigrad.tensor(np.abs(a) + 0.5 if positive else a, requires_grad=grad)
+
+        x = t(3, n, 9, n % 13 + 5)
+        xs = t(5, 1, n % 17 + 8, 2 * n + 3)              # one input channel: the direct conv
+        wd, bd = t(4, 1, 3, 3), t(4)
+        w2, b2, lw = t(n), t(n), t(n % 13 + 5)
+        x1, w1, b1 = t(7, n + 64), t(n + 64), t(n + 64)   # BatchNorm1d: one or two blocks
+        rm, rv = t(n + 64, grad=False), t(n + 64, grad=False, positive=True)
+        outs = {
+            "conv, one channel": F.conv2d(xs, wd, bd, padding=1),
+            "conv, one channel, stride 2": F.conv2d(xs, wd, None, stride=2),
+            "max_pool 2": F.max_pool2d(x, 2),
+            "max_pool 3/2 ceil": F.max_pool2d(x, 3, 2, 1, ceil_mode=True),
+            "avg_pool 3/2": F.avg_pool2d(x, 3, 2, 1),
+            "batch_norm 2d": F.batch_norm(x, None, None, w2, b2, True),
+            "batch_norm 1d": F.batch_norm(x1, rm, rv, w1, b1, True, 0.3),
+            "batch_norm 1d eval": F.batch_norm(x1, rm, rv, w1, None, False),
+            "layer_norm": F.layer_norm(x, x.shape[-1:], lw),
+        }
+        loss = sum((o * t(*o.shape, grad=False)).sum() for o in outs.values())
+        loss.backward()
+        for name, o in outs.items():
+            res[f"{name} {k}"] = o.detach().numpy()
+        for name, p in (("x", x), ("xs", xs), ("conv weight", wd), ("conv bias", bd),
+                        ("bn weight", w2), ("bn bias", b2), ("ln weight", lw), ("x1", x1),
+                        ("bn1d weight", w1), ("bn1d bias", b1)):
+            res[f"grad {name} {k}"] = p.grad.numpy()
+        res[f"running stats {k}"] = np.concatenate([rm.numpy(), rv.numpy()])
+    return res
+
+
+@pytest.mark.parametrize("n", [1, 7, 16, 33, 70])
+def test_layer_kernels_same_bits_in_every_variant(n, restore_kernels):
+    _assert_all_equal(_every_variant_and_layout(_ops.set_layers_variant, LAYERS_VARIANTS,
+                                                lambda: _layer_kernels(n)))
+
+
+def test_layers_variant_switch(restore_kernels):
+    assert LAYERS_VARIANTS[0] == "generic"
+    for v in LAYERS_VARIANTS:
+        _ops.set_layers_variant(v)
+        assert _ops.layers_variant() == v
+    with pytest.raises(ValueError, match="unknown layers variant 'scalar'"):
+        _ops.set_layers_variant("scalar")
+
+
 @pytest.mark.parametrize("variant", RNG_VARIANTS)
 def test_stream_ranges_starting_anywhere_in_every_variant(variant, restore_kernels):
     """The C kernels take any [start, end): a range that begins or ends inside a Philox block, a
@@ -258,16 +319,28 @@ def train(dtype):
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
+    # A small CNN: the layer kernels (one-channel direct conv, BatchNorm, max-pool) as well.
+    cnn = nn.Sequential(nn.Conv2d(1, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(),
+                        nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
+                        nn.Linear(6 * 5 * 5, 70), nn.BatchNorm1d(70), nn.ReLU(),
+                        nn.Linear(70, 4)).to(dtype)
+    opt = torch.optim.SGD(cnn.parameters(), lr=0.05, momentum=0.9)
+    images = torch.randn(32, 1, 11, 11, dtype=dtype)
+    for _ in range(6):
+        opt.zero_grad()
+        loss2 = loss_fn(cnn(images), y[:32])
+        loss2.backward()
+        opt.step()
     h = hashlib.sha256()
-    for p in model.parameters():
+    for p in list(model.parameters()) + list(cnn.state_dict().values()):
         h.update(np.ascontiguousarray(p.detach().numpy()).tobytes())
-    return h.hexdigest(), float(loss.item())
+    return h.hexdigest(), float(loss.item()), float(loss2.item())
 
 out = {"kernel_variant": _ops.kernel_variant(), "rng": _ops.rng_variant(),
        "fma": _ops.fma_variant(), "gemm": _ops.gemm_variant(),
-       "threads": torch.get_num_threads()}
+       "layers": _ops.layers_variant(), "threads": torch.get_num_threads()}
 out["all families"] = [train(torch.float32), train(torch.float64)]
-_ops.set_gemm_variant("generic")   # the random/ReLU/fma kernels' variants alone
+_ops.set_gemm_variant("generic")   # the random/ReLU/fma/layer kernels' variants alone
 out["gemm pinned"] = [train(torch.float32), train(torch.float64)]
 print(json.dumps(out))
 """
@@ -296,10 +369,10 @@ def trained():
 def test_training_runs_the_variant_asked_for(trained):
     for (level, threads), out in trained.items():
         assert out["kernel_variant"] == level and out["threads"] == int(threads)
-        assert (out["rng"], out["fma"]) == (level, level)
+        assert (out["rng"], out["fma"], out["layers"]) == (level, level, level)
 
 
-def test_training_same_weights_whatever_the_random_relu_and_fma_variants(trained):
+def test_training_same_weights_whatever_the_random_relu_fma_and_layer_variants(trained):
     """The GEMM pinned to one variant: what the other families' variants and the thread count
     do to a training run is nothing at all."""
     results = {key: out["gemm pinned"] for key, out in trained.items()}
@@ -321,7 +394,7 @@ def test_training_same_weights_under_every_kernel_variant(trained):
 # The switch
 
 SHOW = ("from minigrad import _ops; print(_ops.kernel_variant(), _ops.gemm_variant(), "
-        "_ops.rng_variant(), _ops.fma_variant())")
+        "_ops.rng_variant(), _ops.fma_variant(), _ops.layers_variant())")
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -329,7 +402,7 @@ def test_each_value_runs_that_variant_in_every_family(level):
     want = _ops._family_variants(level)
     for spelling in (level, f" {level.upper()} "):
         got = _run(SHOW, {"MINIGRAD_KERNELS": spelling}).stdout.split()
-        assert got == [level, want["gemm"], want["rng"], want["fma"]]
+        assert got == [level, want["gemm"], want["rng"], want["fma"], want["layers"]]
 
 
 @pytest.mark.parametrize("value", [None, ""])
@@ -341,8 +414,10 @@ def test_unset_or_empty_runs_the_best_variant(value):
 def test_family_variants_follow_the_level():
     assert _ops.KERNEL_VARIANTS == ("generic", "avx2", "avx512")
     assert LEVELS[0] == "generic" and set(LEVELS) <= set(_ops.KERNEL_VARIANTS)
-    assert _ops._family_variants("generic") == {"gemm": "generic", "rng": "generic", "fma": "generic"}
-    assert _ops._family_variants("avx2") == {"gemm": "avx2_fma", "rng": "avx2", "fma": "avx2"}
+    assert _ops._family_variants("generic") == {"gemm": "generic", "rng": "generic",
+                                                "fma": "generic", "layers": "generic"}
+    assert _ops._family_variants("avx2") == {"gemm": "avx2_fma", "rng": "avx2", "fma": "avx2",
+                                             "layers": "avx2"}
     for level in LEVELS:   # a level is offered only where every family has it
         for family, variant in _ops._family_variants(level).items():
             assert variant in _ops._FAMILIES[family][1]()
@@ -390,7 +465,7 @@ def test_set_kernel_variant_switches_every_family(restore_kernels):
         _ops.set_kernel_variant(level)
         assert _ops.kernel_variant() == level
         assert _ops.gemm_variant() == _ops._family_variants(level)["gemm"]
-        assert (_ops.rng_variant(), _ops.fma_variant()) == (level, level)
+        assert (_ops.rng_variant(), _ops.fma_variant(), _ops.layers_variant()) == (level,) * 3
     _ops.set_rng_variant("scalar")          # a test's override: no level describes the mix
     assert _ops.kernel_variant() is None
 
@@ -409,6 +484,8 @@ def test_python_m_minigrad_shows_each_family_and_what_the_cpu_supports():
         assert f"CPU supports: {', '.join(LEVELS)}\n" in out
         assert f"matmul kernel: {want['gemm']}\n" in out
         assert f"random/elementwise kernel: {want['rng']}\n" in out
+        assert (f"layer kernels (normalisation, pooling, direct conv): {want['layers']}\n"
+                in out)
         assert f"fma kernel: {want['fma']}\n" in out
 
 

@@ -43,15 +43,22 @@ def _pool_and_norm_step(dtype, x):
     xt = minigrad.tensor(x, requires_grad=True)
     w = minigrad.tensor(rand(x.shape[1], seed=3, dtype=dtype), requires_grad=True)
     ln_w = minigrad.tensor(rand(*x.shape[-2:], seed=4, dtype=dtype), requires_grad=True)
+    wide_w = minigrad.tensor(rand(102, seed=7, dtype=dtype), requires_grad=True)
+    rm = minigrad.tensor(rand(102, seed=5, dtype=dtype))
+    rv = minigrad.tensor(np.abs(rand(102, seed=6, dtype=dtype)) + 0.5)
     outs = [F.max_pool2d(xt, 3, 2, 1, ceil_mode=True), F.avg_pool2d(xt, 3, 2, 1),
             F.adaptive_avg_pool2d(xt, (3, 5)), F.adaptive_max_pool2d(xt, 4),
             F.batch_norm(xt, None, None, w, None, True),
             F.batch_norm(xt.reshape(-1, x.shape[-1]), None, None, None, None, True),
+            # more channels than a block (64), running statistics updated, then used in eval
+            F.batch_norm(xt.reshape(-1, 102), rm, rv, None, wide_w, True, 0.3),
+            F.batch_norm(xt.reshape(-1, 102), rm, rv, wide_w, None, False),
             F.layer_norm(xt, x.shape[-2:], ln_w)]
     loss = sum((o * minigrad.tensor(rand(*o.shape, seed=i, dtype=dtype))).sum()
                for i, o in enumerate(outs))
     loss.backward()
-    return [o.detach().numpy() for o in outs] + [xt.grad.numpy(), w.grad.numpy(), ln_w.grad.numpy()]
+    return [o.detach().numpy() for o in outs] + [xt.grad.numpy(), w.grad.numpy(), ln_w.grad.numpy(),
+                                                 wide_w.grad.numpy(), rm.numpy(), rv.numpy()]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -72,24 +79,24 @@ def test_results_do_not_depend_on_the_thread_count(dtype, always_parallel):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_norm_kernels_give_the_same_bits_in_every_variant(dtype):
-    """The baseline and AVX2 copies of csrc/norm.h (a test on a CPU without AVX2 compares the
-    baseline with itself)."""
-    x = rand(6, 5, 9, 13, seed=3, dtype=dtype)
-    before = _ops.norm_variant()
+def test_layer_kernels_give_the_same_bits_in_every_variant(dtype):
+    """The generic, AVX2 and AVX-512 copies of csrc/norm.h and pool.h (those this CPU runs; the
+    kernel-by-kernel check of the whole family is in test_kernel_variants.py)."""
+    x = rand(6, 5, 17, 20, seed=3, dtype=dtype)  # 10200 values: a multiple of 102
+    before = _ops.layers_variant()
     results = []
     try:
-        for variant in _ops.available_norm_variants():
-            _ops.set_norm_variant(variant)
-            assert _ops.norm_variant() == variant
+        for variant in _ops.available_layers_variants():
+            _ops.set_layers_variant(variant)
+            assert _ops.layers_variant() == variant
             results.append(_pool_and_norm_step(dtype, x))
     finally:
-        _ops.set_norm_variant(before)
+        _ops.set_layers_variant(before)
     for other in results[1:]:
         for a, b in zip(results[0], other):
             assert a.tobytes() == b.tobytes()
-    with pytest.raises(ValueError, match="unknown norm variant"):
-        _ops.set_norm_variant("sse9")
+    with pytest.raises(ValueError, match="unknown layers variant"):
+        _ops.set_layers_variant("sse9")
 
 
 def test_conv_results_do_not_depend_on_the_block_size(monkeypatch):

@@ -19,7 +19,9 @@ def rand(*shape, seed=0, dtype=np.float64, scale=1.0, shift=0.0):
     return (np.random.default_rng(seed).standard_normal(shape) * scale + shift).astype(dtype)
 
 
-BN_SHAPES = [(7, 3), (5, 3, 4), (4, 3, 5, 6), (1, 3, 2, 2), (2, 3, 1, 1), (200, 3)]
+# (9, 130), (3, 70, 5): more channels than one block of the fused kernels (64 when L == 1)
+BN_SHAPES = [(7, 3), (5, 3, 4), (4, 3, 5, 6), (1, 3, 2, 2), (2, 3, 1, 1), (200, 3), (9, 130),
+             (3, 70, 5)]
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -73,6 +75,38 @@ def test_statistics_of_data_far_from_zero_are_accurate():
     expect = (rows - rows.mean(1, keepdims=True)) / rows.std(1, keepdims=True)
     np.testing.assert_allclose(y.numpy(), expect, atol=2e-3)
 
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(9, 130), (3, 70, 5), (4, 3, 5, 6)], ids=str)
+def test_fast_path_and_checked_path_give_the_same_bits(shape, dtype):
+    """F.batch_norm's fast path (contiguous tensors of the input's dtype) and its checked path
+    (here forced by running statistics that are strided views, updated through copies): the
+    same outputs, gradients, running statistics and version bumps, in training and eval."""
+    c = shape[1]
+    x = rand(*shape, seed=3, dtype=dtype, scale=3, shift=2)
+    dy = rand(*shape, seed=6, dtype=dtype)
+    results = []
+    for strided in (False, True):
+        store = minigrad.tensor(np.stack([rand(c, seed=1, dtype=dtype),
+                                          np.abs(rand(c, seed=2, dtype=dtype)) + 0.5], 1))
+        rm, rv = (store[:, 0], store[:, 1]) if strided else (store[:, 0].clone(),
+                                                              store[:, 1].clone())
+        assert rm._data.flags.c_contiguous != strided
+        w = minigrad.tensor(rand(c, seed=4, dtype=dtype), requires_grad=True)
+        b = minigrad.tensor(rand(c, seed=5, dtype=dtype), requires_grad=True)
+        out = []
+        for training in (True, False, True):
+            xt = minigrad.tensor(x, requires_grad=True)
+            v0 = rm._version
+            y = nn.functional.batch_norm(xt, rm, rv, w, b, training, 0.3, 1e-3)
+            assert (rm._version > v0) == training  # (the views of one store share a counter)
+            y.backward(minigrad.tensor(dy))
+            out += [y.detach().numpy(), xt.grad.numpy(), rm.numpy().copy(), rv.numpy().copy()]
+        out += [w.grad.numpy(), b.grad.numpy()]
+        results.append(out)
+    for a, b in zip(*results):
+        assert a.tobytes() == b.tobytes()
 
 @pytest.mark.parametrize("dims", [(1, 3), (2, 3), (4, 3, 5, 6)])
 @pytest.mark.parametrize("training", [True, False])
@@ -134,6 +168,24 @@ def test_eval_uses_running_statistics_and_no_update():
     assert int(m.num_batches_tracked) == 0
     assert m.running_mean.tolist() == [1.0, 2.0, 3.0]
 
+
+
+def test_num_batches_tracked_counts_with_torchs_versions():
+    """The counter's direct bump (its own 0-d buffer) and add_'s path (here a view) agree with
+    torch: the value, a new version per training batch, none in eval."""
+    mods = {L: L.nn.BatchNorm1d(3) for L in (minigrad, torch)}
+    for L, m in mods.items():
+        v0 = m.num_batches_tracked._version
+        m(L.randn(4, 3))
+        m(L.randn(4, 3))
+        m.eval()
+        m(L.randn(4, 3))
+        assert int(m.num_batches_tracked) == 2 and m.num_batches_tracked._version - v0 == 2
+    m = nn.BatchNorm1d(3)
+    store = minigrad.tensor([7, 5])
+    m.num_batches_tracked = store[1]  # a view: add_ writes through to the store
+    m(minigrad.randn(4, 3))
+    assert store.tolist() == [7, 6] and int(m.num_batches_tracked) == 6
 
 def test_momentum_none_is_a_cumulative_average():
     m = nn.BatchNorm1d(2, momentum=None)

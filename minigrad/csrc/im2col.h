@@ -73,9 +73,9 @@ static __attribute__((unused)) void NAME(const T *x, const mg_conv_geom *g, T *c
                 const T *src = x + ih * g->W;                                               \
                 const int64_t off = j * g->dw - g->pw, s = g->sw;                           \
                 for (int64_t ow = 0; ow < lo; ow++) dst[ow] = 0;                            \
-                if (s == 1) {                                                               \
-                    if (hi > lo)                                                            \
-                        memcpy(dst + lo, src + lo + off, (size_t)(hi - lo) * sizeof(T));    \
+                if (s == 1) {   /* a loop, not memcpy: rows are short (a call each costs more) */ \
+                    const T *from = src + off;                                              \
+                    for (int64_t ow = lo; ow < hi; ow++) dst[ow] = from[ow];                \
                 } else {                                                                    \
                     for (int64_t ow = lo; ow < hi; ow++) dst[ow] = src[ow * s + off];       \
                 }                                                                           \

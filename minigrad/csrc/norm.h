@@ -20,7 +20,8 @@
  *   - a layer-norm row: like a channel row; its weight and bias gradients (sums over the rows)
  *     go column block by column block, rows ascending.
  * Threads split channels, rows or column blocks, never one sum, so the bits never depend on
- * the thread count.  There is one code path per case (no SIMD variants to disagree).
+ * the thread count.  The generic, AVX2 and AVX-512 copies of each loop (simd_clones.h) run
+ * the same operations in the same order: the same bits.
  */
 #ifndef MINIGRAD_NORM_H
 #define MINIGRAD_NORM_H
@@ -28,51 +29,9 @@
 #include <math.h>
 #include <stdint.h>
 
-/* Every kernel is compiled twice: for the baseline x86-64 (SSE2) and, where the compiler can,
- * for AVX2 (__attribute__((target("avx2")))), picked at run time by mg_norm_init(). The two
- * copies compute the same operations in the same order: the vectors run across independent
- * accumulators (channels, columns or lanes), never along one sum, and no FMA is enabled (the
- * AVX2 target does not include it), so they give the same bits. */
-#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
-#define MG_NORM_X86 1
-#define MG__AVX2_CLONE(NAME, PARAMS, ARGS)                                                  \
-static __attribute__((unused, target("avx2"))) void NAME##_avx2 PARAMS { NAME##_body ARGS; }
-#else
-#define MG_NORM_X86 0
-#define MG__AVX2_CLONE(NAME, PARAMS, ARGS)
-#endif
-
-static int mg_norm_avx2 = 0;  /* 1: the AVX2 copies run (set once at import, or by tests) */
-
-static inline int mg_norm_avx2_supported(void)
-{
-#if MG_NORM_X86
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") ? 1 : 0;
-#else
-    return 0;
-#endif
-}
-
-static inline void mg_norm_init(void) { mg_norm_avx2 = mg_norm_avx2_supported(); }
-
-static inline int mg_norm_set_avx2(int on)
-{
-    if (on && !mg_norm_avx2_supported()) return -1;
-    mg_norm_avx2 = on ? 1 : 0;
-    return 0;
-}
-
-#if MG_NORM_X86
-#define MG__DISPATCH(NAME, ARGS)                                                            \
-    if (mg_norm_avx2) NAME##_avx2 ARGS; else NAME##_body ARGS;
-#else
-#define MG__DISPATCH(NAME, ARGS) NAME##_body ARGS;
-#endif
-
-#define MG__CLONES(NAME, PARAMS, ARGS)                                                      \
-MG__AVX2_CLONE(NAME, PARAMS, ARGS)                                                          \
-static __attribute__((unused)) void NAME PARAMS { MG__DISPATCH(NAME, ARGS) }
+/* Every kernel is compiled three times, for the baseline x86-64, AVX2 and AVX-512, with the
+ * same bits (simd_clones.h; MINIGRAD_KERNELS picks the copy). */
+#include "simd_clones.h"
 
 #define MG_NORM_LANES 8   /* independent accumulators per sum: hides the add latency       */
 #define MG_NORM_COLS 64   /* channels (or columns) per block when values are rows of C      */
@@ -274,6 +233,124 @@ static inline __attribute__((always_inline)) void NAME##_body(const T *u, const 
 MG__CLONES(NAME, (const T *u, const T *cu, const T *a, const T *v, const T *cv, const T *b, const T *k, int64_t C, int64_t L, int64_t n0, int64_t n1, T *out), (u, cu, a, v, cv, b, k, C, L, n0, n1, out))
 MG__DEFINE_BN_APPLY(mg_bn_apply_f32, float)
 MG__DEFINE_BN_APPLY(mg_bn_apply_f64, double)
+
+/* The whole batch-norm forward of channels [c0, c1) (at most MG_NORM_COLS when L == 1) in one
+ * call: the statistics (training: the batch's, by MG__DEFINE_BN_STATS's sums, and the running
+ * statistics rm, rv updated in place when given; eval: rm and rv), then
+ *     y = (x - (T)mean) * (T)(invstd * w) + (T)b
+ * as batch_norm_apply computes it. mean and invstd (double, C values) are written for the
+ * backward pass. w, b may be NULL (1 and 0). */
+#define MG__DEFINE_BN_FORWARD(NAME, STATS, T)                                               \
+static inline __attribute__((always_inline)) void NAME##_body(                              \
+    const T *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1, int training,      \
+    double eps, double momentum, const T *w, const T *b, T *rm, T *rv, double *mean,        \
+    double *invstd, T *y)                                                                   \
+{                                                                                           \
+    const double M = (double)N * (double)L;                                                 \
+    if (training) {                                                                         \
+        STATS##_body(x, N, C, L, c0, c1, mean, invstd); /* invstd holds the variance */    \
+        for (int64_t c = c0; c < c1; c++) {                                                 \
+            if (rm) rm[c] = (T)((1.0 - momentum) * (double)rm[c] + momentum * mean[c]);     \
+            if (rv) rv[c] = (T)((1.0 - momentum) * (double)rv[c]                            \
+                                + momentum * invstd[c] * (M / (M - 1.0)));                  \
+            invstd[c] = 1.0 / sqrt(invstd[c] + eps);                                        \
+        }                                                                                   \
+    } else {                                                                                \
+        for (int64_t c = c0; c < c1; c++) {                                                 \
+            mean[c] = (double)rm[c];                                                        \
+            invstd[c] = 1.0 / sqrt((double)rv[c] + eps);                                    \
+        }                                                                                   \
+    }                                                                                       \
+    T a[MG_NORM_COLS], k[MG_NORM_COLS], m[MG_NORM_COLS];                                    \
+    for (int64_t c0b = c0; c0b < c1; c0b += MG_NORM_COLS) {                                 \
+        const int64_t wd = (c1 - c0b < MG_NORM_COLS) ? c1 - c0b : MG_NORM_COLS;             \
+        for (int64_t c = 0; c < wd; c++) {                                                  \
+            a[c] = (T)(invstd[c0b + c] * (w ? (double)w[c0b + c] : 1.0));                   \
+            k[c] = b ? b[c0b + c] : (T)0;                                                   \
+            m[c] = (T)mean[c0b + c];                                                        \
+        }                                                                                   \
+        for (int64_t n = 0; n < N; n++) {                                                   \
+            if (L == 1) {                                                                   \
+                const T *xr = x + n * C + c0b;                                              \
+                T *o = y + n * C + c0b;                                                     \
+                for (int64_t c = 0; c < wd; c++) o[c] = (xr[c] - m[c]) * a[c] + k[c];       \
+                continue;                                                                   \
+            }                                                                               \
+            for (int64_t c = 0; c < wd; c++) {                                              \
+                const T *xr = x + (n * C + c0b + c) * L;                                    \
+                T *o = y + (n * C + c0b + c) * L;                                           \
+                const T mc = m[c], ac = a[c], kc = k[c];                                    \
+                for (int64_t l = 0; l < L; l++) o[l] = (xr[l] - mc) * ac + kc;              \
+            }                                                                               \
+        }                                                                                   \
+    }                                                                                       \
+}                                                                                           \
+MG__CLONES(NAME, (const T *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1,     \
+                  int training, double eps, double momentum, const T *w, const T *b, T *rm, \
+                  T *rv, double *mean, double *invstd, T *y),                               \
+           (x, N, C, L, c0, c1, training, eps, momentum, w, b, rm, rv, mean, invstd, y))
+MG__DEFINE_BN_FORWARD(mg_bn_forward_f32, mg_bn_stats_f32, float)
+MG__DEFINE_BN_FORWARD(mg_bn_forward_f64, mg_bn_stats_f64, double)
+
+/* The whole batch-norm backward of channels [c0, c1) (at most MG_NORM_COLS when L == 1): the
+ * sums of MG__DEFINE_BN_GRAD_SUMS, then, as batch_norm_backward and batch_norm_apply compute it,
+ *     a = (T)(invstd * w),  b = (T)(-a invstd^2 sum_dyx / M),  k = (T)(-a sum_dy / M)   (training;
+ *     b = k = 0 in eval),   dx = dy * a + (x - (T)mean) * b + k     (eval: dy * a + k)
+ *     dw = (T)(sum_dyx * invstd),  db = (T)sum_dy
+ * sum_dy, sum_dyx: C doubles of scratch (the sums land there); dx, dw, db may be NULL. */
+#define MG__DEFINE_BN_BACKWARD(NAME, SUMS, T)                                               \
+static inline __attribute__((always_inline)) void NAME##_body(                              \
+    const T *dy, const T *x, int64_t N, int64_t C, int64_t L, int64_t c0, int64_t c1,       \
+    int training, const double *mean, const double *invstd, const T *w, double *sum_dy,     \
+    double *sum_dyx, T *dx, T *dw, T *db)                                                   \
+{                                                                                           \
+    const double M = (double)N * (double)L;                                                 \
+    T a[MG_NORM_COLS], bb[MG_NORM_COLS], k[MG_NORM_COLS], m[MG_NORM_COLS];                  \
+    for (int64_t c0b = c0; c0b < c1; c0b += MG_NORM_COLS) {                                 \
+        const int64_t wd = (c1 - c0b < MG_NORM_COLS) ? c1 - c0b : MG_NORM_COLS;             \
+        SUMS##_body(dy, x, N, C, L, c0b, c0b + wd, mean, sum_dy, sum_dyx);                  \
+        const double *s1 = sum_dy + c0b, *s2 = sum_dyx + c0b;                               \
+        for (int64_t c = 0; c < wd; c++) {                                                  \
+            const double sc = invstd[c0b + c];                                              \
+            const double ad = sc * (w ? (double)w[c0b + c] : 1.0);                          \
+            a[c] = (T)ad;                                                                   \
+            bb[c] = training && M > 0 ? (T)(-ad * sc * sc * s2[c] / M) : (T)0;              \
+            k[c] = training && M > 0 ? (T)(-ad * s1[c] / M) : (T)0;                         \
+            m[c] = (T)mean[c0b + c];                                                        \
+            if (dw) dw[c0b + c] = (T)(s2[c] * sc);                                          \
+            if (db) db[c0b + c] = (T)s1[c];                                                 \
+        }                                                                                   \
+        if (!dx) continue;                                                                  \
+        for (int64_t n = 0; n < N; n++) {                                                   \
+            if (L == 1) {                                                                   \
+                const T *g = dy + n * C + c0b, *xr = x + n * C + c0b;                       \
+                T *o = dx + n * C + c0b;                                                    \
+                if (training)                                                               \
+                    for (int64_t c = 0; c < wd; c++)                                        \
+                        o[c] = g[c] * a[c] + (xr[c] - m[c]) * bb[c] + k[c];                 \
+                else                                                                        \
+                    for (int64_t c = 0; c < wd; c++) o[c] = g[c] * a[c] + k[c];             \
+                continue;                                                                   \
+            }                                                                               \
+            for (int64_t c = 0; c < wd; c++) {                                              \
+                const int64_t base = (n * C + c0b + c) * L;                                 \
+                const T *g = dy + base, *xr = x + base;                                     \
+                T *o = dx + base;                                                           \
+                const T ac = a[c], bc = bb[c], kc = k[c], mc = m[c];                        \
+                if (training)                                                               \
+                    for (int64_t l = 0; l < L; l++) o[l] = g[l] * ac + (xr[l] - mc) * bc + kc; \
+                else                                                                        \
+                    for (int64_t l = 0; l < L; l++) o[l] = g[l] * ac + kc;                  \
+            }                                                                               \
+        }                                                                                   \
+    }                                                                                       \
+}                                                                                           \
+MG__CLONES(NAME, (const T *dy, const T *x, int64_t N, int64_t C, int64_t L, int64_t c0,    \
+                  int64_t c1, int training, const double *mean, const double *invstd,       \
+                  const T *w, double *sum_dy, double *sum_dyx, T *dx, T *dw, T *db),        \
+           (dy, x, N, C, L, c0, c1, training, mean, invstd, w, sum_dy, sum_dyx, dx, dw, db))
+MG__DEFINE_BN_BACKWARD(mg_bn_backward_f32, mg_bn_grad_sums_f32, float)
+MG__DEFINE_BN_BACKWARD(mg_bn_backward_f64, mg_bn_grad_sums_f64, double)
 
 /* ---------------------------------------------------------------------- layer norm */
 

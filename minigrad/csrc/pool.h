@@ -28,6 +28,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "simd_clones.h"
+
 #define MG__DEFINE_MAXPOOL(NAME, T)                                                          \
 static __attribute__((unused)) void NAME(                                                    \
     const T *x, int64_t W, int64_t Ho, int64_t Wo,                                           \
@@ -59,32 +61,48 @@ MG__DEFINE_MAXPOOL(mg_maxpool_f32, float)
 MG__DEFINE_MAXPOOL(mg_maxpool_f64, double)
 
 /* The same for the commonest case, MaxPool2d(2): output (oh, ow) reads rows 2oh, 2oh+1 and
- * columns 2ow, 2ow+1 (the caller checked that every window is exactly that), in the same order
- * and with the same comparisons as above, without the window arrays. */
-#define MG__DEFINE_MAXPOOL_2X2(NAME, T)                                                      \
-static __attribute__((unused)) void NAME(const T *x, int64_t W, int64_t Ho, int64_t Wo,      \
-                                         T *out, int64_t *idx)                               \
+ * columns 2ow, 2ow+1 (the caller checked that every window is exactly that), with the same
+ * comparisons in the same order as above, written as selects instead of branches (on real data
+ * the winner is unpredictable: branches mispredict about once per window). The running maximum
+ * starts at the window's first value instead of -inf: the same winner and index (a first value
+ * of -inf, or NaN, is kept by either form until something greater or NaN comes). */
+#define MG__DEFINE_MAXPOOL_2X2(NAME, T, IT)                                                  \
+static inline __attribute__((always_inline)) void NAME##_body(                               \
+    const T *restrict x, int64_t W, int64_t Ho, int64_t Wo, T *restrict out,                 \
+    int64_t *restrict idx)                                                                   \
 {                                                                                            \
     for (int64_t oh = 0; oh < Ho; oh++) {                                                    \
-        const T *r0 = x + 2 * oh * W, *r1 = r0 + W;                                          \
+        const T *restrict r0 = x + 2 * oh * W, *restrict r1 = r0 + W;                        \
+        T *restrict o = out + oh * Wo;                                                       \
+        const int64_t base = 2 * oh * W;                                                     \
+        int64_t *restrict ix = idx ? idx + oh * Wo : 0;                                      \
         for (int64_t ow = 0; ow < Wo; ow++) {                                                \
-            const int64_t c = 2 * ow;                                                        \
-            T m = (T)-INFINITY;                                                              \
-            int64_t best = 2 * oh * W + c;                                                   \
-            const T v[4] = {r0[c], r0[c + 1], r1[c], r1[c + 1]};                             \
-            const int64_t at[4] = {best, best + 1, best + W, best + W + 1};                  \
-            for (int t = 0; t < 4; t++)                                                      \
-                if (v[t] > m || v[t] != v[t]) {                                              \
-                    m = v[t];                                                                \
-                    best = at[t];                                                            \
-                }                                                                            \
-            out[oh * Wo + ow] = m;                                                           \
-            if (idx) idx[oh * Wo + ow] = best;                                               \
+            const T v1 = r0[2 * ow + 1], v2 = r1[2 * ow], v3 = r1[2 * ow + 1];               \
+            T m = r0[2 * ow];                                                                \
+            IT k = 0;                                                                        \
+            IT take = (v1 > m) | (v1 != v1); m = take ? v1 : m; k = take ? 1 : k;           \
+            take = (v2 > m) | (v2 != v2); m = take ? v2 : m; k = take ? 2 : k;               \
+            take = (v3 > m) | (v3 != v3); m = take ? v3 : m; k = take ? 3 : k;               \
+            o[ow] = m;                                                                       \
+        }                                                                                    \
+        if (!ix) continue;                                                                   \
+        /* the winner's position again, from the same comparisons (a second loop keeps the  \
+         * first one free of 64-bit lanes, so both vectorise) */                             \
+        for (int64_t ow = 0; ow < Wo; ow++) {                                                \
+            const T v1 = r0[2 * ow + 1], v2 = r1[2 * ow], v3 = r1[2 * ow + 1];               \
+            T m = r0[2 * ow];                                                                \
+            int64_t k = 0;                                                                   \
+            int64_t take = (v1 > m) | (v1 != v1); m = take ? v1 : m; k = take ? 1 : k;      \
+            take = (v2 > m) | (v2 != v2); m = take ? v2 : m; k = take ? W : k;               \
+            take = (v3 > m) | (v3 != v3); m = take ? v3 : m; k = take ? W + 1 : k;           \
+            ix[ow] = base + 2 * ow + k;                                                      \
         }                                                                                    \
     }                                                                                        \
-}
-MG__DEFINE_MAXPOOL_2X2(mg_maxpool2x2_f32, float)
-MG__DEFINE_MAXPOOL_2X2(mg_maxpool2x2_f64, double)
+}                                                                                            \
+MG__CLONES(NAME, (const T *x, int64_t W, int64_t Ho, int64_t Wo, T *out, int64_t *idx),      \
+           (x, W, Ho, Wo, out, idx))
+MG__DEFINE_MAXPOOL_2X2(mg_maxpool2x2_f32, float, int32_t)
+MG__DEFINE_MAXPOOL_2X2(mg_maxpool2x2_f64, double, int64_t)
 
 /* dx (the input plane, HW elements) = the output gradients added at their argmax indices. */
 #define MG__DEFINE_MAXPOOL_BWD(NAME, T)                                                      \

@@ -1,21 +1,32 @@
-"""Convolution: ``conv1d`` and ``conv2d`` (``F.conv1d``, ``F.conv2d``), as im2col + GEMM.
+"""Convolution: ``conv1d`` and ``conv2d`` (``F.conv1d``, ``F.conv2d``).
 
-For one sample, a 2-d convolution is a matrix product (see ``csrc/im2col.h``)::
+Three schemes, chosen by the shapes alone (never by the thread count):
 
-    out (Cout, Ho*Wo) = weight (Cout, C*kh*kw) @ cols (C*kh*kw, Ho*Wo)
+* **One input channel** (a first layer on grey images, such as MNIST's ``Conv2d(1, 32, 3)``):
+  computed directly, each output row a sum of shifted input rows scaled by one weight
+  (``csrc/conv_direct.h``), one sample per thread. As a GEMM it would be a product with
+  K = kh*kw = 9, where the packing costs more than the arithmetic.
+* **groups = 1**: im2col + GEMM. For one sample a 2-d convolution is a matrix product (see
+  ``csrc/im2col.h``)::
 
-The batch is processed in blocks of samples whose ``cols`` fit in a few MB of cache:
-``_ops.im2col`` packs a block, ``_ops.bmm`` multiplies every sample of it by the same weight
-(a stride-0 view, no copies), and the output lands in place in the (N, Cout, Ho, Wo) result.
-The backward pass uses the same blocks:
+      out (Cout, Ho*Wo) = [weight | bias] (Cout, C*kh*kw + 1) @ [cols; 1] (C*kh*kw + 1, Ho*Wo)
 
-    dcols = weightᵀ @ dout     then col2im scatters dcols back onto dx
-    dW   += dout @ colsᵀ       one product per sample, added to dW in sample order
-    db    = the sum of dout over (N, Ho, Wo), per channel
+  The columns get a last row of ones, so the bias is one more weight column, added inside the
+  GEMM (no second pass over the output). The batch is processed in blocks of samples whose
+  columns fit in a few MB of cache: ``_ops.im2col`` packs a block, and one ``_ops.bmm``
+  multiplies every sample of it by the same weight (a stride-0 view, no copies; the bmm gives
+  whole samples to threads: one parallel region per block), its output landing in place in the
+  (N, Cout, Ho, Wo) result: no layout transposes. The backward pass uses the same blocks::
 
-so every sum has a fixed order (the GEMM's K blocks, the samples in order), and no result
-depends on the thread count or on the block size. A 1-d convolution is the 2-d one with height
-1. Groups are processed one after the other, each a convolution of its own channels.
+      dcols_n = weightᵀ @ dout_n          then col2im scatters dcols back onto dx, in place
+      P_n     = dout_n @ [cols_n; 1]ᵀ     the weight gradient of sample n, and its last column
+                                          the bias gradient (the same ones row)
+      [dW | db] = P_0 + P_1 + ... + P_{N-1}, added in sample order (``_ops.sum_slices``)
+
+* **groups > 1**: the same, group by group, the bias added afterwards.
+
+Every sum has a fixed order (the GEMM's K blocks, the samples in order), so no result depends on
+the thread count or on the block size. A 1-d convolution is the 2-d one with height 1.
 """
 import numbers
 
@@ -59,79 +70,183 @@ class Convolution(Op):
         w4 = np.ascontiguousarray(weight).reshape(_as_2d(weight.shape))
         ctx.save_for_backward(x, weight)
         ctx.geometry = geometry
-        n, c, h, w = x4.shape
-        cout, cg, kh, kw = w4.shape
-        k = cg * kh * kw
-        length = out_hw[0] * out_hw[1]
-        out = np.empty((n, cout, length), dtype=x.dtype)
-        wg = w4.reshape(groups, cout // groups, k)
-        og = cout // groups
-        nb = _block_size(n, c * kh * kw * length * x.itemsize)
-        for n0 in range(0, n, nb):
-            n1 = min(n, n0 + nb)
-            cols = _columns(x4[n0:n1], (kh, kw), stride, padding, dilation, out_hw)
-            block = out[n0:n1]
-            for g in range(groups):
-                a = np.broadcast_to(wg[g], (n1 - n0, og, k))
-                if groups == 1:
-                    _ops.bmm(a, cols, out=block)
-                else:
-                    block[:, g * og:(g + 1) * og] = _ops.bmm(a, cols[:, g * k:(g + 1) * k])
-            if bias is not None:
-                block += bias[:, None]
-        return out.reshape((n, cout) + _spatial_out(x.ndim, out_hw))
+        n, cout = x4.shape[0], w4.shape[0]
+        shape = (n, cout) + _spatial_out(x.ndim, out_hw)
+        if _is_direct(x4, groups):
+            xp = _pad_plane(x4, w4.shape[2:], stride, padding, dilation, out_hw)
+            return _ops.conv_direct_forward(xp, w4, bias, stride, dilation, out_hw).reshape(shape)
+        if groups == 1:
+            out = _forward_gemm(x4, w4, bias, stride, padding, dilation, out_hw)
+        else:
+            out = _forward_groups(x4, w4, bias, stride, padding, dilation, groups, out_hw)
+        return out.reshape(shape)
 
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        need = ctx.needs_input_grad[:3]
         stride, padding, dilation, groups, out_hw = ctx.geometry
         x4 = np.ascontiguousarray(x).reshape(_as_2d(x.shape))
         w4 = np.ascontiguousarray(weight).reshape(_as_2d(weight.shape))
-        n, c, h, w = x4.shape
-        cout, cg, kh, kw = w4.shape
-        k, og, length = cg * kh * kw, cout // groups, out_hw[0] * out_hw[1]
-        dout = np.ascontiguousarray(grad).reshape(n, cout, length)
-        wg = w4.reshape(groups, og, k)
-        dx = np.empty((n, c, h, w), dtype=x.dtype) if need_x else None
-        dw = np.zeros((groups, og, k), dtype=x.dtype) if need_w else None
-        db = None
-        if need_b:
-            db = _ops.batch_norm_grad_sums(dout)[0].astype(x.dtype)
-        nb = _block_size(n, c * kh * kw * length * x.itemsize)
-        for n0 in range((0 if need_x or need_w else n), n, nb):
-            n1 = min(n, n0 + nb)
-            m, blk = n1 - n0, dout[n0:n1]
-            if need_w:
-                cols = _columns(x4[n0:n1], (kh, kw), stride, padding, dilation, out_hw)
-                for g in range(groups):
-                    # per-sample products, added to dW in sample order: a fixed order
-                    part = _ops.bmm(blk[:, g * og:(g + 1) * og],
-                                    cols[:, g * k:(g + 1) * k].transpose(0, 2, 1))
-                    for i in range(m):
-                        np.add(dw[g], part[i], out=dw[g])
-            if need_x:
-                dcols = np.empty((m, c * kh * kw, length), dtype=x.dtype) if groups > 1 else None
-                for g in range(groups):
-                    a = np.broadcast_to(wg[g].T, (m, k, og))
-                    part = _ops.bmm(a, blk[:, g * og:(g + 1) * og])
-                    if groups == 1:
-                        dcols = part
-                    else:
-                        dcols[:, g * k:(g + 1) * k] = part
-                if _is_pointwise((kh, kw), stride, padding, dilation, (h, w), out_hw):
-                    dx[n0:n1] = dcols.reshape(m, c, h, w)
-                else:
-                    dx[n0:n1] = _ops.col2im(dcols, (h, w), (kh, kw), stride, padding, dilation,
-                                            out_hw)
-        gx = dx.reshape(x.shape) if need_x else None
-        gw = dw.reshape(weight.shape) if need_w else None
-        return gx, gw, db, None
+        n, cout = x4.shape[0], w4.shape[0]
+        dout = np.ascontiguousarray(grad).reshape(n, cout, out_hw[0] * out_hw[1])
+        if _is_direct(x4, groups):
+            dx, dw, db = _backward_direct(x4, w4, dout, need, stride, padding, dilation, out_hw)
+        elif groups == 1:
+            dx, dw, db = _backward_gemm(x4, w4, dout, need, stride, padding, dilation, out_hw)
+        else:
+            dx, dw, db = _backward_groups(x4, w4, dout, need, stride, padding, dilation, groups,
+                                          out_hw)
+        gx = dx.reshape(x.shape) if need[0] else None
+        gw = dw.reshape(weight.shape) if need[1] else None
+        return gx, gw, (db if need[2] else None), None
 
     def name(self):
         return "ConvolutionBackward0"
 
     __slots__ = ("geometry",)
+
+
+# ---------------------------------------------------------------------- one input channel
+def _is_direct(x4, groups):
+    return groups == 1 and x4.shape[1] == 1
+
+
+def _pad_plane(x4, kernel, stride, padding, dilation, out_hw):
+    """x4 (N, 1, H, W) with the zero padding the output's windows read, top/left as given and
+    bottom/right as far as the last window reaches (x4 itself when none is needed)."""
+    n, _, h, w = x4.shape
+    reach = [(o - 1) * s + (k - 1) * d + 1 if o else 0
+             for o, s, k, d in zip(out_hw, stride, kernel, dilation)]
+    extra = [max(0, r - p - size) for r, p, size in zip(reach, padding, (h, w))]
+    if not any(padding) and not any(extra):
+        return x4
+    return np.pad(x4, ((0, 0), (0, 0), (padding[0], extra[0]), (padding[1], extra[1])))
+
+
+def _backward_direct(x4, w4, dout, need, stride, padding, dilation, out_hw):
+    n, _, h, w = x4.shape
+    cout, kernel = w4.shape[0], w4.shape[2:]
+    dx = dw = db = None
+    dout4 = dout.reshape(n, cout, *out_hw)
+    xp = _pad_plane(x4, kernel, stride, padding, dilation, out_hw)
+    if need[1] or need[2]:
+        dwb = _ops.conv_direct_weight_grad(xp, dout4, kernel, stride, dilation, with_bias=need[2])
+        dw = dwb[:, :kernel[0] * kernel[1]]
+        db = dwb[:, -1].copy() if need[2] else None
+    if need[0]:
+        dxp = _ops.conv_direct_input_grad(dout4, w4, xp.shape[2:], stride, dilation)
+        dx = dxp[:, :, padding[0]:padding[0] + h, padding[1]:padding[1] + w]
+        dx = np.ascontiguousarray(dx) if dxp is not dx else dx
+    return dx, dw, db
+
+
+# ---------------------------------------------------------------------- im2col + GEMM
+def _forward_gemm(x4, w4, bias, stride, padding, dilation, out_hw):
+    n, c, h, w = x4.shape
+    cout, _, kh, kw = w4.shape
+    length = out_hw[0] * out_hw[1]
+    out = np.empty((n, cout, length), dtype=x4.dtype)
+    pointwise = _is_pointwise((kh, kw), stride, padding, dilation, (h, w), out_hw)
+    ones = bias is not None and not pointwise
+    a = w4.reshape(cout, c * kh * kw)
+    if ones:  # [weight | bias]: the bias is the weight of the columns' row of ones
+        a = np.concatenate([a, bias[:, None]], axis=1)
+    nb = _block_size(n, a.shape[1] * length * x4.itemsize)
+    for n0 in range(0, n, nb):
+        n1 = min(n, n0 + nb)
+        cols = _columns(x4[n0:n1], (kh, kw), stride, padding, dilation, out_hw, ones)
+        _ops.bmm(np.broadcast_to(a, (n1 - n0,) + a.shape), cols, out=out[n0:n1])
+    if bias is not None and not ones:
+        out += bias[:, None]
+    return out
+
+
+def _backward_gemm(x4, w4, dout, need, stride, padding, dilation, out_hw):
+    n, c, h, w = x4.shape
+    cout, _, kh, kw = w4.shape
+    k, length = c * kh * kw, out_hw[0] * out_hw[1]
+    pointwise = _is_pointwise((kh, kw), stride, padding, dilation, (h, w), out_hw)
+    ones = need[1] and need[2] and not pointwise  # the bias gradient from the GEMM's last column
+    dx = np.empty((n, c, h, w), dtype=x4.dtype) if need[0] else None
+    parts = np.empty((n, cout, k + ones), dtype=x4.dtype) if need[1] else None
+    wt = w4.reshape(cout, k).T
+    nb = _block_size(n, (k + ones) * length * x4.itemsize)
+    for n0 in range((0 if need[0] or need[1] else n), n, nb):
+        n1 = min(n, n0 + nb)
+        blk = dout[n0:n1]
+        if need[1]:
+            cols = _columns(x4[n0:n1], (kh, kw), stride, padding, dilation, out_hw, ones)
+            _ops.bmm(blk, cols.transpose(0, 2, 1), out=parts[n0:n1])
+        if need[0]:
+            dcols = _ops.bmm(np.broadcast_to(wt, (n1 - n0, k, cout)), blk)
+            if pointwise:
+                dx[n0:n1] = dcols.reshape(n1 - n0, c, h, w)
+            else:
+                _ops.col2im(dcols, (h, w), (kh, kw), stride, padding, dilation, out_hw,
+                            out=dx[n0:n1])
+    dw = db = None
+    if need[1]:
+        dwb = _ops.sum_slices(parts.reshape(n, cout * (k + ones))).reshape(cout, k + ones)
+        dw = dwb[:, :k]
+        if ones:
+            db = dwb[:, k].copy()
+    if need[2] and db is None:
+        db = _ops.batch_norm_grad_sums(dout)[0].astype(x4.dtype)
+    return dx, dw, db
+
+
+def _forward_groups(x4, w4, bias, stride, padding, dilation, groups, out_hw):
+    n, c, h, w = x4.shape
+    cout, cg, kh, kw = w4.shape
+    k, og, length = cg * kh * kw, cout // groups, out_hw[0] * out_hw[1]
+    out = np.empty((n, cout, length), dtype=x4.dtype)
+    wg = w4.reshape(groups, og, k)
+    nb = _block_size(n, c * kh * kw * length * x4.itemsize)
+    for n0 in range(0, n, nb):
+        n1 = min(n, n0 + nb)
+        cols = _columns(x4[n0:n1], (kh, kw), stride, padding, dilation, out_hw)
+        block = out[n0:n1]
+        for g in range(groups):
+            a = np.broadcast_to(wg[g], (n1 - n0, og, k))
+            block[:, g * og:(g + 1) * og] = _ops.bmm(a, cols[:, g * k:(g + 1) * k])
+    if bias is not None:
+        out += bias[:, None]
+    return out
+
+
+def _backward_groups(x4, w4, dout, need, stride, padding, dilation, groups, out_hw):
+    n, c, h, w = x4.shape
+    cout, cg, kh, kw = w4.shape
+    k, og, length = cg * kh * kw, cout // groups, out_hw[0] * out_hw[1]
+    wg = w4.reshape(groups, og, k)
+    dx = np.empty((n, c, h, w), dtype=x4.dtype) if need[0] else None
+    dw = np.zeros((groups, og, k), dtype=x4.dtype) if need[1] else None
+    db = _ops.batch_norm_grad_sums(dout)[0].astype(x4.dtype) if need[2] else None
+    nb = _block_size(n, c * kh * kw * length * x4.itemsize)
+    pointwise = _is_pointwise((kh, kw), stride, padding, dilation, (h, w), out_hw)
+    for n0 in range((0 if need[0] or need[1] else n), n, nb):
+        n1 = min(n, n0 + nb)
+        m, blk = n1 - n0, dout[n0:n1]
+        if need[1]:
+            cols = _columns(x4[n0:n1], (kh, kw), stride, padding, dilation, out_hw)
+            for g in range(groups):
+                # per-sample products, added to dW in sample order: a fixed order
+                part = _ops.bmm(blk[:, g * og:(g + 1) * og],
+                                cols[:, g * k:(g + 1) * k].transpose(0, 2, 1))
+                for i in range(m):
+                    np.add(dw[g], part[i], out=dw[g])
+        if need[0]:
+            dcols = np.empty((m, c * kh * kw, length), dtype=x4.dtype)
+            for g in range(groups):
+                a = np.broadcast_to(wg[g].T, (m, k, og))
+                dcols[:, g * k:(g + 1) * k] = _ops.bmm(a, blk[:, g * og:(g + 1) * og])
+            if pointwise:
+                dx[n0:n1] = dcols.reshape(m, c, h, w)
+            else:
+                _ops.col2im(dcols, (h, w), (kh, kw), stride, padding, dilation, out_hw,
+                            out=dx[n0:n1])
+    return dx, dw, db
 
 
 def _as_2d(shape):
@@ -149,11 +264,11 @@ def _is_pointwise(kernel, stride, padding, dilation, in_hw, out_hw):
             and tuple(in_hw) == tuple(out_hw))
 
 
-def _columns(x4, kernel, stride, padding, dilation, out_hw):
+def _columns(x4, kernel, stride, padding, dilation, out_hw, ones_row=False):
     n, c, h, w = x4.shape
     if _is_pointwise(kernel, stride, padding, dilation, (h, w), out_hw):
         return x4.reshape(n, c, h * w)
-    return _ops.im2col(x4, kernel, stride, padding, dilation, out_hw)
+    return _ops.im2col(x4, kernel, stride, padding, dilation, out_hw, ones_row)
 
 
 # ---------------------------------------------------------------------- arguments

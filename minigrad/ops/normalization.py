@@ -27,15 +27,17 @@ __all__ = ["batch_norm", "layer_norm"]
 
 
 class BatchNorm(Op):
-    """y = (x - mean) * invstd * weight + bias per channel of x (N, C, L); ``mean`` and
-    ``invstd`` (float64, C values) are the batch's (``training``) or the running statistics."""
+    """y = (x - mean) * invstd * weight + bias per channel of x (N, C, L), the statistics the
+    batch's (``training``: the running statistics, when given, are updated in place) or the
+    running ones. One kernel call forward (``_ops.batch_norm_forward``) and one backward."""
 
     saved_for = ((0, 1), (0,))
 
     @staticmethod
-    def forward(ctx, x, weight, bias, mean, invstd, training, shape3):
-        x3 = np.ascontiguousarray(x).reshape(shape3)
-        out = _ops.batch_norm_forward(x3, mean, invstd, weight, bias)
+    def forward(ctx, x, weight, bias, running, training, momentum, eps, shape3):
+        x3 = x.reshape(shape3)
+        out, mean, invstd = _ops.batch_norm_forward(x3, weight, bias, running[0], running[1],
+                                                    training, momentum, eps)
         ctx.save_for_backward(x, weight)
         ctx.stats = (mean, invstd, training, shape3)
         return out.reshape(x.shape)
@@ -44,11 +46,12 @@ class BatchNorm(Op):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         mean, invstd, training, shape3 = ctx.stats
-        need_x, need_w, need_b = ctx.needs_input_grad[:3]
+        need = ctx.needs_input_grad
         dy = np.ascontiguousarray(grad).reshape(shape3)
-        dx, dw, db = _ops.batch_norm_backward(dy, np.ascontiguousarray(x).reshape(shape3), mean,
-                                              invstd, weight, training, need_x, need_w, need_b)
-        return (None if dx is None else dx.reshape(grad.shape)), dw, db, None, None, None, None
+        dx, dw, db = _ops.batch_norm_backward(dy, x.reshape(shape3), mean, invstd, weight,
+                                              training, need[0], need[1], need[2])
+        return ((None if dx is None else dx.reshape(grad.shape)), dw, db, None, None, None, None,
+                None)
 
     def name(self):
         return "NativeBatchNormBackward0"
@@ -125,6 +128,54 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         >>> rm, rv
         (tensor([0.2000, 2.0000]), tensor([ 1.1000, 20.9000]))
     """
+    x = input._data if isinstance(input, Tensor) else None
+    shape = x.shape if x is not None else ()
+    # The fast path (a training loop's call): every argument a tensor of the input's float dtype
+    # with C values, contiguous, the batch not empty. Anything else takes the checked path below,
+    # which gives PyTorch's errors.
+    if (x is not None and len(shape) > 1 and x.dtype in _KERNEL_DTYPES and x.flags.c_contiguous
+            and (training or (running_mean is not None and running_var is not None))):
+        c = shape[1]
+        for t in (weight, bias, running_mean, running_var):
+            if t is None:
+                continue
+            a = t._data if isinstance(t, Tensor) else None
+            if a is None or a.dtype != x.dtype or a.shape != (c,) or not a.flags.c_contiguous \
+                    or not a.flags.aligned or not a.flags.writeable:
+                break
+        else:
+            n, length = shape[0], x.size // (shape[0] * c) if shape[0] * c else 0
+            if shape[0] * c and (n * length > 1 or not training):
+                return _batch_norm(input, weight, bias, (running_mean, running_var),
+                                   (None if running_mean is None else running_mean._data,
+                                    None if running_var is None else running_var._data),
+                                   training, momentum, eps, (n, c, length))
+    return _batch_norm_checked(input, running_mean, running_var, weight, bias, training,
+                               momentum, eps)
+
+
+_KERNEL_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def _batch_norm(input, weight, bias, buffers, running, training, momentum, eps, shape3):
+    """BatchNorm.apply, then the running statistics' version bump. weight, bias: (C,) contiguous
+    tensors or None; running: the arrays the kernel updates in place (or None)."""
+    rm, rv = running
+    if training and shape3[0] * shape3[2] == 0:  # an empty batch: running statistics unchanged
+        rm = rv = None
+    out = BatchNorm.apply(input, weight, bias, (rm, rv), bool(training), float(momentum),
+                          float(eps), shape3)
+    if training:
+        for buffer, array in zip(buffers, (rm, rv)):
+            if array is not None:
+                buffer._vc[0] += 1  # updated in place: a new version, as in PyTorch
+    return out
+
+
+def _batch_norm_checked(input, running_mean, running_var, weight, bias, training, momentum,
+                        eps):
+    """F.batch_norm's checks in PyTorch's order and messages, then the kernels (odd views of
+    the running statistics updated through contiguous copies)."""
     fn = "batch_norm"
     _check_tensor(fn, "input", 1, input, False)
     for pos, (name, value) in enumerate((("running_mean", running_mean),
@@ -154,22 +205,17 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     n = shape[0]
     length = math.prod(shape[2:])
     shape3 = (n, c, length)
-    if training:
-        if n * length == 0:  # an empty batch: nothing to normalise, running stats unchanged
-            mean, invstd = np.zeros(c), np.ones(c)
-        else:
-            rm, rv = _updatable(running_mean), _updatable(running_var)
-            mean, invstd = _ops.batch_norm_train_stats(
-                np.ascontiguousarray(x).reshape(shape3), float(eps), rm, rv, float(momentum))
-            for buffer, array in ((running_mean, rm), (running_var, rv)):
-                if buffer is not None:
-                    if array is not buffer._data:
-                        buffer._data[...] = array.reshape(buffer._data.shape)
-                    buffer._vc[0] += 1  # updated in place: a new version, as in PyTorch
-    else:
-        mean = running_mean._data.astype(np.float64)
-        invstd = 1.0 / np.sqrt(running_var._data.astype(np.float64) + float(eps))
-    return BatchNorm.apply(input, weight, bias, mean, invstd, bool(training), shape3)
+    if not x.flags.c_contiguous:
+        input = input.contiguous()
+    weight, bias = (None if t is None else t.reshape(-1).contiguous() for t in (weight, bias))
+    rm, rv = _updatable(running_mean), _updatable(running_var)
+    out = _batch_norm(input, weight, bias, (running_mean, running_var), (rm, rv), training,
+                      momentum, eps, shape3)
+    if training and n * length:
+        for buffer, array in ((running_mean, rm), (running_var, rv)):
+            if buffer is not None and array is not buffer._data:
+                buffer._data[...] = array.reshape(buffer._data.shape)
+    return out
 
 
 def _updatable(buffer):
