@@ -286,6 +286,10 @@ class Tensor:
             >>> (x * 2).requires_grad
             True
         """
+        base = self._base
+        if (not self._requires_grad and base is not None and base._requires_grad
+                and base.grad_fn is not self._base_fn):
+            return True  # its base was written in place by an op that needs a gradient (PyTorch)
         return self._requires_grad
 
     @requires_grad.setter

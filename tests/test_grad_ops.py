@@ -198,6 +198,7 @@ for name, (sa, sb) in MATMUL_SHAPES.items():
 case("matmul-fn", lambda a, b: minigrad.matmul(a, b), shapes((3, 4), (4, 2)))
 case("matmul-transposed-operands", lambda a, b: a.t() @ b.t(), shapes((4, 3), (2, 4)))
 case("matmul-only-left-grad", lambda a: a @ minigrad.ones(4, 2, dtype=F64), shapes((3, 4)))
+case("addmm-beta-0", lambda c, a, b: minigrad.addmm(c, a, b, beta=0), shapes((3, 2), (3, 4), (4, 2)))
 case("mm", lambda a, b: a.mm(b), shapes((3, 4), (4, 5)))
 case("bmm", lambda a, b: minigrad.bmm(a, b), shapes((2, 3, 4), (2, 4, 5)))
 case("dot", lambda a, b: a.dot(b), shapes((5,), (5,)))

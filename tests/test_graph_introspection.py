@@ -317,7 +317,7 @@ KNOWN_COMPOSITE = {
     'test_ops_matrix:diag-1d-offset', 'test_ops_matrix:diag-2d', 'test_ops_matrix:diagonal',
     'test_ops_matrix:diagonal-dims', 'test_ops_matrix:diagonal-empty',
     'test_ops_matrix:diagonal-negative', 'test_ops_matrix:diagonal-offset',
-    'test_ops_matrix:kron', 'test_ops_matrix:kron-ndim', 'test_ops_matrix:ravel',
+    'test_ops_matrix:kron', 'test_ops_matrix:kron-ndim',
     'test_ops_matrix:rot90', 'test_ops_matrix:rot90-negative', 'test_ops_matrix:take',
     'test_ops_matrix:tensordot-lists', 'test_ops_matrix:trace',
     'test_ops_misc:bincount-weights', 'test_ops_misc:block_diag',

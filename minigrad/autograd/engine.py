@@ -22,9 +22,9 @@ import numpy as np
 
 from ..tensor import Tensor, _wrap
 from . import anomaly_mode
-from .function import Node, sync_views
+from .function import Function, Node, sync_views
 from .hooks import run_node_hooks, run_post_hooks, with_leaf_hooks
-from .sinks import Capture, LeafSink
+from .sinks import Capture, LeafSink, grad_sum
 
 __all__ = ["backward", "grad"]
 
@@ -38,7 +38,7 @@ def _run(roots, root_grads, retain_graph, sink):
     sink = with_leaf_hooks(sink, roots)  # a leaf with hooks gets the sum of its gradients
     needed = _needed_nodes(roots, sink)  # backward(inputs=...): only what leads to them
     deps = _count_dependencies(roots)
-    buffers, ready = _start(roots, root_grads, needed, sink)  # node -> gradient; runnable nodes
+    buffers, ready = _start(roots, root_grads, needed, deps, sink)  # node -> gradient; runnable
     to_leaf, hook = sink.add, backward_hook  # (looked up once, not per node)
     checked = anomaly_mode._state.enabled  # anomaly detection: NaN checks, forward tracebacks
     with np.errstate(all="ignore"):  # inf/NaN propagate silently, as in PyTorch
@@ -55,18 +55,19 @@ def _run(roots, root_grads, retain_graph, sink):
                 grads = node._run_backward(grad)
             else:
                 grads = hook(node, grad)  # the profiler's, when it records
+            grads = _validated(node, grads)  # as PyTorch's validate_outputs
             if node._hooks is not None and node._hooks.post:
                 grads = run_post_hooks(node, grad, grads)  # grad_fn.register_hook
             if not retain_graph:
                 node._release()  # free what it saved for backward
-            for edge, g in zip(node.next_edges, grads if type(grads) is tuple else (grads,)):
+            for edge, g in zip(node.next_edges, grads):
                 if edge is None or g is None:
                     continue
                 if not isinstance(edge, Node):
                     to_leaf(edge, g)  # a leaf tensor: into its .grad
                 elif needed is None or edge in needed or edge in sink.nodes:
                     # summed out of place: g may be shared (a + b hands one array to both)
-                    buffers[edge] = buffers[edge] + g if edge in buffers else g
+                    buffers[edge] = grad_sum(buffers[edge], g) if edge in buffers else g
                     deps[edge] -= 1
                     if deps[edge] == 0:  # its last gradient has arrived
                         ready.append(edge)
@@ -76,8 +77,8 @@ def _run(roots, root_grads, retain_graph, sink):
 def _count_dependencies(roots):
     """For each node reachable from ``roots``: how many edges point at it."""
     deps = {}
-    stack = [r for r in roots if isinstance(r, Node)]
-    seen = set(stack)
+    seen = {r for r in roots if isinstance(r, Node)}
+    stack = list(seen)  # each root once, however often it is given
     while stack:
         node = stack.pop()
         for e in node.next_edges:
@@ -89,22 +90,73 @@ def _count_dependencies(roots):
     return deps
 
 
-def _start(roots, root_grads, needed, sink):
+def _start(roots, root_grads, needed, deps, sink):
     """The buffers and the ready stack the pass starts from: a root node holds its gradient (the
-    sum, for a node given twice) and is ready; a root that is a leaf goes to the sink."""
+    sum, for a node given twice) and is ready, unless another root's graph reaches it (then it
+    waits for those gradients too); a root that is a leaf goes to the sink."""
     buffers, ready = {}, []
     for r, g in zip(roots, root_grads):
         if isinstance(r, Node):
             if needed is not None and r not in needed and r not in sink.nodes:
                 continue
             if r in buffers:
-                buffers[r] = buffers[r] + g
+                buffers[r] = grad_sum(buffers[r], g)
             else:
                 buffers[r] = g
-                ready.append(r)
+                if not deps.get(r):
+                    ready.append(r)
         else:
             sink.add(r, g)
     return buffers, ready
+
+
+def _validated(node, grads):
+    """The gradients ``node``'s backward returned (a tuple, one per argument), each checked
+    against its input's shape and dtype (recorded with the node), as PyTorch's engine validates
+    every gradient: a backward that gets either wrong fails here, at once, not somewhere
+    downstream. A custom ``Function`` is treated as in PyTorch (a gradient that broadcasts to the
+    input is summed down, another dtype is cast); minigrad's own ops must return exactly the
+    input's."""
+    if type(grads) is not tuple:
+        grads = (grads,)
+    checked = list(grads)
+    for index, (meta, g) in enumerate(zip(node._input_meta, grads)):
+        if meta is None or g is None:  # (no gradient wanted; a multi-output Function's slots)
+            continue
+        if type(g) is not np.ndarray:
+            g = np.asarray(g)  # a numpy scalar (arithmetic on 0-d arrays gives them)
+        shape, dtype = meta
+        if g.shape != shape:
+            if isinstance(node, Function) and _reducible(g.shape, shape):
+                g = _sum_down(g, shape)
+            else:
+                raise RuntimeError(
+                    f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                    f"{list(g.shape)} but expected shape compatible with {list(shape)}"
+                )
+        if g.dtype != dtype:
+            if not isinstance(node, Function):
+                raise RuntimeError(
+                    f"Function {node.name()} returned an invalid gradient at index {index} - "
+                    f"expected dtype {np.dtype(dtype).name} but got {g.dtype.name}"
+                )
+            g = g.astype(dtype)
+        checked[index] = g
+    return tuple(checked)
+
+
+def _reducible(grad_shape, shape):
+    """Whether ``shape`` broadcasts to ``grad_shape`` (then the gradient sums down to it)."""
+    if len(shape) > len(grad_shape):
+        return False
+    return all(s == 1 or s == g for s, g in zip(shape[::-1], grad_shape[::-1]))
+
+
+def _sum_down(g, shape):
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and g.shape[lead + i] != 1)
+    return g.sum(axis=axes).reshape(shape)
 
 
 def _needed_nodes(roots, sink):

@@ -54,6 +54,8 @@ class Node:
       next_edges        one entry per forward argument: the argument's ``grad_fn`` (a Node), the
                         argument itself if it is a leaf that requires grad, or None
       needs_input_grad  tuple of bools, ``edge is not None`` for each argument
+      _input_meta       (shape, dtype) of each argument a gradient goes to, else None: the
+                        engine checks every gradient against it
       _tensor_args      tuple of bools, which arguments were tensors (PyTorch's graph shows
                         only those: ``next_functions``, ``graph.py``)
       _hooks            None, or the hooks of the tensor this node computed and of the node
@@ -64,8 +66,8 @@ class Node:
     on the call (``SumBackward0`` for a full sum, ``SumBackward1`` along dims).
     """
 
-    __slots__ = ("next_edges", "needs_input_grad", "_saved", "_saved_versions", "_hooks",
-                 "_out_vc", "_tensor_args", "_metadata", "__weakref__")
+    __slots__ = ("next_edges", "needs_input_grad", "_input_meta", "_saved", "_saved_versions",
+                 "_hooks", "_out_vc", "_tensor_args", "_metadata", "__weakref__")
     node_name = None
     # The arguments PyTorch's graph lists as inputs (``next_functions``), by position, when they
     # are not just the ones that were tensors: e.g. (0, 1) for ``x * 2``, whose 2 PyTorch wraps
@@ -248,17 +250,22 @@ def _record(node, args, result):
     Plain loops, no generators: this runs for every recorded op."""
     edges = []
     tensors = []
+    meta = []  # (shape, dtype) of each input a gradient goes to: the engine checks gradients
     for a in args:  # a plain loop: this runs for every recorded op
         if isinstance(a, Tensor):
             tensors.append(True)
             if a._requires_grad:
                 fn = a.grad_fn
                 edges.append(a if fn is None else fn)
+                data = a._data
+                meta.append((data.shape, data.dtype))
                 continue
         else:
             tensors.append(False)
         edges.append(None)
+        meta.append(None)
     node.next_edges = edges = tuple(edges)
+    node._input_meta = tuple(meta)
     node._tensor_args = tuple(tensors)
     node._metadata = None
     node.needs_input_grad = needs = tuple([e is not None for e in edges])
@@ -274,6 +281,21 @@ def _record(node, args, result):
         anomaly_mode.remember_forward(node)
 
 
+def _shared_base(out, args):
+    """The tensor whose memory ``out`` shares, if any: ``out`` is then a view of it (or of its
+    base) and shares its version counter, so that an in-place write through either is seen by
+    backward. Every op's result is checked, not only the reshaping ones: numpy returns views
+    from einsum, diagonal and others."""
+    if out.base is None:
+        for a in args:
+            if isinstance(a, Tensor) and a._data is out:
+                return a if a._base is None else a._base
+        return None
+    for a in args:
+        if isinstance(a, Tensor) and (np.may_share_memory(out, a._data) if a._data.size and out.size
+                                      else out.base is a._data or out.base is a._data.base):
+            return a if a._base is None else a._base
+    return None
 def _saved_versions(node, saved, needs, args, result):
     """(index, owner, version) for each saved array that *is* an input's storage (owner: that
     input) or the result's (owner None): such an array would be corrupted if its tensor were later
@@ -313,12 +335,11 @@ class Op(Node):
         def backward(ctx, grad):   # grad: d(loss)/d(result), an array of the result's shape
             return grads           # one per forward argument (None where none is needed)
 
-    Class attribute ``view = True`` marks ops whose result may share memory with their first
-    argument (reshape, transpose, basic indexing...); such results share its version counter.
+    A result that shares memory with an argument (reshape, transpose, basic indexing, and
+    whatever numpy returns as a view) is a view of it: it shares its version counter.
     """
 
     __slots__ = ()
-    view = False
 
     @classmethod
     def apply(cls, *args):
@@ -336,10 +357,7 @@ class Op(Node):
             ctx._saved = ()
             with np.errstate(all="ignore"):
                 out = cls.forward(ctx, *arrays)
-        if cls.view:
-            result = _wrap(out, base=_view_base(out, args[0]))
-        else:
-            result = _wrap(out)
+        result = _wrap(out, base=_shared_base(out, args))
         if _state.enabled:
             needed = False
             for a in args:
@@ -365,15 +383,6 @@ class Op(Node):
         return self.backward(self, grad)
 
 
-def _view_base(out, src):
-    """The tensor a view op's result shares memory with (the root of ``src``'s views), or None if
-    the op returned a copy after all (numpy may copy, e.g. reshaping a transposed array). An empty
-    view shares no memory, but is a view all the same, as in PyTorch."""
-    if out.base is not None and (not out.size or np.may_share_memory(out, src._data)):
-        return src if src._base is None else src._base
-    return None
-
-
 # ------------------------------------------------------------------ views rebuilt after in-place ops
 def geometry(view, base):
     """Where ``view``'s elements lie in ``base``'s (C-contiguous) array: (shape, strides, byte
@@ -393,8 +402,6 @@ class AsStrided(Op):
     """A view of a (C-contiguous) base given by its geometry: how a view gets its place in the
     graph again after it was written to in place (``sync_view``, ``ops/inplace.py``)."""
 
-    view = True
-
     @staticmethod
     def forward(ctx, base, geometry):
         ctx.meta = (base.shape, geometry)
@@ -404,7 +411,16 @@ class AsStrided(Op):
     def backward(ctx, grad):
         shape, geometry = ctx.meta
         out = np.zeros(shape, dtype=grad.dtype)
-        view_into(out, geometry)[...] = grad
+        view_shape, strides, offset = geometry
+        if any(st == 0 and n > 1 for st, n in zip(strides, view_shape)):
+            # an expand()ed view: several of its elements are one element of the base, whose
+            # gradient is their sum (an assignment would keep only the last one)
+            item = grad.dtype.itemsize
+            flat = offset // item + sum(np.arange(n).reshape((-1,) + (1,) * (len(view_shape) - k - 1))
+                                        * (st // item) for k, (n, st) in enumerate(zip(view_shape, strides)))
+            np.add.at(out.reshape(-1), np.broadcast_to(flat, view_shape).reshape(-1), grad.reshape(-1))
+        else:
+            view_into(out, geometry)[...] = grad
         return out, None
 
     __slots__ = ("meta",)
@@ -545,6 +561,7 @@ class _FunctionOutput(Node):
         self.index = index
         self.next_edges = (function,)
         self.needs_input_grad = (True,)
+        self._input_meta = (None,)
         self._tensor_args = (True,)
         self._metadata = None
         self._saved = ()

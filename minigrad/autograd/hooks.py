@@ -16,7 +16,7 @@ from ..tensor import Tensor, _wrap
 from ..utils.hooks import RemovableHandle
 from .function import Node, sync_views
 from .grad_mode import _state
-from .sinks import accumulate
+from .sinks import accumulate, grad_sum
 
 __all__ = ["register_hook", "retain_grad", "with_leaf_hooks", "run_node_hooks",
            "register_node_hook", "run_post_hooks", "register_leaf_prehook",
@@ -198,7 +198,7 @@ class _HookedLeaves:
         if p is None or p[0] is not leaf:
             self.sink.add(leaf, g)
             return
-        p[3] = g if p[3] is None else p[3] + g
+        p[3] = g if p[3] is None else grad_sum(p[3], g)
         p[2] -= 1
         if p[2] == 0:
             self._deliver(p)

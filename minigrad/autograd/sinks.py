@@ -10,8 +10,16 @@ listed in ``inputs`` (reached through the node that computed it), and ``finish()
 import numpy as np
 
 from ..tensor import _wrap
+from .function import _Slots
 
-__all__ = ["LeafSink", "Capture", "accumulate"]
+__all__ = ["LeafSink", "Capture", "accumulate", "grad_sum"]
+
+
+def grad_sum(a, b):
+    """``a + b`` for gradients, out of place; an array even for 0-d ones (numpy's sum of two
+    0-d arrays is a scalar)."""
+    total = a + b
+    return total if type(total) is np.ndarray or type(total) is _Slots else np.asarray(total)
 
 
 def accumulate(t, g, adopted):
@@ -36,7 +44,7 @@ def accumulate(t, g, adopted):
             g = np.array(g, order="C")
         t._grad = _wrap(g)
     elif id(current._data) in adopted:
-        current._data = current._data + g
+        current._data = grad_sum(current._data, g)
     else:
         np.add(current._data, g, out=current._data)
 
@@ -90,7 +98,7 @@ class Capture:
 
     def _put(self, i, g):
         r = self.results[i]
-        self.results[i] = g if r is None else r + g
+        self.results[i] = g if r is None else grad_sum(r, g)
 
     def add(self, leaf, g):
         i = self.only.get(id(leaf))

@@ -209,7 +209,6 @@ class _Rows(Op):
     """The class-dimension-last, flattened view of a (N, C, d...) tensor (see ops/loss.py).
     PyTorch has no such node: the fused loss shows PyTorch's own views (``transparent``)."""
 
-    view = True
     transparent = True
 
     @staticmethod

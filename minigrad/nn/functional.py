@@ -219,17 +219,11 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def _check_softmax_args(fn, input, dim, dtype):
-    """PyTorch's argument errors of ``input.softmax(dim)`` / ``log_softmax``, and its error for
-    integer input without a floating ``dtype`` (the kernel's name depends on the dim)."""
+    """PyTorch's argument errors of ``input.softmax(dim)`` / ``log_softmax`` (the op refuses an
+    integer input without a floating ``dtype`` itself)."""
     if isinstance(dim, bool) or not isinstance(dim, numbers.Integral):
         raise TypeError(f"{fn}(): argument 'dim' (position 1) must be int, not "
                         f"{type(dim).__name__}")
-    if input._data.dtype.kind != "f" and dtype is None:
-        ndim = max(input.dim(), 1)
-        if -ndim <= dim < ndim:  # (an out-of-range dim is reported by the op itself)
-            lastdim = dim % ndim == ndim - 1
-            raise _not_implemented(f"{fn}_lastdim_kernel_impl" if lastdim else
-                                   f"{fn}_kernel_impl", input)
 
 
 @_fp_quiet

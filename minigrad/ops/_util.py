@@ -39,6 +39,23 @@ def canonical_dims(dim, ndim):
     return tuple(sorted(d for d in dims if d < ndim)) if ndim else ()
 
 
+def tensor_varargs(tensors):
+    """Check the ``*tensors`` of broadcast_tensors, block_diag, cartesian_prod, atleast_nd:
+    every one a Tensor (a list is not unpacked), with PyTorch's TypeError otherwise."""
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+    return tensors
+
+
+def c_contiguous(a):
+    """``a`` as a C-contiguous array of the same shape, copied only if it is not one already.
+    Every array handed to a compiled kernel goes through here: unlike ``np.ascontiguousarray``,
+    which makes a 0-d array 1-d, the shape is kept, so a 0-d input gives a 0-d result."""
+    return np.asarray(a, order="C")
+
+
 def sum_to(grad, shape):
     """Sum a gradient back to the shape of an input that was broadcast to ``grad.shape``."""
     if grad.shape == shape:

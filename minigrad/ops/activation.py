@@ -6,7 +6,7 @@ import numpy as np
 from .. import _ops
 from ..autograd.function import Op
 from ..tensor import _wrap
-from ._util import canonical_dim, float_input
+from ._util import _not_implemented, c_contiguous, canonical_dim, float_input
 from .inplace import apply_inplace
 
 __all__ = ["relu", "relu_", "sigmoid", "logit", "softmax", "log_softmax"]
@@ -18,14 +18,14 @@ class Relu(Op):
 
     @staticmethod
     def forward(ctx, a):
-        out = _ops.relu_forward(np.ascontiguousarray(a))
+        out = _ops.relu_forward(c_contiguous(a))
         ctx.save_for_backward(out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         (out,) = ctx.saved_tensors
-        return _ops.relu_backward(np.ascontiguousarray(grad), out)
+        return _ops.relu_backward(c_contiguous(grad), out)
 
     __slots__ = ()
 
@@ -59,10 +59,12 @@ def relu_(input):
 
 
 def _write_relu(data):
-    if data.flags.c_contiguous:
+    if data.dtype.kind != "f":  # the kernel is for floats; integers are clamped by numpy
+        np.maximum(data, 0, out=data)
+    elif data.flags.c_contiguous:
         _ops.relu_forward(data, out=data)
     else:  # the kernel writes contiguous memory: a transposed or sliced view goes through a copy
-        data[...] = _ops.relu_forward(np.ascontiguousarray(data))
+        data[...] = _ops.relu_forward(c_contiguous(data))
 
 
 class Sigmoid(Op):
@@ -112,6 +114,8 @@ class Logit(Op):
             g = grad / (a * (1 - a))
         if ctx.eps is not None:
             g = np.where((a < ctx.eps) | (a > 1 - ctx.eps), 0, g).astype(grad.dtype)
+        else:  # outside [0, 1] the logit is NaN, and so is its gradient (PyTorch)
+            g = np.where((a < 0) | (a > 1), np.asarray(np.nan, grad.dtype), g)
         return g, None
 
     __slots__ = ("eps",)
@@ -174,13 +178,19 @@ class LogSoftmax(Op):
     __slots__ = ("dim",)
 
 
-def _softmax_args(input, dim, dtype):
+def _softmax_args(input, dim, dtype, fn="softmax"):
     if dim is None:
         raise TypeError("softmax() missing required argument 'dim' (minigrad, like PyTorch's "
                         "modules, does not guess it)")
     if dtype is not None:
         input = input.to(dtype)
-    return float_input(input), canonical_dim(dim, input._data.ndim)
+    dim = canonical_dim(dim, input._data.ndim)
+    if input._data.dtype.kind != "f":
+        # PyTorch has no integer kernel (the name depends on the dim); give a float dtype=
+        lastdim = dim == max(input._data.ndim, 1) - 1
+        raise _not_implemented(f"{fn}_lastdim_kernel_impl" if lastdim else f"{fn}_kernel_impl",
+                               input)
+    return input, dim
 
 
 def softmax(input, dim=None, dtype=None):
@@ -215,7 +225,7 @@ def log_softmax(input, dim=None, dtype=None):
         >>> minigrad.tensor([[1., 2., 3.]]).log_softmax(dim=1)
         tensor([[-2.4076, -1.4076, -0.4076]])
     """
-    input, dim = _softmax_args(input, dim, dtype)
+    input, dim = _softmax_args(input, dim, dtype, "log_softmax")
     if input._data.ndim == 0:
         return LogSoftmax.apply(input.reshape(1), 0).reshape(())
     return LogSoftmax.apply(input, dim)

@@ -100,7 +100,7 @@ class Div(Op):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         ga = sum_to(grad / b, _shape(a)) if need_a else None
-        gb = sum_to(-grad * a / (b * b), _shape(b)) if need_b else None
+        gb = sum_to(-grad * ((a / b) / b), _shape(b)) if need_b else None  # PyTorch's order
         return ga, gb
 
     __slots__ = ()
@@ -124,7 +124,7 @@ class Pow(Op):
         ga = gb = None
         if need_a:
             # d(a^b)/da = b * a^(b-1); PyTorch defines it as 0 where b == 0 (even at a == 0)
-            ga = np.where(b == 0, 0, grad * b * np.power(a, b - 1)).astype(grad.dtype, copy=False)
+            ga = np.where(b == 0, 0, grad * b * _power(a, b - 1)).astype(grad.dtype, copy=False)
             ga = sum_to(ga, _shape(a))
         if need_b:
             # d(a^b)/db = a^b * log(a); 0 where a == 0 and b >= 0 (PyTorch's convention)
@@ -137,7 +137,12 @@ class Pow(Op):
 
 def _power(a, b):
     """np.power with PyTorch's integer rule for negative exponents (numpy refuses them): 1 and -1
-    keep their magnitude, every other base truncates to 0."""
+    keep their magnitude, every other base truncates to 0. A float base to the scalar power -0.5
+    is 1 / sqrt(x), as PyTorch's rsqrt kernel for it (NaN at -inf, -inf at -0.0; the gradient
+    of x ** 0.5 uses it too)."""
+    if np.ndim(b) == 0 and b == -0.5 and np.result_type(a).kind == "f":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.reciprocal(np.sqrt(a))
     if np.result_type(a, b).kind not in "iu" or not np.any(np.asarray(b) < 0):
         return np.power(a, b)
     a, b = np.asarray(a), np.asarray(b)
@@ -270,13 +275,14 @@ class StepFunction(Op):
 
     @staticmethod
     def forward(ctx, fn, name, *arrays):
-        ctx.meta = (name, tuple(np.shape(a) for a in arrays))
+        ctx.meta = (name, tuple((np.shape(a), np.result_type(a)) for a in arrays))
         return np.asarray(fn(*arrays))
 
     @staticmethod
     def backward(ctx, grad):
-        _, shapes = ctx.meta
-        return (None, None) + tuple(np.zeros(s, grad.dtype) for s in shapes)
+        _, inputs = ctx.meta
+        return (None, None) + tuple(np.zeros(s, d if d.kind == "f" else grad.dtype)
+                                    for s, d in inputs)
 
     def name(self):  # "Sign" is SignBackward0; a name with its overload number stays as it is
         name = self.meta[0]
@@ -461,12 +467,21 @@ def addcmul(input, tensor1, tensor2, *, value=1):
         >>> minigrad.addcmul(minigrad.ones(2), minigrad.tensor([1., 2.]), minigrad.tensor([3., 4.]), value=0.5)
         tensor([2.5000, 5.0000])
     """
+    # as PyTorch: the three tensors give the result's dtype, and value is cast to it (a
+    # fractional value on integer tensors truncates; the value never promotes)
+    dtype = result_type(as_operand(input), as_operand(tensor1), as_operand(tensor2))
+    value = _scalar_in(value, dtype)
     prod = tensor1 * tensor2
     out = input + (prod if value == 1 else prod * value)
-    if isinstance(input, Tensor) and out._data.dtype != input._data.dtype and \
-            input._data.dtype.kind in "iub" and type(value) is float:
-        return out.to(input.dtype)  # PyTorch keeps an integer input's dtype for a float value
-    return out
+    return out if out.dtype == dtype else out.to(dtype)
+
+
+def _scalar_in(value, dtype):
+    """A Python number as PyTorch casts a scalar argument (value=, alpha=, beta=) to the dtype of
+    an op's result: truncated for integers, a bool for bool."""
+    if dtype.is_floating_point or not isinstance(value, (int, float)):
+        return value
+    return bool(value) if dtype == _bool_dtype else int(value)
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1):

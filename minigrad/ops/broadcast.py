@@ -9,15 +9,13 @@ import numpy as np
 from .._dtype import tensor_type_name
 from ..autograd.function import Op, broadcast_error
 from ..tensor import Size
-from ._util import sum_to
+from ._util import sum_to, tensor_varargs
 from .shape import _keyword_sizes, parse_shape
 
 __all__ = ["broadcast_to", "broadcast_shapes", "broadcast_tensors"]
 
 
 class Expand(Op):
-    view = True
-
     @staticmethod
     def forward(ctx, a, shape):
         ctx.in_shape = a.shape
@@ -139,8 +137,7 @@ def broadcast_tensors(*tensors):
         tensor([[1, 1],
                 [2, 2]])
     """
-    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
-        tensors = tuple(tensors[0])
+    tensor_varargs(tensors)
     err = broadcast_error(*(t._data.shape for t in tensors))
     if err is not None:
         raise err

@@ -29,7 +29,8 @@ class Clamp(Op):
             inside &= a >= lo
         if hi is not None:
             inside &= a <= hi
-        return grad * inside, None, None, None
+        # select, not multiply: outside the bounds the gradient is 0 even when it is inf
+        return np.where(inside, grad, np.zeros((), grad.dtype)), None, None, None
 
     def name(self):  # clamp with number bounds, clamp_min, clamp_max: PyTorch's nodes differ
         return self.bounds[2]

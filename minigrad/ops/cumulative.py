@@ -225,6 +225,9 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     if input._data.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     d = canonical_dim(dim, input._data.ndim)
+    for p in (prepend, append):
+        if p is not None and p._data.ndim != input._data.ndim:
+            raise RuntimeError("diff expects prepend or append to be the same dimension as input")
     parts = [p for p in (prepend, input, append) if p is not None]
     x = cat(parts, d) if len(parts) > 1 else input
     lead = (slice(None),) * d
@@ -244,6 +247,12 @@ def trapezoid(y, x=None, *, dx=1, dim=-1):
         tensor(4.)
     """
     d = canonical_dim(dim, y._data.ndim)
+    if y._data.shape[d] == 0:  # no sample: PyTorch returns fresh zeros, outside the graph
+        return _trapezoid(y, x, dx, d).detach()
+    return _trapezoid(y, x, dx, d)
+
+
+def _trapezoid(y, x, dx, d):
     lead = (slice(None),) * d
     hi, lo = getitem(y, lead + (slice(1, None),)), getitem(y, lead + (slice(None, -1),))
     if x is not None:

@@ -53,8 +53,8 @@ def diag(input, diagonal=0):
                 [0, 2]])
     """
     nd = input._data.ndim
-    if nd == 2:
-        return globals()["diagonal"](input, diagonal)
+    if nd == 2:  # a copy, as PyTorch's (diagonal() is the view)
+        return globals()["diagonal"](input, diagonal).clone()
     if nd != 1:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {nd}D")
     n = input._data.shape[0]

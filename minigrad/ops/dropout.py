@@ -12,7 +12,7 @@ from ..autograd.function import Op
 from .._dtype import scalar_type_name
 from ..random import next_call
 from ..tensor import Tensor, _wrap
-from ._util import qualified_type_name as _type_name
+from ._util import c_contiguous, qualified_type_name as _type_name
 from .inplace import apply_inplace
 
 __all__ = ["dropout", "check_probability", "check_float", "zero_out"]
@@ -54,7 +54,7 @@ def check_float(input):
 class Dropout(Op):
     @staticmethod
     def forward(ctx, a, p, seed, offset):
-        out, mask = _ops.dropout_forward(np.ascontiguousarray(a), p, seed, offset)
+        out, mask = _ops.dropout_forward(c_contiguous(a), p, seed, offset)
         ctx.save_for_backward(mask)
         ctx.p = p
         return out
@@ -63,7 +63,7 @@ class Dropout(Op):
     def backward(ctx, grad):
         (mask,) = ctx.saved_tensors
         # the same mask, the same scale: dL/dx = dL/dy * mask / (1 - p)
-        return _ops.dropout_backward(np.ascontiguousarray(grad), mask, ctx.p), None, None, None
+        return _ops.dropout_backward(c_contiguous(grad), mask, ctx.p), None, None, None
 
     def name(self):
         return "NativeDropoutBackward0"
@@ -116,4 +116,4 @@ def _write_dropout(data, p, seed, offset):
     if data.flags.c_contiguous:
         _ops.dropout_forward(data, p, seed, offset, out=data)
     else:
-        data[...] = _ops.dropout_forward(np.ascontiguousarray(data), p, seed, offset)[0]
+        data[...] = _ops.dropout_forward(c_contiguous(data), p, seed, offset)[0]

@@ -13,6 +13,7 @@ from .._dtype import scalar_type_name
 from ..autograd.function import Op
 from ..tensor import Tensor
 from .broadcast import expand
+from ._util import c_contiguous
 
 __all__ = ["einsum"]
 
@@ -101,6 +102,9 @@ class Einsum(Op):
         inputs, out, sizes = spec
         ctx.meta = spec
         ctx.save_for_backward(*arrays)
+        if len(arrays) == 1 and len(set(inputs[0])) == len(inputs[0]) and sorted(inputs[0]) == sorted(out):
+            # a permutation (or the identity, 0-d included): a view, as PyTorch's
+            return np.transpose(arrays[0], [inputs[0].index(ch) for ch in out])
         with np.errstate(all="ignore"):  # inf * 0 is NaN, silently, as in PyTorch
             return np.asarray(np.einsum(",".join(inputs) + "->" + out, *arrays, optimize=len(arrays) > 2))
 
@@ -125,7 +129,7 @@ class Einsum(Op):
                 np.expand_dims(g, tuple(k for k, ch in enumerate(labels) if ch not in reachable)),
                 tuple(sizes[ch] for ch in labels))
             if labels == term:
-                grads.append(np.ascontiguousarray(full, dtype=grad.dtype))
+                grads.append(c_contiguous(full.astype(grad.dtype, copy=False)))
             else:  # a repeated label (a diagonal): the gradient lives on that diagonal
                 result = np.zeros(arrays[i].shape, grad.dtype)
                 np.einsum(term + "->" + labels, result)[...] = full
@@ -163,6 +167,8 @@ def einsum(equation, *operands):
         raise RuntimeError(f"expected scalar type {scalar_type_name(first)} but found "
                            f"{scalar_type_name(other)}")
     inputs, out = _parse(equation, [op._data for op in operands])
+    if len(operands) == 1 and operands[0]._data.dtype == np.bool_ and set(inputs[0]) - set(out):
+        operands = (operands[0].to(np.int64),)  # a sum of bools counts them, as PyTorch's sum
     sizes = _sizes(inputs, [op._data for op in operands])
     expanded = []
     for term, op in zip(inputs, operands):

@@ -256,6 +256,18 @@ def take_along_dim(input, indices, dim=None):
     return gather(expand(input, in_shape), d, _wrap(np.broadcast_to(idx, idx_shape).copy()))
 
 
+def _scatter_with_reduce(input, dim, index, src, reduce):
+    """``scatter(..., reduce="add"/"multiply")``: ``scatter_reduce`` with the input included."""
+    from .scatter_reduction import scatter_reduce
+
+    modes = {"add": "sum", "multiply": "prod"}
+    if reduce not in modes:
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    if not isinstance(src, Tensor):
+        src = _wrap(np.full(index._data.shape, src, dtype=input._data.dtype))
+    return scatter_reduce(input, dim, index, src, modes[reduce], include_self=True)
+
+
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):
     """Out-of-place version of ``Tensor.scatter_``: a copy of ``input`` with the values of
     ``src`` (a tensor, or a number ``value``) written at the positions given by ``index`` along
@@ -277,7 +289,8 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
         dim (int): the axis along which to index.
         index (LongTensor): where to write, along ``dim``.
         src (Tensor or float): the values to write (or pass ``value=``).
-        reduce (str): not supported by minigrad (use ``scatter_add``).
+        reduce (str): "add" or "multiply": combine with the values there instead of replacing
+            them (PyTorch's deprecated form of ``scatter_reduce``, whose gradients it has).
 
     Example::
 
@@ -288,10 +301,10 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None):
                 [0, 2, 0, 0, 0],
                 [0, 0, 3, 0, 0]])
     """
-    if reduce is not None:
-        raise NotImplementedError("minigrad's scatter does not support reduce=: use scatter_add")
     if src is None:
         src = value
+    if reduce is not None:
+        return _scatter_with_reduce(input, dim, index, src, reduce)
     if src is None:
         raise TypeError("scatter() missing required argument 'src' (or 'value')")
     if isinstance(src, Tensor):

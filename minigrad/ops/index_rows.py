@@ -6,7 +6,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor, _wrap
-from ._util import as_operand, canonical_dim
+from ._util import as_operand, c_contiguous, canonical_dim
 from .indexing import getitem
 from .masking import masked_fill
 from .gather_scatter import scatter, scatter_add
@@ -101,7 +101,7 @@ def _spread(idx, d, shape):
     """The 1-d index broadcast to ``shape`` along ``d`` (scatter's index form)."""
     view = [1] * len(shape)
     view[d] = -1
-    return _wrap(np.ascontiguousarray(np.broadcast_to(idx.reshape(view), shape)).astype(np.int64))
+    return _wrap(c_contiguous(np.broadcast_to(idx.reshape(view), shape)).astype(np.int64))
 
 
 def index_add(input, dim, index, source, *, alpha=1):
@@ -133,8 +133,8 @@ def index_copy(input, dim, index, source):
                 [1., 1., 0.]])
     """
     d, idx = _check("index_copy", input, dim, index, source)
-    if input._data.ndim == 0:
-        return source.reshape(()).to(input.dtype) * 1
+    if input._data.ndim == 0:  # replaced by the source (its gradient to input is 0, not None)
+        return masked_fill(input, _wrap(np.asarray(True)), source.reshape(()).to(input.dtype))
     return scatter(input, d, _spread(idx, d, source._data.shape), source)
 
 

@@ -16,7 +16,7 @@ from .._ops import index_add_rows as add_rows
 from ..autograd.function import Op
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
-from ._util import qualified_type_name, sum_to
+from ._util import c_contiguous, qualified_type_name, sum_to
 from .broadcast import Expand, expand_error
 from .index_expression import ALIAS, SELECT, parse_index
 from .inplace import apply_inplace
@@ -28,8 +28,6 @@ __all__ = ["unravel_index"]
 class BasicView(Op):
     """One step of basic indexing (a select, a slice, a new dimension, or an alias of the whole
     tensor): a view. The gradient goes back into the viewed positions."""
-
-    view = True
 
     @staticmethod
     def forward(ctx, a, items, kind):
@@ -61,7 +59,7 @@ class Index(Op):
         ctx.meta = (a.shape, index)
         if 0 in region:  # numpy would still check the indices' range; PyTorch does not
             return np.empty(region, a.dtype)
-        return np.ascontiguousarray(a[index])
+        return c_contiguous(a[index])  # (0-d stays 0-d)
 
     @staticmethod
     def backward(ctx, grad):

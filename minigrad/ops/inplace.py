@@ -12,7 +12,7 @@ from .._dtype import fill_value, result_type
 from ..autograd.function import AsStrided, Op, geometry, translate_numpy_error, view_into
 from ..autograd.grad_mode import _state
 from ..tensor import Tensor, _wrap
-from ._util import as_operand, sum_to
+from ._util import as_operand, c_contiguous, sum_to
 from .conversion import clone
 
 __all__ = ["fill_", "zero_"]
@@ -22,8 +22,8 @@ _CLONE_HINT = "Please clone() the tensor before performing the operation."
 
 
 def _needs_graph(t, others):
-    if not _state.enabled:
-        return False
+    if not _state.enabled or t._data.dtype.kind != "f":
+        return False  # (an integer tensor written from a float that requires grad has none)
     if t._requires_grad:
         return True
     return any(isinstance(o, Tensor) and o._requires_grad for o in others)
@@ -105,7 +105,7 @@ def apply_inplace(t, graph_fn, write, others=(), fill=False, dest=None):
                 raise RuntimeError(
                     "a view of a leaf Variable that requires grad is being used in an in-place operation."
                 )
-            _inplace_on_view(t, graph_fn)
+            _inplace_on_view(t, graph_fn, write)
             t._vc[0] += 1
             return t
         if t.grad_fn is None and t._requires_grad:
@@ -150,7 +150,7 @@ class CopySlices(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        grad = np.ascontiguousarray(grad)
+        grad = c_contiguous(grad)
         need_base, need_value = ctx.needs_input_grad[:2]
         g_value = np.array(view_into(grad, ctx.geometry)) if need_value else None
         g_base = None
@@ -165,7 +165,7 @@ class CopySlices(Op):
     __slots__ = ("geometry",)
 
 
-def _inplace_on_view(t, graph_fn):
+def _inplace_on_view(t, graph_fn, write):
     """An in-place op on view ``t`` when a gradient is needed: compute the new value of the
     view out of place, write it into the base, and give the base a CopySlices node and ``t`` a
     fresh view of it (so both see the op in their history, as in PyTorch)."""
@@ -187,7 +187,13 @@ def _inplace_on_view(t, graph_fn):
     old_base.grad_fn = base.grad_fn
     old_base._requires_grad = base._requires_grad
     new_base = CopySlices.apply(old_base, result, where)
-    np.copyto(base._data, new_base._data, casting="same_kind")
+    if _internal_overlap(t._data):
+        # an expand()ed view: its elements share memory, and copying the whole result back
+        # would let the last copy of each element win over the written one; the op writes
+        # the memory itself instead (x[0] = v of an expanded x sets the shared row)
+        write(writable(t))
+    else:
+        np.copyto(base._data, new_base._data, casting="same_kind")
     base.grad_fn = new_base.grad_fn
     base._requires_grad = new_base._requires_grad
     fresh = AsStrided.apply(base, where)
@@ -233,12 +239,13 @@ class Overwrite(Op):
 
     @staticmethod
     def forward(ctx, a, value, kind="torch::autograd::CopyBackwards"):
-        ctx.shape = (np.shape(value), kind)
+        ctx.shape = (np.shape(value), kind, np.asarray(value).dtype)
         return np.array(np.broadcast_to(np.asarray(value, dtype=a.dtype), a.shape))
 
     @staticmethod
     def backward(ctx, grad):
-        return np.zeros_like(grad), sum_to(grad, ctx.shape[0]), None
+        shape, _, dtype = ctx.shape  # the value's gradient in the value's dtype
+        return np.zeros_like(grad), sum_to(grad, shape).astype(dtype, copy=False), None
 
     def name(self):  # fill_ with a number / with a 0-d tensor, zero_, copy_
         return self.shape[1]

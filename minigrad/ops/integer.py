@@ -25,9 +25,18 @@ def _bitwise_check(ufunc, name, a, b):
     return _compare(ufunc, a, b)
 
 
+def _shift_operands(a, b):
+    """The operands as arrays, ``a`` in the integer dtype of the result (a Python ``True``
+    shifted by an int64 tensor shifts as int64, not as numpy's int8)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype == np.bool_:
+        a = a.astype(b.dtype if b.dtype.kind in "iu" else np.int64)
+    return a, b
+
+
 def _left_shift(a, b):
     # PyTorch's rule: shifting by a negative amount or by the bit width or more gives 0
-    a, b = np.asarray(a), np.asarray(b)
+    a, b = _shift_operands(a, b)
     bits = a.dtype.itemsize * 8
     out = np.left_shift(a, np.clip(b, 0, bits - 1).astype(a.dtype))
     return np.where((b < 0) | (b >= bits), np.zeros((), a.dtype), out)
@@ -35,7 +44,7 @@ def _left_shift(a, b):
 
 def _right_shift(a, b):
     # PyTorch's rule: a negative or too large shift gives the sign fill (a >> (bits - 1))
-    a, b = np.asarray(a), np.asarray(b)
+    a, b = _shift_operands(a, b)
     bits = a.dtype.itemsize * 8
     too_far = (b < 0) | (b >= bits)
     return np.right_shift(a, np.where(too_far, bits - 1, b).astype(a.dtype))

@@ -8,7 +8,7 @@ from .._dtype import promote_types
 from ..autograd.function import Op
 from ..creation import zeros
 from ..tensor import Tensor
-from ._util import canonical_dim
+from ._util import canonical_dim, tensor_varargs
 from .._deprecation import warn_once
 from .broadcast import expand
 from .shape import atleast_1d, atleast_2d, atleast_3d, reshape
@@ -90,6 +90,9 @@ def cat(tensors, dim=0):
         minigrad.Size([2, 6])
     """
     tensors = _common_dtype(tensors, "cat")
+    for i, x in enumerate(tensors):
+        if x._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     # PyTorch skips legacy empty 1-D tensors (shape (0,)) when joining others
     nonempty = [x for x in tensors if not (x._data.ndim == 1 and x._data.shape[0] == 0)] or tensors[:1]
     ref = nonempty[0]._data
@@ -213,7 +216,7 @@ def block_diag(*tensors):
                 [0., 0., 2.]])
     """
     mats = []
-    for i, t in enumerate(tensors):
+    for i, t in enumerate(tensor_varargs(tensors)):
         if t._data.ndim > 2:
             raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer "
                                f"dimensions. Input {i} has {t._data.ndim} dimensions"
@@ -280,6 +283,9 @@ def cartesian_prod(*tensors):
                 [2, 3],
                 [2, 4]])
     """
+    for t in tensor_varargs(tensors):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t._data.shape)}")
     if len(tensors) == 1:
         return tensors[0]
     grids = meshgrid(*tensors, indexing="ij")

@@ -10,7 +10,7 @@ from .. import _ops
 from .._dtype import c_type_name, scalar_type_name
 from ..autograd.function import Op, broadcast_error
 from ..tensor import Tensor, _wrap
-from ._util import sum_to
+from ._util import c_contiguous, sum_to
 
 # affine is nn.functional.linear's op (torch has no torch.linear)
 __all__ = ["matmul", "mm", "bmm", "dot", "mv"]
@@ -69,7 +69,7 @@ class BatchedMatMul(Op):
         need_a, need_b = ctx.needs_input_grad
         batch = grad.shape[:-2]
         n = _prod(batch)
-        g3 = np.ascontiguousarray(grad).reshape((n,) + grad.shape[-2:])
+        g3 = c_contiguous(grad).reshape((n,) + grad.shape[-2:])
         a3 = np.broadcast_to(a, batch + a.shape[-2:]).reshape((n,) + a.shape[-2:])
         b3 = np.broadcast_to(b, batch + b.shape[-2:]).reshape((n,) + b.shape[-2:])
         ga = gb = None
@@ -305,7 +305,7 @@ def affine(input, weight, bias=None):
     (out_features, in_features) of one floating-point dtype, bias None or (out_features,) of that
     dtype. Inputs that are not 2-D are flattened to rows and the result shaped back."""
     lead = input._data.shape[:-1]
-    x = input if len(lead) == 1 else input.reshape(-1, weight._data.shape[1])
+    x = input if len(lead) == 1 else input.reshape(int(np.prod(lead)), weight._data.shape[1])  # (not -1: in_features may be 0)
     out = Affine.apply(x, weight, bias)
     return out if len(lead) == 1 else out.reshape(lead + (weight._data.shape[0],))
 

@@ -59,15 +59,18 @@ def _reduce(per_row, reduction, denom, out_shape):
         return np.asarray(total / denom, dtype=per_row.dtype)
 
 
-def _row_coefficients(grad, reduction, denom, n_rows, dtype):
+def _row_coefficients(grad, reduction, denom, n_rows, dtype, any_valid=True):
     """d(reduced loss)/d(per-row loss), one value per row."""
     if reduction == "none":
         return grad.reshape(-1).astype(dtype, copy=False)
     g = grad.reshape(())
     if reduction == "mean":
-        if denom == 0:  # every target ignored: the loss is NaN and no gradient flows (PyTorch)
+        if denom == 0 and not any_valid:
+            # every target ignored: the loss is NaN and no gradient flows (PyTorch); when the
+            # rows kept all weigh 0, the gradient is 0/0 = NaN for them (also PyTorch's)
             return np.zeros(n_rows, dtype=dtype)
-        g = g / denom
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = g / denom
     return np.full(n_rows, g, dtype=dtype)
 
 
@@ -97,12 +100,14 @@ class CrossEntropyIndex(Op):
         tc = np.where(valid, target, 0)
         rows = np.arange(m)
         w_t = (weight[tc] if weight is not None else np.ones(m, x.dtype)) * valid
-        nll = -logp[rows, tc] * w_t
+        # ignored rows are selected out, not multiplied by 0: their logits may be NaN or inf
+        zero = np.zeros((), x.dtype)
+        nll = np.where(valid, -logp[rows, tc] * w_t, zero)
         denom = w_t.sum()
         loss = _reduce(nll, reduction, denom, out_shape)
         if eps > 0:
             per_class = logp * weight if weight is not None else logp
-            smooth = -per_class.sum(axis=1) * valid
+            smooth = np.where(valid, -per_class.sum(axis=1), zero)
             loss = (1 - eps) * loss + _reduce(smooth, reduction, denom, out_shape) * (eps / c)
             loss = np.asarray(loss, dtype=x.dtype)
         ctx.save_for_backward(logp)
@@ -119,10 +124,11 @@ class CrossEntropyIndex(Op):
             scale = logp.dtype.type(grad.reshape(()) / denom)
             dx = p * scale
             dx[np.arange(m), tc] -= scale
-            return dx, None, None, None, None, None, None
-        coef = _row_coefficients(grad, reduction, denom, m, logp.dtype)
-        nll_scale = (coef * w_t * (1 - eps))[:, None]
-        dx = p * nll_scale
+            return dx, None, None, None, None, None, None, None
+        coef = _row_coefficients(grad, reduction, denom, m, logp.dtype, valid.any())
+        zero = np.zeros((), logp.dtype)
+        nll_scale = np.where(valid, coef * w_t * (1 - eps), zero)[:, None]
+        dx = p * nll_scale  # (an ignored row of NaN logits gets NaN here, as in PyTorch)
         dx[np.arange(m), tc] -= nll_scale[:, 0]
         if eps > 0:
             w = weight if weight is not None else np.ones(c, logp.dtype)
@@ -221,17 +227,17 @@ class NLL(Op):
         valid = target != ignore_index
         tc = np.where(valid, target, 0)
         w_t = (weight[tc] if weight is not None else np.ones(m, x.dtype)) * valid
-        per_row = -x[np.arange(m), tc] * w_t
+        per_row = np.where(valid, -x[np.arange(m), tc] * w_t, np.zeros((), x.dtype))
         denom = w_t.sum()
-        ctx.meta = (x.shape, tc, w_t, reduction, denom)
+        ctx.meta = (x.shape, tc, w_t, valid, reduction, denom)
         return _reduce(per_row, reduction, denom, out_shape)
 
     @staticmethod
     def backward(ctx, grad):
-        shape, tc, w_t, reduction, denom = ctx.meta
-        coef = _row_coefficients(grad, reduction, denom, shape[0], grad.dtype)
+        shape, tc, w_t, valid, reduction, denom = ctx.meta
+        coef = _row_coefficients(grad, reduction, denom, shape[0], grad.dtype, valid.any())
         dx = np.zeros(shape, dtype=grad.dtype)
-        dx[np.arange(shape[0]), tc] = -coef * w_t
+        dx[np.arange(shape[0]), tc] = np.where(valid, -coef * w_t, np.zeros((), grad.dtype))
         return dx, None, None, None, None, None, None
 
     def pytorch_graph(self):
@@ -274,13 +280,15 @@ class PointwiseLoss(Op):
     def backward(ctx, grad):
         (diff,) = ctx.saved_tensors
         sa, sb, reduction, kind, param = ctx.meta
-        if reduction == "mean" and diff.size:
-            grad = grad / diff.size
         if kind == "mse":
-            d = grad * (2 * diff)
+            # PyTorch's order, (2 / n * diff) * grad: 2 * diff alone overflows at float32's max
+            norm = 2.0 / diff.size if reduction == "mean" and diff.size else 2.0
+            d = (np.asarray(norm, diff.dtype) * diff) * grad
         else:  # sign(NaN) counts as 0, as PyTorch's sgn: a NaN element gives a zero gradient
-            sign = np.sign(diff)
-            sign[np.isnan(sign)] = 0
+            if reduction == "mean" and diff.size:
+                grad = grad / diff.size
+            sign = np.asarray(np.sign(diff))
+            sign = np.where(np.isnan(sign), np.zeros((), sign.dtype), sign)
             # (smooth L1 and Huber: a NaN takes the quadratic branch, so its gradient is NaN)
             if kind == "smooth_l1":
                 sign = np.where(np.abs(diff) >= param, sign, diff / param)

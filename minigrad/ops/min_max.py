@@ -27,8 +27,10 @@ class AllMax(Op):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        winners = (a == out) | (np.isnan(a) & np.isnan(out))
-        return grad * winners / winners.sum(), None
+        winners = np.isnan(a) if np.isnan(out) else (a == out)
+        share = grad / winners.sum().astype(grad.dtype)
+        # select, not multiply: an infinite gradient must not turn the others into inf * 0 = NaN
+        return np.where(winners, share, np.zeros((), grad.dtype)), None
 
     def name(self):
         return "MinBackward1" if self.meta else "MaxBackward1"
@@ -159,8 +161,9 @@ class AMax(Op):
         # PyTorch's amax backward: grad / count over the elements equal to the result (a NaN
         # result equals nothing, so its row gets NaN, as in PyTorch)
         winners = a == out
-        count = winners.sum(axis=axes, keepdims=True)
-        return grad * winners / count, None, None, None
+        count = winners.sum(axis=axes, keepdims=True).astype(grad.dtype)
+        # PyTorch multiplies here (amax's inf gradient gives NaN elsewhere, as in PyTorch)
+        return grad / count * winners, None, None, None
 
     def name(self):
         return "AminBackward0" if self.meta[2] else "AmaxBackward0"

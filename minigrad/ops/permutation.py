@@ -13,8 +13,6 @@ __all__ = ["permute", "transpose", "t", "swapaxes", "swapdims", "movedim", "move
 
 
 class Permute(Op):
-    view = True
-
     @staticmethod
     def forward(ctx, a, dims, kind=None):
         ctx.dims = (dims, kind)

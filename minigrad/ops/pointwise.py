@@ -8,9 +8,9 @@ PyTorch. (Trigonometry is in ``trigonometric.py``, activations in ``activation.p
 import numpy as np
 
 from ..autograd.function import Op
-from ..tensor import _wrap
+from ..tensor import Tensor, _wrap
 from ._elementwise import _binary, _float_pair, _in_float64, _unary
-from ._util import float_input
+from ._util import _not_implemented, float_input
 from .arithmetic import StepFunction
 
 __all__ = ["exp", "log", "log1p", "sqrt", "abs", "square", "sign", "reciprocal", "rsqrt", "exp2",
@@ -161,8 +161,8 @@ def abs(input):  # noqa: A001
         >>> minigrad.abs(minigrad.tensor([-1, 2, -3]))
         tensor([1, 2, 3])
     """
-    if input._data.dtype == np.bool_:  # (PyTorch has no abs kernel for bool; numpy would pass it)
-        raise NotImplementedError("\"abs_cpu\" not implemented for 'Bool'")
+    if input._data.dtype == np.bool_:
+        raise _not_implemented("abs_cpu", input)  # PyTorch has no bool kernel
     return Abs.apply(input)
 
 
@@ -180,10 +180,13 @@ def square(input):
 
 
 def _sign(a):
-    """np.sign, but 0 (not NaN) at NaN, as PyTorch's sign."""
-    s = np.sign(a)
+    """np.sign, but 0 (not NaN) at NaN, as PyTorch's sign; a bool is its own sign. An array of
+    ``a``'s shape (np.sign of a 0-d array is a numpy scalar)."""
+    if a.dtype == np.bool_:
+        return a.copy()
+    s = np.asarray(np.sign(a))
     if s.dtype.kind == "f":
-        s[np.isnan(s)] = 0
+        s = np.where(np.isnan(s), np.zeros((), s.dtype), s)
     return s
 
 
@@ -331,6 +334,10 @@ def heaviside(input, values):
         >>> minigrad.heaviside(minigrad.tensor([-1., 0., 2.]), minigrad.tensor([0.5]))
         tensor([0.0000, 0.5000, 1.0000])
     """
+    for name, t in (("input", input), ("values", values)):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"heaviside(): argument '{name}' must be Tensor, not "
+                            f"{type(t).__name__}")
     if values._data.dtype != input._data.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     return _wrap(np.heaviside(input._data, values._data).astype(input._data.dtype))

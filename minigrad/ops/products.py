@@ -9,12 +9,12 @@ import numbers
 
 import numpy as np
 
-from .._dtype import c_type_name
-from ..autograd.function import broadcast_error
+from .._dtype import c_type_name, result_type
+from ..autograd.function import Op, broadcast_error
 from ..tensor import Tensor, _wrap
 from ._util import canonical_dim
 from .._deprecation import warn_once
-from .arithmetic import pow as _pow
+from .arithmetic import _scalar_in, pow as _pow
 from .broadcast import expand
 from .einsum import einsum
 from .joining import stack
@@ -189,14 +189,38 @@ def vander(x, N=None, increasing=False):
     powers = list(range(n)) if increasing else list(range(n - 1, -1, -1))
     if not powers:
         return _wrap(np.zeros((x._data.shape[0], 0), x._data.dtype))
-    return stack([_pow(x, p) if p else x * 0 + 1 for p in powers], 1)
+    # (x ** 0 is a constant column, outside the graph: with N = 1 the result needs no gradient,
+    # as in PyTorch)
+    ones = _wrap(np.ones(x._data.shape, x._data.dtype))
+    return stack([_pow(x, p) if p else ones for p in powers], 1)
+
+
+class _IgnoredInput(Op):
+    """``beta * input`` for beta == 0 as PyTorch computes it: zeros (NaN/inf in ``input`` are
+    ignored), but the gradient is ``0 * grad`` (NaN where ``grad`` is NaN or inf)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.zeros_like(a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        with np.errstate(invalid="ignore"):
+            return grad * np.zeros((), grad.dtype)
+
+    def name(self):
+        return "MulBackward0"
+
+    __slots__ = ()
 
 
 def _scaled_sum(input, product, beta, alpha):
+    dtype = result_type(input, product)  # alpha and beta are cast to it (PyTorch)
+    alpha, beta = _scalar_in(alpha, dtype), _scalar_in(beta, dtype)
     if alpha != 1:
         product = product * alpha
     if beta == 0:  # PyTorch ignores input's values (even NaN/inf) when beta is 0
-        input = where(_wrap(np.zeros(input._data.shape, bool)), input, 0)
+        input = _IgnoredInput.apply(input)
     return (input if beta == 1 else input * beta) + product
 
 

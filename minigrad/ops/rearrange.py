@@ -90,6 +90,11 @@ def tile(input, dims):
     return repeat(input, *dims)
 
 
+def _tile_method(self, *dims):
+    """``x.tile(2, 1)`` or ``x.tile((2, 1))``: Tensor.tile takes the sizes either way."""
+    return tile(self, dims[0] if len(dims) == 1 else dims)
+
+
 def repeat_interleave(input=None, repeats=None, dim=None, *, output_size=None):
     """Each element (or slice along ``dim``) of ``input`` repeated ``repeats`` times, next to
     each other (``repeat`` repeats the whole tensor). ``repeats`` is an int or a tensor of one
@@ -157,12 +162,12 @@ class Flip(Op):
     __slots__ = ("axes",)
 
 
-def flip(input, *dims):
+def flip(input, dims=None):
     """Reverses the order of the elements along the given dimensions (a copy, not a view).
 
     Args:
-        dims (int or tuple of ints): the dimensions to flip (``x.flip(0, 1)`` or
-            ``minigrad.flip(x, (0, 1))``).
+        dims (tuple or list of ints): the dimensions to flip (``minigrad.flip(x, (0, 1))``; the
+            method also takes them as separate ints, ``x.flip(0, 1)``, as in PyTorch).
 
     Example::
 
@@ -174,9 +179,22 @@ def flip(input, *dims):
                 [[2, 3],
                  [0, 1]]])
     """
+    if dims is None:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    if not isinstance(dims, (tuple, list)):  # (PyTorch's function form takes no bare int)
+        raise TypeError(f"flip(): argument 'dims' (position 2) must be tuple of ints, not "
+                        f"{type(dims).__name__}")
+    return _flip(input, _dims_arg((dims,), "flip"))
+
+
+def _flip_method(self, *dims):
+    """``x.flip(0, 1)`` or ``x.flip((0, 1))``: Tensor.flip takes the dims either way."""
     if not dims:
         raise TypeError('flip() missing 1 required positional arguments: "dims"')
-    dims = _dims_arg(dims, "flip")
+    return _flip(self, _dims_arg(dims, "flip"))
+
+
+def _flip(input, dims):
     axes = canonical_dims(dims, input._data.ndim) if dims else ()
     return Flip.apply(input, axes)
 
@@ -192,7 +210,7 @@ def fliplr(input):
     """
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
-    return flip(input, 1)
+    return _flip(input, (1,))
 
 
 def flipud(input):
@@ -205,7 +223,7 @@ def flipud(input):
     """
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
-    return flip(input, 0)
+    return _flip(input, (0,))
 
 
 class Roll(Op):
@@ -278,14 +296,14 @@ def rot90(input, k=1, dims=(0, 1)):
                            f"dim1 = {d1}")
     k %= 4
     if k == 1:
-        return transpose(flip(input, d1), d0, d1)
+        return transpose(_flip(input, (d1,)), d0, d1)
     if k == 2:
-        return flip(input, d0, d1)
+        return _flip(input, (d0, d1))
     if k == 3:
-        return flip(transpose(input, d0, d1), d1)
+        return _flip(transpose(input, d0, d1), (d1,))
     return input.clone()
 
 
 # the Tensor methods of this family (installed by tensor_methods.py)
-METHODS = {"repeat": repeat, "tile": tile, "repeat_interleave": repeat_interleave, "flip": flip,
+METHODS = {"repeat": repeat, "tile": _tile_method, "repeat_interleave": repeat_interleave, "flip": _flip_method,
            "fliplr": fliplr, "flipud": flipud, "roll": roll, "rot90": rot90}

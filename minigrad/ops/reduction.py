@@ -38,13 +38,13 @@ def _add_reduce(a, axes, keepdim, dtype=None):
 class Sum(Op):
     @staticmethod
     def forward(ctx, a, axes, keepdim, dtype, along=False):
-        ctx.meta = (a.shape, axes, keepdim, along)
+        ctx.meta = (a.shape, axes, keepdim, along, a.dtype)
         return _add_reduce(a, axes, keepdim, dtype)
 
     @staticmethod
     def backward(ctx, grad):
-        shape, axes, keepdim, _ = ctx.meta
-        return _expand_back(grad, shape, axes, keepdim), None, None, None, None
+        shape, axes, keepdim, _, dtype = ctx.meta  # sum(dtype=...) sends the input's dtype back
+        return _expand_back(grad, shape, axes, keepdim).astype(dtype, copy=False), None, None, None, None
 
     def name(self):  # PyTorch's overloads: sum() and sum(dim)
         return "SumBackward1" if self.meta[3] else "SumBackward0"

@@ -64,6 +64,9 @@ def masked_scatter(input, mask, source):
         >>> minigrad.zeros(4).masked_scatter(minigrad.tensor([True, False, True, False]), minigrad.tensor([1., 2., 3.]))
         tensor([1., 0., 2., 0.])
     """
+    if not isinstance(source, Tensor):
+        raise TypeError(f"masked_scatter(): argument 'source' (position 2) must be Tensor, not "
+                        f"{type(source).__name__}")
     if mask._data.dtype != np.bool_:
         raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with "
                            f"dtype {str(mask.dtype).split('.')[-1]}".replace("int64", "long"))

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..autograd.function import Op
 from ..tensor import Tensor
-from ._util import canonical_dim, canonical_dims
+from ._util import canonical_dim, canonical_dims, tensor_varargs
 from .conversion import view_as_dtype
 
 __all__ = ["reshape", "flatten", "unflatten", "ravel", "squeeze", "unsqueeze", "atleast_1d",
@@ -72,8 +72,6 @@ def infer_shape(shape, numel):
 
 
 class Reshape(Op):
-    view = True
-
     @staticmethod
     def forward(ctx, a, shape, must_view, kind=None):
         ctx.in_shape = (a.shape, kind)
@@ -191,14 +189,15 @@ def unflatten(input, dim, sizes):
 
 
 def ravel(input):
-    """``input`` flattened to 1-d (a view when possible).
+    """``input`` flattened to 1-d and contiguous: a view of a contiguous ``input``, else a copy
+    (as PyTorch's; ``reshape`` may return a strided view).
 
     Example::
 
         >>> minigrad.tensor([[1, 2], [3, 4]]).ravel()
         tensor([1, 2, 3, 4])
     """
-    return reshape(input, (-1,))
+    return reshape(input if input._data.flags.c_contiguous else input.clone(), (-1,))
 
 
 def squeeze(input, dim=None):
@@ -250,7 +249,9 @@ def unsqueeze(input, dim):
 
 def _atleast(n, tensors):
     one = len(tensors) == 1 and isinstance(tensors[0], Tensor)
-    seq = tensors[0] if len(tensors) == 1 and not one else tensors
+    # a single list or tuple of tensors is unpacked (as PyTorch), not one among others
+    seq = tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)) else tensors
+    tensor_varargs(seq)
     out = []
     for t in seq:
         shape = t._data.shape

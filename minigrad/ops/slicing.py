@@ -102,6 +102,8 @@ def split(input, split_size_or_sections, dim=0):
         >>> minigrad.split(x, [1, 4])
         (tensor([0]), tensor([1, 2, 3, 4]))
     """
+    if input._data.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = canonical_dim(dim, input._data.ndim)
     n = input._data.shape[d]
     if isinstance(split_size_or_sections, numbers.Integral):
@@ -134,9 +136,13 @@ def chunk(input, chunks, dim=0):
         >>> minigrad.arange(5).chunk(3)
         (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     """
+    if input._data.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: %d" % chunks)
     n = input._data.shape[canonical_dim(dim, input._data.ndim)]
+    if n == 0:  # as PyTorch: `chunks` empty pieces
+        return split(input, [0] * chunks, dim)
     return split(input, max(-(-n // chunks), 1), dim)
 
 
@@ -166,6 +172,9 @@ def tensor_split(input, indices_or_sections, dim=0):
         >>> minigrad.tensor_split(minigrad.arange(7), 3)
         (tensor([0, 1, 2]), tensor([3, 4]), tensor([5, 6]))
     """
+    if input._data.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a "
+                           "tensor with 0 dims")
     d = canonical_dim(dim, input._data.ndim)
     size = input._data.shape[d]
     if isinstance(indices_or_sections, Tensor):

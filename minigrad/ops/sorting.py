@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 from ..tensor import Tensor, _wrap
-from ._util import canonical_dim, return_type
+from ._util import c_contiguous, canonical_dim, return_type
 from .gather_scatter import Gather, gather
 
 __all__ = ["sort", "argsort", "topk", "kthvalue", "searchsorted", "bucketize", "unique",
@@ -48,7 +48,7 @@ def _order(a, dim, descending):
         return np.argsort(a, axis=dim, kind="stable")
     n = a.shape[dim]
     idx = np.argsort(np.flip(a, dim), axis=dim, kind="stable")
-    return np.ascontiguousarray(np.flip(n - 1 - idx, dim))
+    return c_contiguous(np.flip(n - 1 - idx, dim))
 
 
 def sort(input, dim=-1, descending=False, *, stable=False):
@@ -130,7 +130,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True):  # noqa: A002
     if a.ndim == 0:
         return _TopkResult(TopK.apply(input, 0, np.zeros((), np.int64)), _wrap(np.zeros((), np.int64)))
     idx = _order(a, d, largest)
-    idx = np.ascontiguousarray(np.take(idx, np.arange(k), axis=d))
+    idx = c_contiguous(np.take(idx, np.arange(k), axis=d))
     return _TopkResult(TopK.apply(input, d, idx), _wrap(idx))
 
 
@@ -266,7 +266,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
         values = np.moveaxis(np.moveaxis(a, d, 0)[starts], 0, d)
         inverse = np.cumsum(starts) - 1
     counts = np.diff(np.append(np.flatnonzero(starts), starts.size))
-    out = [_wrap(np.ascontiguousarray(values))]
+    out = [_wrap(c_contiguous(values))]
     if return_inverse:
         out.append(_wrap(inverse.astype(np.int64)))
     if return_counts:

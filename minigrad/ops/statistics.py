@@ -40,8 +40,17 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         >>> minigrad.var(x, dim=1, correction=0)
         tensor([0.6667, 2.6667])
     """
+    v = _var(input, dim, unbiased, keepdim, correction)
+    return v if v._data.dtype == input._data.dtype else v.to(input._data.dtype)
+
+
+def _var(input, dim, unbiased, keepdim, correction):
+    """var in float64 for a float32 input (as PyTorch accumulates it in double: the squares of
+    float32 values near 1e38 overflow float32), in the input's dtype otherwise."""
     if correction is None:
         correction = 0 if unbiased is False else 1
+    if input._data.dtype == np.float32:
+        input = input.to(np.float64)
     axes = canonical_dims(dim, input._data.ndim)
     n = int(np.prod([input._data.shape[i] for i in axes]))
     centered = input - mean(input, axes, keepdim=True)
@@ -78,7 +87,8 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
         >>> minigrad.tensor([[1., 2., 3.], [4., 6., 8.]]).std(dim=1)
         tensor([1., 2.])
     """
-    return StdSqrt.apply(var(input, dim, unbiased, keepdim, correction=correction))
+    s = StdSqrt.apply(_var(input, dim, unbiased, keepdim, correction))
+    return s if s._data.dtype == input._data.dtype else s.to(input._data.dtype)
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -127,7 +137,8 @@ class MedianAll(Op):
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         mask = np.isnan(a) if np.isnan(out) else a == out
-        return (grad * mask / max(int(mask.sum()), 1)).astype(a.dtype, copy=False)
+        share = (grad / max(int(mask.sum()), 1)).astype(a.dtype, copy=False)
+        return np.where(mask, share, np.zeros((), a.dtype))  # select: inf * 0 is not 0
 
     __slots__ = ()
 
@@ -319,7 +330,7 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
                 w = _wrap((pos - lo).astype(s._data.dtype))
             r = s_lo + (s_hi - s_lo) * w
         r = r.squeeze(-1)
-        if keepdim:
+        if keepdim and nd:  # (a 0-d input stays 0-d)
             r = r.reshape((1,) * nd) if dim is None else r.unsqueeze(d)
         results.append(r)
     return results[0] if scalar_q else stack(results, 0)
@@ -370,7 +381,7 @@ def cov(input, *, correction=1, fweights=None, aweights=None):
     n = x._data.shape[1]
     centered = x - x.mean(1, keepdim=True)
     c = (centered @ centered.t()) / max(n - correction, 0)
-    return c.reshape(()) if input._data.ndim < 2 else c
+    return c.reshape(()) if x._data.shape[0] == 1 else c  # one variable: 0-d, as in PyTorch
 
 
 def corrcoef(input):

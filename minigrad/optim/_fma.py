@@ -19,7 +19,7 @@ def _operand(x, c):
     kernel takes nothing else)."""
     if np.ndim(x) == 0:
         return float(x)
-    return np.ascontiguousarray(np.broadcast_to(np.asarray(x, c.dtype), c.shape))
+    return np.asarray(np.broadcast_to(np.asarray(x, c.dtype), c.shape), order="C")
 
 
 def fma(a, b, c, out=None):
@@ -28,7 +28,7 @@ def fma(a, b, c, out=None):
     or arrays that broadcast to ``c``'s shape). Writes into ``out`` (``c``'s shape and dtype,
     possibly ``c`` itself) if given."""
     c = np.asarray(c)
-    ca = np.ascontiguousarray(c)
+    ca = np.asarray(c, order="C")  # (np.ascontiguousarray would make a 0-d parameter 1-d)
     if out is not None and out.flags.c_contiguous and (out is c or not np.shares_memory(out, ca)):
         target = out
     else:

@@ -62,7 +62,7 @@ class Rprop(Optimizer):
                 self._refuse_capturable(group)
                 _increment(st["step"])
                 d, prev, step_size = p._data, st["prev"]._data, st["step_size"]._data
-                agreement = np.sign(grad * prev)
+                agreement = np.asarray(np.sign(grad * prev))  # (an array for 0-d parameters too)
                 flipped = agreement < 0
                 factor = agreement.astype(d.dtype)  # a NaN gradient keeps its NaN factor
                 factor[agreement > 0] = etaplus
