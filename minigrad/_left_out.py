@@ -49,8 +49,6 @@ REASONS = {
     "profiler": ("the autograd profiler (minigrad has its own: minigrad.profiler)"),
     "switches": ("runtime switches and build flags with no counterpart in minigrad (it is always "
                  "deterministic; one OpenMP pool; no LAPACK/MKL)"),
-    "aliases": ("not implemented yet: another name for an op minigrad has (greater for gt, divide "
-                "for div ...)"),
     "inplace": ("not implemented yet: the in-place form of an op (the out-of-place op is there)"),
     "gap": ("not implemented yet: an open gap"),
 }
@@ -380,15 +378,6 @@ _NAMES = {
             is_deterministic_algorithms_warn_only_enabled is_inference_mode_enabled
             is_warn_always_enabled set_deterministic_debug_mode set_flush_denormal
             set_num_interop_threads set_warn_always typename use_deterministic_algorithms
-        """,
-    },
-    "aliases": {
-        "torch": """
-            concatenate divide greater greater_equal less less_equal msort multiply not_equal
-            subtract
-        """,
-        "Tensor": """
-            greater greater_equal less less_equal msort not_equal
         """,
     },
     "inplace": {
