@@ -382,15 +382,10 @@ _NAMES = {
     },
     "inplace": {
         "torch": """
-            addmv_ gcd_ i0_ lcm_ ldexp_ sinc_
+            i0_ ldexp_
         """,
         "Tensor": """
-            addmv_ baddbmm_ copysign_ cumprod_ cumsum_ digamma_ divide_ eq_ erfinv_ float_power_
-            gcd_ ge_ greater_ greater_equal_ gt_ heaviside_ i0_ igamma_ igammac_ index_reduce_
-            lcm_ ldexp_ le_ less_ less_equal_ lgamma_ logical_and_ logical_not_ logical_or_
-            logical_xor_ lt_ masked_scatter_ multiply_ mvlgamma_ ne_ nextafter_ not_equal_
-            polygamma_ renorm_ sinc_ squeeze_ subtract_ swapaxes_ swapdims_ t_ transpose_
-            true_divide_ unsqueeze_
+            heaviside_ i0_ igamma_ igammac_ index_reduce_ ldexp_ nextafter_ polygamma_
         """,
     },
     "gap": {

@@ -22,7 +22,8 @@ def _same(m, t, exact=True):
     if exact:
         np.testing.assert_array_equal(m.detach().numpy(), t.detach().numpy())
     else:
-        np.testing.assert_allclose(m.detach().numpy(), t.detach().numpy(), rtol=1e-12, atol=1e-12)
+        tol = 1e-6 if str(t.dtype) == "torch.float32" else 1e-9
+        np.testing.assert_allclose(m.detach().numpy(), t.detach().numpy(), rtol=tol, atol=tol)
 
 
 # ------------------------------------------------------------------ aliases
@@ -122,3 +123,154 @@ def test_msort_gradient_and_errors_as_torch():
         torch.msort(at, 0)
     with pytest.raises(TypeError):
         minigrad.msort(am, 0)
+
+
+# ------------------------------------------------------------------ in-place forms
+def _arg(lib, a):
+    if isinstance(a, np.ndarray):
+        return lib.tensor(a.copy())
+    return a
+
+
+X = [[0.5, -1.25, 2.0], [3.0, 0.0, -0.75]]
+INPLACE = {  # name: (arguments, dtypes to try; the first is the one with gradients)
+    "eq_": ((np.array([0.5, 0.0, 2.0]),), ("float64", "int64", "bool")),
+    "ne_": ((0.0,), ("float64", "int64", "bool")),
+    "lt_": ((np.array([1.0, -2.0, 3.0]),), ("float64", "int64", "bool")),
+    "le_": ((0.5,), ("float64", "int64")),
+    "gt_": ((np.array([1.0, -2.0, 3.0]),), ("float64", "int64")),
+    "ge_": ((0.0,), ("float64", "int64", "bool")),
+    "greater_": ((0.0,), ("float64",)), "greater_equal_": ((0.0,), ("float64",)),
+    "less_": ((0.0,), ("float64",)), "less_equal_": ((0.0,), ("float64",)),
+    "not_equal_": ((0.0,), ("float64",)),
+    "logical_and_": ((np.array([1.0, 0.0, 2.0]),), ("float64", "int64", "bool")),
+    "logical_or_": ((np.array([1.0, 0.0, 0.0]),), ("float64", "int64", "bool")),
+    "logical_xor_": ((np.array([1.0, 0.0, 2.0]),), ("float64", "int64", "bool")),
+    "logical_not_": ((), ("float64", "int64", "bool")),
+    "cumsum_": ((1,), ("float64", "int64")), "cumprod_": ((0,), ("float64", "int64")),
+    "digamma_": ((), ("float64", "float32", "int64")), "erfinv_": ((), ("float64", "int64")),
+    "lgamma_": ((), ("float64", "int64")), "sinc_": ((), ("float64", "float32", "int64")),
+    "mvlgamma_": ((1,), ("float64",)),
+    "copysign_": ((np.array([-1.0, 1.0, -0.0]),), ("float64", "int64")),
+    "gcd_": ((np.array([4, 6, 9]),), ("int64",)), "lcm_": ((np.array([4, 6, 9]),), ("int64",)),
+    "float_power_": ((2,), ("float64", "float32", "int64")),
+    "divide_": ((np.array([2.0, -4.0, 0.5]),), ("float64", "int64")),
+    "true_divide_": ((2.0,), ("float64", "int64")),
+    "multiply_": ((np.array([2.0, -4.0, 0.5]),), ("float64",)),
+    "subtract_": ((np.array([2.0, -4.0, 0.5]),), ("float64", "int64")),
+    "renorm_": ((2, 0, 1.0), ("float64",)),
+    "baddbmm_": ((np.ones((1, 2, 4)), np.ones((1, 4, 3))), ("float64",)),
+    "masked_scatter_": ((np.array([True, False, True]), np.arange(6.0).reshape(2, 3)),
+                        ("float64",)),
+    "addmv_": ((np.ones((2, 4)), np.arange(4.0)), ("float64",)),
+    "t_": ((), ("float64", "int64")), "transpose_": ((0, 1), ("float64",)),
+    "swapaxes_": ((1, 0), ("float64",)), "swapdims_": ((0, 1), ("float64",)),
+    "unsqueeze_": ((1,), ("float64", "bool")), "squeeze_": ((), ("float64",)),
+}
+DATA = {"mvlgamma_": [[1.5, 2.0, 3.0], [4.0, 1.25, 2.5]], "gcd_": [[12, 9, 0], [3, 8, 27]],
+        "lcm_": [[12, 9, 0], [3, 8, 27]], "erfinv_": [[0.5, -0.25, 0.0], [0.9, 0.1, -0.75]],
+        "addmv_": [1.0, -2.0], "baddbmm_": [[[0.5, 1.0, 2.0], [3.0, -1.0, 0.0]]], "squeeze_": [[[0.5], [-1.0]]],
+        "digamma_": [[0.5, 1.25, 2.0], [3.0, 4.5, 0.75]],
+        "lgamma_": [[0.5, 1.25, 2.0], [3.0, 4.5, 0.75]]}
+
+
+def _call(lib, name, data, dtype, args, requires_grad=False):
+    x = lib.tensor(np.array(data).astype(dtype), requires_grad=requires_grad)
+    return x, getattr(x * 1 if requires_grad else x, name), tuple(_arg(lib, a) for a in args)
+
+
+def _outcome(f):
+    try:
+        return f(), None
+    except Exception as exc:  # noqa: BLE001 (compared with the other library's)
+        return None, exc
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE))
+def test_inplace_as_torch(name):
+    args, dtypes = INPLACE[name]
+    data = DATA.get(name, X)
+    for dtype in dtypes:
+        xm = minigrad.tensor(np.array(data).astype(dtype))
+        xt = torch.tensor(np.array(data).astype(dtype))
+        vm, vt = xm._version, xt._version
+        rm, em = _outcome(lambda: getattr(xm, name)(*(_arg(minigrad, a) for a in args)))
+        rt, et = _outcome(lambda: getattr(xt, name)(*(_arg(torch, a) for a in args)))
+        assert (em is None) == (et is None), (name, dtype, em, et)
+        if et is not None:
+            assert type(em) is type(et) and str(em) == str(et), (name, dtype, em, et)
+            continue
+        assert rm is xm and rt is xt
+        assert xm._version == vm + 1 and xt._version == vt + 1
+        _same(xm, xt, exact=False)
+        assert tuple(xm.stride()) == tuple(xt.stride())
+
+
+@pytest.mark.parametrize("name", sorted(INPLACE))
+def test_inplace_autograd_as_torch(name):
+    args, dtypes = INPLACE[name]
+    if dtypes[0] != "float64" or name in NO_DERIVATIVE:
+        return
+    data = np.array(DATA.get(name, X), dtype="float64")
+    # a leaf that requires grad: PyTorch's error (the logical ops, which PyTorch does not
+    # record, write it as they would without autograd)
+    leaf_m = minigrad.tensor(data.copy(), requires_grad=True)
+    leaf_t = torch.tensor(data.copy(), requires_grad=True)
+    if name.startswith("logical_"):
+        _same(getattr(leaf_m, name)(*(_arg(minigrad, a) for a in args)),
+              getattr(leaf_t, name)(*(_arg(torch, a) for a in args)))
+        assert leaf_m.requires_grad and leaf_m.grad_fn is None and leaf_m._version == 1
+        leaf_m = minigrad.tensor(data.copy(), requires_grad=True)
+        leaf_t = torch.tensor(data.copy(), requires_grad=True)
+    else:
+        with pytest.raises(RuntimeError) as et:
+            getattr(leaf_t, name)(*(_arg(torch, a) for a in args))
+        with pytest.raises(RuntimeError) as em:
+            getattr(leaf_m, name)(*(_arg(minigrad, a) for a in args))
+        assert str(em.value) == str(et.value)
+    # an intermediate: the same values, requires_grad and gradients
+    ym, yt = leaf_m * 1.5, leaf_t * 1.5
+    assert getattr(ym, name)(*(_arg(minigrad, a) for a in args)) is ym
+    getattr(yt, name)(*(_arg(torch, a) for a in args))
+    _same(ym, yt, exact=False)
+    assert ym.requires_grad == yt.requires_grad
+    w = np.random.default_rng(0).standard_normal(tuple(yt.shape))
+    (ym * minigrad.tensor(w)).sum().backward()
+    (yt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(leaf_m.grad.numpy(), leaf_t.grad.numpy(), rtol=1e-8, atol=1e-12)
+
+
+NO_DERIVATIVE = set()
+
+
+def test_inplace_view_ops_share_memory_and_errors_as_torch():
+    xm, xt = minigrad.zeros(2, 3), torch.zeros(2, 3)
+    vm, vt = xm[0], xt[0]
+    vm.unsqueeze_(0)
+    vt.unsqueeze_(0)
+    assert tuple(vm.shape) == tuple(vt.shape) and vm._base is xm
+    vm.fill_(2.0)
+    vt.fill_(2.0)
+    _same(xm, xt)
+    for name, args in (("t_", ()), ("transpose_", (0, 5)), ("squeeze_", (4,)),
+                       ("unsqueeze_", (9,))):
+        am, at = minigrad.zeros(2, 3, 4), torch.zeros(2, 3, 4)
+        with pytest.raises((RuntimeError, IndexError)) as et:
+            getattr(at, name)(*args)
+        with pytest.raises((RuntimeError, IndexError)) as em:
+            getattr(am, name)(*args)
+        assert type(em.value) is type(et.value) and str(em.value) == str(et.value)
+        assert tuple(am.shape) == (2, 3, 4)
+
+
+@pytest.mark.parametrize("name", ["addmv_", "gcd_", "lcm_", "sinc_"])
+def test_inplace_torch_functions(name):
+    assert callable(getattr(minigrad, name))
+    am, at = _pair([[4, 6], [9, 2]], "int64" if name in ("gcd_", "lcm_") else "float64")
+    args = {"addmv_": (np.eye(2), np.ones(2)), "gcd_": (np.array([6, 4]),),
+            "lcm_": (np.array([6, 4]),), "ldexp_": (np.array([1, 2]),), "sinc_": ()}[name]
+    if name == "addmv_":
+        am, at = _pair([1.0, 2.0])
+    assert getattr(minigrad, name)(am, *(_arg(minigrad, a) for a in args)) is am
+    getattr(torch, name)(at, *(_arg(torch, a) for a in args))
+    _same(am, at, exact=False)

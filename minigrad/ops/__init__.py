@@ -19,7 +19,8 @@ The families, from the ones the others build on:
   ``norms``;
 * linear algebra: ``linalg`` (matmul, linear), ``products``, ``einsum``;
 * ``sorting``, ``sampling`` (random fills), ``dropout``, ``loss`` (fused losses), ``typeinfo``;
-* in place: ``inplace`` (the machinery), ``inplace_arithmetic``, ``inplace_variants``.
+* in place: ``inplace`` (the machinery), ``inplace_arithmetic``, ``inplace_variants``,
+  ``inplace_views`` (t_, transpose_, squeeze_ ...).
 
 ``__all__`` (what ``minigrad`` re-exports at top level) holds only the functions torch also has
 at top level; the helpers and the Tensor-only functions below stay reachable here

@@ -13,10 +13,10 @@ from ..creation import as_tensor, empty, full, ones, tensor, zeros
 from ..tensor import Tensor, _wrap
 from . import (activation, activation_piecewise, arithmetic, broadcast, clamping, comparison,
                cumulative, diagonals, floating_point, gather_scatter, histograms, index_rows,
-               inplace, inplace_arithmetic, inplace_variants, integer, linalg, masking, min_max,
-               norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
-               scatter_reduction, scatter_views, shape, slicing, sorting, special_functions,
-               statistics, trigonometric)
+               inplace, inplace_arithmetic, inplace_variants, inplace_views, integer, linalg,
+               masking, min_max, norms, permutation, pointwise, products, rearrange, reduction,
+               rounding, sampling, scatter_reduction, scatter_views, shape, slicing, sorting,
+               special_functions, statistics, trigonometric)
 from ._arg_parser import METHOD_EXTRA_KEYWORDS, METHOD_KEYWORD_RENAMES, torch_method
 from ._util import NotAnOperand
 from .._deprecation import warn_once
@@ -27,7 +27,8 @@ FAMILIES = (arithmetic, rounding, comparison, clamping, floating_point, integer,
             trigonometric, special_functions, activation, activation_piecewise, reduction, min_max, cumulative,
             statistics, histograms, norms, shape, permutation, broadcast, slicing, rearrange,
             diagonals, index_rows, gather_scatter, scatter_reduction, scatter_views, masking,
-            linalg, products, sorting, sampling, inplace, inplace_arithmetic, inplace_variants)
+            linalg, products, sorting, sampling, inplace, inplace_arithmetic, inplace_variants,
+            inplace_views)
 
 
 # ------------------------------------------------------------------ operators
