@@ -428,6 +428,8 @@ KNOWN_DIFFERENCES = {
     "torch.arange": ("PyTorch's overloads call the first argument end (arange(end)) or start; "
                      "minigrad's takes both by position and by keyword"),
     "torch.broadcast_to": _DOC_WRONG,
+    # get_testing_overrides' lambda: PyTorch takes input= and split_sizes= (checked by calling it)
+    **dict.fromkeys(["torch.split_with_sizes", "Tensor.split_with_sizes"], _DOC_WRONG),
     **dict.fromkeys(["torch.dsplit", "torch.hsplit", "torch.vsplit", "torch.tensor_split",
                      "Tensor.dsplit", "Tensor.hsplit", "Tensor.vsplit", "Tensor.tensor_split"],
                     _SPLITS),

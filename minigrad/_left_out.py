@@ -392,16 +392,16 @@ _NAMES = {
         "torch": """
             asarray binomial can_cast combinations cumulative_trapezoid detach detach_
             diagonal_scatter empty_permuted fill get_device gradient histogramdd i0 igamma
-            igammac index_put_ index_reduce is_inference is_same_size is_signed nonzero_static
-            norm_except_dim put resize_as_ slice_inverse split_with_sizes thread_safe_generator
+            igammac index_put_ index_reduce is_inference nonzero_static
+            norm_except_dim put resize_as_ slice_inverse thread_safe_generator
             unsafe_chunk unsafe_split unsafe_split_with_sizes
         """,
         "Tensor": """
-            H as_subclass bernoulli broadcast_to const_data_ptr corrcoef cov diagflat
+            as_subclass bernoulli const_data_ptr
             diagonal_scatter grad_dtype hash_tensor histogram i0 igamma igammac index
-            index_reduce is_inference is_same_size is_set_to is_signed nbytes nonzero_static
+            index_reduce is_inference is_set_to nonzero_static
             output_nr put put_ register_post_accumulate_grad_hook reinforce slice_inverse
-            split_with_sizes sum_to_size unsafe_chunk unsafe_split unsafe_split_with_sizes
+            unsafe_chunk unsafe_split unsafe_split_with_sizes
         """,
         "nn": """
             Container LinearCrossEntropyLoss LinearCrossEntropyOptions

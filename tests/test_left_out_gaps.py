@@ -274,3 +274,107 @@ def test_inplace_torch_functions(name):
     assert getattr(minigrad, name)(am, *(_arg(minigrad, a) for a in args)) is am
     getattr(torch, name)(at, *(_arg(torch, a) for a in args))
     _same(am, at, exact=False)
+
+
+# ------------------------------------------------------------------ the small gaps
+def _error_pair(fm, ft, types=(RuntimeError, TypeError, IndexError)):
+    with pytest.raises(types) as et:
+        ft()
+    with pytest.raises(types) as em:
+        fm()
+    assert type(em.value) is type(et.value) and str(em.value) == str(et.value)
+
+
+def test_H_as_torch():
+    am, at = _pair([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    _same(am.H, at.H)
+    assert tuple(am.H.stride()) == tuple(at.H.stride())
+    (am.H * minigrad.tensor(np.arange(6.0).reshape(3, 2))).sum().backward()
+    (at.H * torch.tensor(np.arange(6.0).reshape(3, 2))).sum().backward()
+    np.testing.assert_array_equal(am.grad.numpy(), at.grad.numpy())
+    for shape in ((3,), (2, 3, 4)):
+        _error_pair(lambda: minigrad.zeros(*shape).H, lambda: torch.zeros(*shape).H)
+    with pytest.warns(UserWarning, match="Tensor.H is deprecated on 0-D tensors"):
+        _same(minigrad.tensor(2.0).H, torch.tensor(2.0))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "int32", "int16", "int8",
+                                   "uint8", "bool"])
+def test_nbytes_is_signed_as_torch(dtype):
+    am, at = _pair(np.zeros((2, 3)), dtype)
+    assert am.nbytes == at.nbytes
+    assert am.expand(4, 2, 3).nbytes == at.expand(4, 2, 3).nbytes
+    assert am[:, ::2].nbytes == at[:, ::2].nbytes
+    assert am.is_signed() == at.is_signed() == minigrad.is_signed(am) == torch.is_signed(at)
+
+
+def test_is_same_size_as_torch():
+    for a, b in (((2, 3), (2, 3)), ((2, 3), (3, 2)), ((), ()), ((0,), (0, 1))):
+        assert minigrad.zeros(a).is_same_size(minigrad.ones(b)) == \
+            torch.zeros(a).is_same_size(torch.ones(b))
+        assert minigrad.is_same_size(minigrad.zeros(a), minigrad.ones(b)) == \
+            torch.is_same_size(torch.zeros(a), torch.ones(b))
+    with pytest.raises(TypeError):
+        torch.is_same_size(torch.zeros(2), [0, 0])
+    with pytest.raises(TypeError):
+        minigrad.is_same_size(minigrad.zeros(2), [0, 0])
+
+
+def test_new_methods_of_existing_functions_as_torch():
+    am, at = _pair([[1.0, -2.0, 0.5], [3.0, 0.25, -1.0]], requires_grad=True)
+    _same(am.broadcast_to((2, 2, 3)), at.broadcast_to((2, 2, 3)))
+    _same(am.broadcast_to(size=(2, 2, 3)), at.broadcast_to(size=(2, 2, 3)))
+    _same(am.broadcast_to(2, 2, 3), at.broadcast_to(2, 2, 3))
+    _same(am.broadcast_to(-1, 3), at.broadcast_to(-1, 3))
+    _same(am.diagflat(), at.diagflat())
+    _same(am.diagflat(1), at.diagflat(1))
+    _same(am.cov(), at.cov(), exact=False)
+    _same(am.cov(correction=0), at.cov(correction=0), exact=False)
+    _same(am.corrcoef(), at.corrcoef(), exact=False)
+    (am.cov().sum() + am.corrcoef().sum() + am.diagflat().sum()).backward()
+    (at.cov().sum() + at.corrcoef().sum() + at.diagflat().sum()).backward()
+    np.testing.assert_allclose(am.grad.numpy(), at.grad.numpy(), rtol=1e-10, atol=1e-12)
+    _error_pair(lambda: am.broadcast_to((3, 3)), lambda: at.broadcast_to((3, 3)))
+
+
+@pytest.mark.parametrize("size", [(1, 3), (3,), (2, 1), (1, 1), (2, 3), (1,)])
+def test_sum_to_size_as_torch(size):
+    am, at = _pair(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    rm, rt = am.sum_to_size(*size), at.sum_to_size(*size)
+    _same(rm, rt)
+    _same(am.sum_to_size(size), at.sum_to_size(size))
+    w = np.random.default_rng(1).standard_normal(tuple(rt.shape))
+    (rm * minigrad.tensor(w)).sum().backward()
+    (rt * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(am.grad.numpy(), at.grad.numpy(), rtol=1e-12)
+
+
+def test_sum_to_size_errors_and_dtypes_as_torch():
+    for size in ((4, 3), (2, 2), (3, 2, 3)):
+        _error_pair(lambda: minigrad.zeros(2, 3).sum_to_size(*size),
+                    lambda: torch.zeros(2, 3).sum_to_size(*size))
+    _error_pair(lambda: minigrad.zeros(2, 3).sum_to_size(), lambda: torch.zeros(2, 3).sum_to_size())
+    for dtype in ("int64", "bool", "float32"):
+        am, at = _pair(np.ones((2, 3)), dtype)
+        _same(am.sum_to_size(1, 3), at.sum_to_size(1, 3))
+
+
+def test_split_with_sizes_as_torch():
+    am, at = _pair(np.arange(12.0).reshape(3, 4), requires_grad=True)
+    for sizes, dim in (([1, 2], 0), ([4, 0], 1), ((1, 1, 2), -1)):
+        pm, pt = minigrad.split_with_sizes(am, sizes, dim), torch.split_with_sizes(at, sizes, dim)
+        assert len(pm) == len(pt)
+        for m, t in zip(pm, pt):
+            _same(m, t)
+        for m, t in zip(am.split_with_sizes(sizes, dim=dim), at.split_with_sizes(sizes, dim=dim)):
+            _same(m, t)
+    a, b = am.split_with_sizes([1, 2])
+    (a.sum() * 2 + (b * b).sum()).backward()
+    a, b = at.split_with_sizes([1, 2])
+    (a.sum() * 2 + (b * b).sum()).backward()
+    np.testing.assert_array_equal(am.grad.numpy(), at.grad.numpy())
+    _error_pair(lambda: am.split_with_sizes([1, 1]), lambda: at.split_with_sizes([1, 1]))
+    with pytest.raises(TypeError):
+        at.split_with_sizes(2)
+    with pytest.raises(TypeError):
+        am.split_with_sizes(2)
