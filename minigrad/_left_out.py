@@ -390,8 +390,8 @@ _NAMES = {
     },
     "gap": {
         "torch": """
-            asarray binomial can_cast combinations cumulative_trapezoid detach detach_
-            diagonal_scatter empty_permuted fill get_device gradient histogramdd i0 igamma
+            asarray binomial can_cast combinations cumulative_trapezoid
+            diagonal_scatter empty_permuted get_device gradient histogramdd i0 igamma
             igammac index_put_ index_reduce is_inference nonzero_static
             norm_except_dim put resize_as_ slice_inverse thread_safe_generator
             unsafe_chunk unsafe_split unsafe_split_with_sizes

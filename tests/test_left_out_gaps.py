@@ -378,3 +378,33 @@ def test_split_with_sizes_as_torch():
         at.split_with_sizes(2)
     with pytest.raises(TypeError):
         am.split_with_sizes(2)
+
+
+@pytest.mark.parametrize("value", [2.5, -3, True, "tensor"])
+def test_fill_as_torch(value):
+    am, at = _pair([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    vm = minigrad.tensor(7.0, requires_grad=True) if value == "tensor" else value
+    vt = torch.tensor(7.0, requires_grad=True) if value == "tensor" else value
+    rm, rt = minigrad.fill(am, vm), torch.fill(at, vt)
+    _same(rm, rt)
+    assert am.tolist() == [[1.0, 2.0], [3.0, 4.0]] and rm.requires_grad == rt.requires_grad
+    (rm * minigrad.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    (rt * torch.tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    np.testing.assert_array_equal(am.grad.numpy(), at.grad.numpy())
+    if value == "tensor":
+        assert vm.grad.item() == vt.grad.item()
+    for dtype in ("int64", "bool"):
+        bm, bt = _pair([1, 0], dtype)
+        _same(minigrad.fill(bm, 1), torch.fill(bt, 1))
+    _error_pair(lambda: minigrad.fill(am, minigrad.ones(2)), lambda: torch.fill(at, torch.ones(2)))
+
+
+def test_detach_functions_as_torch():
+    xm, xt = _pair([1.0, 2.0], requires_grad=True)
+    dm, dt = minigrad.detach(xm), torch.detach(xt)
+    assert dm.requires_grad == dt.requires_grad is False
+    dm[0] = 5.0
+    assert xm[0].item() == 5.0  # the same data
+    ym, yt = xm * 2, xt * 2
+    assert minigrad.detach_(ym) is ym and torch.detach_(yt) is yt
+    assert ym.requires_grad == yt.requires_grad and ym.grad_fn is None and yt.grad_fn is None

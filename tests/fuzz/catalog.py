@@ -204,7 +204,7 @@ _NAMES_BY_KIND = {
     "one_hot": "one_hot",
     "getitem": "__getitem__",
     "setitem": "__setitem__",
-    "fill": "fill_",
+    "fill": "fill fill_",
     "copy": "copy_",
     "attr": """T mT H data shape dtype ndim device itemsize nbytes is_leaf requires_grad is_cuda grad
         retains_grad""",
