@@ -407,7 +407,7 @@ _NAMES = {
             Container LinearCrossEntropyLoss LinearCrossEntropyOptions
         """,
         "nn.functional": """
-            gumbel_softmax linear_cross_entropy
+            linear_cross_entropy
         """,
         "optim": """
             Adafactor Muon swap_in_optimizer_params_and_state

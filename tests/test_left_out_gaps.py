@@ -408,3 +408,70 @@ def test_detach_functions_as_torch():
     ym, yt = xm * 2, xt * 2
     assert minigrad.detach_(ym) is ym and torch.detach_(yt) is yt
     assert ym.requires_grad == yt.requires_grad and ym.grad_fn is None and yt.grad_fn is None
+
+
+# ------------------------------------------------------------------ F.gumbel_softmax
+def test_gumbel_softmax_repeatable_and_shaped_as_torch():
+    import minigrad.nn.functional as F
+    logits = np.log(np.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]]))
+    minigrad.manual_seed(3)
+    a = F.gumbel_softmax(minigrad.tensor(logits), tau=0.5)
+    minigrad.manual_seed(3)
+    b = F.gumbel_softmax(minigrad.tensor(logits), tau=0.5)
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    t = torch.nn.functional.gumbel_softmax(torch.tensor(logits), tau=0.5)
+    assert a.dtype == minigrad.float64 and tuple(a.shape) == tuple(t.shape)
+    np.testing.assert_allclose(a.sum(-1).numpy(), 1.0, rtol=1e-12)
+    for dim in (0, 1):  # hard: one-hot along dim, as torch's
+        hm = F.gumbel_softmax(minigrad.tensor(logits, dtype=minigrad.float32), hard=True, dim=dim)
+        ht = torch.nn.functional.gumbel_softmax(torch.tensor(logits, dtype=torch.float32),
+                                                hard=True, dim=dim)
+        assert hm.dtype == minigrad.float32 and tuple(hm.shape) == tuple(ht.shape)
+        assert set(np.unique(hm.numpy())) <= {0.0, 1.0}
+        np.testing.assert_array_equal(hm.numpy().sum(dim), ht.numpy().sum(dim))
+    with pytest.warns(UserWarning, match="`eps` parameter is deprecated"):
+        F.gumbel_softmax(minigrad.tensor(logits), eps=1e-5)
+
+
+def test_gumbel_softmax_distribution_matches_torch():
+    """The hard samples' category frequencies are the softmax of the logits (for both libraries,
+    within sampling error), and the soft samples' means agree."""
+    import minigrad.nn.functional as F
+    p = np.array([0.1, 0.2, 0.7])
+    n = 20000
+    logits = np.tile(np.log(p), (n, 1))
+    minigrad.manual_seed(0)
+    torch.manual_seed(0)
+    hm = F.gumbel_softmax(minigrad.tensor(logits), hard=True).numpy().mean(0)
+    ht = torch.nn.functional.gumbel_softmax(torch.tensor(logits), hard=True).numpy().mean(0)
+    sigma = np.sqrt(p * (1 - p) / n)
+    assert np.all(np.abs(hm - p) < 5 * sigma), (hm, p)
+    assert np.all(np.abs(ht - p) < 5 * sigma), (ht, p)
+    sm = F.gumbel_softmax(minigrad.tensor(logits), tau=2.0).numpy().mean(0)
+    st = torch.nn.functional.gumbel_softmax(torch.tensor(logits), tau=2.0).numpy().mean(0)
+    np.testing.assert_allclose(sm, st, atol=0.01)
+
+
+def test_gumbel_softmax_gradients_as_torch():
+    """With the noise fixed (the same exponential draws given to both), the soft and hard
+    samples' gradients are torch's: the straight-through estimator passes the soft gradient."""
+    import minigrad.nn.functional as F
+    logits = np.array([[0.3, -1.2, 2.0], [1.0, 0.5, -0.5]])
+    for hard in (False, True):
+        minigrad.manual_seed(5)
+        xm = minigrad.tensor(logits, requires_grad=True)
+        ym = F.gumbel_softmax(xm, tau=0.7, hard=hard)
+        minigrad.manual_seed(5)
+        e = minigrad.empty(2, 3, dtype=minigrad.float64).exponential_().numpy()
+        xt = torch.tensor(logits, requires_grad=True)
+        soft = ((xt - torch.tensor(np.log(e))) / 0.7).softmax(-1)
+        if hard:
+            one_hot = torch.zeros_like(soft).scatter_(-1, soft.argmax(-1, keepdim=True), 1.0)
+            yt = one_hot - soft.detach() + soft
+        else:
+            yt = soft
+        np.testing.assert_allclose(ym.detach().numpy(), yt.detach().numpy(), rtol=1e-12)
+        w = np.array([[1.0, -2.0, 0.5], [0.25, 3.0, -1.0]])
+        (ym * minigrad.tensor(w)).sum().backward()
+        (yt * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(xm.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
