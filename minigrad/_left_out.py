@@ -385,7 +385,8 @@ _NAMES = {
             i0_ ldexp_
         """,
         "Tensor": """
-            heaviside_ i0_ igamma_ igammac_ index_reduce_ ldexp_ nextafter_ polygamma_
+            heaviside_ i0_ igamma_ igammac_ index_reduce_ ldexp_ masked_scatter_ nextafter_
+            polygamma_
         """,
     },
     "gap": {

@@ -160,8 +160,6 @@ INPLACE = {  # name: (arguments, dtypes to try; the first is the one with gradie
     "subtract_": ((np.array([2.0, -4.0, 0.5]),), ("float64", "int64")),
     "renorm_": ((2, 0, 1.0), ("float64",)),
     "baddbmm_": ((np.ones((1, 2, 4)), np.ones((1, 4, 3))), ("float64",)),
-    "masked_scatter_": ((np.array([True, False, True]), np.arange(6.0).reshape(2, 3)),
-                        ("float64",)),
     "addmv_": ((np.ones((2, 4)), np.arange(4.0)), ("float64",)),
     "t_": ((), ("float64", "int64")), "transpose_": ((0, 1), ("float64",)),
     "swapaxes_": ((1, 0), ("float64",)), "swapdims_": ((0, 1), ("float64",)),

@@ -233,7 +233,7 @@ _WRITES = {"scatter_": gather_scatter.scatter, "scatter_add_": gather_scatter.sc
            "index_put_": scatter_views.index_put, "addmm_": products.addmm,
            "addr_": products.addr, "addbmm_": products.addbmm, "addmv_": products.addmv,
            "baddbmm_": products.baddbmm, "cumsum_": cumulative.cumsum,
-           "cumprod_": cumulative.cumprod, "masked_scatter_": scatter_views.masked_scatter,
+           "cumprod_": cumulative.cumprod,
            "renorm_": norms.renorm}
 _WRITE_EXAMPLE_INPUT = {"addmv_": "minigrad.ones(2)", "baddbmm_": "minigrad.ones(1, 2, 2)"}
 _WRITE_EXAMPLE_ARGS = {"scatter_": "1, minigrad.tensor([[0], [1]]), 5.",
@@ -249,7 +249,6 @@ _WRITE_EXAMPLE_ARGS = {"scatter_": "1, minigrad.tensor([[0], [1]]), 5.",
                        "addmv_": "minigrad.eye(2), minigrad.ones(2)",
                        "baddbmm_": "minigrad.ones(1, 2, 2), minigrad.ones(1, 2, 2)",
                        "cumsum_": "0", "cumprod_": "1",
-                       "masked_scatter_": "minigrad.eye(2).bool(), minigrad.zeros(2)",
                        "renorm_": "2, 0, 1."}
 
 def _check_addmv_(self, mat, vec, **kwargs):
