@@ -12,7 +12,10 @@ import minigrad
 torch = pytest.importorskip("torch")
 
 # PyTorch warns when a loader has more worker processes than this machine has CPUs
-pytestmark = pytest.mark.filterwarnings("ignore:This DataLoader will create:UserWarning")
+pytestmark = [pytest.mark.filterwarnings("ignore:This DataLoader will create:UserWarning"),
+              # JAX (imported by the benchmark tests in the same process) warns on every fork;
+              # minigrad's kernels are fork-safe (tests/test_threads.py)
+              pytest.mark.filterwarnings("ignore:os.fork\\(\\) was called:RuntimeWarning")]
 
 
 def _map_dataset(lib):

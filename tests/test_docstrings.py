@@ -61,6 +61,10 @@ def _globals(qualname):
 EXAMPLES = [(q, obj) for q, obj, _ in PUBLIC if ">>>" in (inspect.getdoc(obj) or "")]
 
 
+# The examples of the deprecated spellings (x.T on 1-D, range, chain_matmul,
+# set_default_tensor_type) warn as PyTorch does; tests/test_legacy_spellings.py checks those
+# warnings, so here they are expected, not shown.
+@pytest.mark.filterwarnings("ignore:.*(is deprecated|deprecated as of):UserWarning")
 @pytest.mark.parametrize("qualname,obj", EXAMPLES, ids=[q for q, _ in EXAMPLES])
 def test_docstring_example_runs(qualname, obj):
     test = doctest.DocTestParser().get_doctest(inspect.getdoc(obj), _globals(qualname), qualname,

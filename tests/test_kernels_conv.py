@@ -188,6 +188,7 @@ def test_hostile_kernel_arguments_are_exceptions(call, error):
         call()
 
 
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")  # np.matrix is the subclass
 def test_big_endian_and_subclass_inputs_are_refused():
     with pytest.raises(ValueError, match="byte order"):
         _ops.im2col(X4.astype(">f4"), (2, 2), (1, 1), (0, 0), (1, 1))

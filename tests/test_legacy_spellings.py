@@ -288,3 +288,18 @@ def test_deprecated_overloads_warn_once_per_process(code):
     assert outs[0].returncode == 0, outs[0].stderr
     assert outs[0].stdout == outs[1].stdout.replace("torch.", "minigrad.")
     assert "is deprecated" in outs[0].stdout and outs[0].stdout.count("deprecated:") == 1
+
+
+def test_conversion_methods_and_layout_attributes_as_pytorch():
+    """Tensor.byte/char/short convert as PyTorch's; is_cpu, is_sparse, is_quantized, is_nested and
+    layout answer as for a dense CPU tensor in PyTorch."""
+    import numpy as np
+    values = [-3.7, 0.0, 2.5, 300.0]
+    mine, theirs = minigrad.tensor(values), torch.tensor(values)
+    for name in ("byte", "char", "short"):
+        a, b = getattr(mine, name)(), getattr(theirs, name)()
+        assert str(a.dtype).split(".")[1] == str(b.dtype).split(".")[1], name
+        assert np.array_equal(a.numpy(), b.numpy()), name
+    for name in ("is_cpu", "is_sparse", "is_quantized", "is_nested"):
+        assert getattr(mine, name) == getattr(theirs, name), name
+    assert str(mine.layout).split(".")[1] == str(theirs.layout).split(".")[1] == "strided"

@@ -378,3 +378,15 @@ def test_x_divided_by_x_gradient():
     to 0 exactly, as PyTorch's."""
     assert_same("x = L.tensor([-0.003695165, 0.19165755, -1.2764619], requires_grad=True); "
                 "(x / x).sum().backward(); r = x.grad", rtol=0, atol=0)
+
+
+def test_kron_gradient_uses_the_forward_values_of_an_operand_changed_in_place():
+    """Fuzzer seed 7 (CI): an integer operand of kron written in place after the product. PyTorch's
+    kron backward reads the new values without its version error (docs/core_differences.md);
+    minigrad's gradient is the one of the product that was computed."""
+    a = minigrad.tensor([[-5, 3, 5]])
+    e = minigrad.ones(1, 3, dtype=minigrad.float64, requires_grad=True)
+    s = minigrad.kron(a, e)
+    a.mul_(2)
+    s.sum().backward()
+    assert e.grad.tolist() == [[3.0, 3.0, 3.0]]

@@ -209,10 +209,14 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 # ====================================================================== smooth
-def elu_(input, alpha=1.0):
-    """In-place ``elu``."""
+def elu_(input, alpha=1.0, scale=1.0, input_scale=1.0):
+    """In-place ``elu`` (PyTorch's ``elu_`` also takes its kernel's ``scale`` and
+    ``input_scale``: ``scale * alpha * (exp(input_scale * x) - 1)`` below 0, ``scale * x``
+    above)."""
     from .functional import elu
-    return elu(input, alpha, inplace=True)
+    if scale == 1.0 and input_scale == 1.0:
+        return elu(input, alpha, inplace=True)
+    return activation(input, _smooth.elu_kernel(alpha, scale, input_scale), True, "elu_", "elu_cpu")
 
 
 def selu_(input):

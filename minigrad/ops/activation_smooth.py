@@ -41,7 +41,7 @@ def _apply(input, kernel, inplace):
     return Pointwise.apply(input, kernel)
 
 
-def selu(input, inplace=False):
+def selu(input):
     """``scale * elu(x, alpha)`` with the self-normalising constants (alpha ≈ 1.6733, scale ≈
     1.0507; Klambauer et al. 2017), the activation ``alpha_dropout`` is designed for.
 
@@ -50,12 +50,12 @@ def selu(input, inplace=False):
         >>> minigrad.selu(minigrad.tensor([-1., 1.]))
         tensor([-1.1113,  1.0507])
     """
-    return _apply(input, elu_kernel(SELU_ALPHA, SELU_SCALE), inplace)
+    return _apply(input, elu_kernel(SELU_ALPHA, SELU_SCALE), False)  # (torch.selu: input only)
 
 
 def selu_(input):
     """In-place ``selu``."""
-    return selu(input, inplace=True)
+    return _apply(input, elu_kernel(SELU_ALPHA, SELU_SCALE), True)
 
 
 def celu(input, alpha=1.0, inplace=False):
