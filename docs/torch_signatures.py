@@ -428,6 +428,8 @@ KNOWN_DIFFERENCES = {
     "torch.arange": ("PyTorch's overloads call the first argument end (arange(end)) or start; "
                      "minigrad's takes both by position and by keyword"),
     "torch.broadcast_to": _DOC_WRONG,
+    # get_testing_overrides' lambda: PyTorch takes input= and split_sizes= (checked by calling it)
+    **dict.fromkeys(["torch.split_with_sizes", "Tensor.split_with_sizes"], _DOC_WRONG),
     "torch.selu": ("PyTorch's overrides table gives torch.selu an inplace parameter, but torch.selu "
                    "takes the input only (selu(x, 0.2) and selu(x, inplace=False) are TypeErrors, "
                    "checked by calling); minigrad's does the same (F.selu has inplace)"),

@@ -49,8 +49,6 @@ REASONS = {
     "profiler": ("the autograd profiler (minigrad has its own: minigrad.profiler)"),
     "switches": ("runtime switches and build flags with no counterpart in minigrad (it is always "
                  "deterministic; one OpenMP pool; no LAPACK/MKL)"),
-    "aliases": ("not implemented yet: another name for an op minigrad has (greater for gt, divide "
-                "for div ...)"),
     "inplace": ("not implemented yet: the in-place form of an op (the out-of-place op is there)"),
     "gap": ("not implemented yet: an open gap"),
 }
@@ -382,48 +380,35 @@ _NAMES = {
             set_num_interop_threads set_warn_always typename use_deterministic_algorithms
         """,
     },
-    "aliases": {
-        "torch": """
-            concatenate divide greater greater_equal less less_equal msort multiply not_equal
-            subtract
-        """,
-        "Tensor": """
-            greater greater_equal less less_equal msort not_equal
-        """,
-    },
     "inplace": {
         "torch": """
-            addmv_ gcd_ i0_ lcm_ ldexp_ sinc_
+            i0_ ldexp_
         """,
         "Tensor": """
-            addmv_ baddbmm_ copysign_ cumprod_ cumsum_ digamma_ divide_ eq_ erfinv_ float_power_
-            gcd_ ge_ greater_ greater_equal_ gt_ heaviside_ i0_ igamma_ igammac_ index_reduce_
-            lcm_ ldexp_ le_ less_ less_equal_ lgamma_ logical_and_ logical_not_ logical_or_
-            logical_xor_ lt_ masked_scatter_ multiply_ mvlgamma_ ne_ nextafter_ not_equal_
-            polygamma_ renorm_ sinc_ squeeze_ subtract_ swapaxes_ swapdims_ t_ transpose_
-            true_divide_ unsqueeze_
+            heaviside_ i0_ igamma_ igammac_ index_reduce_ ldexp_ masked_scatter_ nextafter_
+            polygamma_
         """,
     },
     "gap": {
         "torch": """
-            asarray binomial can_cast combinations cumulative_trapezoid detach detach_
-            diagonal_scatter empty_permuted fill get_device gradient histogramdd i0 igamma
-            igammac index_put_ index_reduce is_inference is_same_size is_signed nonzero_static
-            norm_except_dim put resize_as_ slice_inverse split_with_sizes thread_safe_generator
+            asarray binomial can_cast combinations cumulative_trapezoid
+            diagonal_scatter empty_permuted get_device gradient histogramdd i0 igamma
+            igammac index_put_ index_reduce is_inference nonzero_static
+            norm_except_dim put resize_as_ slice_inverse thread_safe_generator
             unsafe_chunk unsafe_split unsafe_split_with_sizes
         """,
         "Tensor": """
-            H as_subclass bernoulli broadcast_to const_data_ptr corrcoef cov diagflat
+            as_subclass bernoulli const_data_ptr
             diagonal_scatter grad_dtype hash_tensor histogram i0 igamma igammac index
-            index_reduce is_inference is_same_size is_set_to is_signed nbytes nonzero_static
+            index_reduce is_inference is_set_to nonzero_static
             output_nr put put_ register_post_accumulate_grad_hook reinforce slice_inverse
-            split_with_sizes sum_to_size unsafe_chunk unsafe_split unsafe_split_with_sizes
+            unsafe_chunk unsafe_split unsafe_split_with_sizes
         """,
         "nn": """
             Container LinearCrossEntropyLoss LinearCrossEntropyOptions
         """,
         "nn.functional": """
-            gumbel_softmax linear_cross_entropy
+            linear_cross_entropy
         """,
         "optim": """
             Adafactor Muon swap_in_optimizer_params_and_state

@@ -396,6 +396,11 @@ class Tensor:
         return self._data.itemsize
 
     @property
+    def nbytes(self):
+        """The size of the tensor's elements in bytes (``numel() * element_size()``)."""
+        return self._data.size * self._data.itemsize
+
+    @property
     def _version(self):
         return self._vc[0]
 

@@ -320,6 +320,7 @@ case("fill_", lambda a: (a * 1)[0].fill_(2.0) if False else (a * 1).fill_(2.0) +
 case("fill_-tensor", lambda a, v: (a * 1).fill_(v), shapes((3, 4), ()))
 case("zero_", lambda a: (a * 1).zero_() + a * 2, shapes((3, 4)))
 case("copy_", lambda a, b: (a * 1).copy_(b), shapes((3, 4), (3, 4)))
+case("lt_", lambda a, b: (a * 1).lt_(b) * a + b, shapes((3, 4), (4,)))
 case("copy_-broadcast", lambda a, b: (a * 1).copy_(b) * a, shapes((3, 4), (4,)))
 case("setitem-tensor", lambda a, b: _setitem(a, 1, b), shapes((3, 4), (4,)))
 case("setitem-slice", lambda a, b: _setitem(a, (slice(None), slice(0, 2)), b), shapes((3, 4), (3, 2)))

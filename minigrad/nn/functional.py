@@ -55,6 +55,7 @@ from ._functional_activation import (  # noqa: F401
     hardsigmoid, hardswish, hardtanh, hardtanh_, leaky_relu_, logsigmoid, mish, prelu, relu6,
     rrelu, rrelu_, selu_, softshrink, softsign, tanhshrink, threshold, threshold_,
 )
+from ._functional_gumbel import gumbel_softmax  # noqa: F401
 # the losses live in their own file; they are part of this module's namespace, as in PyTorch
 from ._functional_loss import (
     cross_entropy, nll_loss, mse_loss, l1_loss, smooth_l1_loss, huber_loss,
@@ -66,7 +67,7 @@ __all__ = [
     "leaky_relu", "elu", "selu", "gelu", "silu", "softplus", "one_hot",
     "relu6", "hardtanh", "hardtanh_", "threshold", "threshold_", "hardshrink", "softshrink",
     "hardsigmoid", "hardswish", "logsigmoid", "mish", "softsign", "tanhshrink", "celu", "celu_",
-    "selu_", "elu_", "leaky_relu_", "rrelu", "rrelu_", "glu", "prelu",
+    "selu_", "elu_", "leaky_relu_", "rrelu", "rrelu_", "glu", "prelu", "gumbel_softmax",
     "normalize", "pairwise_distance", "cosine_similarity", "pdist", "pad", "bilinear",
     "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "margin_ranking_loss",
     "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",

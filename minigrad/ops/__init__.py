@@ -19,7 +19,8 @@ The families, from the ones the others build on:
   ``norms``;
 * linear algebra: ``linalg`` (matmul, linear), ``products``, ``einsum``;
 * ``sorting``, ``sampling`` (random fills), ``dropout``, ``loss`` (fused losses), ``typeinfo``;
-* in place: ``inplace`` (the machinery), ``inplace_arithmetic``, ``inplace_variants``.
+* in place: ``inplace`` (the machinery), ``inplace_arithmetic``, ``inplace_variants``,
+  ``inplace_views`` (t_, transpose_, squeeze_ ...).
 
 ``__all__`` (what ``minigrad`` re-exports at top level) holds only the functions torch also has
 at top level; the helpers and the Tensor-only functions below stay reachable here
@@ -32,7 +33,7 @@ from . import (activation, activation_piecewise, activation_smooth, arithmetic, 
                inplace_variants, integer, joining, linalg, loss_margin, masking, min_max, norms,
                padding, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
                scatter_views, shape, slicing, sorting, special_functions, statistics,
-               tensor_methods, trigonometric, typeinfo)
+               tensor_methods, tensor_queries, trigonometric, typeinfo)
 from ._util import canonical_dim, sum_to  # noqa: F401
 from .activation import *  # noqa: F401,F403
 from .activation_piecewise import *  # noqa: F401,F403
@@ -85,6 +86,7 @@ from .slicing import *  # noqa: F401,F403
 from .sorting import *  # noqa: F401,F403
 from .special_functions import *  # noqa: F401,F403
 from .statistics import *  # noqa: F401,F403
+from .tensor_queries import *  # noqa: F401,F403
 from .permutation import *  # noqa: F401,F403
 from .trigonometric import *  # noqa: F401,F403
 from .typeinfo import *  # noqa: F401,F403
@@ -95,8 +97,8 @@ _FAMILIES = (activation, activation_piecewise, activation_smooth, arithmetic, br
              gather_scatter, histograms, index_rows, indexing, inplace, inplace_arithmetic,
              inplace_variants, integer, joining, linalg, loss_margin, masking, min_max, norms,
              padding, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
-             scatter_views, shape, slicing, sorting, special_functions, statistics, trigonometric,
-             typeinfo)
+             scatter_views, shape, slicing, sorting, special_functions, statistics,
+             tensor_queries, trigonometric, typeinfo)
 __all__ = [name for family in _FAMILIES for name in family.__all__] + ["dropout", "einsum", "scatter_reduce"]
 
 # The Tensor's methods and operators: installed here, once both the Tensor and the ops exist.

@@ -66,7 +66,7 @@ OUT_RULES = {
     **dict.fromkeys(["addmm", "addmv", "addr", "addbmm", "baddbmm", "bmm", "matmul", "mm",
                      "cross", "diag", "gather", "scatter", "scatter_add", "tril", "triu", "norm",
                      "softmax", "log_softmax", "index_add", "take", "take_along_dim", "isin",
-                     "argmax", "argmin", "diff", "roll", "flatten", "clone"], _EXACT),
+                     "argmax", "argmin", "diff", "roll", "flatten", "clone", "msort"], _EXACT),
     **dict.fromkeys(["sort", "topk", "max", "min", "median", "nanmedian", "aminmax"], _INDICES),
     "kthvalue": ("output values must be of same type as input", _EXACT),
     "mode": ("expected scalar type '{res}' but got '{out}' for values output", _EXACT),
@@ -134,17 +134,17 @@ abs absolute acos acosh add addbmm addcdiv addcmul addmm addmv addr all amax ami
 arange arccos arccosh arcsin arcsinh arctan arctan2 arctanh argmax argmin argsort asin asinh atan
 atan2 atanh baddbmm bernoulli bitwise_and bitwise_left_shift bitwise_not bitwise_or
 bitwise_right_shift bitwise_xor bmm bucketize cat ceil chain_matmul clamp clamp_max clamp_min clip
-column_stack concat copysign cos cosh cross cummax cummin cumprod cumsum deg2rad diag diff digamma
-div dot dstack empty eq erf erfc erfinv exp exp2 expm1 eye fix float_power floor floor_divide fmax
-fmin fmod frac frexp full gather gcd ge ger gt heaviside histc histogram hstack hypot index_add
-index_copy index_select inner isin isneginf isposinf kron kthvalue lcm ldexp le lerp lgamma
+column_stack concat concatenate copysign cos cosh cross cummax cummin cumprod cumsum deg2rad diag diff digamma
+div divide dot dstack empty eq erf erfc erfinv exp exp2 expm1 eye fix float_power floor floor_divide fmax
+fmin fmod frac frexp full gather gcd ge ger greater greater_equal gt heaviside histc histogram hstack hypot index_add
+index_copy index_select inner isin isneginf isposinf kron kthvalue lcm ldexp le lerp less less_equal lgamma
 linspace log log10 log1p log2 log_softmax logaddexp logaddexp2 logcumsumexp logical_and
 logical_not logical_or logical_xor logit logspace logsumexp lt masked_select matmul max maximum
-mean median min minimum mm mode mul multinomial mv mvlgamma nan_to_num nanmean nanmedian
-nanquantile nansum ne neg negative nextafter nonzero norm normal ones outer polygamma pow prod
+mean median min minimum mm mode msort mul multinomial multiply mv mvlgamma nan_to_num nanmean nanmedian
+nanquantile nansum ne neg negative nextafter nonzero norm normal not_equal ones outer polygamma pow prod
 quantile rad2deg rand randint randn randperm range reciprocal remainder renorm round row_stack
 rsqrt scatter scatter_add scatter_reduce searchsorted sgn sigmoid sign signbit sin sinc sinh
-slice_scatter softmax sort sqrt square stack std sub sum take take_along_dim tan tanh tensordot
+slice_scatter softmax sort sqrt square stack std sub subtract sum take take_along_dim tan tanh tensordot
 topk tril triu true_divide trunc var vdot vstack where xlogy zeros
 """.split())
 

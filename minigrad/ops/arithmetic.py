@@ -11,7 +11,7 @@ from ..autograd.function import Op
 from ..tensor import Tensor
 from ._util import _not_implemented, as_operand, promote, sum_to
 
-__all__ = ["add", "sub", "mul", "div", "pow", "neg", "true_divide", "negative", "positive",
+__all__ = ["add", "sub", "mul", "div", "subtract", "multiply", "divide", "pow", "neg", "true_divide", "negative", "positive",
            "float_power", "lerp", "addcmul", "addcdiv"]
 
 
@@ -504,6 +504,9 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
     quot = tensor1 / tensor2
     return input + (quot if value == 1 else quot * value)
 
+
+# PyTorch's other names for sub, mul and div (the same functions)
+subtract, multiply, divide = sub, mul, div
 
 # the Tensor methods of this family (installed by tensor_methods.py)
 METHODS = {"add": add, "sub": sub, "subtract": sub, "mul": mul, "multiply": mul, "div": div,

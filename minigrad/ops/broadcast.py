@@ -87,6 +87,32 @@ def expand(input, *sizes, **kwargs):
     return Expand.apply(input, tuple(target))
 
 
+def sum_to_size(input, *size):
+    """``input`` summed to ``size`` (a shape ``input`` broadcasts from): the inverse of
+    ``expand``, as the gradient of a broadcast is reduced.
+
+    Example::
+
+        >>> minigrad.ones(2, 3).sum_to_size(1, 3)
+        tensor([[2., 2., 2.]])
+    """
+    if not size:
+        raise TypeError('sum_to_size() missing 1 required positional arguments: "size"')
+    size = parse_shape(size[0] if len(size) == 1 and not isinstance(size[0], numbers.Integral)
+                       else size)
+    shape = input._data.shape
+    lead = len(shape) - len(size)
+    if lead < 0 or any(s != 1 and s != n for s, n in zip(size, shape[lead:])):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(size)
+                                      if s == 1 and shape[lead + i] != 1)
+    if not dims:
+        return input
+    from .reduction import sum as _sum  # (reduction imports this family)
+    return _sum(input, dims, keepdim=True).reshape(tuple(size)) if lead else \
+        _sum(input, dims, keepdim=True)
+
+
 def broadcast_to(input, size):
     """``input`` broadcast to ``size``: the same as ``input.expand(size)`` (a view).
 
@@ -146,4 +172,25 @@ def broadcast_tensors(*tensors):
 
 
 # the Tensor methods of this family (installed by tensor_methods.py)
-METHODS = {"expand": expand}
+def broadcast_to_method(self, *size, **kwargs):
+    """``x.broadcast_to(size)``: ``minigrad.broadcast_to(x, size)``; as PyTorch's method, it also
+    takes the sizes as separate arguments (``x.broadcast_to(2, 3)``).
+
+    Example::
+
+        >>> minigrad.tensor([1, 2]).broadcast_to(2, 2)
+        tensor([[1, 2],
+                [1, 2]])
+    """
+    if "size" in kwargs:
+        if size:
+            raise TypeError("broadcast_to() got multiple values for argument 'size'")
+        size = (kwargs.pop("size"),)
+    if kwargs:
+        raise TypeError(f"broadcast_to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    if not size:
+        raise TypeError('broadcast_to() missing 1 required positional arguments: "size"')
+    return expand(self, *size)
+
+
+METHODS = {"expand": expand, "broadcast_to": broadcast_to_method, "sum_to_size": sum_to_size}

@@ -16,7 +16,7 @@ from .masking import where
 
 __all__ = ["eq", "ne", "lt", "le", "gt", "ge", "logical_not", "logical_and", "logical_or",
            "logical_xor", "equal", "allclose", "isclose", "is_nonzero", "maximum", "minimum",
-           "fmax", "fmin"]
+           "fmax", "fmin", "greater", "greater_equal", "less", "less_equal", "not_equal"]
 
 
 # ------------------------------------------------------------------ comparisons (no gradient)
@@ -308,8 +308,12 @@ def fmin(input, other):
     return _nan_ignoring(input, other, np.less)
 
 
+# PyTorch's other names for the comparisons (the same functions)
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
 # the Tensor methods of this family (installed by tensor_methods.py)
-METHODS = {"eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge, "logical_not": logical_not,
+METHODS = {"greater": gt, "greater_equal": ge, "less": lt, "less_equal": le, "not_equal": ne,
+           "eq": eq, "ne": ne, "lt": lt, "le": le, "gt": gt, "ge": ge, "logical_not": logical_not,
            "logical_and": logical_and, "logical_or": logical_or, "logical_xor": logical_xor,
            "equal": equal, "allclose": allclose, "isclose": isclose, "is_nonzero": is_nonzero,
            "maximum": maximum, "minimum": minimum, "fmax": fmax, "fmin": fmin}

@@ -1,6 +1,6 @@
 """Conversions and copies: ``cast`` (what ``Tensor.to(dtype)`` records: differentiable between
 floating-point types), ``clone``, and ``view_as_dtype`` (``x.view(dtype)``: the same bytes read
-as another dtype).
+as another dtype), and ``detach``/``detach_`` as torch functions.
 """
 import numpy as np
 
@@ -8,7 +8,7 @@ from .._dtype import scalar_type_name, to_dtype
 from ..autograd.function import Op
 from ..tensor import _wrap
 
-__all__ = ["clone"]
+__all__ = ["clone", "detach", "detach_"]
 
 
 class Cast(Op):
@@ -87,3 +87,26 @@ def view_as_dtype(input, dtype):
             )
     t = _wrap(a.view(d.np), base=input if input._base is None else input._base)
     return t
+
+
+def detach(input):
+    """``input.detach()``: a tensor sharing ``input``'s data, outside the graph.
+
+    Example::
+
+        >>> minigrad.detach(minigrad.ones(2, requires_grad=True)).requires_grad
+        False
+    """
+    return input.detach()
+
+
+def detach_(input):
+    """``input.detach_()``: ``input`` taken out of the graph, in place; returns it.
+
+    Example::
+
+        >>> y = minigrad.ones(2, requires_grad=True) * 2
+        >>> minigrad.detach_(y) is y, y.requires_grad
+        (True, False)
+    """
+    return input.detach_()

@@ -241,5 +241,5 @@ def triu_indices(row, col, offset=0, *, dtype=None, device="cpu", layout=None):
 
 
 # the Tensor methods of this family (installed by tensor_methods.py)
-METHODS = {"diagonal": diagonal, "diag": diag, "diag_embed": diag_embed, "trace": trace,
+METHODS = {"diagflat": diagflat, "diagonal": diagonal, "diag": diag, "diag_embed": diag_embed, "trace": trace,
            "fill_diagonal_": _fill_diagonal_, "tril": tril, "triu": triu}

@@ -15,7 +15,7 @@ from ..tensor import Tensor, _wrap
 from ._util import as_operand, c_contiguous, sum_to
 from .conversion import clone
 
-__all__ = ["fill_", "zero_"]
+__all__ = ["fill", "fill_", "zero_"]
 
 
 _CLONE_HINT = "Please clone() the tensor before performing the operation."
@@ -274,6 +274,18 @@ def fill_(t, value):
             f"fill_ only supports 0-dimension value tensor but got tensor with {value._data.ndim} dimensions."
         )
     return _fill(t, value, "FillBackward3" if isinstance(value, Tensor) else "FillBackward2")
+
+
+def fill(input, value):
+    """A new tensor of ``input``'s shape and dtype filled with ``value`` (a number or a 0-d
+    tensor): ``fill_`` on a copy. In the graph, ``input`` gets a zero gradient.
+
+    Example::
+
+        >>> minigrad.fill(minigrad.zeros(2), 3)
+        tensor([3., 3.])
+    """
+    return fill_(clone(input), value)
 
 
 def _fill(t, value, kind):

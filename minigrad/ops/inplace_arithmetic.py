@@ -5,6 +5,7 @@ be castable to the tensor's dtype.
 """
 import numpy as np
 
+from .._dtype import get_default_dtype, result_type
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor, _wrap
 from ._util import as_operand
@@ -77,8 +78,11 @@ def div_(t, other, rounding_mode=None):
         return _computed_inplace(t, other, lambda a, b: div(a, b, rounding_mode=rounding_mode))
     other = as_operand(other)
     if t._data.dtype.kind != "f":
+        res = result_type(t, other)  # the quotient's dtype: a float operand's, else the default
+        res = res if res.is_floating_point else get_default_dtype()
         raise RuntimeError(
-            f"result type Float can't be cast to the desired output type {_NAMES.get(t.dtype.name)}"
+            f"result type {_NAMES.get(res.name)} can't be cast to the desired output type "
+            f"{_NAMES.get(t.dtype.name)}"
         )
     return _binary_inplace(t, other, np.true_divide, div)
 

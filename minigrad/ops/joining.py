@@ -13,7 +13,7 @@ from .._deprecation import warn_once
 from .broadcast import expand
 from .shape import atleast_1d, atleast_2d, atleast_3d, reshape
 
-__all__ = ["cat", "stack", "hstack", "vstack", "row_stack", "dstack", "column_stack", "block_diag",
+__all__ = ["cat", "concatenate", "stack", "hstack", "vstack", "row_stack", "dstack", "column_stack", "block_diag",
            "meshgrid", "cartesian_prod"]
 
 
@@ -112,6 +112,17 @@ def cat(tensors, dim=0):
 
 
 concat = cat
+
+
+def concatenate(tensors, axis=0):
+    """Alias of ``cat`` with numpy's parameter name: ``tensors`` joined along ``axis``.
+
+    Example::
+
+        >>> minigrad.concatenate([minigrad.zeros(2), minigrad.ones(1)])
+        tensor([0., 0., 1.])
+    """
+    return cat(tensors, axis)
 
 
 def stack(tensors, dim=0):

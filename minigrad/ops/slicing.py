@@ -12,7 +12,7 @@ from .indexing import getitem
 from .shape import reshape
 from .permutation import movedim
 
-__all__ = ["narrow", "select", "split", "chunk", "unbind", "tensor_split", "hsplit", "vsplit",
+__all__ = ["narrow", "select", "split", "split_with_sizes", "chunk", "unbind", "tensor_split", "hsplit", "vsplit",
            "dsplit"]
 
 
@@ -88,6 +88,21 @@ def unfold(self, dimension, size, step):
     shape[d:d + 1] = [n, size]
     out = movedim(reshape(picked, shape), d + 1, -1)
     return reshape(out, (size,)) if nd == 0 else out
+
+
+def split_with_sizes(input, split_sizes, dim=0):
+    """``input`` split along ``dim`` into pieces of the sizes in ``split_sizes`` (which must sum
+    to the dimension's size): ``split`` with a list. The pieces are views.
+
+    Example::
+
+        >>> minigrad.arange(5).split_with_sizes([2, 3])
+        (tensor([0, 1]), tensor([2, 3, 4]))
+    """
+    if isinstance(split_sizes, numbers.Integral) or not hasattr(split_sizes, "__iter__"):
+        raise TypeError(f"split_with_sizes(): argument 'split_sizes' (position 2) must be tuple "
+                        f"of ints, not {type(split_sizes).__name__}")
+    return split(input, [int(s) for s in split_sizes], dim)
 
 
 def split(input, split_size_or_sections, dim=0):
@@ -241,6 +256,7 @@ def dsplit(input, sections):
 
 
 # the Tensor methods of this family (installed by tensor_methods.py)
-METHODS = {"narrow": narrow, "select": select, "unfold": unfold, "split": split, "chunk": chunk,
+METHODS = {"narrow": narrow, "select": select, "unfold": unfold, "split": split,
+           "split_with_sizes": split_with_sizes, "chunk": chunk,
            "unbind": unbind, "tensor_split": tensor_split, "hsplit": hsplit, "vsplit": vsplit,
            "dsplit": dsplit}

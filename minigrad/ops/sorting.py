@@ -13,7 +13,7 @@ from ..tensor import Tensor, _wrap
 from ._util import c_contiguous, canonical_dim, return_type
 from .gather_scatter import Gather, gather
 
-__all__ = ["sort", "argsort", "topk", "kthvalue", "searchsorted", "bucketize", "unique",
+__all__ = ["sort", "msort", "argsort", "topk", "kthvalue", "searchsorted", "bucketize", "unique",
            "unique_consecutive", "isin"]
 
 
@@ -288,6 +288,18 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     return _wrap(np.isin(a, b, invert=invert))
 
 
+def msort(input):
+    """``input`` sorted along its first dimension, ascending: ``sort(input, dim=0).values``.
+
+    Example::
+
+        >>> minigrad.msort(minigrad.tensor([[3., 1.], [2., 4.]]))
+        tensor([[2., 1.],
+                [3., 4.]])
+    """
+    return sort(input, dim=0).values
+
+
 # the Tensor methods of this family (installed by tensor_methods.py)
-METHODS = {"sort": sort, "argsort": argsort, "topk": topk, "kthvalue": kthvalue, "unique": unique,
+METHODS = {"msort": msort, "sort": sort, "argsort": argsort, "topk": topk, "kthvalue": kthvalue, "unique": unique,
            "unique_consecutive": unique_consecutive}

@@ -401,5 +401,5 @@ def corrcoef(input):
 
 
 # the Tensor methods of this family (installed by tensor_methods.py)
-METHODS = {"var": var, "std": std, "median": median, "nanmedian": nanmedian, "mode": mode,
+METHODS = {"cov": cov, "corrcoef": corrcoef, "var": var, "std": std, "median": median, "nanmedian": nanmedian, "mode": mode,
            "quantile": quantile, "nanquantile": nanquantile}

@@ -13,10 +13,10 @@ from ..creation import as_tensor, empty, full, ones, tensor, zeros
 from ..tensor import Tensor, _wrap
 from . import (activation, activation_piecewise, arithmetic, broadcast, clamping, comparison,
                cumulative, diagonals, floating_point, gather_scatter, histograms, index_rows,
-               inplace, inplace_arithmetic, inplace_variants, integer, linalg, masking, min_max,
-               norms, permutation, pointwise, products, rearrange, reduction, rounding, sampling,
-               scatter_reduction, scatter_views, shape, slicing, sorting, special_functions,
-               statistics, trigonometric)
+               inplace, inplace_arithmetic, inplace_variants, inplace_views, integer, linalg,
+               masking, min_max, norms, permutation, pointwise, products, rearrange, reduction,
+               rounding, sampling, scatter_reduction, scatter_views, shape, slicing, sorting,
+               special_functions, statistics, tensor_queries, trigonometric)
 from ._arg_parser import METHOD_EXTRA_KEYWORDS, METHOD_KEYWORD_RENAMES, torch_method
 from ._util import NotAnOperand
 from .._deprecation import warn_once
@@ -27,7 +27,8 @@ FAMILIES = (arithmetic, rounding, comparison, clamping, floating_point, integer,
             trigonometric, special_functions, activation, activation_piecewise, reduction, min_max, cumulative,
             statistics, histograms, norms, shape, permutation, broadcast, slicing, rearrange,
             diagonals, index_rows, gather_scatter, scatter_reduction, scatter_views, masking,
-            linalg, products, sorting, sampling, inplace, inplace_arithmetic, inplace_variants)
+            linalg, products, sorting, sampling, inplace, inplace_arithmetic, inplace_variants,
+            inplace_views, tensor_queries)
 
 
 # ------------------------------------------------------------------ operators
@@ -191,6 +192,26 @@ def mT(self):
         minigrad.Size([5, 3, 2])
     """
     return permutation.transpose(self, -2, -1)
+
+
+def H(self):
+    """The conjugate transpose of a matrix; minigrad's tensors are real, so the transpose of a
+    2-D tensor (a view). A 0-d tensor is returned as it is, with PyTorch's deprecation warning.
+
+    Example::
+
+        >>> minigrad.zeros(2, 3).H.shape
+        minigrad.Size([3, 2])
+    """
+    ndim = self._data.ndim
+    if ndim == 0:
+        warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().")
+        return self
+    if ndim != 2:
+        extra = " For batches of matrices, consider using tensor.mH" if ndim > 2 else ""
+        raise RuntimeError("tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{ndim}-D tensor.{extra}")
+    return permutation.transpose(self, 0, 1)
 
 
 def clone_method(self, memory_format=None):
@@ -394,7 +415,7 @@ _OWN_METHODS = {
     "__matmul__": __matmul__, "__rmatmul__": __rmatmul__, "__neg__": __neg__, "__pos__": __pos__,
     "__abs__": __abs__, "__invert__": __invert__, "__getitem__": __getitem__,
     "__setitem__": __setitem__, "__delitem__": __delitem__, "__array_ufunc__": __array_ufunc__, "T": property(T),
-    "mT": property(mT), "clone": clone_method, "contiguous": contiguous, "to": to,
+    "mT": property(mT), "H": property(H), "clone": clone_method, "contiguous": contiguous, "to": to,
     "type_as": type_as, "ndimension": ndimension, "where": where, "view_as": view_as,
     "reshape_as": reshape_as, "expand_as": expand_as, "new_tensor": new_tensor,
     "new_zeros": new_zeros, "new_ones": new_ones, "new_empty": new_empty, "new_full": new_full,

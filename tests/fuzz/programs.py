@@ -323,7 +323,7 @@ def grad_differences(program, mrun, trun, output_names, upstream="normal"):
     # a float64 gradient that went through float32 arithmetic has float32's precision
     tolerances = _program_tolerances(trun.scope, GRAD_TOLERANCES)
     for name, t in trun.leaves.items():
-        if not t.requires_grad:
+        if not t.requires_grad or not t.is_leaf:  # (an in-place op may have given it a history)
             continue
         m = mrun.leaves[name]
         if t.grad is None:
