@@ -441,20 +441,17 @@ def case_conv(results, args, meta):
         print("(convolution rows skipped: torch is not installed)", file=sys.stderr)
         return
     rng = np.random.default_rng(0)
-    x = rng.standard_normal((CONV_BATCH, 1, 28, 28), dtype=np.float32)
-    y = rng.integers(0, 10, CONV_BATCH)
+    x, y = conv.mnist_batch(rng, CONV_BATCH)
     name = f"MNIST CNN training step, batch {CONV_BATCH}"
     record(results, args, name, "torch eager", conv.mnist_step(minigrad, x, y), conv.mnist_step(torch, x, y),
-           2, 0.8)
+           2, conv.TARGETS["mnist"]["torch"])
     if jax is not None:
         record(results, args, name, "jax jit", conv.mnist_step(minigrad, x, y), conv.mnist_step_jax(x, y),
-               2, 1.0)
+               2, conv.TARGETS["mnist"]["jax"])
     batch, features = BATCHNORM_SHAPE
-    xb = rng.standard_normal((batch, features), dtype=np.float32)
-    gb = rng.standard_normal((batch, features), dtype=np.float32)
+    xb, gb = conv.batchnorm_batch(rng, batch, features)
     record(results, args, f"BatchNorm1d({features}) fwd+bwd, batch {batch}", "torch eager",
-           conv.bn_step(minigrad, xb, gb), conv.bn_step(torch, xb, gb), 50, 0.7)
-
+           conv.bn_step(minigrad, xb, gb), conv.bn_step(torch, xb, gb), 50, conv.TARGETS["batchnorm"]["torch"])
 
 CASES = {"gemm": case_gemm, "dropout": case_dropout, "relu": case_relu, "training": case_training,
          "conv": case_conv}
