@@ -19,6 +19,8 @@ __all__ = ["ReLU", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softmin", "Leaky
 
 
 def _inplace_suffix(module, first=False):
+    """``extra_repr``'s ``inplace=True`` part: empty when not in place; after other fields
+    (``first=False``) it starts with ", "."""
     if not module.inplace:
         return ""
     return "inplace=True" if first else ", inplace=True"
@@ -49,7 +51,7 @@ class ReLU(Module):
         return F.relu(input, inplace=self.inplace)
 
     def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
+        return _inplace_suffix(self, first=True)
 
 
 class Sigmoid(Module):
@@ -147,7 +149,7 @@ class LeakyReLU(Module):
         return F.leaky_relu(input, self.negative_slope, self.inplace)
 
     def extra_repr(self):
-        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+        return f"negative_slope={self.negative_slope}{_inplace_suffix(self)}"
 
 
 class ELU(Module):
@@ -170,7 +172,7 @@ class ELU(Module):
         return F.elu(input, self.alpha, self.inplace)
 
     def extra_repr(self):
-        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+        return f"alpha={self.alpha}{_inplace_suffix(self)}"
 
 
 class SELU(Module):
@@ -187,7 +189,7 @@ class SELU(Module):
         return F.selu(input, self.inplace)
 
     def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
+        return _inplace_suffix(self, first=True)
 
 
 class GELU(Module):
@@ -232,7 +234,7 @@ class SiLU(Module):
         return F.silu(input, inplace=self.inplace)
 
     def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
+        return _inplace_suffix(self, first=True)
 
 
 class Softplus(Module):
